@@ -1,0 +1,53 @@
+import * as v from "valibot";
+import { ApiError } from "./errors";
+import { IdSchema } from "./validation";
+
+/**
+ * Who is calling, as established by the gateway from a verified API token. The gateway is the
+ * only public Worker, so it strips any copy of this header a client sends and sets its own;
+ * services still validate it, because a header is just data.
+ */
+export const AUTH_CONTEXT_HEADER = "X-Atomic-Auth";
+
+export const TenantIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a tenant slug"));
+
+/** A binding name such as `DB` or `DB_TENANT_ACME`: where a tenant with a dedicated database lives. */
+export const D1BindingNameSchema = v.pipe(v.string(), v.regex(/^DB(_[A-Z0-9_]{1,60})?$/, "must be a D1 binding name"));
+
+export const AuthContextSchema = v.object({
+  tenantId: TenantIdSchema,
+  userId: IdSchema,
+  roles: v.array(v.pipe(v.string(), v.maxLength(255))),
+  isInstructor: v.boolean(),
+  contextId: v.optional(IdSchema),
+  name: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  /** Dedicated D1 binding named in the tenant record; absent means the shared `DB`. */
+  d1Binding: v.optional(D1BindingNameSchema),
+});
+export type AuthContext = v.InferOutput<typeof AuthContextSchema>;
+
+export function encodeAuthContext(auth: AuthContext): string {
+  // Base64url keeps arbitrary display names header-safe.
+  const bytes = new TextEncoder().encode(JSON.stringify(auth));
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+export function decodeAuthContext(header: string | null): AuthContext {
+  if (!header) throw new ApiError(401, "unauthorized", "Authentication is required.");
+  let parsed: unknown;
+  try {
+    const b64 = header.replaceAll("-", "+").replaceAll("_", "/");
+    const binary = atob(b64);
+    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+  } catch {
+    throw new ApiError(401, "unauthorized", "The caller's identity could not be read.");
+  }
+  const result = v.safeParse(AuthContextSchema, parsed);
+  if (!result.success) throw new ApiError(401, "unauthorized", "The caller's identity is malformed.");
+  return result.output;
+}
+
+/** Reads the gateway-set auth context from a forwarded request. */
+export const authContextFrom = (request: Request) => decodeAuthContext(request.headers.get(AUTH_CONTEXT_HEADER));

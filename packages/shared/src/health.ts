@@ -1,0 +1,76 @@
+import * as v from "valibot";
+
+export const ComponentStateSchema = v.object({
+  status: v.picklist(["ok", "degraded", "down"]),
+  latencyMs: v.number(),
+  detail: v.optional(v.string()),
+});
+export type ComponentState = v.InferOutput<typeof ComponentStateSchema>;
+
+export const ServiceHealthSchema = v.object({
+  status: v.picklist(["ok", "degraded"]),
+  d1: ComponentStateSchema,
+  kv: ComponentStateSchema,
+  durableObject: ComponentStateSchema,
+  version: v.optional(v.string()),
+});
+export type ServiceHealth = v.InferOutput<typeof ServiceHealthSchema>;
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("timed out")), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: "ok", latencyMs: Math.round(performance.now() - started) };
+  } catch (e) {
+    // The reason is an operator's concern; keep it short and free of internals.
+    const detail = e instanceof Error && e.message === "timed out" ? "timed out" : "unavailable";
+    return { status: "down", latencyMs: Math.round(performance.now() - started), detail };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+export const probeD1 = (db: D1Database) => probe(() => db.prepare("SELECT 1 AS ok").first());
+export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
+export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
+
+export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
+  const ok = parts.d1.status === "ok" && parts.kv.status === "ok" && parts.durableObject.status === "ok";
+  return { status: ok ? "ok" : "degraded", ...parts };
+}
+
+export interface HealthProbes {
+  db: D1Database;
+  kv: KVNamespace;
+  /** Round trip to one of the service's Durable Objects. */
+  pingDurableObject: () => Promise<unknown>;
+  version?: string | undefined;
+}
+
+/**
+ * The D1 probe reads the migrations table rather than `SELECT 1`, so an unmigrated database
+ * reports `down`: a Worker whose schema is missing cannot serve, however alive D1 is.
+ */
+export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
+  const [d1, kv, durableObject] = await Promise.all([
+    probe(() =>
+      p.db
+        .prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
+        .first()
+        .then((row) => {
+          if (!row) throw new Error("no migrations applied");
+        }),
+    ),
+    probeKv(p.kv),
+    probeDurableObject(p.pingDurableObject),
+  ]);
+  return summarize({ d1, kv, durableObject, ...(p.version ? { version: p.version } : {}) });
+}

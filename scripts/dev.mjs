@@ -1,0 +1,25 @@
+// `npm start`: secrets, migrations, then all four Workers in one wrangler dev with live
+// service bindings. The gateway is the primary Worker, on http://localhost:8787.
+import { join } from "node:path";
+import { PERSIST_DIR, root, run, SERVICES, step } from "./lib.mjs";
+import { ensureDevVars, migrateLocal } from "./prepare-local.mjs";
+
+ensureDevVars();
+await migrateLocal();
+
+const port = process.env.PORT ?? "8787";
+step(`starting ${SERVICES.join(", ")} on http://localhost:${port} (Ctrl+C stops them)`);
+step(`the operator token is ADMIN_TOKEN in services/lti-gateway/.dev.vars`);
+const configs = SERVICES.flatMap((s) => ["-c", join(root, "services", s, "wrangler.jsonc")]);
+const { code } = await run("wrangler", [
+  "dev",
+  ...configs,
+  "--persist-to",
+  PERSIST_DIR,
+  "--port",
+  port,
+  "--ip",
+  "127.0.0.1",
+  "--show-interactive-dev-session=false",
+]);
+process.exit(code);

@@ -1,0 +1,12 @@
+import { handleWithEnvelope } from "@atomic-guide/shared";
+import { router } from "./routes";
+
+export { OIDCStateDurableObject } from "./do/oidc-state";
+
+const SERVICE = "lti-gateway";
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    return handleWithEnvelope(SERVICE, request, () => router.fetch(request, env, ctx));
+  },
+} satisfies ExportedHandler<Env>;

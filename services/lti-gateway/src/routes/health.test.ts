@@ -1,0 +1,38 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
+
+async function getHealth() {
+  const res = await exports.default.fetch(new Request("http://localhost/health"));
+  return {
+    res,
+    body: (await res.json()) as { status: string; services: Record<string, Record<string, { status: string }>> },
+  };
+}
+
+describe("GET /health", () => {
+  it("asks every service over its binding for its D1, KV and Durable Object", async () => {
+    const { res, body } = await getHealth();
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Request-Id")).toBeTruthy();
+    expect(body.status).toBe("ok");
+    expect(Object.keys(body.services).sort()).toEqual([...SERVICES].sort());
+    for (const name of SERVICES) {
+      const s = body.services[name]!;
+      expect(s.status, name).toBe("ok");
+      expect(s.d1!.status, `${name} d1`).toBe("ok");
+      expect(s.kv!.status, `${name} kv`).toBe("ok");
+      expect(s.durableObject!.status, `${name} durable object`).toBe("ok");
+    }
+  });
+
+  it("reports a service whose D1 is unmigrated as degraded, and still answers 200", async () => {
+    await env.TEST_DB_ANALYTICS.prepare("DELETE FROM d1_migrations").run();
+    const { res, body } = await getHealth();
+    expect(res.status).toBe(200);
+    expect(body.status).toBe("degraded");
+    expect(body.services.analytics!.d1!.status).toBe("down");
+    expect(body.services.chat!.status).toBe("ok");
+  });
+});

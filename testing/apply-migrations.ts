@@ -1,0 +1,10 @@
+// Runs inside workerd before each test file: brings the file's isolated D1 to the current
+// schema, and the D1 of every service it binds (reached through TEST_DB_* bindings).
+import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
+
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+const bindings = env as unknown as Record<string, D1Database>;
+for (const [binding, migrations] of Object.entries(env.TEST_AUX_MIGRATIONS ?? {})) {
+  const db = bindings[binding];
+  if (db) await applyD1Migrations(db, migrations as D1Migration[]);
+}

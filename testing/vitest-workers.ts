@@ -1,0 +1,136 @@
+// One vitest configuration for every service: its tests run inside workerd (the Workers
+// Vitest integration) with the service's own wrangler.jsonc, its migrations applied to a real
+// local D1 before each test file, and the services it binds running beside it as auxiliary
+// Workers built from their dist/ (internal services are never replaced by doubles).
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { cloudflareTest, type D1Migration, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const SERVICE_NAMES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceTestOptions {
+  service: ServiceName;
+  /** Extra bindings for tests only (secrets a developer would keep in .dev.vars). */
+  bindings?: Record<string, unknown>;
+  /** Other Miniflare options for the service under test. */
+  miniflare?: Record<string, unknown>;
+}
+
+const root = join(import.meta.dirname, "..");
+const configPath = (s: ServiceName) => join(root, "services", s, "wrangler.jsonc");
+const workerName = (s: ServiceName) => `atomic-guide-${s}`;
+const serviceOf = (name: string) => SERVICE_NAMES.find((s) => workerName(s) === name);
+
+// Only these option groups are carried over: wrangler knows bindings that the test runner's
+// Miniflare may not, and auxiliary Workers need nothing else.
+const CARRIED = [
+  "compatibilityDate",
+  "versionMetadata",
+  "compatibilityFlags",
+  "kvNamespaces",
+  "r2Buckets",
+  "d1Databases",
+  "durableObjects",
+  "serviceBindings",
+] as const;
+
+type WorkerOptions = Record<string, unknown> & {
+  bindings?: Record<string, unknown>;
+  d1Databases?: Record<string, { id: string }>;
+  serviceBindings?: Record<string, { name: string }>;
+};
+
+export function workerOptionsOf(service: ServiceName): WorkerOptions {
+  return unstable_getMiniflareWorkerOptions(configPath(service)).workerOptions as unknown as WorkerOptions;
+}
+
+/** The services `service` reaches over bindings, directly or through another service. */
+export function boundServices(service: ServiceName): ServiceName[] {
+  const seen = new Set<ServiceName>();
+  const visit = (s: ServiceName) => {
+    for (const binding of Object.values(workerOptionsOf(s).serviceBindings ?? {})) {
+      const target = serviceOf(binding.name);
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        visit(target);
+      }
+    }
+  };
+  visit(service);
+  return [...seen];
+}
+
+/** Builds a service bundle when it is missing (turbo builds it first in `npm test`). */
+export function ensureBuilt(service: ServiceName): string {
+  const script = join(root, "services", service, "dist", "index.js");
+  if (!existsSync(script)) {
+    const r = spawnSync("wrangler", ["deploy", "--dry-run", "--outdir", "dist"], {
+      cwd: join(root, "services", service),
+      stdio: "inherit",
+    });
+    if (r.status !== 0) throw new Error(`could not build ${service} for the tests`);
+  }
+  return script;
+}
+
+export function auxiliaryWorker(service: ServiceName, extraBindings: Record<string, unknown> = {}) {
+  const options = workerOptionsOf(service);
+  const scriptPath = ensureBuilt(service);
+  const carried = Object.fromEntries(CARRIED.filter((k) => k in options).map((k) => [k, options[k]]));
+  return {
+    name: workerName(service),
+    modules: true,
+    scriptPath,
+    // Module names may not climb out of the root with "..", so root them at the bundle.
+    modulesRoot: dirname(scriptPath),
+    ...carried,
+    bindings: { ...options.bindings, ENVIRONMENT: "test", ...extraBindings },
+  };
+}
+
+/** Test-only binding name through which the setup file migrates a bound service's D1. */
+export const auxDbBinding = (s: ServiceName) => `TEST_DB_${s.toUpperCase().replaceAll("-", "_")}`;
+
+export function serviceTestConfig(options: ServiceTestOptions) {
+  return defineConfig(async () => {
+    const own = workerOptionsOf(options.service);
+    const aux = boundServices(options.service);
+    const auxMigrations: Record<string, D1Migration[]> = {};
+    const auxDbs: Record<string, { id: string }> = {};
+    for (const s of aux) {
+      const db = workerOptionsOf(s).d1Databases?.DB;
+      if (!db) continue;
+      auxDbs[auxDbBinding(s)] = db;
+      auxMigrations[auxDbBinding(s)] = await readD1Migrations(join(root, "migrations", s));
+    }
+    return {
+      plugins: [
+        cloudflareTest({
+          // Workers AI has no local simulator; tests replace it at the binding.
+          remoteBindings: false,
+          wrangler: { configPath: configPath(options.service) },
+          miniflare: {
+            ...options.miniflare,
+            workers: aux.map((s) => auxiliaryWorker(s)),
+            d1Databases: { ...own.d1Databases, ...auxDbs },
+            bindings: {
+              ...own.bindings,
+              ENVIRONMENT: "test",
+              TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations", options.service)),
+              TEST_AUX_MIGRATIONS: auxMigrations,
+              ...options.bindings,
+            },
+          },
+        }),
+      ],
+      test: {
+        include: ["src/**/*.test.ts"],
+        setupFiles: [join(root, "testing", "apply-migrations.ts")],
+      },
+    };
+  });
+}
