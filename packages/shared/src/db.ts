@@ -2,10 +2,14 @@ import { Kysely } from "kysely";
 import { D1Dialect } from "kysely-d1";
 import * as v from "valibot";
 import { D1BindingNameSchema } from "./auth-context";
+import { withD1Metrics } from "./metrics/d1-metrics";
+import { withD1Faults } from "./resilience/d1-faults";
 
 /** What the factory needs to know about a tenant to find its data. */
 export interface TenantRef {
   tenantId: string;
+  /** The owning service, for query metrics and fault injection. */
+  service: string;
   /** A dedicated D1 binding named in the tenant record; absent means the service's shared `DB`. */
   d1Binding?: string | undefined;
 }
@@ -17,7 +21,7 @@ export interface TenantDb<Schema> {
   readonly d1: D1Database;
 }
 
-const cache = new WeakMap<D1Database, Kysely<unknown>>();
+const cache = new WeakMap<D1Database, { d1: D1Database; db: Kysely<unknown> }>();
 
 function resolveBinding(env: object, ref: TenantRef): D1Database {
   const name = ref.d1Binding ? v.parse(D1BindingNameSchema, ref.d1Binding) : "DB";
@@ -34,16 +38,19 @@ function resolveBinding(env: object, ref: TenantRef): D1Database {
  * changes `d1Binding` in its tenant record; no query changes.
  */
 export function tenantDb<Schema>(env: object, ref: TenantRef): TenantDb<Schema> {
-  const d1 = resolveBinding(env, ref);
-  let db = cache.get(d1) as Kysely<Schema> | undefined;
-  if (!db) {
-    db = new Kysely<Schema>({ dialect: new D1Dialect({ database: d1 }) });
-    cache.set(d1, db as Kysely<unknown>);
+  const raw = resolveBinding(env, ref);
+  let entry = cache.get(raw);
+  if (!entry) {
+    // Every query passes fault injection (local and test only) and then metrics, in that order,
+    // so injected failures are measured like real ones.
+    const d1 = withD1Metrics(withD1Faults(raw, env, ref.service), env, ref.service);
+    entry = { d1, db: new Kysely<unknown>({ dialect: new D1Dialect({ database: d1 }) }) };
+    cache.set(raw, entry);
   }
-  return { tenantId: ref.tenantId, db, d1 };
+  return { tenantId: ref.tenantId, db: entry.db as Kysely<Schema>, d1: entry.d1 };
 }
 
-/** Service-wide access for work that is not one tenant's (health probes, retention jobs). */
-export function serviceDb<Schema>(env: object, binding = "DB"): Kysely<Schema> {
-  return tenantDb<Schema>(env, { tenantId: "*", d1Binding: binding === "DB" ? undefined : binding }).db;
+/** Service-wide access for work that is not one tenant's (retention jobs, outbox replay). */
+export function serviceDb<Schema>(env: object, service: string, binding = "DB"): TenantDb<Schema> {
+  return tenantDb<Schema>(env, { tenantId: "*", service, d1Binding: binding === "DB" ? undefined : binding });
 }

@@ -9,6 +9,11 @@ export interface HandlerContext {
   log: ReturnType<typeof createLogger>;
 }
 
+export interface WorkerContext {
+  env: object;
+  ctx: ExecutionContext;
+}
+
 /**
  * Wraps a fetch handler so every response carries X-Request-Id and every throw becomes the
  * error envelope. Unexpected errors are logged with the request id and answered 500 without detail.
@@ -16,8 +21,10 @@ export interface HandlerContext {
 export async function handleWithEnvelope(
   service: string,
   request: Request,
+  _worker: WorkerContext,
   handler: (ctx: HandlerContext) => Promise<Response>,
 ): Promise<Response> {
+  // `_worker` is where request metrics (issue 6) report from, through ctx.waitUntil.
   const requestId = requestIdFor(request);
   const log = createLogger({ service, requestId });
   try {

@@ -9,7 +9,9 @@ const SERVICE = "chat";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc {
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, (ctx) => router.fetch(request, this.env, this.ctx, ctx));
+    return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
+      router.fetch(request, this.env, this.ctx, hctx),
+    );
   }
 
   async health(): Promise<ServiceHealth> {

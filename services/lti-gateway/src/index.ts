@@ -7,6 +7,6 @@ const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, () => router.fetch(request, env, ctx));
+    return handleWithEnvelope(SERVICE, request, { env, ctx }, () => router.fetch(request, env, ctx));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,4 @@
+import type { ServiceRpc } from "./service";
+
+/** RPC contract of the chat service. */
+export interface ChatRpc extends ServiceRpc {}

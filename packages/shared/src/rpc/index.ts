@@ -1,0 +1,4 @@
+export * from "./analytics";
+export * from "./chat";
+export * from "./service";
+export * from "./struggle-detector";

@@ -1,0 +1,4 @@
+import type { ServiceRpc } from "./service";
+
+/** RPC contract of the struggle-detector service. */
+export interface StruggleDetectorRpc extends ServiceRpc {}
