@@ -1,10 +1,17 @@
 import { notFound } from "@atomic-guide/shared";
-import { type IRequest, IttyRouter } from "itty-router";
+import { IttyRouter } from "itty-router";
+import { registerAdminRoutes } from "./admin";
+import { registerApiRoutes } from "./api";
 import { systemHealth } from "./health";
+import { registerLtiRoutes } from "./lti";
+import type { GatewayRouter } from "./router";
 
-export const router = IttyRouter<IRequest, [Env, ExecutionContext]>();
+export const router: GatewayRouter = IttyRouter();
 
 router.get("/health", (_req, env) => systemHealth(env));
+registerLtiRoutes(router);
+registerAdminRoutes(router);
+registerApiRoutes(router);
 
 router.all("*", () => {
   throw notFound("No such route.");

@@ -1,0 +1,19 @@
+import type { GatewayRouter } from "../router";
+import { requireAdmin } from "./auth";
+import { registerKeyAdminRoutes } from "./keys";
+import { registerMetricsAdminRoutes } from "./metrics";
+import { registerPlatformAdminRoutes } from "./platforms";
+import { registerRolloutAdminRoutes } from "./rollout";
+import { registerTenantAdminRoutes } from "./tenants";
+
+/** /admin/*: every route requires the operator token before anything else happens. */
+export function registerAdminRoutes(router: GatewayRouter): void {
+  router.all("/admin/*", async (request, env) => {
+    await requireAdmin(request, env);
+  });
+  registerPlatformAdminRoutes(router);
+  registerKeyAdminRoutes(router);
+  registerTenantAdminRoutes(router);
+  registerRolloutAdminRoutes(router);
+  registerMetricsAdminRoutes(router);
+}
