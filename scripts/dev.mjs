@@ -1,11 +1,13 @@
 // `npm start`: secrets, migrations, then all four Workers in one wrangler dev with live
 // service bindings. The gateway is the primary Worker, on http://localhost:8787.
 import { join } from "node:path";
-import { PERSIST_DIR, root, run, SERVICES, step } from "./lib.mjs";
+import { mustRun, PERSIST_DIR, root, run, SERVICES, step } from "./lib.mjs";
 import { ensureDevVars, migrateLocal } from "./prepare-local.mjs";
 
 ensureDevVars();
 await migrateLocal();
+step("building the web app (apps/web) that the gateway serves under /app");
+await mustRun("web app build", "pnpm", ["--filter", "@atomic-guide/web", "run", "build"], { quiet: true });
 
 const port = process.env.PORT ?? "8787";
 step(`starting ${SERVICES.join(", ")} on http://localhost:${port} (Ctrl+C stops them)`);

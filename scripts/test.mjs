@@ -1,6 +1,7 @@
 // `npm test`: generated types current, typecheck, lint, then every test suite (each service
 // in workerd, then the whole system in one Miniflare). Exits non-zero if anything fails and
 // ends with one summary line of all tests.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fail, ok, root, run, step } from "./lib.mjs";
@@ -26,10 +27,29 @@ const stages = [
   ["lint (biome)", "biome", ["check", "."]],
   // Builds first (auxiliary Workers in tests run from dist/), then the suites, two at a time.
   ["tests", "turbo", ["run", "test", "--concurrency=2", "--output-logs=new-only"]],
+  // The web app in Debian's Chromium against the whole system, after everything else passed.
+  ["end-to-end tests in Chromium", "turbo", ["run", "test:e2e", "--output-logs=new-only"]],
 ];
+
+/** The e2e suite drives Debian's Chromium; install it when missing (the machine's own browser, never a download). */
+function ensureChromium() {
+  if (existsSync("/usr/bin/chromium")) return true;
+  step("installing Debian's chromium for the end-to-end tests (apt-get)");
+  const asRoot = process.getuid?.() === 0;
+  const apt = (args) =>
+    spawnSync(asRoot ? "apt-get" : "sudo", asRoot ? args : ["apt-get", ...args], { stdio: "inherit" });
+  if (apt(["update"]).status === 0 && apt(["install", "-y", "--no-install-recommends", "chromium"]).status === 0)
+    return true;
+  fail("could not install chromium; install Debian's `chromium` package and run npm test again");
+  return false;
+}
 
 let failed = false;
 for (const [label, cmd, args] of stages) {
+  if (label.startsWith("end-to-end") && !ensureChromium()) {
+    failed = true;
+    break;
+  }
   step(label);
   const { code } = await run(cmd, args);
   if (code === 0) ok(label);

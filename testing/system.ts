@@ -19,6 +19,8 @@ export interface RunningSystem {
   /** Sends a request to the gateway, the only public Worker. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   db(service: ServiceName): Promise<D1Database>;
+  /** The loopback URL of a Worker started with `directSockets`. */
+  directUrl(workerName: string): Promise<URL>;
   dispose(): Promise<void>;
 }
 
@@ -41,13 +43,24 @@ export async function migrate(db: D1Database, service: ServiceName): Promise<voi
   }
 }
 
-export async function startSystem(
-  options: { bindings?: Partial<Record<ServiceName, Record<string, unknown>>> } = {},
-): Promise<RunningSystem> {
+export interface SystemOptions {
+  bindings?: Partial<Record<ServiceName, Record<string, unknown>>>;
+  /** More Workers on the same workerd (the benchmarks' hello-world floor). */
+  extraWorkers?: Record<string, unknown>[];
+  /** Give the gateway and each extra Worker its own loopback socket, straight into workerd. */
+  directSockets?: boolean;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
   // The gateway comes first: Miniflare's dispatchFetch enters through the first Worker.
-  const workers = SERVICE_NAMES.map((s) =>
-    auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
-  );
+  const workers = [
+    ...SERVICE_NAMES.map((s) => ({
+      ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+      ...(s === "lti-gateway" ? direct : {}),
+    })),
+    ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
+  ];
   const mf = new Miniflare(convertV4MiniflareOptions({ workers } as never));
   await mf.ready;
   const db = (s: ServiceName) => mf.getD1Database("DB", `atomic-guide-${s}`) as unknown as Promise<D1Database>;
@@ -57,6 +70,7 @@ export async function startSystem(
     fetch: (path, init) =>
       mf.dispatchFetch(`http://localhost:8787${path}`, init as never) as unknown as Promise<Response>,
     db,
+    directUrl: (name) => mf.unsafeGetDirectURL(name) as Promise<URL>,
     dispose: () => mf.dispose(),
   };
 }

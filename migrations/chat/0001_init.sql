@@ -10,3 +10,41 @@ CREATE TABLE conversations (
   PRIMARY KEY (tenant_id, conversation_id)
 );
 CREATE INDEX idx_conversations_tenant_user_updated ON conversations (tenant_id, user_id, updated_at);
+
+-- Every message, archived from the conversation's Durable Object through its outbox. The
+-- message id makes a replayed archive batch a no-op (INSERT ... ON CONFLICT DO NOTHING).
+CREATE TABLE messages (
+  tenant_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+  content TEXT NOT NULL,
+  provider TEXT,
+  tokens INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, conversation_id, message_id)
+);
+CREATE INDEX idx_messages_tenant_user ON messages (tenant_id, user_id);
+
+-- The tenant's FAQ knowledge base, per course (course_id NULL: every course of the tenant),
+-- managed through /admin/tenants/:tenantId/faq and searched with FTS5 before any model is asked.
+CREATE TABLE faq_entries (
+  tenant_id TEXT NOT NULL,
+  faq_id TEXT NOT NULL,
+  course_id TEXT,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, faq_id)
+);
+CREATE INDEX idx_faq_entries_tenant_course ON faq_entries (tenant_id, course_id);
+-- Kept in step with faq_entries by the repository, in the same D1 batch.
+CREATE VIRTUAL TABLE faq_fts USING fts5(
+  question,
+  answer,
+  tenant_id UNINDEXED,
+  faq_id UNINDEXED,
+  tokenize = 'porter unicode61'
+);

@@ -6,5 +6,7 @@ export default serviceTestConfig({
   bindings: {
     ADMIN_TOKEN: "test-admin-token-0123456789abcdefghijklmnopqrstuvwxyz",
     KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
+    // Registrations wait for an operator in tests, as in production; one test turns this on.
+    LTI_AUTO_ACTIVATE_REGISTRATIONS: "false",
   },
 });

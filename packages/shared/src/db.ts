@@ -3,7 +3,7 @@ import { D1Dialect } from "kysely-d1";
 import * as v from "valibot";
 import { D1BindingNameSchema } from "./auth-context";
 import { withD1Metrics } from "./metrics/d1-metrics";
-import { withD1Faults } from "./resilience/d1-faults";
+import { withD1Resilience } from "./resilience/guarded-d1";
 
 /** What the factory needs to know about a tenant to find its data. */
 export interface TenantRef {
@@ -41,9 +41,10 @@ export function tenantDb<Schema>(env: object, ref: TenantRef): TenantDb<Schema> 
   const raw = resolveBinding(env, ref);
   let entry = cache.get(raw);
   if (!entry) {
-    // Every query passes fault injection (local and test only) and then metrics, in that order,
-    // so injected failures are measured like real ones.
-    const d1 = withD1Metrics(withD1Faults(raw, env, ref.service), env, ref.service);
+    // Every query passes the resilience layer (circuit breaker, bounded retries of transient
+    // errors, and fault injection in local and test only) and then metrics, in that order, so
+    // injected and real failures are measured alike.
+    const d1 = withD1Metrics(withD1Resilience(raw, env, ref.service, ref.d1Binding ?? "DB"), env, ref.service);
     entry = { d1, db: new Kysely<unknown>({ dialect: new D1Dialect({ database: d1 }) }) };
     cache.set(raw, entry);
   }

@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { BreakerSnapshotSchema, breakerFor, breakerSnapshots } from "./resilience/breaker";
+import { withD1Faults } from "./resilience/d1-faults";
 
 export const ComponentStateSchema = v.object({
   status: v.picklist(["ok", "degraded", "down"]),
@@ -13,6 +15,8 @@ export const ServiceHealthSchema = v.object({
   kv: ComponentStateSchema,
   durableObject: ComponentStateSchema,
   version: v.optional(v.string()),
+  /** The isolate's D1 circuit breakers (one per D1 binding used); any not closed degrades. */
+  breaker: v.optional(v.array(BreakerSnapshotSchema)),
 });
 export type ServiceHealth = v.InferOutput<typeof ServiceHealthSchema>;
 
@@ -43,7 +47,11 @@ export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
 export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 
 export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
-  const ok = parts.d1.status === "ok" && parts.kv.status === "ok" && parts.durableObject.status === "ok";
+  const ok =
+    parts.d1.status === "ok" &&
+    parts.kv.status === "ok" &&
+    parts.durableObject.status === "ok" &&
+    (parts.breaker ?? []).every((b) => b.state === "closed");
   return { status: ok ? "ok" : "degraded", ...parts };
 }
 
@@ -53,6 +61,12 @@ export interface HealthProbes {
   /** Round trip to one of the service's Durable Objects. */
   pingDurableObject: () => Promise<unknown>;
   version?: string | undefined;
+  /**
+   * The service's name and env: the D1 probe then passes fault injection (development and test
+   * only) like every query does, and the report always includes this service's `DB` breaker.
+   */
+  service?: string;
+  env?: object;
 }
 
 /**
@@ -60,9 +74,11 @@ export interface HealthProbes {
  * reports `down`: a Worker whose schema is missing cannot serve, however alive D1 is.
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
+  const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
+  if (p.service) breakerFor(p.service);
   const [d1, kv, durableObject] = await Promise.all([
     probe(() =>
-      p.db
+      db
         .prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
         .first()
         .then((row) => {
@@ -72,5 +88,18 @@ export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
     probeKv(p.kv),
     probeDurableObject(p.pingDurableObject),
   ]);
-  return summarize({ d1, kv, durableObject, ...(p.version ? { version: p.version } : {}) });
+  // The health check doubles as the half-open probe, so an idle service's breaker closes once
+  // D1 answers again instead of waiting for the next user request to find out.
+  if (p.service && d1.status === "ok") {
+    const own = breakerFor(p.service);
+    if (own.state === "half-open") own.recordSuccess();
+  }
+  const breaker = breakerSnapshots(p.service);
+  return summarize({
+    d1,
+    kv,
+    durableObject,
+    ...(p.version ? { version: p.version } : {}),
+    ...(breaker.length > 0 ? { breaker } : {}),
+  });
 }

@@ -1,5 +1,9 @@
+import { AUTH_CONTEXT_HEADER, decodeAuthContext } from "./auth-context";
 import { errorToResponse } from "./errors";
 import { createLogger, errorFields } from "./log";
+import { flushMetrics, type MetricsSink, recordSample } from "./metrics/recorder";
+import { beginRequestScope, endRequestScope } from "./metrics/request-scope";
+import { METRIC_SERVICES, type MetricService } from "./metrics/schema";
 import { requestIdFor, withRequestId } from "./request-id";
 
 export const json = (data: unknown, init: ResponseInit = {}) => Response.json(data, init);
@@ -12,28 +16,89 @@ export interface HandlerContext {
 export interface WorkerContext {
   env: object;
   ctx: ExecutionContext;
+  /** Where request metrics go instead of env.ANALYTICS (analytics records into its own buffer). */
+  metrics?: MetricsSink | undefined;
 }
+
+const ROUTE_TEMPLATE = /^[\x20-\x7e]{1,200}$/;
+const TENANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+const isService = (s: string): s is MetricService => (METRIC_SERVICES as readonly string[]).includes(s);
+
+/**
+ * The route template the router matched (itty-router sets `request.route`), so metrics group
+ * `/api/chat/history/:conversationId` rather than one row per id. Unmatched requests never
+ * report their raw path.
+ */
+function routeTemplateOf(request: Request): string {
+  const route = (request as Request & { route?: unknown }).route;
+  return typeof route === "string" && ROUTE_TEMPLATE.test(route) ? route : "(unmatched)";
+}
+
+const taggedTenants = new WeakMap<Request, string>();
+
+/**
+ * Names the tenant of a request whose identity is established inside the handler (the gateway
+ * verifies the API token itself; services read X-Atomic-Auth, which is picked up on its own).
+ */
+export function tagRequestTenant(request: Request, tenantId: string): void {
+  if (TENANT_SLUG.test(tenantId)) taggedTenants.set(request, tenantId);
+}
+
+function tenantOf(request: Request): string | undefined {
+  const tagged = taggedTenants.get(request);
+  if (tagged) return tagged;
+  if (!request.headers.has(AUTH_CONTEXT_HEADER)) return undefined;
+  try {
+    return authTenant(request);
+  } catch {
+    return undefined;
+  }
+}
+
+const authTenant = (request: Request) => decodeAuthContext(request.headers.get(AUTH_CONTEXT_HEADER)).tenantId;
 
 /**
  * Wraps a fetch handler so every response carries X-Request-Id and every throw becomes the
  * error envelope. Unexpected errors are logged with the request id and answered 500 without detail.
+ * Each request is measured (route template, status, duration, tenant, attributable D1 time) and
+ * reported to analytics through `waitUntil`, after the response is ready.
  */
 export async function handleWithEnvelope(
   service: string,
   request: Request,
-  _worker: WorkerContext,
+  worker: WorkerContext,
   handler: (ctx: HandlerContext) => Promise<Response>,
 ): Promise<Response> {
-  // `_worker` is where request metrics (issue 6) report from, through ctx.waitUntil.
+  const started = performance.now();
+  beginRequestScope();
   const requestId = requestIdFor(request);
   const log = createLogger({ service, requestId });
+  let response: Response;
   try {
-    return withRequestId(await handler({ requestId, log }), requestId);
+    response = withRequestId(await handler({ requestId, log }), requestId);
   } catch (e) {
-    const response = errorToResponse(e);
-    if (response.status >= 500) {
+    const failure = errorToResponse(e);
+    if (failure.status >= 500) {
       log.error("unhandled error", { ...errorFields(e), path: new URL(request.url).pathname });
     }
-    return withRequestId(response, requestId);
+    response = withRequestId(failure, requestId);
   }
+  const d1Ms = endRequestScope();
+  if (isService(service)) {
+    const tenantId = tenantOf(request);
+    recordSample({
+      kind: "request",
+      service,
+      route: routeTemplateOf(request),
+      method: /^[A-Z]{1,16}$/.test(request.method) ? request.method : "OTHER",
+      status: response.status,
+      durationMs: Math.max(0, performance.now() - started),
+      ...(d1Ms === undefined ? {} : { d1Ms }),
+      ...(tenantId ? { tenantId } : {}),
+      at: new Date().toISOString(),
+    });
+    flushMetrics(service, { env: worker.env, ctx: worker.ctx, sink: worker.metrics });
+  }
+  return response;
 }

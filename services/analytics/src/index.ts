@@ -1,5 +1,34 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type AnalyticsRpc, handleWithEnvelope, type ServiceHealth, serviceHealth } from "@atomic-guide/shared";
+import {
+  type AnalyticsRpc,
+  ApiError,
+  type AuditEntry,
+  AuditEntrySchema,
+  type AuthContext,
+  AuthContextSchema,
+  handleWithEnvelope,
+  type LearnerAnalyticsExport,
+  type LearningEvent,
+  LearningEventBatchSchema,
+  type MetricsBatch,
+  MetricsBatchSchema,
+  type MetricsQuery,
+  MetricsQuerySchema,
+  type MetricsReport,
+  parseWith,
+  type RosterSync,
+  RosterSyncSchema,
+  type ServiceHealth,
+  serviceHealth,
+} from "@atomic-guide/shared";
+import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
+import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
+import { recordAuditEntry } from "./audit/log";
+import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
+import { eraseLearnerData, exportLearnerData, storeLearningEvents, syncCourseRoster } from "./events/store";
+import { metricsReport } from "./metrics/report";
+import { pruneExpired } from "./metrics/retention";
+import { localMetricsSink, metricsBufferFor } from "./metrics/sink";
 import { router } from "./routes";
 
 export { MetricsBufferDO } from "./do/metrics-buffer";
@@ -7,16 +36,112 @@ export { MetricsBufferDO } from "./do/metrics-buffer";
 const SERVICE = "analytics";
 
 /** Reached only over service bindings: `fetch` for forwarded /api, RPC for the rest. */
-export default class AnalyticsService extends WorkerEntrypoint<Env> implements AnalyticsRpc {
+export default class AnalyticsService extends WorkerEntrypoint<Env> implements AnalyticsRpc, D1FaultControlRpc {
+  /** Development and test only (404 elsewhere): steers this service's injected D1 faults. */
+  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
+    return controlD1Faults(this.env, SERVICE, command);
+  }
+
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
-      router.fetch(request, this.env, this.ctx, hctx),
+    return handleWithEnvelope(
+      SERVICE,
+      request,
+      { env: this.env, ctx: this.ctx, metrics: localMetricsSink(this.env) },
+      (hctx) => router.fetch(request, this.env, this.ctx, hctx),
     );
+  }
+
+  /** Every RPC method is measured like a request (route `rpc:<method>`). */
+  private observe<T>(method: string, tenantId: unknown, run: () => Promise<T>): Promise<T> {
+    return observeRpc(
+      SERVICE,
+      method,
+      { env: this.env, ctx: this.ctx, sink: localMetricsSink(this.env) },
+      tenantId,
+      run,
+    );
+  }
+
+  async recordMetrics(batch: MetricsBatch): Promise<void> {
+    // Not observed: measuring the metrics intake would report on itself without end.
+    const valid = parseWith(MetricsBatchSchema, batch);
+    if (valid.samples.length === 0 && !valid.dropped) return;
+    await metricsBufferFor(this.env, valid.service).add(valid);
+  }
+
+  async recordLearningEvents(events: LearningEvent[]): Promise<{ stored: number }> {
+    return this.observe("recordLearningEvents", undefined, async () => {
+      const valid = parseWith(LearningEventBatchSchema, events);
+      return { stored: await storeLearningEvents(this.env, valid) };
+    });
+  }
+
+  async syncRoster(auth: AuthContext, roster: RosterSync): Promise<{ members: number }> {
+    const caller = parseWith(AuthContextSchema, auth);
+    return this.observe("syncRoster", caller.tenantId, async () => {
+      const valid = parseWith(RosterSyncSchema, roster);
+      if (!caller.isInstructor)
+        throw new ApiError(403, "instructor_only", "Only an instructor launch can sync a roster.");
+      if (caller.contextId !== undefined && caller.contextId !== valid.contextId) {
+        throw new ApiError(403, "wrong_context", "A roster can only be synced for the launch's own course.");
+      }
+      return { members: await syncCourseRoster(this.env, caller, valid) };
+    });
+  }
+
+  async getMetrics(query: MetricsQuery): Promise<MetricsReport> {
+    return this.observe("getMetrics", undefined, () =>
+      metricsReport(this.env, parseWith(MetricsQuerySchema, query ?? {})),
+    );
+  }
+
+  async recordAudit(auth: AuthContext, entry: AuditEntry): Promise<void> {
+    const caller = parseWith(AuthContextSchema, auth);
+    return this.observe("recordAudit", caller.tenantId, () =>
+      recordAuditEntry(this.env, caller, parseWith(AuditEntrySchema, entry)),
+    );
+  }
+
+  async exportLearner(auth: AuthContext): Promise<LearnerAnalyticsExport> {
+    const caller = parseWith(AuthContextSchema, auth);
+    return this.observe("exportLearner", caller.tenantId, async () => {
+      const data = await exportLearnerData(this.env, caller);
+      await recordAuditEntry(this.env, caller, {
+        action: "export",
+        route: "/api/learners/me/export",
+        subjectUserId: caller.userId,
+      });
+      return data;
+    });
+  }
+
+  async eraseLearner(auth: AuthContext): Promise<{ deleted: number }> {
+    const caller = parseWith(AuthContextSchema, auth);
+    return this.observe("eraseLearner", caller.tenantId, async () => {
+      const deleted = await eraseLearnerData(this.env, caller);
+      await recordAuditEntry(this.env, caller, {
+        action: "erase",
+        route: "/api/learners/me",
+        subjectUserId: caller.userId,
+      });
+      return { deleted };
+    });
+  }
+
+  /** Crons (wrangler.jsonc): the daily D1 backup at BACKUP_CRON, the retention sweep every 15 minutes. */
+  override async scheduled(controller: ScheduledController): Promise<void> {
+    if (controller.cron === BACKUP_CRON) {
+      await dailyBackup(this.env, new Date(controller.scheduledTime));
+      return;
+    }
+    await pruneExpired(this.env);
   }
 
   async health(): Promise<ServiceHealth> {
     const ns = this.env.METRICS_BUFFER;
     return serviceHealth({
+      service: SERVICE,
+      env: this.env,
       db: this.env.DB,
       kv: this.env.SNAPSHOTS,
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),

@@ -1,13 +1,40 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { type ChatRpc, handleWithEnvelope, type ServiceHealth, serviceHealth } from "@atomic-guide/shared";
+import {
+  type AuthContext,
+  AuthContextSchema,
+  type ChatRpc,
+  type FaqEntryView,
+  type FaqInput,
+  FaqInputSchema,
+  FaqListQuerySchema,
+  type FaqTenant,
+  FaqTenantSchema,
+  handleWithEnvelope,
+  IdSchema,
+  type LearnerProfile,
+  LearnerProfileSchema,
+  parseWith,
+  type ServiceHealth,
+  type SuggestRequest,
+  SuggestRequestSchema,
+  type SuggestResult,
+  serviceHealth,
+} from "@atomic-guide/shared";
+import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
+import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
+import { learnerStub } from "./chat/learner";
+import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
+import { suggestFor } from "./chat/suggest";
 import { router } from "./routes";
 
 export { ChatConversationDO } from "./do/chat-conversation";
+export { ChatLearnerDO } from "./do/chat-learner";
+export { ChatTenantBudgetDO } from "./do/tenant-budget";
 
 const SERVICE = "chat";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
-export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc {
+export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
   override async fetch(request: Request): Promise<Response> {
     return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
       router.fetch(request, this.env, this.ctx, hctx),
@@ -17,10 +44,55 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
   async health(): Promise<ServiceHealth> {
     const ns = this.env.CHAT_CONVERSATIONS;
     return serviceHealth({
+      service: SERVICE,
+      env: this.env,
       db: this.env.DB,
       kv: this.env.SNAPSHOTS,
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
       version: this.env.CF_VERSION_METADATA?.id,
     });
+  }
+
+  /** Dev and test only: lets the gateway's /admin/faults break chat's D1 on purpose. */
+  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
+    return controlD1Faults(this.env, SERVICE, command);
+  }
+
+  async suggest(auth: AuthContext, request: SuggestRequest): Promise<SuggestResult> {
+    return suggestFor(this.env, parseWith(AuthContextSchema, auth), parseWith(SuggestRequestSchema, request));
+  }
+
+  async updateLearnerProfile(auth: AuthContext, profile: LearnerProfile): Promise<{ stored: boolean }> {
+    const caller = parseWith(AuthContextSchema, auth);
+    return learnerStub(this.env, caller).setProfile(parseWith(LearnerProfileSchema, profile));
+  }
+
+  async exportLearner(auth: AuthContext): Promise<unknown> {
+    return exportLearnerData(this.env, parseWith(AuthContextSchema, auth));
+  }
+
+  async eraseLearner(auth: AuthContext): Promise<{ deleted: number }> {
+    return eraseLearnerData(this.env, parseWith(AuthContextSchema, auth));
+  }
+
+  async listFaq(tenant: FaqTenant, query: { courseId?: string }): Promise<{ entries: FaqEntryView[] }> {
+    return listFaq(this.env, parseWith(FaqTenantSchema, tenant), parseWith(FaqListQuerySchema, query).courseId);
+  }
+
+  async createFaq(tenant: FaqTenant, input: FaqInput): Promise<FaqEntryView> {
+    return createFaq(this.env, parseWith(FaqTenantSchema, tenant), parseWith(FaqInputSchema, input));
+  }
+
+  async updateFaq(tenant: FaqTenant, faqId: string, input: FaqInput): Promise<FaqEntryView> {
+    return updateFaq(
+      this.env,
+      parseWith(FaqTenantSchema, tenant),
+      parseWith(IdSchema, faqId),
+      parseWith(FaqInputSchema, input),
+    );
+  }
+
+  async deleteFaq(tenant: FaqTenant, faqId: string): Promise<{ deleted: true }> {
+    return deleteFaq(this.env, parseWith(FaqTenantSchema, tenant), parseWith(IdSchema, faqId));
   }
 }

@@ -1,4 +1,5 @@
 import { handleWithEnvelope } from "@atomic-guide/shared";
+import { maintainToolKeys } from "./keys/store";
 import { router } from "./routes";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
@@ -7,6 +8,11 @@ const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env, ctx }, () => router.fetch(request, env, ctx));
+    return handleWithEnvelope(SERVICE, request, { env, ctx }, (hctx) => router.fetch(request, env, ctx, hctx));
+  },
+
+  /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */
+  async scheduled(_controller, env, ctx): Promise<void> {
+    ctx.waitUntil(maintainToolKeys(env));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,13 +1,27 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { handleWithEnvelope, type ServiceHealth, type StruggleDetectorRpc, serviceHealth } from "@atomic-guide/shared";
-import { router } from "./routes";
+import {
+  type AuthContext,
+  AuthContextSchema,
+  handleWithEnvelope,
+  type OpenSessionRequest,
+  OpenSessionRequestSchema,
+  parseWith,
+  type ServiceHealth,
+  type StruggleDetectorRpc,
+  serviceHealth,
+} from "@atomic-guide/shared";
+import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
+import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
+import { detectorFor } from "./do/stub";
+import { learnerSnapshotPrefix, router, SERVICE } from "./routes";
 
 export { StruggleDetectorDO } from "./do/struggle-detector";
 
-const SERVICE = "struggle-detector";
-
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
-export default class StruggleDetectorService extends WorkerEntrypoint<Env> implements StruggleDetectorRpc {
+export default class StruggleDetectorService
+  extends WorkerEntrypoint<Env>
+  implements StruggleDetectorRpc, D1FaultControlRpc
+{
   override async fetch(request: Request): Promise<Response> {
     return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
       router.fetch(request, this.env, this.ctx, hctx),
@@ -17,10 +31,35 @@ export default class StruggleDetectorService extends WorkerEntrypoint<Env> imple
   async health(): Promise<ServiceHealth> {
     const ns = this.env.STRUGGLE_DETECTOR;
     return serviceHealth({
+      service: SERVICE,
+      env: this.env,
       db: this.env.DB,
       kv: this.env.SNAPSHOTS,
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
       version: this.env.CF_VERSION_METADATA?.id,
     });
+  }
+
+  /** Dev and test only (404 elsewhere): the gateway's /admin/faults steers this service's D1. */
+  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
+    return controlD1Faults(this.env, SERVICE, command);
+  }
+
+  async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {
+    const auth = parseWith(AuthContextSchema, authInput);
+    const request = parseWith(OpenSessionRequestSchema, requestInput);
+    return detectorFor(this.env, auth).openSession(auth, request);
+  }
+
+  async exportLearner(authInput: AuthContext): Promise<unknown> {
+    const auth = parseWith(AuthContextSchema, authInput);
+    return { service: SERVICE, ...(await detectorFor(this.env, auth).exportData(auth)) };
+  }
+
+  async eraseLearner(authInput: AuthContext): Promise<{ deleted: number }> {
+    const auth = parseWith(AuthContextSchema, authInput);
+    const { deleted } = await detectorFor(this.env, auth).erase(auth);
+    const snapshots = await deleteSnapshots(this.env.SNAPSHOTS, learnerSnapshotPrefix(auth.tenantId, auth.userId));
+    return { deleted: deleted + snapshots };
   }
 }

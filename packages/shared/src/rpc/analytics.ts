@@ -1,7 +1,10 @@
 import * as v from "valibot";
-import { TenantIdSchema } from "../auth-context";
+import { type AuthContext, TenantIdSchema } from "../auth-context";
+import { MetricServiceSchema, type MetricsBatch, RouteTemplateSchema } from "../metrics/schema";
 import { IdSchema, IsoTimestampSchema } from "../validation";
 import type { ServiceRpc } from "./service";
+
+export { type MetricsBatch, MetricsBatchSchema } from "../metrics/schema";
 
 /**
  * Learning events that struggle-detector and chat send to analytics, so instructor insight
@@ -51,5 +54,91 @@ export type LearningEvent = v.InferOutput<typeof LearningEventSchema>;
 
 export const LearningEventBatchSchema = v.pipe(v.array(LearningEventSchema), v.minLength(1), v.maxLength(500));
 
+/** Names and Roles roster of one course, pushed by the gateway at an instructor launch. */
+export const RosterSyncSchema = v.object({
+  contextId: IdSchema,
+  members: v.pipe(
+    v.array(
+      v.object({
+        userId: IdSchema,
+        name: v.optional(v.pipe(v.string(), v.maxLength(255))),
+        roles: v.pipe(v.array(v.pipe(v.string(), v.maxLength(255))), v.maxLength(50)),
+      }),
+    ),
+    v.maxLength(10_000),
+  ),
+});
+export type RosterSync = v.InferOutput<typeof RosterSyncSchema>;
+
+/** Operator metrics window; defaults to the last hour, at most 31 days. */
+export const MetricsQuerySchema = v.object({
+  service: v.optional(MetricServiceSchema),
+  from: v.optional(IsoTimestampSchema),
+  to: v.optional(IsoTimestampSchema),
+});
+export type MetricsQuery = v.InferOutput<typeof MetricsQuerySchema>;
+
+/** Who read or exported whose data, through which route. */
+export const AuditEntrySchema = v.object({
+  action: v.picklist(["insight_read", "overview_read", "export", "erase", "admin_metrics_read"]),
+  route: RouteTemplateSchema,
+  subjectUserId: v.optional(IdSchema),
+  contextId: v.optional(IdSchema),
+});
+export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+export interface LatencySummary {
+  count: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface RouteMetrics extends LatencySummary {
+  service: string;
+  route: string;
+  /** Average attributed D1 time per request, when known. */
+  d1MsAvg: number | null;
+}
+
+export interface QueryMetrics extends LatencySummary {
+  service: string;
+  name: string;
+  totalMs: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+export interface MetricsReport {
+  from: string;
+  to: string;
+  routes: RouteMetrics[];
+  queries: QueryMetrics[];
+  /** The slowest named queries by p95, slowest first. */
+  slowQueries: QueryMetrics[];
+  /** Samples services dropped because analytics was unreachable, per service. */
+  dropped: Record<string, number>;
+}
+
 /** RPC contract of the analytics service. */
-export interface AnalyticsRpc extends ServiceRpc {}
+export interface AnalyticsRpc extends ServiceRpc {
+  /** Request and D1 query samples; buffered and written to D1 in batches. */
+  recordMetrics(batch: MetricsBatch): Promise<void>;
+  /** Stores each event once (eventId is the idempotency key); `stored` counts new ones. */
+  recordLearningEvents(events: LearningEvent[]): Promise<{ stored: number }>;
+  /** Replaces the course roster; members absent from the list are removed. */
+  syncRoster(auth: AuthContext, roster: RosterSync): Promise<{ members: number }>;
+  getMetrics(query: MetricsQuery): Promise<MetricsReport>;
+  /** The gateway records exports, erasures and operator reads here. */
+  recordAudit(auth: AuthContext, entry: AuditEntry): Promise<void>;
+  exportLearner(auth: AuthContext): Promise<LearnerAnalyticsExport>;
+  eraseLearner(auth: AuthContext): Promise<{ deleted: number }>;
+}
+
+export interface LearnerAnalyticsExport {
+  service: "analytics";
+  learningEvents: LearningEvent[];
+  rosterEntries: { contextId: string; name: string | null; roles: string[]; syncedAt: string }[];
+}

@@ -1,8 +1,266 @@
 import { DurableObject } from "cloudflare:workers";
+import type { MetricSample, MetricsBatch, QuerySample, RequestSample } from "@atomic-guide/shared/metrics/schema";
+import { compileOnly, metricsReads, metricsWrites } from "../db/queries";
+import type { AnalyticsDatabase } from "../db/schema";
+import { mergeRollup, minuteOf, NO_TENANT, rollupQueries, rollupRequests } from "../metrics/rollup";
 
-/** Buffers metric samples and writes them to D1 in few, large batches. */
+/** How long samples wait for more before they go to D1. */
+const FLUSH_DELAY_MS = 5_000;
+/** A buffer this full is flushed without waiting for the alarm. */
+const FLUSH_THRESHOLD = 2_000;
+/** At most this many raw samples per flush (one JSON parameter each table, well under D1's 2 MB). */
+const MAX_RAW_PER_FLUSH = 5_000;
+/** A minute is rolled up once it ended this long ago; later samples are merged in. */
+const ROLLUP_GRACE_MS = 15_000;
+const RETRY_DELAY_MS = 30_000;
+/** While D1 is unreachable samples pile up here; past this many, new ones are dropped and counted. */
+const MAX_PENDING = 200_000;
+
+export interface FlushResult {
+  rawWritten: number;
+  minutesRolled: number;
+  /** D1 round trips this flush made (reads for late merges + the one write batch). */
+  d1Calls: number;
+  statements: number;
+  pending: number;
+}
+
+/**
+ * Buffers metric samples in its own SQLite and writes them to D1 in few, large batches: every
+ * flush is ONE D1 batch holding all raw samples (one statement per table, rows as a JSON
+ * parameter) and the per-minute rollups of every minute that has closed. Rollups are exact
+ * because one object receives every sample of its service (named by service).
+ *
+ * It writes to the raw DB binding, not the measured one: measuring the metrics pipeline's own
+ * writes would feed samples back into itself.
+ */
 export class MetricsBufferDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private flushing: Promise<FlushResult> | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS pending (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, minute TEXT NOT NULL, body TEXT NOT NULL, written INTEGER NOT NULL DEFAULT 0)`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS pending_minute ON pending (minute)");
+    this.sql.exec("CREATE INDEX IF NOT EXISTS pending_written ON pending (written, id)");
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS drops (minute TEXT PRIMARY KEY, service TEXT NOT NULL, dropped INTEGER NOT NULL)",
+    );
+    this.sql.exec("CREATE TABLE IF NOT EXISTS rolled (minute TEXT PRIMARY KEY)");
+  }
+
   async ping(): Promise<"pong"> {
     return "pong";
   }
+
+  /** Takes a validated batch; returns as soon as it is in this object's storage. */
+  async add(batch: MetricsBatch): Promise<void> {
+    const room = Math.max(0, MAX_PENDING - this.pendingCount());
+    const kept = batch.samples.slice(0, room);
+    for (const sample of kept) {
+      this.sql.exec("INSERT INTO pending (minute, body) VALUES (?, ?)", minuteOf(sample.at), JSON.stringify(sample));
+    }
+    this.pending = this.pendingCount() + kept.length;
+    const dropped = (batch.dropped ?? 0) + (batch.samples.length - kept.length);
+    if (dropped > 0) {
+      this.sql.exec(
+        `INSERT INTO drops (minute, service, dropped) VALUES (?, ?, ?)
+         ON CONFLICT (minute) DO UPDATE SET dropped = dropped + excluded.dropped`,
+        minuteOf(batch.at),
+        batch.service,
+        dropped,
+      );
+    }
+    if (this.unwritten() >= FLUSH_THRESHOLD) {
+      this.ctx.waitUntil(this.flush().catch(() => undefined));
+    } else if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    let result: FlushResult | undefined;
+    try {
+      result = await this.flush();
+    } catch {
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+      return;
+    }
+    // Open minutes still wait for their rollup; come back when the next one closes.
+    if (result.pending > 0)
+      await this.ctx.storage.setAlarm(Date.now() + (this.unwritten() > 0 ? 0 : FLUSH_DELAY_MS * 3));
+  }
+
+  /**
+   * Rollups of what is still buffered (open minutes, late samples), within [from, to] minutes.
+   * Stored rollups never include these, so reports add the two and see a burst at once.
+   */
+  async openRollups(fromMinute: string, toMinute: string) {
+    const samples = this.sql
+      .exec<{ body: string }>("SELECT body FROM pending WHERE minute >= ? AND minute <= ?", fromMinute, toMinute)
+      .toArray()
+      .map((r) => JSON.parse(r.body) as MetricSample);
+    return {
+      requests: rollupRequests(samples.filter((s): s is RequestSample => s.kind === "request")),
+      queries: rollupQueries(samples.filter((s): s is QuerySample => s.kind === "query")),
+    };
+  }
+
+  /** One flush at a time; `now` is a parameter so tests can close minutes deterministically. */
+  flush(now = Date.now()): Promise<FlushResult> {
+    if (!this.flushing) {
+      this.flushing = this.flushOnce(now).finally(() => {
+        this.flushing = undefined;
+      });
+    }
+    return this.flushing;
+  }
+
+  /** Rows held, counted once per object and then kept in step (count(*) walks the table). */
+  private pending: number | undefined;
+  private pendingCount(): number {
+    this.pending ??= this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending").one().n;
+    return this.pending;
+  }
+
+  private unwritten(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending WHERE written = 0").one().n;
+  }
+
+  private async flushOnce(now: number): Promise<FlushResult> {
+    const raw = this.sql
+      .exec<{ id: number; body: string }>(
+        "SELECT id, body FROM pending WHERE written = 0 ORDER BY id LIMIT ?",
+        MAX_RAW_PER_FLUSH,
+      )
+      .toArray();
+    const maxRawId = raw.at(-1)?.id ?? 0;
+    const allRawTaken = raw.length < MAX_RAW_PER_FLUSH;
+    const cutoff = minuteOf(new Date(now - 60_000 - ROLLUP_GRACE_MS).toISOString());
+    // Roll up closed minutes only once all of their samples are in hand.
+    const closed = allRawTaken
+      ? this.sql
+          .exec<{ body: string }>("SELECT body FROM pending WHERE minute <= ?", cutoff)
+          .toArray()
+          .map((r) => JSON.parse(r.body) as MetricSample)
+      : [];
+    const drops = this.sql.exec<{ minute: string; service: string; dropped: number }>("SELECT * FROM drops").toArray();
+
+    const rawSamples = raw.map((r) => JSON.parse(r.body) as MetricSample);
+    const requests = rawSamples.filter((s): s is RequestSample => s.kind === "request");
+    const queries = rawSamples.filter((s): s is QuerySample => s.kind === "query");
+    let requestRollups = rollupRequests(closed.filter((s): s is RequestSample => s.kind === "request"));
+    let queryRollups = rollupQueries(closed.filter((s): s is QuerySample => s.kind === "query"));
+
+    let d1Calls = 0;
+    const late = new Set(
+      this.sql
+        .exec<{ minute: string }>("SELECT minute FROM rolled WHERE minute <= ?", cutoff)
+        .toArray()
+        .map((r) => r.minute),
+    );
+    if (late.size > 0) {
+      const merged = await this.mergeLate(requestRollups, queryRollups, late);
+      requestRollups = merged.requestRollups;
+      queryRollups = merged.queryRollups;
+      d1Calls += merged.d1Calls;
+    }
+
+    const statements: D1PreparedStatement[] = [];
+    const add = (compiled: { sql: string; parameters: readonly unknown[] }) =>
+      statements.push(this.env.DB.prepare(compiled.sql).bind(...compiled.parameters));
+    if (requests.length > 0) add(metricsWrites.requestSamples(requests.map(requestRow)));
+    if (queries.length > 0) add(metricsWrites.querySamples(queries.map(queryRow)));
+    if (requestRollups.length > 0) add(metricsWrites.requestRollups(requestRollups));
+    if (queryRollups.length > 0) add(metricsWrites.queryRollups(queryRollups));
+    if (drops.length > 0) add(metricsWrites.dropped(drops));
+
+    if (statements.length > 0) {
+      await this.env.DB.batch(statements);
+      d1Calls += 1;
+    }
+
+    // D1 has it all (one transaction); now forget what was written.
+    this.sql.exec("UPDATE pending SET written = 1 WHERE written = 0 AND id <= ?", maxRawId);
+    const minutes = [...new Set(closed.map((s) => minuteOf(s.at)))];
+    if (closed.length > 0) this.sql.exec("DELETE FROM pending WHERE minute <= ? AND written = 1", cutoff);
+    for (const minute of minutes) this.sql.exec("INSERT OR IGNORE INTO rolled (minute) VALUES (?)", minute);
+    this.sql.exec("DELETE FROM rolled WHERE minute < ?", minuteOf(new Date(now - 86_400_000).toISOString()));
+    for (const drop of drops) this.sql.exec("DELETE FROM drops WHERE minute = ?", drop.minute);
+
+    this.pending = undefined;
+    return {
+      rawWritten: raw.length,
+      minutesRolled: minutes.length,
+      d1Calls,
+      statements: statements.length,
+      pending: this.pendingCount(),
+    };
+  }
+
+  /** Samples for a minute already rolled up: fold them into the stored rows. */
+  private async mergeLate(
+    requestRollups: ReturnType<typeof rollupRequests>,
+    queryRollups: ReturnType<typeof rollupQueries>,
+    late: Set<string>,
+  ) {
+    const first = <T>(compiled: { sql: string; parameters: readonly unknown[] }) =>
+      this.env.DB.prepare(compiled.sql)
+        .bind(...compiled.parameters)
+        .first<T>();
+    const lateRequests = requestRollups.filter((r) => late.has(r.minute));
+    const lateQueries = queryRollups.filter((r) => late.has(r.minute));
+    const [storedRequests, storedQueries] = await Promise.all([
+      Promise.all(
+        lateRequests.map((r) =>
+          first<AnalyticsDatabase["request_rollups"]>(metricsReads.storedRequestRollup(compileOnly, r).compile()),
+        ),
+      ),
+      Promise.all(
+        lateQueries.map((r) =>
+          first<AnalyticsDatabase["query_rollups"]>(metricsReads.storedQueryRollup(compileOnly, r).compile()),
+        ),
+      ),
+    ]);
+    return {
+      requestRollups: requestRollups.map((r) => {
+        const i = lateRequests.indexOf(r);
+        const stored = i >= 0 ? storedRequests[i] : undefined;
+        return stored ? mergeRollup(stored, r) : r;
+      }),
+      queryRollups: queryRollups.map((r) => {
+        const i = lateQueries.indexOf(r);
+        const stored = i >= 0 ? storedQueries[i] : undefined;
+        return stored ? mergeRollup(stored, r) : r;
+      }),
+      d1Calls: lateRequests.length + lateQueries.length,
+    };
+  }
+}
+
+function requestRow(s: RequestSample): AnalyticsDatabase["request_samples"] {
+  return {
+    tenant_id: s.tenantId ?? NO_TENANT,
+    service: s.service,
+    route: s.route,
+    method: s.method,
+    status: s.status,
+    duration_ms: s.durationMs,
+    d1_ms: s.d1Ms ?? null,
+    at: s.at,
+  };
+}
+
+function queryRow(s: QuerySample): AnalyticsDatabase["query_samples"] {
+  return {
+    service: s.service,
+    name: s.name,
+    duration_ms: s.durationMs,
+    rows_read: s.rowsRead,
+    rows_written: s.rowsWritten,
+    ok: s.ok ? 1 : 0,
+    at: s.at,
+  };
 }

@@ -1,7 +1,86 @@
-import { type HandlerContext, notFound } from "@atomic-guide/shared";
+import {
+  ApiError,
+  authContextFrom,
+  forbidden,
+  type HandlerContext,
+  IdSchema,
+  IsoTimestampSchema,
+  json,
+  notFound,
+  parseQuery,
+} from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
+import * as v from "valibot";
+import { recordAuditEntry } from "../audit/log";
+import { courseInsights } from "../insight/course-insights";
+import { tenantOverview } from "../metrics/overview";
+import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+const WindowQuerySchema = v.object({
+  from: v.optional(IsoTimestampSchema),
+  to: v.optional(IsoTimestampSchema),
+});
+
+/**
+ * The tenant's small-group threshold for insight, passed by the gateway from the tenant's flags
+ * (`insightMinGroupSize`). 0 or absent: no suppression.
+ */
+export const MIN_GROUP_HEADER = "X-Atomic-Insight-Min-Group";
+const MinGroupSchema = v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.maxValue(100));
+
+function minGroupSizeOf(request: Request): number {
+  const header = request.headers.get(MIN_GROUP_HEADER);
+  if (header === null) return 0;
+  const parsed = v.safeParse(MinGroupSchema, header);
+  if (!parsed.success)
+    throw new ApiError(400, "invalid_request", `${MIN_GROUP_HEADER} must be a number from 0 to 100.`);
+  return parsed.output;
+}
+
+function decodeParam(value: string | undefined): string | undefined {
+  try {
+    return value === undefined ? undefined : decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function requireInstructor(request: Request) {
+  const auth = authContextFrom(request);
+  if (!auth.isInstructor) throw forbidden("instructor_only", "Only instructors can see course insight.");
+  return auth;
+}
+
+router.get("/api/analytics/overview", async (request, env) => {
+  const auth = requireInstructor(request);
+  const query = parseQuery(new URL(request.url), WindowQuerySchema);
+  const window = resolveWindow(query.from, query.to, DEFAULT_INSIGHT_WINDOW_MS);
+  return json(await tenantOverview(env, auth.tenantId, window));
+});
+
+router.get("/api/courses/:contextId/insights", async (request, env) => {
+  const auth = requireInstructor(request);
+  const contextId = v.safeParse(IdSchema, decodeParam(request.params.contextId));
+  // An instructor sees the course they launched from; any other course answers as missing.
+  if (!contextId.success || auth.contextId !== contextId.output) throw notFound("No such course.");
+  const query = parseQuery(new URL(request.url), WindowQuerySchema);
+  const window = resolveWindow(query.from, query.to, DEFAULT_INSIGHT_WINDOW_MS);
+  const minGroupSize = minGroupSizeOf(request);
+  const insights = await courseInsights(
+    env,
+    { tenantId: auth.tenantId, contextId: contextId.output, ...window },
+    minGroupSize,
+  );
+  // Recorded before the answer leaves: a read that cannot be audited is not served.
+  await recordAuditEntry(env, auth, {
+    action: "insight_read",
+    route: "/api/courses/:contextId/insights",
+    contextId: contextId.output,
+  });
+  return json(insights);
+});
 
 router.all("*", () => {
   throw notFound("No such analytics route.");

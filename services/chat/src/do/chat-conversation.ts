@@ -1,8 +1,278 @@
 import { DurableObject } from "cloudflare:workers";
+import { createLogger, tenantDb } from "@atomic-guide/shared";
+import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import { archiveStatements } from "../db/archive";
 
-/** One conversation, bound to its owner (tenant and learner) at creation. */
+export interface ConversationOwner {
+  tenantId: string;
+  userId: string;
+  d1Binding?: string | undefined;
+}
+
+export interface StoredMessage {
+  messageId: string;
+  role: "user" | "assistant";
+  content: string;
+  provider: string | null;
+  tokens: number;
+  createdAt: string;
+}
+
+export interface BeginTurn {
+  owner: ConversationOwner;
+  /** True only for a conversation id the caller just generated. */
+  create: boolean;
+  conversationId: string;
+  title: string | null;
+  messageId: string;
+  content: string;
+  at: string;
+  /** How many earlier messages go to the model. */
+  windowSize: number;
+}
+
+export interface FinishTurn {
+  owner: ConversationOwner;
+  messageId: string;
+  content: string;
+  provider: string;
+  tokens: number;
+  at: string;
+}
+
+const RETRY_BASE_MS = 2_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+type MessageRow = {
+  message_id: string;
+  role: "user" | "assistant";
+  content: string;
+  provider: string | null;
+  tokens: number;
+  created_at: string;
+};
+const toMessage = (r: MessageRow): StoredMessage => ({
+  messageId: r.message_id,
+  role: r.role,
+  content: r.content,
+  provider: r.provider,
+  tokens: r.tokens,
+  createdAt: r.created_at,
+});
+
+/**
+ * One conversation (`idFromName("<tenantId>:<conversationId>")`), bound to its owner when it is
+ * created. Every method takes the caller's identity and answers `null` to anyone else, exactly
+ * as for a conversation that does not exist. The whole conversation lives here; D1 receives a
+ * copy through the outbox, so a D1 outage loses nothing.
+ */
 export class ChatConversationDO extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private outbox: D1Outbox;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.outbox = this.createSchema();
+  }
+
+  private createSchema(): D1Outbox {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS owner (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, d1_binding TEXT,
+        conversation_id TEXT NOT NULL, title TEXT, created_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL, content TEXT NOT NULL, provider TEXT,
+        tokens INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+      );
+    `);
+    return new D1Outbox(this.sql, "archive");
+  }
+
   async ping(): Promise<"pong"> {
     return "pong";
+  }
+
+  private ownerRow() {
+    return this.sql
+      .exec<{
+        tenant_id: string;
+        user_id: string;
+        d1_binding: string | null;
+        conversation_id: string;
+        title: string | null;
+        created_at: string;
+      }>("SELECT tenant_id, user_id, d1_binding, conversation_id, title, created_at FROM owner WHERE id = 1")
+      .toArray()[0];
+  }
+
+  private isOwner(owner: ConversationOwner) {
+    const row = this.ownerRow();
+    return row && row.tenant_id === owner.tenantId && row.user_id === owner.userId ? row : undefined;
+  }
+
+  /** Stores the learner's message and returns the window of earlier messages, or null if not theirs. */
+  async beginTurn(
+    turn: BeginTurn,
+  ): Promise<{ history: { role: "user" | "assistant"; content: string }[]; turns: number } | null> {
+    let row = this.isOwner(turn.owner);
+    if (!row) {
+      if (!turn.create || this.ownerRow()) return null;
+      this.sql.exec(
+        "INSERT INTO owner (id, tenant_id, user_id, d1_binding, conversation_id, title, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+        turn.owner.tenantId,
+        turn.owner.userId,
+        turn.owner.d1Binding ?? null,
+        turn.conversationId,
+        turn.title,
+        turn.at,
+      );
+      row = this.isOwner(turn.owner);
+      if (!row) return null;
+    }
+    const history = this.sql
+      .exec<{ role: "user" | "assistant"; content: string }>(
+        "SELECT role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+        turn.windowSize,
+      )
+      .toArray();
+    const turns = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+    this.append({
+      messageId: turn.messageId,
+      role: "user",
+      content: turn.content,
+      provider: null,
+      tokens: 0,
+      createdAt: turn.at,
+    });
+    await this.scheduleArchive();
+    return { history, turns };
+  }
+
+  async finishTurn(turn: FinishTurn): Promise<boolean> {
+    if (!this.isOwner(turn.owner)) return false;
+    this.append({
+      messageId: turn.messageId,
+      role: "assistant",
+      content: turn.content,
+      provider: turn.provider,
+      tokens: turn.tokens,
+      createdAt: turn.at,
+    });
+    await this.scheduleArchive();
+    return true;
+  }
+
+  /** The `limit` most recent messages, oldest first. */
+  async history(owner: ConversationOwner, limit: number): Promise<StoredMessage[] | null> {
+    if (!this.isOwner(owner)) return null;
+    return this.sql
+      .exec<MessageRow>(
+        `SELECT message_id, role, content, provider, tokens, created_at FROM
+           (SELECT * FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+        limit,
+      )
+      .toArray()
+      .map(toMessage);
+  }
+
+  async exportFor(owner: ConversationOwner) {
+    const row = this.isOwner(owner);
+    if (!row) return null;
+    const messages = this.sql
+      .exec<MessageRow>("SELECT message_id, role, content, provider, tokens, created_at FROM messages ORDER BY seq")
+      .toArray()
+      .map(toMessage);
+    return { conversationId: row.conversation_id, title: row.title, createdAt: row.created_at, messages };
+  }
+
+  /** Deletes everything, pending archive entries included, so nothing is replayed into D1 later. */
+  async erase(owner: ConversationOwner): Promise<number> {
+    if (!this.isOwner(owner)) return 0;
+    const n = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+    // A flush already on its way to D1 must land before the caller deletes the archive rows,
+    // or it would write them back afterwards; joining it (or flushing now) settles that.
+    await this.archive().catch(() => undefined);
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    // The instance lives on until evicted and must answer "not found" from an empty schema.
+    this.outbox = this.createSchema();
+    return n;
+  }
+
+  private append(m: StoredMessage) {
+    const row = this.ownerRow();
+    if (!row) return;
+    this.sql.exec(
+      "INSERT INTO messages (message_id, role, content, provider, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
+      m.messageId,
+      m.role,
+      m.content,
+      m.provider,
+      m.tokens,
+      m.createdAt,
+    );
+    this.outbox.enqueue({
+      idempotencyKey: m.messageId,
+      tenantId: row.tenant_id,
+      statements: archiveStatements({
+        tenantId: row.tenant_id,
+        conversationId: row.conversation_id,
+        userId: row.user_id,
+        title: row.title,
+        conversationCreatedAt: row.created_at,
+        messageId: m.messageId,
+        role: m.role,
+        content: m.content,
+        provider: m.provider,
+        tokens: m.tokens,
+        createdAt: m.createdAt,
+      }),
+    });
+  }
+
+  /** The alarm archives right after this turn returns, off the learner's path. */
+  private async scheduleArchive() {
+    const current = await this.ctx.storage.getAlarm();
+    const at = Date.now();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  override async alarm(): Promise<void> {
+    await this.archive();
+  }
+
+  /**
+   * Flushes the outbox now and waits for it, joining a flush already running (operators and
+   * tests use it to know the archive is current); schedules the retry like the alarm does.
+   */
+  async archiveNow(): Promise<{ pending: number }> {
+    return { pending: await this.archive() };
+  }
+
+  private async archive(): Promise<number> {
+    const row = this.ownerRow();
+    if (!row) return 0;
+    const d1 = tenantDb(this.env, {
+      tenantId: row.tenant_id,
+      service: "chat",
+      d1Binding: row.d1_binding ?? undefined,
+    }).d1;
+    const result = await this.outbox.flush(d1);
+    const pending = this.outbox.pending();
+    if (pending === 0) return 0;
+    const attempts = this.outbox.headAttempts();
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts, 10));
+    createLogger({ service: "chat", conversationId: row.conversation_id }).warn("archive to D1 deferred", {
+      pending,
+      attempts,
+      error: result.error,
+    });
+    await this.ctx.storage.setAlarm(Date.now() + delay);
+    return pending;
   }
 }

@@ -1,7 +1,124 @@
-import { type HandlerContext, notFound } from "@atomic-guide/shared";
+import {
+  ApiError,
+  authContextFrom,
+  errorBody,
+  type HandlerContext,
+  IdSchema,
+  isApiErrorLike,
+  json,
+  notFound,
+  parseJsonBody,
+  parseWith,
+} from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
+import * as v from "valibot";
+import { conversationStubFor, learnerGate, learnerStub } from "../chat/learner";
+import { ChatMessageRequestSchema, ProviderPreferenceSchema, SuggestionRequestSchema } from "../chat/schemas";
+import { suggestFor } from "../chat/suggest";
+import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
+import { chatConfig } from "../config";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+export const HISTORY_LIMIT = 20;
+
+/** The tenant's aiProvider flag, passed by the gateway; absent means "auto". */
+export const AI_PROVIDER_HEADER = "X-Atomic-Ai-Provider";
+
+const preferenceFrom = (request: Request) =>
+  parseWith(
+    v.optional(ProviderPreferenceSchema, "auto"),
+    request.headers.get(AI_PROVIDER_HEADER) ?? undefined,
+    "invalid_ai_provider",
+  );
+
+function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
+  const auth = authContextFrom(request);
+  return {
+    env,
+    config: chatConfig(env),
+    auth,
+    preference: preferenceFrom(request),
+    learner: learnerGate(env, auth),
+    waitUntil: (p) => ctx.waitUntil(p),
+  };
+}
+
+const wantsEventStream = (request: Request) => (request.headers.get("Accept") ?? "").includes("text/event-stream");
+
+router.post("/api/chat/message", async (request, env, ctx) => {
+  const deps = turnDeps(request, env, ctx);
+  const body = await parseJsonBody(request, ChatMessageRequestSchema);
+  // Refusals (404, 429) happen here, before a byte of the answer is sent.
+  const turn = await prepareTurn(deps, body);
+  if (!wantsEventStream(request)) return json(await executeTurn(turn, () => undefined));
+
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const send = (event: string, data: unknown) =>
+    writer.write(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)).catch(() => undefined);
+  // waitUntil: a learner who closes the tab still gets the answer stored and charged correctly.
+  ctx.waitUntil(
+    (async () => {
+      try {
+        const reply = await executeTurn(turn, (text) => void send("token", { text }));
+        await send("done", reply);
+      } catch (e) {
+        await send(
+          "error",
+          isApiErrorLike(e) && e.status < 500
+            ? errorBody(e.code, e.message)
+            : errorBody("internal_error", "Something went wrong on our side."),
+        );
+      } finally {
+        await writer.close().catch(() => undefined);
+      }
+    })(),
+  );
+  return new Response(readable, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+});
+
+router.get("/api/chat/conversations", async (request, env) => {
+  const auth = authContextFrom(request);
+  return json({ conversations: await learnerStub(env, auth).conversations() });
+});
+
+router.get("/api/chat/history/:conversationId", async (request, env) => {
+  const auth = authContextFrom(request);
+  const id = v.safeParse(IdSchema, request.params.conversationId);
+  if (!id.success) throw notFound("No such conversation.");
+  const messages = await conversationStubFor(env, auth.tenantId, id.output).history(
+    { tenantId: auth.tenantId, userId: auth.userId },
+    HISTORY_LIMIT,
+  );
+  if (!messages) throw notFound("No such conversation.");
+  return json({ conversationId: id.output, messages });
+});
+
+router.post("/api/chat/suggestion", async (request, env) => {
+  const auth = authContextFrom(request);
+  const body = await parseJsonBody(request, SuggestionRequestSchema);
+  return json(await suggestFor(env, auth, body));
+});
+
+router.get("/ws/chat", async (request, env) => {
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only.");
+  }
+  const auth = authContextFrom(request);
+  // The learner's object keeps the socket (hibernatable) and answers on it with the same pipeline.
+  const headers = new Headers({ Upgrade: "websocket" });
+  headers.set("X-Chat-Auth", JSON.stringify(auth));
+  headers.set("X-Chat-Provider", preferenceFrom(request));
+  return learnerStub(env, auth).fetch(new Request("https://chat-learner/ws", { headers }));
+});
 
 router.all("*", () => {
   throw notFound("No such chat route.");

@@ -35,6 +35,8 @@ export async function systemHealth(env: Env): Promise<Response> {
   const ns = env.OIDC_STATE;
   const [gateway, chat, struggle, analytics] = await Promise.all([
     serviceHealth({
+      service: "lti-gateway",
+      env,
       db: env.DB,
       kv: env.PLATFORMS,
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),

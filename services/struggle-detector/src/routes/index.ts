@@ -1,7 +1,100 @@
-import { type HandlerContext, notFound } from "@atomic-guide/shared";
+import {
+  authContextFrom,
+  type HandlerContext,
+  IdSchema,
+  json,
+  notFound,
+  parseJsonBody,
+  parseQuery,
+  tenantDb,
+} from "@atomic-guide/shared";
+import { readThrough, readThroughResponse, snapshotKey } from "@atomic-guide/shared/resilience/fallback";
 import { type IRequest, IttyRouter } from "itty-router";
+import * as v from "valibot";
+import {
+  InterventionPageSchema,
+  listInterventions,
+  listSessions,
+  PageQuerySchema,
+  SessionPageSchema,
+} from "../db/history";
+import type { StruggleDb } from "../db/schema";
+import { SignalBatchSchema } from "../detection/signals";
+import { RespondSchema } from "../do/struggle-detector";
+import { detectorFor } from "../do/stub";
+
+export const SERVICE = "struggle-detector";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+/** Snapshot keys name the tenant first and the learner second, so erasure can clear them by prefix. */
+export const learnerSnapshotPrefix = (tenantId: string, userId: string) =>
+  `${snapshotKey(tenantId, "sd", encodeURIComponent(userId))}:`;
+
+router.post("/api/cognitive/signals", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  const batch = await parseJsonBody(request, SignalBatchSchema);
+  const result = await detectorFor(env, auth).ingestBatch(auth, batch);
+  return json(result, { status: 202 });
+});
+
+router.get("/ws/signals", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    return json({ error: { code: "upgrade_required", message: "Expected a WebSocket upgrade." } }, { status: 426 });
+  }
+  // The object keeps the socket (hibernatable); the forwarded request already carries the caller.
+  return detectorFor(env, auth).fetch(request);
+});
+
+router.get("/api/learners/me/profile", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  return json(await detectorFor(env, auth).profile(auth));
+});
+
+router.get("/api/learners/me/sessions", async (request, env: Env, ctx: ExecutionContext) => {
+  const auth = authContextFrom(request);
+  const page = parseQuery(new URL(request.url), PageQuerySchema);
+  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
+  const result = await readThrough({
+    service: SERVICE,
+    kv: env.SNAPSHOTS,
+    tenantId: auth.tenantId,
+    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}sessions:${page.limit}:${page.cursor ?? ""}`,
+    schema: SessionPageSchema,
+    read: () => listSessions(tdb, auth, page),
+    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
+    waitUntil: (p) => ctx.waitUntil(p),
+  });
+  return readThroughResponse(result);
+});
+
+router.get("/api/learners/me/interventions", async (request, env: Env, ctx: ExecutionContext) => {
+  const auth = authContextFrom(request);
+  const page = parseQuery(new URL(request.url), PageQuerySchema);
+  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
+  const result = await readThrough({
+    service: SERVICE,
+    kv: env.SNAPSHOTS,
+    tenantId: auth.tenantId,
+    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}interventions:${page.limit}:${page.cursor ?? ""}`,
+    schema: InterventionPageSchema,
+    read: () => listInterventions(tdb, auth, page),
+    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
+    waitUntil: (p) => ctx.waitUntil(p),
+  });
+  return readThroughResponse(result);
+});
+
+router.post("/api/interventions/:id/respond", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  // An id that could never exist is answered like a missing one.
+  const id = v.safeParse(IdSchema, decodeURIComponent(request.params.id ?? ""));
+  if (!id.success) throw notFound("No such intervention.");
+  const body = await parseJsonBody(request, RespondSchema);
+  const intervention = await detectorFor(env, auth).respond(auth, id.output, body);
+  return json({ intervention });
+});
 
 router.all("*", () => {
   throw notFound("No such struggle-detector route.");

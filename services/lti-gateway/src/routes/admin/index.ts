@@ -1,5 +1,7 @@
 import type { GatewayRouter } from "../router";
 import { requireAdmin } from "./auth";
+import { registerFaqAdminRoutes } from "./faq";
+import { registerFaultAdminRoutes } from "./faults";
 import { registerKeyAdminRoutes } from "./keys";
 import { registerMetricsAdminRoutes } from "./metrics";
 import { registerPlatformAdminRoutes } from "./platforms";
@@ -14,6 +16,8 @@ export function registerAdminRoutes(router: GatewayRouter): void {
   registerPlatformAdminRoutes(router);
   registerKeyAdminRoutes(router);
   registerTenantAdminRoutes(router);
+  registerFaqAdminRoutes(router);
   registerRolloutAdminRoutes(router);
   registerMetricsAdminRoutes(router);
+  registerFaultAdminRoutes(router);
 }

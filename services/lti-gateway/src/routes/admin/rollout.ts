@@ -1,4 +1,32 @@
+import { parseJsonBody, parseWith } from "@atomic-guide/shared";
+import { ROLLOUT_SERVICES, RolloutInputSchema, RolloutServiceSchema } from "../../rollout/record";
+import { clearRollout, readRollout, writeRollout } from "../../rollout/store";
 import type { GatewayRouter } from "../router";
 
-/** /admin/rollout */
-export function registerRolloutAdminRoutes(_router: GatewayRouter): void {}
+const serviceParam = (params: Record<string, string | undefined>) =>
+  parseWith(RolloutServiceSchema, params.service, "unknown_service");
+
+/**
+ * /admin/rollout: which tenants are pinned to which candidate version of each service. The
+ * operator token is checked for every /admin route before these run (./index.ts).
+ */
+export function registerRolloutAdminRoutes(router: GatewayRouter): void {
+  router.get("/admin/rollout", async (_request, env) => {
+    const entries = await Promise.all(
+      ROLLOUT_SERVICES.map(async (service) => [service, await readRollout(env, service)] as const),
+    );
+    return Response.json({ services: Object.fromEntries(entries) });
+  });
+
+  router.put("/admin/rollout/:service", async (request, env) => {
+    const service = serviceParam(request.params);
+    const input = await parseJsonBody(request, RolloutInputSchema);
+    return Response.json(await writeRollout(env, service, input));
+  });
+
+  // Resetting the record is what a rollback does, so every tenant follows the percentages again.
+  router.delete("/admin/rollout/:service", async (request, env) => {
+    await clearRollout(env, serviceParam(request.params));
+    return new Response(null, { status: 204 });
+  });
+}

@@ -1,0 +1,11 @@
+import type { AppContext, View } from "../context";
+import { InsightsView } from "./insights-view";
+import { OpsView } from "./ops-view";
+
+// Loaded with import() only for instructors, so the learner's first screen stays small.
+export function instructorViews(ctx: AppContext): { id: string; label: string; view: View }[] {
+  return [
+    { id: "insights", label: "Course insight", view: new InsightsView(ctx) },
+    { id: "ops", label: "Service health", view: new OpsView() },
+  ];
+}

@@ -1,0 +1,233 @@
+import { type ChatDone, latestConversationId, sendChatMessage, toHistory } from "../api/chat";
+import { ApiProblem, describeProblem } from "../api/problem";
+import type { AppContext, View } from "../context";
+import { renderMarkdown } from "../markdown/render";
+import { h, replaceChildren, uid } from "../ui/dom";
+
+const MAX_MESSAGE = 4000;
+
+/** The chat panel: history, streamed answers, provider and budget, and suggestions. */
+export class ChatView implements View {
+  readonly element: HTMLElement;
+  private readonly log = h("div", {
+    class: "chat-log",
+    role: "log",
+    "aria-live": "polite",
+    "aria-relevant": "additions",
+    tabindex: "0",
+    "aria-label": "Conversation",
+  });
+  private readonly suggestions = h("div", { class: "suggestions", role: "group", "aria-label": "Suggested questions" });
+  private readonly input: HTMLTextAreaElement;
+  private readonly send: HTMLButtonElement;
+  private readonly error = h("p", { class: "form-error", role: "alert" });
+  private readonly budget = h("p", { class: "budget muted", "aria-live": "off" });
+  private conversationId: string | undefined;
+  private busy = false;
+  private loaded = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    extraTop: HTMLElement[] = [],
+  ) {
+    const inputId = uid("chat-input");
+    this.input = h("textarea", {
+      id: inputId,
+      rows: "3",
+      maxlength: String(MAX_MESSAGE),
+      "aria-describedby": `${inputId}-hint`,
+      onkeydown: (e: Event) => {
+        const k = e as KeyboardEvent;
+        if (k.key === "Enter" && !k.shiftKey && !k.isComposing) {
+          k.preventDefault();
+          this.submit();
+        }
+      },
+    });
+    this.send = h("button", { type: "submit", class: "btn btn-primary" }, "Send");
+    const form = h(
+      "form",
+      {
+        class: "composer",
+        "data-no-signals": "",
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          this.submit();
+        },
+      },
+      h("label", { for: inputId }, "Ask your guide a question"),
+      this.input,
+      h("p", { id: `${inputId}-hint`, class: "muted small" }, "Enter sends, Shift+Enter adds a line."),
+      this.error,
+      h("div", { class: "composer-actions" }, this.send, this.budget),
+    );
+    this.element = h(
+      "section",
+      { class: "view chat-view", "aria-labelledby": "chat-heading" },
+      h("h2", { id: "chat-heading" }, "Ask your guide"),
+      extraTop,
+      this.log,
+      this.suggestions,
+      form,
+    );
+  }
+
+  show(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    void this.loadHistory();
+  }
+
+  focusInput(prefill?: string): void {
+    if (prefill) this.input.value = prefill;
+    this.input.focus();
+  }
+
+  /** Shows the guide's proactive offer (an accepted chat_offer) and invites a reply. */
+  showOffer(text: string, provider?: string): void {
+    this.addMessage("assistant", text, provider ? { provider } : undefined);
+    this.input.focus();
+  }
+
+  /** Sends a question on the learner's behalf (a suggested question). */
+  ask(question: string): void {
+    this.input.value = question;
+    this.submit();
+  }
+
+  private async loadHistory(): Promise<void> {
+    try {
+      const conversations = await this.ctx.api.json("/api/chat/conversations");
+      this.conversationId = latestConversationId(conversations);
+      if (!this.conversationId) return this.greet();
+      const history = toHistory(
+        await this.ctx.api.json(`/api/chat/history/${encodeURIComponent(this.conversationId)}`),
+      );
+      if (history.length === 0) return this.greet();
+      for (const m of history) this.addMessage(m.role, m.content, m.provider ? { provider: m.provider } : undefined);
+    } catch (err) {
+      this.greet();
+      if (err instanceof ApiProblem && err.kind === "feature_disabled")
+        this.disable("Chat is turned off for your institution.");
+    }
+  }
+
+  private greet(): void {
+    if (this.log.childElementCount > 0) return;
+    this.addMessage(
+      "assistant",
+      "Hi! I'm your guide for this course. Ask me anything about what you're working on — I can explain ideas, work through examples, and show formulas like $a^2 + b^2 = c^2$.",
+    );
+  }
+
+  private disable(reason: string): void {
+    this.input.disabled = true;
+    this.send.disabled = true;
+    this.error.textContent = reason;
+  }
+
+  private addMessage(role: "user" | "assistant", text: string, meta?: Partial<ChatDone>): HTMLElement {
+    const body = h("div", { class: "message-body" });
+    if (role === "user") body.append(h("p", null, text));
+    else body.append(renderMarkdown(document, text));
+    const item = h(
+      "article",
+      { class: `message message-${role}` },
+      h("h3", { class: "visually-hidden" }, role === "user" ? "You said" : "Guide answered"),
+      h("p", { class: "message-author", "aria-hidden": "true" }, role === "user" ? "You" : "Guide"),
+      body,
+      h("p", { class: "message-meta muted small" }, meta ? metaText(meta) : ""),
+    );
+    this.log.append(item);
+    this.log.scrollTop = this.log.scrollHeight;
+    return item;
+  }
+
+  private submit(): void {
+    const message = this.input.value.trim();
+    if (!message || this.busy) return;
+    if (message.length > MAX_MESSAGE) {
+      this.error.textContent = `Please keep a question under ${MAX_MESSAGE} characters.`;
+      return;
+    }
+    void this.stream(message);
+  }
+
+  private async stream(message: string): Promise<void> {
+    this.busy = true;
+    this.send.disabled = true;
+    this.error.textContent = "";
+    this.input.value = "";
+    this.addMessage("user", message);
+    this.ctx.capture?.emit("help_request", "guide:chat");
+    const answer = this.addMessage("assistant", "");
+    answer.setAttribute("aria-busy", "true");
+    const body = answer.querySelector(".message-body") as HTMLElement;
+    const meta = answer.querySelector(".message-meta") as HTMLElement;
+    body.append(h("p", { class: "muted typing" }, "Thinking…"));
+    let pending: string | null = null;
+    // Re-rendering Markdown per token is wasteful; once per frame keeps long answers smooth.
+    const paint = () => {
+      if (pending === null) return;
+      replaceChildren(body, renderMarkdown(document, pending));
+      pending = null;
+      this.log.scrollTop = this.log.scrollHeight;
+    };
+    try {
+      const pageContext = {
+        courseId: this.ctx.launch.context.id,
+        ...(this.ctx.launch.context.title ? { pageTitle: this.ctx.launch.context.title } : {}),
+      };
+      const done = await sendChatMessage(
+        this.ctx.api,
+        { message, pageContext, ...(this.conversationId ? { conversationId: this.conversationId } : {}) },
+        (text) => {
+          if (pending === null) requestAnimationFrame(paint);
+          pending = text;
+        },
+      );
+      pending = null;
+      replaceChildren(body, renderMarkdown(document, done.response));
+      meta.textContent = metaText(done);
+      if (done.conversationId) this.conversationId = done.conversationId;
+      this.showSuggestions(done.suggestions);
+      if (done.tokenUsage?.remaining !== undefined)
+        this.budget.textContent = `${done.tokenUsage.remaining.toLocaleString()} tokens left today`;
+    } catch (err) {
+      pending = null;
+      answer.remove();
+      if (err instanceof ApiProblem) {
+        this.error.textContent = describeProblem(err);
+        if (err.kind === "feature_disabled") this.disable(describeProblem(err));
+      } else this.error.textContent = "The answer stopped early. Please try again.";
+      this.input.value = message;
+    } finally {
+      answer.removeAttribute("aria-busy");
+      this.busy = false;
+      if (!this.input.disabled) this.send.disabled = false;
+    }
+  }
+
+  private showSuggestions(items: string[]): void {
+    replaceChildren(
+      this.suggestions,
+      items.length > 0 && h("p", { class: "muted small" }, "You could ask:"),
+      items.slice(0, 4).map((s) => h("button", { type: "button", class: "chip", onclick: () => this.ask(s) }, s)),
+    );
+  }
+}
+
+function metaText(meta: Partial<ChatDone>): string {
+  const parts: string[] = [];
+  if (meta.provider) parts.push(`Answered by ${providerName(meta.provider)}`);
+  return parts.join(" · ");
+}
+
+function providerName(p: string): string {
+  const names: Record<string, string> = {
+    "workers-ai": "Workers AI",
+    external: "an external AI model",
+    offline: "offline help (no AI)",
+  };
+  return names[p] ?? p;
+}

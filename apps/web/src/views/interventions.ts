@@ -1,0 +1,92 @@
+import { ApiProblem, describeProblem } from "../api/problem";
+import type { AppContext } from "../context";
+import { renderMarkdown } from "../markdown/render";
+import { h, replaceChildren } from "../ui/dom";
+import { type Intervention, kindLabel } from "./intervention-model";
+
+type Action = "accepted" | "dismissed" | "helpful" | "not_helpful";
+
+/** The cards for pushed interventions; each answer is sent back to the detector. */
+export class InterventionList {
+  readonly element = h("section", {
+    class: "interventions",
+    "aria-label": "Suggestions from your guide",
+    "aria-live": "polite",
+  });
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly onAccept: (i: Intervention) => void,
+  ) {}
+
+  add(item: Intervention): void {
+    if (this.seen.has(item.id)) return;
+    this.seen.add(item.id);
+    const card = h("article", { class: "intervention card", "data-intervention-id": item.id, "data-no-signals": "" });
+    const body = h("div", { class: "intervention-body" });
+    body.append(renderMarkdown(document, item.message));
+    const feedback = h("p", { class: "intervention-feedback", role: "status" });
+    const actions = h("div", { class: "actions" });
+    const respond = async (action: Action): Promise<boolean> => {
+      try {
+        await this.ctx.api.json(`/api/interventions/${encodeURIComponent(item.id)}/respond`, {
+          method: "POST",
+          body: { action },
+        });
+        return true;
+      } catch (err) {
+        feedback.textContent = err instanceof ApiProblem ? describeProblem(err) : "Could not send your answer.";
+        return false;
+      }
+    };
+    const askHelpful = () => {
+      replaceChildren(
+        actions,
+        h("span", { class: "muted" }, "Was this helpful?"),
+        h("button", { type: "button", class: "btn", onclick: () => void rate("helpful") }, "Yes"),
+        h("button", { type: "button", class: "btn", onclick: () => void rate("not_helpful") }, "No"),
+      );
+      (actions.querySelector("button") as HTMLButtonElement | null)?.focus();
+    };
+    const rate = async (action: Action) => {
+      if (await respond(action)) {
+        replaceChildren(actions);
+        feedback.textContent = "Thanks for the feedback.";
+      }
+    };
+    replaceChildren(
+      actions,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary",
+          onclick: async () => {
+            if (await respond("accepted")) {
+              this.onAccept(item);
+              askHelpful();
+            }
+          },
+        },
+        item.kind === "chat_offer" ? "Yes, help me" : "Show me",
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn",
+          onclick: async () => {
+            if (await respond("dismissed")) {
+              card.remove();
+              this.ctx.status.element.focus?.();
+            }
+          },
+        },
+        "Dismiss",
+      ),
+    );
+    card.append(h("h3", null, kindLabel(item.kind)), body, actions, feedback);
+    this.element.prepend(card);
+  }
+}

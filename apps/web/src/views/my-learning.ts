@@ -1,0 +1,76 @@
+import { ApiProblem, describeProblem } from "../api/problem";
+import type { AppContext, View } from "../context";
+import { h, humanize, replaceChildren } from "../ui/dom";
+import { cellText, pageOf, pickColumns, recordTable } from "./records";
+
+const SESSION_COLUMNS = ["startedAt", "lastSignalAt", "endedAt", "signalCount", "struggleCount", "interventionCount"];
+const INTERVENTION_COLUMNS = ["createdAt", "kind", "message", "elementId", "outcome", "response", "respondedAt"];
+
+/** "My learning": the learner's profile figures, sessions and interventions. */
+export class MyLearningView implements View {
+  readonly element = h("section", { class: "view", "aria-labelledby": "mine-heading" });
+  private readonly body = h("div", { "aria-busy": "false" });
+
+  constructor(private readonly ctx: AppContext) {
+    this.element.append(
+      h("h2", { id: "mine-heading" }, "My learning"),
+      h("p", { class: "muted" }, "What your guide has learned about how you work, so you can see it too."),
+      this.body,
+    );
+  }
+
+  show(): void {
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    this.body.setAttribute("aria-busy", "true");
+    replaceChildren(this.body, h("p", { class: "muted" }, "Loading…"));
+    try {
+      const [profile, sessions, interventions] = await Promise.all([
+        this.ctx.api.json("/api/learners/me/profile"),
+        this.ctx.api.json("/api/learners/me/sessions", { query: { limit: 20 } }),
+        this.ctx.api.json("/api/learners/me/interventions", { query: { limit: 20 } }),
+      ]);
+      replaceChildren(
+        this.body,
+        h("h3", null, "Profile"),
+        profileFigures(profile),
+        h("h3", null, "Recent sessions"),
+        sessionTable(pageOf(sessions, "sessions").items),
+        h("h3", null, "Suggestions you were shown"),
+        interventionTable(pageOf(interventions, "interventions").items),
+      );
+    } catch (err) {
+      replaceChildren(
+        this.body,
+        h("p", { class: "form-error" }, err instanceof ApiProblem ? describeProblem(err) : "Could not load your data."),
+      );
+    } finally {
+      this.body.setAttribute("aria-busy", "false");
+    }
+  }
+}
+
+function sessionTable(rows: Record<string, unknown>[]): HTMLElement {
+  return recordTable("Your sessions", rows, pickColumns(rows, SESSION_COLUMNS));
+}
+
+function interventionTable(rows: Record<string, unknown>[]): HTMLElement {
+  const readable = rows.map((r) => (typeof r.kind === "string" ? { ...r, kind: humanize(r.kind) } : r));
+  return recordTable("Your interventions", readable, pickColumns(rows, INTERVENTION_COLUMNS));
+}
+
+function profileFigures(raw: unknown): HTMLElement {
+  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const source = (o.profile && typeof o.profile === "object" ? o.profile : o) as Record<string, unknown>;
+  const entries = Object.entries(source).filter(
+    ([k, v]) => !["tenantId", "userId", "tenant_id", "user_id"].includes(k) && (typeof v !== "object" || v === null),
+  );
+  if (entries.length === 0) return h("p", { class: "muted" }, "No profile yet: it builds up as you work.");
+  return h(
+    "dl",
+    { class: "figures" },
+    entries.map(([k, v]) => h("div", { class: "figure" }, h("dt", null, humanize(k)), h("dd", null, cellText(v)))),
+  );
+}

@@ -1,0 +1,107 @@
+// A closed-loop load generator: `concurrency` clients each send requests back to back until
+// `requests` have completed. Latency is measured per request on the client.
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  /** workerd CPU (user+system) per request, in ms: an upper bound, it includes the runtime's own work. */
+  cpuMsPerRequest: number;
+}
+
+export interface LoadSpec {
+  requests: number;
+  concurrency: number;
+  /**
+   * Sends one request; resolves true when the answer is the expected one, or with its own
+   * figure when the latency that matters is not the whole call (time to first token).
+   */
+  send: (i: number) => Promise<boolean | { ok: boolean; ms: number }>;
+  /** Index of the first operation (the measured run continues after the warm-up's). */
+  offset?: number;
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process and its threads, in ms. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 overall.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)]!;
+}
+
+export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const cpuBefore = processCpuMs(workerdPid);
+  const started = performance.now();
+  const client = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= spec.requests) return;
+      const t0 = performance.now();
+      let ok = false;
+      let ms: number | undefined;
+      try {
+        const answer = await spec.send(i + (spec.offset ?? 0));
+        if (typeof answer === "boolean") ok = answer;
+        else ({ ok, ms } = answer);
+      } catch {
+        ok = false;
+      }
+      const latency = ms ?? performance.now() - t0;
+      // A failed send may have no figure of its own (no first token); it counts as an error only.
+      if (Number.isFinite(latency)) latencies.push(latency);
+      if (!ok) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, client));
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = processCpuMs(workerdPid) - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: spec.requests,
+    errors,
+    seconds,
+    rps: spec.requests / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    cpuMsPerRequest: cpu / spec.requests,
+  };
+}
+
+/** A process's resident memory now and at its peak, in MiB, from /proc/<pid>/status. */
+export function processMemoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+  return { rss: kib("VmRSS") / 1024, peak: kib("VmHWM") / 1024 };
+}
+
+/** The workerd process Miniflare started: a child of this Node process. */
+export function findWorkerdPid(parent = process.pid): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.split(") ")[1]!.split(" ")[1]);
+      if (comm.startsWith("workerd") && ppid === parent) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  throw new Error("no workerd child process found");
+}

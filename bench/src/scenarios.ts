@@ -1,0 +1,321 @@
+import type { RunningSystem } from "@atomic-guide/testing/system";
+import { chatTurn } from "./chat-client";
+import { type BenchFixture, bearer, inBatches } from "./fixture";
+import { launch } from "./launch";
+import type { ProviderDouble } from "./provider-double";
+import { helpRequest, readingBatch, SignalSocket } from "./signals";
+
+export interface ScenarioContext {
+  system: RunningSystem;
+  gateway: URL;
+  floor: URL;
+  /** The floor plus one local D1 query, and plus one Durable Object RPC (src/floors.ts). */
+  floorD1: URL;
+  floorDo: URL;
+  fixture: BenchFixture;
+  /** The external model double chat is pointed at; undefined when it could not be wired. */
+  provider: ProviderDouble | undefined;
+}
+
+/** How many operations the run will send (warm-up first, then measured), so setup can prepare for them. */
+export interface ScenarioPlan {
+  requests: number;
+  warmup: number;
+}
+
+/** A send's own figure, for scenarios whose latency is not the whole request (e.g. time to first token). */
+export interface Measured {
+  ok: boolean;
+  ms: number;
+}
+
+export interface PreparedScenario {
+  send: (i: number) => Promise<boolean | Measured>;
+  teardown?: () => Promise<void>;
+}
+
+export interface Scenario {
+  name: string;
+  note: string;
+  requests: number;
+  concurrency: number;
+  /** Operations sent before measuring; default min(200, requests). */
+  warmup?: number;
+  /** What the scenario needs, printed when setup answers null. */
+  needs?: string;
+  /**
+   * Prepares the scenario; null (with `needs`) or `{skip: reason}` when the system cannot run
+   * it, which lists it as skipped: never a made-up figure.
+   */
+  setup(ctx: ScenarioContext, plan: ScenarioPlan): Promise<PreparedScenario | { skip: string } | null>;
+}
+
+const get = (url: URL, headers: Record<string, string> = {}) => fetch(url, { headers });
+
+/** A forwarded GET as a learner or instructor; skipped when the route does not answer 200. */
+function forwardedRead(path: string, who: "learner" | "instructor"): Scenario["setup"] {
+  return async ({ fixture }) => {
+    const users = who === "instructor" ? [await fixture.instructor()] : await fixture.learners(16);
+    const probe = await get(fixture.url(path), bearer(users[0]!));
+    if (probe.status !== 200)
+      return { skip: `GET ${path} answered ${probe.status}: ${(await probe.text()).slice(0, 160)}` };
+    await probe.arrayBuffer();
+    return {
+      send: async (i) => {
+        const res = await get(fixture.url(path), bearer(users[i % users.length]!));
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    };
+  };
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: "floor: hello-world Worker",
+    note: "a Worker that returns `ok`: the cost of the runtime and the loopback HTTP hop alone.",
+    requests: 5000,
+    concurrency: 16,
+    setup: async ({ floor }) => ({
+      send: async () => {
+        const res = await get(floor);
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    }),
+  },
+  {
+    name: "floor + one D1 query",
+    note: "the floor Worker running `SELECT 1` on a local D1: what one query costs in the simulator.",
+    requests: 2000,
+    concurrency: 16,
+    setup: async ({ floorD1 }) => ({
+      send: async () => {
+        const res = await get(floorD1);
+        return res.status === 200 && (await res.text()) === "1";
+      },
+    }),
+  },
+  {
+    name: "floor + one Durable Object RPC",
+    note: "the floor Worker calling a method on one of 16 Durable Objects: what one object hop costs locally.",
+    requests: 2000,
+    concurrency: 16,
+    setup: async ({ floorDo }) => ({
+      send: async (i) => {
+        const res = await get(new URL(`?k=${i % 16}`, floorDo));
+        return res.status === 200 && (await res.text()) === "ok";
+      },
+    }),
+  },
+  {
+    name: "gateway: unknown route (404 envelope)",
+    note: "the gateway's own request path: request id, router, error envelope; no bindings touched.",
+    requests: 5000,
+    concurrency: 16,
+    setup: async ({ gateway }) => ({
+      send: async () => {
+        const res = await get(new URL("/nowhere", gateway));
+        await res.arrayBuffer();
+        return res.status === 404;
+      },
+    }),
+  },
+  {
+    name: "gateway: GET /health (all four services)",
+    note: "one request fans out over RPC to the three services; each probes its D1, KV and Durable Object.",
+    requests: 2000,
+    concurrency: 16,
+    setup: async ({ gateway }) => ({
+      send: async () => {
+        const res = await get(new URL("/health", gateway));
+        const body = (await res.json()) as { status: string };
+        return res.status === 200 && body.status === "ok";
+      },
+    }),
+  },
+  {
+    name: "LTI launch: init → redirect → signed id_token → launch",
+    note:
+      "one operation = the whole launch as browser and LMS make it: GET /lti/init (state in a Durable Object, " +
+      "302 to the platform), the simulated Moodle signs an RS256 id_token (in the bench process, counted in the " +
+      "latency but not in workerd's CPU), POST /lti/launch (JWKS from the platform over loopback HTTP, cached; " +
+      "signature, nonce and state checks, API token minted, session opened over RPC, launch page rendered). " +
+      "Two HTTP requests per operation; CPU is per launch.",
+    requests: 500,
+    concurrency: 8,
+    warmup: 20,
+    setup: async ({ fixture }) => ({
+      send: async (i) => {
+        const user = await launch(fixture.gateway, fixture.platform, { sub: `bench-launch-${i}`, name: `Launch ${i}` });
+        return user.apiToken.length > 0;
+      },
+    }),
+  },
+  {
+    name: "API → struggle-detector: GET /api/learners/me/profile",
+    note: "token verified at the gateway, forwarded over the service binding; the learner's Durable Object answers live.",
+    requests: 2000,
+    concurrency: 16,
+    setup: forwardedRead("/api/learners/me/profile", "learner"),
+  },
+  {
+    name: "API → chat: GET /api/chat/conversations",
+    note: "token verified at the gateway, forwarded to chat; the learner's conversation index (Durable Object).",
+    requests: 2000,
+    concurrency: 16,
+    setup: forwardedRead("/api/chat/conversations", "learner"),
+  },
+  {
+    name: "API → analytics: GET /api/analytics/overview",
+    note: "an instructor's token (learners get 403 at the gateway), forwarded to analytics, which reads its D1.",
+    requests: 2000,
+    concurrency: 16,
+    setup: forwardedRead("/api/analytics/overview", "instructor"),
+  },
+  {
+    name: "signals over HTTP: POST /api/cognitive/signals (20 signals)",
+    note:
+      "a batch of 20 ordinary reading signals (no struggle evidence), spread over 16 learners; validated, " +
+      "de-duplicated and fed to the detectors in the learner's Durable Object; answered 202 with the score.",
+    requests: 2000,
+    concurrency: 16,
+    setup: async ({ fixture }) => {
+      const users = await fixture.learners(16);
+      const post = async (i: number, tag = `http-${i}`) => {
+        const res = await fetch(fixture.url("/api/cognitive/signals"), {
+          method: "POST",
+          headers: { ...bearer(users[i % users.length]!), "Content-Type": "application/json" },
+          body: JSON.stringify(readingBatch(tag)),
+        });
+        const body = (await res.json()) as { accepted?: number };
+        return { status: res.status, accepted: body.accepted };
+      };
+      const probe = await post(0, "probe");
+      if (probe.status !== 202) return { skip: `POST /api/cognitive/signals answered ${probe.status}` };
+      return {
+        send: async (i) => {
+          const r = await post(i);
+          return r.status === 202 && r.accepted === 20;
+        },
+      };
+    },
+  },
+  {
+    name: "signals over WebSocket: /ws/signals (20 signals)",
+    note:
+      "the same 20-signal batch sent on 16 open sockets (tickets from POST /api/realtime/ticket); latency is " +
+      "send → `ack`. The gateway is not on this path once the socket is open: the learner's Durable Object holds it.",
+    requests: 2000,
+    concurrency: 16,
+    setup: async ({ fixture }) => {
+      const users = await fixture.learners(16);
+      let sockets: SignalSocket[];
+      try {
+        sockets = await Promise.all(users.map((u) => SignalSocket.open(fixture, u)));
+      } catch (e) {
+        return { skip: `could not open /ws/signals: ${String(e)}` };
+      }
+      return {
+        send: async (i) => {
+          const ack = await sockets[i % sockets.length]!.send(readingBatch(`ws-${i}`));
+          return ack.type === "ack" && ack.accepted === 20;
+        },
+        teardown: async () => {
+          for (const s of sockets) s.close();
+        },
+      };
+    },
+  },
+  {
+    name: "struggle → intervention on the socket",
+    note:
+      "each operation is one learner who already asked for help once (level `watch`): the bench sends the second " +
+      '`help_request` on their /ws/signals socket and times until `{type: "intervention"}` arrives on it. That ' +
+      "path includes chat's `suggest` over RPC (the chat offer). One fresh learner per operation (the cooldown " +
+      "allows one offer per 5 min), so there is no warm-up; one at a time, so p50/p95 over the learners are " +
+      "latency rather than queueing.",
+    requests: 100,
+    concurrency: 1,
+    warmup: 0,
+    setup: async ({ fixture }, plan) => {
+      const users = await fixture.freshLearners("bench-struggler", plan.requests);
+      const sockets = await inBatches(users.length, 16, (i) => SignalSocket.open(fixture, users[i]!));
+      // First help request: evidence 1.0, score 0.63, level `watch`, no offer yet.
+      const firsts = await inBatches(sockets.length, 16, (i) => sockets[i]!.send(helpRequest(`q-${i}`)));
+      const bad = firsts.find((a) => a.type !== "ack" || (a.struggle as { level?: string })?.level !== "watch");
+      if (bad) return { skip: `a first help request did not put the learner at watch: ${JSON.stringify(bad)}` };
+      return {
+        send: async (i) => {
+          const socket = sockets[i]!;
+          const t0 = performance.now();
+          const arrived = socket.next("intervention");
+          const ack = socket.send(helpRequest(`q-${i}`));
+          const intervention = await Promise.race([
+            arrived,
+            new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
+          ]);
+          const ms = performance.now() - t0;
+          await ack;
+          return { ok: intervention !== null, ms };
+        },
+        teardown: async () => {
+          for (const s of sockets) s.close();
+        },
+      };
+    },
+  },
+  {
+    name: "chat: time our stack adds before the first token (SSE)",
+    note:
+      "POST /api/chat/message with `Accept: text/event-stream`, a new conversation each time, 16 learners; the " +
+      "external provider is a loopback OpenAI-compatible double that answers after a fixed delay. Latency = time " +
+      "to the first `token` event minus that delay: gateway, chat's admission, budgets, FAQ search, prompt, " +
+      "storing the message, and the hop to the provider. One turn at a time, so the figure is latency, not " +
+      "queueing (the next scenario loads it). The per-minute message limit is raised for the bench (a " +
+      "per-learner policy, checked all the same).",
+    requests: 500,
+    concurrency: 1,
+    warmup: 32,
+    setup: async ({ fixture, provider }) => {
+      if (!provider) return { skip: "no provider double wired to chat" };
+      const users = await fixture.learners(16);
+      const probe = await chatTurn(fixture, users[0]!);
+      if (!probe.ok) return { skip: `chat turn failed: ${probe.status} ${probe.error ?? ""}`.slice(0, 200) };
+      if (probe.provider !== "external") {
+        return { skip: `chat answered with provider "${probe.provider}", not the external double` };
+      }
+      return {
+        send: async (i) => {
+          const turn = await chatTurn(fixture, users[i % users.length]!);
+          return { ok: turn.ok && turn.provider === "external", ms: turn.firstTokenMs - provider.delayMs };
+        },
+      };
+    },
+  },
+  {
+    name: "chat: 50 conversations, turns back to back (SSE, whole turn)",
+    note:
+      "50 learners, each continuing their own conversation (history in the window), every one with a turn in " +
+      "flight all the time: throughput under saturation. Latency is the whole turn to the `done` event and " +
+      "includes the double's fixed delay. A turn answered by the offline fallback (the model's first token not " +
+      "through within chat's 8 s, i.e. workerd saturated) counts as an error. The paced load is in the " +
+      "sustained section.",
+    requests: 1000,
+    concurrency: 50,
+    warmup: 50,
+    setup: async ({ fixture, provider }) => {
+      if (!provider) return { skip: "no provider double wired to chat" };
+      const users = await fixture.learners(50);
+      const conversations = new Map<number, string>();
+      return {
+        send: async (i) => {
+          const k = i % users.length;
+          const turn = await chatTurn(fixture, users[k]!, conversations.get(k));
+          if (turn.conversationId) conversations.set(k, turn.conversationId);
+          return turn.ok && turn.provider === "external";
+        },
+      };
+    },
+  },
+];

@@ -1,0 +1,197 @@
+import { env } from "cloudflare:workers";
+import { Kysely } from "kysely";
+import { D1Dialect } from "kysely-d1";
+import { describe, expect, it } from "vitest";
+import { withD1Metrics } from "../src/metrics/d1-metrics";
+import { breakerFor, breakerSnapshots, CircuitBreaker } from "../src/resilience/breaker";
+import { classifyD1Error, isReadOnlySql } from "../src/resilience/d1-errors";
+import { withD1Breaker, withD1Resilience } from "../src/resilience/guarded-d1";
+import { interceptD1 } from "../src/resilience/intercept-d1";
+
+function clockedBreaker(options: { failureThreshold?: number; cooldownMs?: number; maxCooldownMs?: number } = {}) {
+  const clock = { now: 0 };
+  const breaker = new CircuitBreaker("svc", "DB", {
+    failureThreshold: 3,
+    cooldownMs: 1_000,
+    maxCooldownMs: 4_000,
+    ...options,
+    now: () => clock.now,
+  });
+  return { clock, breaker };
+}
+
+describe("CircuitBreaker", () => {
+  it("opens after consecutive failures only", () => {
+    const { breaker } = clockedBreaker();
+    breaker.recordFailure("x");
+    breaker.recordFailure("x");
+    breaker.recordSuccess();
+    breaker.recordFailure("x");
+    breaker.recordFailure("x");
+    expect(breaker.state).toBe("closed");
+    breaker.recordFailure("x");
+    expect(breaker.state).toBe("open");
+    expect(breaker.tryAcquire()).toBe(false);
+    expect(breaker.snapshot()).toEqual({
+      service: "svc",
+      binding: "DB",
+      state: "open",
+      consecutiveFailures: 3,
+      retryAfterSeconds: 1,
+      lastFailure: "x",
+    });
+  });
+
+  it("half-opens after the cooldown and lets exactly one probe through", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1 });
+    breaker.recordFailure();
+    clock.now = 999;
+    expect(breaker.state).toBe("open");
+    clock.now = 1_000;
+    expect(breaker.state).toBe("half-open");
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+    expect(breaker.rejecting).toBe(true);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe("closed");
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  it("reopens on a failed probe with a doubled cooldown, capped", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1 });
+    breaker.recordFailure();
+    for (const [cooldown, next] of [
+      [1_000, 2_000],
+      [2_000, 4_000],
+      [4_000, 4_000],
+      [4_000, 4_000],
+    ]) {
+      clock.now += cooldown ?? 0;
+      expect(breaker.tryAcquire()).toBe(true);
+      breaker.recordFailure();
+      expect(breaker.state).toBe("open");
+      clock.now += (next ?? 0) - 1;
+      expect(breaker.state).toBe("open");
+      clock.now += 1;
+      expect(breaker.state).toBe("half-open");
+      clock.now -= next ?? 0;
+    }
+  });
+
+  it("lets another probe through when one never reported back", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1 });
+    breaker.recordFailure();
+    clock.now = 1_000;
+    expect(breaker.tryAcquire()).toBe(true);
+    clock.now = 1_999;
+    expect(breaker.tryAcquire()).toBe(false);
+    clock.now = 2_000;
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  it("is shared per service and binding and listed for /health", () => {
+    expect(breakerFor("listed", "DB")).toBe(breakerFor("listed"));
+    expect(breakerFor("listed", "DB_ACME")).not.toBe(breakerFor("listed"));
+    expect(breakerSnapshots("listed").map((b) => `${b.binding}:${b.state}`)).toEqual(["DB:closed", "DB_ACME:closed"]);
+  });
+});
+
+describe("D1 error classes", () => {
+  it("separates transient, caller and outage errors", () => {
+    expect(classifyD1Error(new Error("D1_ERROR: Network connection lost."))).toBe("transient");
+    expect(classifyD1Error(new Error("D1_ERROR: UNIQUE constraint failed: t.id: SQLITE_CONSTRAINT"))).toBe("caller");
+    expect(classifyD1Error(new Error('D1_ERROR: near "SELEC": syntax error'))).toBe("caller");
+    expect(classifyD1Error(new Error("D1_ERROR: Database is overloaded"))).toBe("outage");
+  });
+
+  it("knows read-only statements", () => {
+    expect(isReadOnlySql("  select 1")).toBe(true);
+    expect(isReadOnlySql("WITH x AS (SELECT 1) SELECT * FROM x")).toBe(true);
+    expect(isReadOnlySql("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x")).toBe(false);
+    expect(isReadOnlySql("INSERT INTO t VALUES (1)")).toBe(false);
+  });
+});
+
+/** env.DB behind a switch: `mode` decides what the next call does. */
+function flakyD1(state: { mode: "ok" | "down" | "transient-once"; calls: number }) {
+  return interceptD1(env.DB, async (_call, run) => {
+    state.calls++;
+    if (state.mode === "down") throw new Error("D1_ERROR: injected outage");
+    if (state.mode === "transient-once") {
+      state.mode = "ok";
+      throw new Error("Network connection lost.");
+    }
+    return run();
+  });
+}
+
+describe("withD1Breaker", () => {
+  it("turns an outage into 503s, then fails fast without calling D1 while open", async () => {
+    const state = { mode: "down" as "ok" | "down" | "transient-once", calls: 0 };
+    let now = 0;
+    const d1 = withD1Breaker(flakyD1(state), "guard-open", "DB", {
+      breaker: { failureThreshold: 2, cooldownMs: 5_000, now: () => now },
+    });
+    for (let i = 0; i < 2; i++) {
+      await expect(d1.prepare("SELECT 1").first()).rejects.toMatchObject({ status: 503, code: "d1_unavailable" });
+    }
+    const callsWhenOpened = state.calls;
+    const fast = await d1
+      .prepare("SELECT 1")
+      .first()
+      .catch((e: unknown) => e);
+    expect(fast).toMatchObject({ status: 503, headers: { "Retry-After": "5" } });
+    expect(state.calls).toBe(callsWhenOpened);
+
+    state.mode = "ok";
+    now = 5_000;
+    expect(await d1.prepare("SELECT 7 AS n").first("n")).toBe(7);
+    expect(breakerFor("guard-open").state).toBe("closed");
+  });
+
+  it("retries reads on transient errors but never writes", async () => {
+    const state = { mode: "transient-once" as "ok" | "down" | "transient-once", calls: 0 };
+    const d1 = withD1Breaker(flakyD1(state), "guard-retry");
+    expect(await d1.prepare("SELECT 1 AS n").first("n")).toBe(1);
+    expect(state.calls).toBe(2);
+
+    await env.DB.prepare("CREATE TABLE IF NOT EXISTS guard_writes (v TEXT NOT NULL)").run();
+    state.mode = "transient-once";
+    state.calls = 0;
+    await expect(d1.prepare("INSERT INTO guard_writes (v) VALUES ('x')").run()).rejects.toMatchObject({ status: 503 });
+    expect(state.calls).toBe(1);
+  });
+
+  it("passes statement errors through and keeps the breaker closed", async () => {
+    const d1 = withD1Breaker(env.DB, "guard-caller", "DB", { breaker: { failureThreshold: 1 } });
+    await expect(d1.prepare("SELEC nonsense").run()).rejects.toThrow(/syntax error/);
+    expect(breakerFor("guard-caller").state).toBe("closed");
+  });
+
+  it("guards batches, sessions and exec too", async () => {
+    const state = { mode: "down" as "ok" | "down" | "transient-once", calls: 0 };
+    const d1 = withD1Breaker(flakyD1(state), "guard-surface", "DB", { breaker: { failureThreshold: 10 } });
+    await expect(d1.batch([d1.prepare("SELECT 1")])).rejects.toMatchObject({ status: 503 });
+    await expect(d1.withSession().prepare("SELECT 1").all()).rejects.toMatchObject({ status: 503 });
+    await expect(d1.exec("SELECT 1")).rejects.toMatchObject({ status: 503 });
+    state.mode = "ok";
+    const [a, b] = await d1.batch([d1.prepare("SELECT 1 AS n"), d1.prepare("SELECT ? AS n").bind(2)]);
+    expect([a?.results, b?.results]).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+    expect(await d1.prepare("SELECT 3 AS n").raw()).toEqual([[3]]);
+    expect(await d1.prepare("SELECT 3 AS n").raw({ columnNames: true })).toEqual([["n"], [3]]);
+  });
+});
+
+describe("the guarded binding in the tenantDb pipeline", () => {
+  it("serves kysely and batches through the metrics layer above it", async () => {
+    const d1 = withD1Metrics(withD1Resilience(env.DB, env, "chat"), env, "chat");
+    const db = new Kysely<{ pipeline_rows: { v: string } }>({ dialect: new D1Dialect({ database: d1 }) });
+    await d1.prepare("CREATE TABLE IF NOT EXISTS pipeline_rows (v TEXT NOT NULL)").run();
+    await d1.batch([
+      d1.prepare("INSERT INTO pipeline_rows (v) VALUES (?)").bind("a"),
+      d1.prepare("INSERT INTO pipeline_rows (v) VALUES (?)").bind("b"),
+    ]);
+    const rows = await db.selectFrom("pipeline_rows").select("v").orderBy("v").execute();
+    expect(rows).toEqual([{ v: "a" }, { v: "b" }]);
+  });
+});

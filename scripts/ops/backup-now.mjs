@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// An on-demand backup (before a risky change, or when the daily export failed): exports each
+// service's D1 database and stores the dump plus a manifest (tables, row counts, SHA-256) in the
+// backup bucket under d1-manual/<stamp>/ (--kind scheduled: d1-scheduled/<stamp>/, which the
+// scheduled backup workflow writes and an R2 lifecycle rule expires). The analytics Worker's
+// daily job writes d1/<date>/ and prunes only that.
+// Exports block the database while they run: run it at a quiet hour.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  backupStamp,
+  countDumpRows,
+  DEPLOY_ORDER,
+  parseCli,
+  Runner,
+  requireOneOf,
+  runMain,
+  target,
+  usageError,
+} from "./lib.mjs";
+import { isVirtual, pagedDump } from "./sql-dump.mjs";
+
+const USAGE = `usage: backup-now.mjs --env <staging|production|local> [--services a,b] [--kind manual|scheduled]
+  [--config <wrangler.jsonc> (local only)] [--dry-run]`;
+const { values } = parseCli(
+  { env: { type: "string" }, services: { type: "string" }, config: { type: "string" }, kind: { type: "string" } },
+  USAGE,
+);
+const kind = requireOneOf(values.kind ?? "manual", ["manual", "scheduled"], "--kind", USAGE);
+const env = requireOneOf(values.env, ["staging", "production", "local"], "--env", USAGE);
+const services = values.services ? values.services.split(",") : DEPLOY_ORDER;
+for (const s of services) requireOneOf(s, DEPLOY_ORDER, "--services", USAGE);
+if (values.config && env !== "local") usageError("--config is for --env local only", USAGE);
+const dryRun = Boolean(values["dry-run"]);
+
+async function main() {
+  const stamp = backupStamp();
+  const prefix = `d1-${kind}/${stamp}`;
+  const dir = join(".tmp", "backups", env, stamp);
+  if (!dryRun) mkdirSync(dir, { recursive: true });
+  const run = new Runner({ dryRun, total: services.length * 2 + 1 });
+  const manifest = { createdAt: new Date().toISOString(), environment: env, kind, databases: [] };
+  let bucket;
+  let r2;
+  for (const service of services) {
+    const t = target({ service, env, config: values.config });
+    bucket = t.bucket;
+    r2 = t.r2;
+    const file = join(dir, `${t.db}.sql`);
+    run.step(`Export ${t.db} (blocks the database while it runs)`);
+    const query = (sql) => run.wrangler(["d1", "execute", t.db, ...t.d1, "--command", sql, "--json"], { json: true });
+    const schema = await run.wrangler(
+      [
+        "d1",
+        "execute",
+        t.db,
+        ...t.d1,
+        "--command",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'",
+        "--json",
+      ],
+      { json: true, placeholder: [{ results: [] }] },
+    );
+    const virtual = (schema[0]?.results ?? []).filter((r) => r.sql && isVirtual(r.sql)).map((r) => r.name);
+    if (virtual.length === 0) {
+      await run.wrangler(["d1", "export", t.db, ...t.d1, "--output", file]);
+      if (dryRun)
+        run.note("a database holding virtual tables (FTS5) is dumped with paged SELECTs instead; D1 export refuses it");
+    } else {
+      run.note(`${virtual.join(", ")} are virtual tables, which D1 export refuses: dumping with paged SELECTs`);
+      writeFileSync(file, await pagedDump(query, (table, rows) => run.log(`    ${table}: ${rows} rows so far`)));
+    }
+    const key = `${prefix}/${t.db}.sql`;
+    run.step(`Store the dump as ${bucket}/${key}`);
+    await run.wrangler([
+      "r2",
+      "object",
+      "put",
+      `${bucket}/${key}`,
+      ...t.r2,
+      "--file",
+      file,
+      "--content-type",
+      "application/sql",
+    ]);
+    if (!dryRun) {
+      const sql = readFileSync(file);
+      const entry = {
+        database: t.db,
+        service,
+        key,
+        bytes: sql.byteLength,
+        sha256: createHash("sha256").update(sql).digest("hex"),
+        tables: countDumpRows(sql.toString("utf8")),
+      };
+      manifest.databases.push(entry);
+      run.log(`    ${entry.bytes} bytes, sha256 ${entry.sha256.slice(0, 16)}..., rows ${JSON.stringify(entry.tables)}`);
+    }
+  }
+  const manifestFile = join(dir, "manifest.json");
+  if (!dryRun) writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  run.step(`Store the manifest as ${bucket}/${prefix}/manifest.json`);
+  await run.wrangler([
+    "r2",
+    "object",
+    "put",
+    `${bucket}/${prefix}/manifest.json`,
+    ...r2,
+    "--file",
+    manifestFile,
+    "--content-type",
+    "application/json",
+  ]);
+  run.note(`restore with: node scripts/ops/restore-from-backup.mjs --env ${env} --service <svc> --prefix ${prefix}`);
+}
+
+runMain(main);

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Deploys one service to one environment, in the order that keeps old code working:
+//   1. record a D1 Time Travel bookmark (the undo point for step 2),
+//   2. apply D1 migrations --remote (expand-only: the running version must still work),
+//   3. upload the new version (not serving yet), tagged with the commit,
+//   4. shift traffic in steps (e.g. 10% -> 50% -> 100%), pausing to watch between them.
+// --first-deploy: the Worker does not exist yet; `wrangler deploy` provisions its D1/KV/R2 by name
+// and creates it, then migrations run. --full-deploy: the change adds/renames/deletes a Durable
+// Object class, which a version upload refuses (error 10211); it ships with `wrangler deploy`.
+import { execFileSync } from "node:child_process";
+import {
+  configPath,
+  currentVersions,
+  DEPLOY_ORDER,
+  databasesOf,
+  ENVIRONMENTS,
+  envVar,
+  parseCli,
+  Runner,
+  requireOneOf,
+  runMain,
+  saveBookmark,
+  usageError,
+  workerName,
+} from "./lib.mjs";
+
+const USAGE = `usage: deploy-service.mjs --service <${DEPLOY_ORDER.join("|")}> --env <staging|production>
+  [--tag <git sha>] [--steps 10,50,100] [--pause <seconds>] [--first-deploy | --full-deploy] [--dry-run]`;
+
+const { values } = parseCli(
+  {
+    service: { type: "string" },
+    env: { type: "string" },
+    tag: { type: "string" },
+    steps: { type: "string" },
+    pause: { type: "string" },
+    "first-deploy": { type: "boolean" },
+    "full-deploy": { type: "boolean" },
+  },
+  USAGE,
+);
+const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
+const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
+const dryRun = Boolean(values["dry-run"]);
+const tag =
+  values.tag ?? envVar("GITHUB_SHA") ?? execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+const steps = (values.steps ?? (env === "production" ? "10,50,100" : "100")).split(",").map(Number);
+if (
+  steps.some((p) => !Number.isInteger(p) || p < 1 || p > 100) ||
+  steps.at(-1) !== 100 ||
+  steps.some((p, i) => i > 0 && p <= steps[i - 1])
+) {
+  usageError("--steps must be rising whole percentages ending at 100", USAGE);
+}
+const pause = Number(values.pause ?? (env === "production" ? 300 : 0));
+if (!Number.isInteger(pause) || pause < 0) usageError("--pause must be whole seconds", USAGE);
+
+const cfg = ["-c", configPath(service), "--env", env];
+const worker = workerName(service, env);
+// The service's own database first, then dedicated tenant databases (same migrations).
+const databases = await databasesOf(service, env);
+
+async function recordBookmark(run) {
+  run.step(`Record a D1 Time Travel bookmark for ${databases.join(", ")} (the undo point for the migrations)`);
+  const saved = [];
+  for (const db of databases) {
+    const info = await run.wrangler(["d1", "time-travel", "info", db, ...cfg, "--json"], {
+      json: true,
+      placeholder: { bookmark: "<bookmark>" },
+    });
+    saved.push({ database: db, bookmark: info.bookmark });
+    run.note(
+      `undo the schema/data change with: wrangler d1 time-travel restore ${db} ${cfg.join(" ")} --bookmark=${info.bookmark}`,
+    );
+  }
+  if (!dryRun) {
+    const file = saveBookmark(service, env, { ...saved[0], databases: saved, at: new Date().toISOString(), tag });
+    run.log(`    bookmarks saved to ${file}`);
+    if (envVar("GITHUB_STEP_SUMMARY")) {
+      const { appendFileSync } = await import("node:fs");
+      const lines = saved.map((b) => `- ${b.database}: bookmark before migrations \`${b.bookmark}\`\n`).join("");
+      appendFileSync(envVar("GITHUB_STEP_SUMMARY"), lines);
+    }
+  }
+}
+
+async function migrate(run) {
+  run.step(`Apply D1 migrations to ${databases.join(", ")} (remote)`);
+  for (const db of databases) await run.wrangler(["d1", "migrations", "apply", db, "--remote", ...cfg]);
+  run.watch("migrations are expand-only: the version serving now must keep working on the new schema");
+}
+
+async function main() {
+  if (values["first-deploy"]) {
+    const run = new Runner({ dryRun, total: 2 });
+    run.step(`Create ${worker} and provision its D1, KV and R2 by name (first deploy)`);
+    await run.wrangler(["deploy", ...cfg, "--message", `first deploy ${tag}`]);
+    await migrate(run);
+    run.note("set the Worker's secrets now if it has any (docs/operations.md, First deploy)");
+    return;
+  }
+  if (values["full-deploy"]) {
+    const run = new Runner({ dryRun, total: 3 });
+    await recordBookmark(run);
+    await migrate(run);
+    run.step(`Deploy ${worker} at 100% with wrangler deploy (Durable Object class change: no gradual rollout)`);
+    await run.wrangler(["deploy", ...cfg, "--message", `deploy ${tag}`]);
+    run.watch("Durable Objects restart on the new code; a rollback cannot cross this deploy");
+    return;
+  }
+
+  const run = new Runner({ dryRun, total: 4 + steps.length });
+  await recordBookmark(run);
+  await migrate(run);
+
+  run.step(`Upload a new version of ${worker} tagged ${tag} (serves no traffic yet)`);
+  const output = await run.wrangler(["versions", "upload", ...cfg, "--tag", tag, "--message", `deploy ${tag}`], {
+    outputFile: true,
+    placeholder: [{ type: "version-upload", version_id: "<new-version-id>" }],
+  });
+  const newId = output.find((e) => e.type === "version-upload")?.version_id;
+  if (!newId) throw new Error("wrangler did not report the uploaded version id");
+  run.log(`    new version ${newId}`);
+
+  run.step(`Read the current deployment of ${worker}`);
+  const status = await run.wrangler(["deployments", "status", ...cfg, "--json"], {
+    json: true,
+    placeholder: { versions: [{ version_id: "<current-version-id>", percentage: 100 }] },
+  });
+  const oldId = currentVersions(status).find((v) => v.id !== newId)?.id;
+  run.log(`    currently serving ${oldId ?? "(only the new version)"}`);
+
+  for (const [i, pct] of steps.entries()) {
+    run.step(`Shift ${pct}% of ${worker} traffic to ${newId}`);
+    const specs = pct === 100 || !oldId ? [`${newId}@100`] : [`${newId}@${pct}`, `${oldId}@${100 - pct}`];
+    await run.wrangler(["versions", "deploy", ...specs, ...cfg, "-y", "--message", `${tag} at ${pct}%`]);
+    if (i < steps.length - 1) {
+      run.watch(
+        `error rate and latency of version ${newId} vs the old one (Workers Logs / Observability, grouped by script version)`,
+      );
+      await run.pause(pause, "watch the new version before widening; cancel now to stop here");
+    }
+  }
+  run.watch(`if anything looks wrong: node scripts/ops/rollback.mjs --service ${service} --env ${env}`);
+}
+
+runMain(main);

@@ -1,0 +1,33 @@
+import * as v from "valibot";
+import type { ChatConfig } from "../config";
+
+const limit = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000));
+
+/** A tenant's own limits, JSON in KV KNOWLEDGE under `budget:<tenantId>`; absent keys take the defaults. */
+export const TenantBudgetOverrideSchema = v.partial(
+  v.object({ learnerTokensPerDay: limit, tenantTokensPerDay: limit, messagesPerMinute: limit }),
+);
+
+export type BudgetLimits = Required<v.InferOutput<typeof TenantBudgetOverrideSchema>>;
+
+export const budgetKey = (tenantId: string) => `budget:${tenantId}`;
+
+export async function loadBudgetLimits(kv: KVNamespace, tenantId: string, config: ChatConfig): Promise<BudgetLimits> {
+  const raw = await kv.get(budgetKey(tenantId), { type: "json", cacheTtl: 60 });
+  const parsed = v.safeParse(TenantBudgetOverrideSchema, raw ?? {});
+  const own = parsed.success ? parsed.output : {};
+  return {
+    learnerTokensPerDay: own.learnerTokensPerDay ?? config.BUDGET_LEARNER_TOKENS_PER_DAY,
+    tenantTokensPerDay: own.tenantTokensPerDay ?? config.BUDGET_TENANT_TOKENS_PER_DAY,
+    messagesPerMinute: own.messagesPerMinute ?? config.BUDGET_MESSAGES_PER_MINUTE,
+  };
+}
+
+/** Daily budgets reset at 00:00 UTC. */
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function secondsUntilNextUtcDay(ms: number): number {
+  const next = new Date(ms);
+  next.setUTCHours(24, 0, 0, 0);
+  return Math.max(1, Math.ceil((next.getTime() - ms) / 1000));
+}

@@ -1,0 +1,275 @@
+import { DurableObject } from "cloudflare:workers";
+import {
+  type AuthContext,
+  AuthContextSchema,
+  isApiErrorLike,
+  type LearnerProfile,
+  LearnerProfileSchema,
+} from "@atomic-guide/shared";
+import * as v from "valibot";
+import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
+import type { BudgetScope } from "../budget/over-budget";
+import { ProviderPreferenceSchema, SocketMessageSchema } from "../chat/schemas";
+import { executeTurn, type LearnerGate, prepareTurn } from "../chat/turn";
+import { chatConfig } from "../config";
+
+export type Admission =
+  | { kind: "ok"; remaining: number; profile: LearnerProfile | undefined }
+  | { kind: "not_found" }
+  | { kind: "over_budget"; scope: BudgetScope; retryAfter: number };
+
+export interface ConversationSummary {
+  conversationId: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+  messageCount: number;
+}
+
+const MINUTE_MS = 60_000;
+
+const SocketAttachmentSchema = v.object({ auth: AuthContextSchema, preference: ProviderPreferenceSchema });
+
+/**
+ * One per learner (`idFromName("<tenantId>:<userId>")`): the index of their conversations, their
+ * latest profile from struggle-detector, their budget counters, and their /ws/chat sockets
+ * (hibernatable, so idle learners cost nothing).
+ */
+export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.createSchema();
+  }
+
+  private createSchema() {
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS conversations (
+        conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
+    `);
+  }
+
+  private tokensToday(nowMs: number): number {
+    return (
+      this.sql.exec<{ tokens: number }>("SELECT tokens FROM usage_day WHERE day = ?", utcDay(nowMs)).toArray()[0]
+        ?.tokens ?? 0
+    );
+  }
+
+  async admit(request: Parameters<LearnerGate["admit"]>[0]): Promise<Admission> {
+    const { limits, nowMs } = request;
+    const known = this.sql
+      .exec("SELECT 1 FROM conversations WHERE conversation_id = ?", request.conversationId)
+      .toArray().length;
+    if (!request.create && !known) return { kind: "not_found" };
+    const used = this.tokensToday(nowMs);
+    if (used >= limits.learnerTokensPerDay) {
+      return { kind: "over_budget", scope: "learner_daily_tokens", retryAfter: secondsUntilNextUtcDay(nowMs) };
+    }
+    this.sql.exec("DELETE FROM recent_messages WHERE at <= ?", nowMs - MINUTE_MS);
+    const recent = this.sql
+      .exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM recent_messages")
+      .one();
+    if (recent.n >= limits.messagesPerMinute) {
+      const retryAfter = Math.max(1, Math.ceil(((recent.oldest ?? nowMs) + MINUTE_MS - nowMs) / 1000));
+      return { kind: "over_budget", scope: "learner_messages_per_minute", retryAfter };
+    }
+    this.sql.exec("INSERT INTO recent_messages (at) VALUES (?)", nowMs);
+    if (request.create && !known) {
+      const at = new Date(nowMs).toISOString();
+      this.sql.exec(
+        "INSERT INTO conversations (conversation_id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        request.conversationId,
+        request.title,
+        at,
+        at,
+      );
+    }
+    return { kind: "ok", remaining: limits.learnerTokensPerDay - used, profile: this.profile() };
+  }
+
+  async cancelAdmission(request: Parameters<LearnerGate["cancelAdmission"]>[0]): Promise<void> {
+    this.sql.exec(
+      "DELETE FROM recent_messages WHERE rowid = (SELECT MAX(rowid) FROM recent_messages WHERE at = ?)",
+      request.nowMs,
+    );
+    if (request.created) {
+      this.sql.exec(
+        "DELETE FROM conversations WHERE conversation_id = ? AND message_count = 0",
+        request.conversationId,
+      );
+    }
+  }
+
+  async recordUsage(request: Parameters<LearnerGate["recordUsage"]>[0]): Promise<{ remaining: number }> {
+    const { nowMs } = request;
+    this.sql.exec(
+      "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens",
+      utcDay(nowMs),
+      Math.max(0, Math.round(request.tokens)),
+    );
+    this.sql.exec("DELETE FROM usage_day WHERE day < ?", utcDay(nowMs - 7 * 86_400_000));
+    // Two messages per turn: the learner's and the answer.
+    this.sql.exec(
+      "UPDATE conversations SET updated_at = ?, message_count = message_count + 2 WHERE conversation_id = ?",
+      new Date(nowMs).toISOString(),
+      request.conversationId,
+    );
+    return { remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
+  }
+
+  /** Most recently active first; `limit` bounds the listing, export and erasure pass none. */
+  async conversations(limit = 200): Promise<ConversationSummary[]> {
+    return this.sql
+      .exec<{
+        conversation_id: string;
+        title: string | null;
+        created_at: string;
+        updated_at: string;
+        message_count: number;
+      }>(
+        "SELECT conversation_id, title, created_at, updated_at, message_count FROM conversations ORDER BY updated_at DESC LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        conversationId: r.conversation_id,
+        title: r.title,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        messageCount: r.message_count,
+      }));
+  }
+
+  private profile(): LearnerProfile | undefined {
+    const row = this.sql.exec<{ json: string }>("SELECT json FROM profile WHERE id = 1").toArray()[0];
+    if (!row) return undefined;
+    const parsed = v.safeParse(LearnerProfileSchema, JSON.parse(row.json));
+    return parsed.success ? parsed.output : undefined;
+  }
+
+  async getProfile(): Promise<LearnerProfile | null> {
+    return this.profile() ?? null;
+  }
+
+  /** Keeps the newest profile; pushes can arrive out of order. */
+  async setProfile(profile: LearnerProfile): Promise<{ stored: boolean }> {
+    const current = this.sql.exec<{ updated_at: string }>("SELECT updated_at FROM profile WHERE id = 1").toArray()[0];
+    if (current && Date.parse(current.updated_at) > Date.parse(profile.updatedAt)) return { stored: false };
+    this.sql.exec(
+      "INSERT INTO profile (id, json, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
+      JSON.stringify(profile),
+      profile.updatedAt,
+    );
+    return { stored: true };
+  }
+
+  async tokensUsedToday(nowMs: number): Promise<number> {
+    return this.tokensToday(nowMs);
+  }
+
+  /** Deletes the learner's state here and closes their sockets; returns the conversation ids to erase. */
+  async erase(): Promise<{ conversationIds: string[] }> {
+    const conversationIds = (await this.conversations(Number.MAX_SAFE_INTEGER)).map((c) => c.conversationId);
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "learner data erased");
+    await this.ctx.storage.deleteAll();
+    // This instance may serve the learner again (a new conversation) before it is evicted.
+    this.createSchema();
+    return { conversationIds };
+  }
+
+  /** /ws/chat, forwarded by the worker with the verified identity in the attachment. */
+  override async fetch(request: Request): Promise<Response> {
+    let auth: unknown = null;
+    try {
+      auth = JSON.parse(request.headers.get("X-Chat-Auth") ?? "null");
+    } catch {
+      // Falls through to the schema check below.
+    }
+    const attachment = v.safeParse(SocketAttachmentSchema, {
+      auth,
+      preference: request.headers.get("X-Chat-Provider") ?? "auto",
+    });
+    if (!attachment.success) return new Response("bad socket request", { status: 400 });
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment(attachment.output);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const attachment = v.safeParse(SocketAttachmentSchema, ws.deserializeAttachment());
+    if (!attachment.success) {
+      ws.close(1011, "session lost");
+      return;
+    }
+    const send = (message: Record<string, unknown>) => {
+      try {
+        ws.send(JSON.stringify(message));
+      } catch {
+        // The learner went away mid-answer; the answer is still stored.
+      }
+    };
+    let data: unknown;
+    try {
+      data = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+    } catch {
+      send({ type: "error", code: "invalid_json", message: "Messages must be JSON." });
+      return;
+    }
+    const parsed = v.safeParse(SocketMessageSchema, data);
+    if (!parsed.success) {
+      send({ type: "error", code: "invalid_request", message: parsed.issues[0]?.message ?? "Invalid message." });
+      return;
+    }
+    if (parsed.output.type === "ping") {
+      send({ type: "pong" });
+      return;
+    }
+    const { type: _type, ...request } = parsed.output;
+    const auth: AuthContext = attachment.output.auth;
+    try {
+      const turn = await prepareTurn(
+        {
+          env: this.env,
+          config: chatConfig(this.env),
+          auth,
+          preference: attachment.output.preference,
+          learner: this,
+          waitUntil: (p) => this.ctx.waitUntil(p),
+        },
+        request,
+      );
+      const reply = await executeTurn(turn, (text) =>
+        send({ type: "ai_token", conversationId: turn.conversationId, text }),
+      );
+      send({ type: "ai_done", ...reply });
+    } catch (e) {
+      if (isApiErrorLike(e) && e.status === 429) {
+        const headers = (e as { headers?: Record<string, string> }).headers ?? {};
+        send({
+          type: "rate_limit",
+          code: e.code,
+          message: e.message,
+          retryAfter: Number(headers["Retry-After"] ?? 60),
+        });
+      } else if (isApiErrorLike(e) && e.status < 500) {
+        send({ type: "error", code: e.code, message: e.message });
+      } else {
+        send({ type: "error", code: "internal_error", message: "Something went wrong on our side." });
+      }
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    // 1005 and 1006 are reserved and may not be sent back.
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+  }
+}

@@ -1,0 +1,81 @@
+import { env, exports } from "cloudflare:workers";
+import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { describe, expect, it } from "vitest";
+import { budgetKey } from "../budget/limits";
+import { call, learner } from "../test/helpers";
+
+type SocketMessage = { type: string; [key: string]: unknown };
+
+async function openSocket(auth: AuthContext, provider?: string) {
+  const headers: Record<string, string> = { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(auth) };
+  if (provider) headers["X-Atomic-Ai-Provider"] = provider;
+  const res = await exports.default.fetch(new Request("http://chat/ws/chat", { headers }));
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no socket");
+  ws.accept();
+  const received: SocketMessage[] = [];
+  const waiters: { until: (m: SocketMessage) => boolean; resolve: () => void }[] = [];
+  ws.addEventListener("message", (event) => {
+    const message = JSON.parse(String(event.data)) as SocketMessage;
+    received.push(message);
+    for (const w of waiters.filter((w) => w.until(message))) w.resolve();
+  });
+  const next = (type: string) =>
+    new Promise<void>((resolve) => {
+      if (received.some((m) => m.type === type)) resolve();
+      else waiters.push({ until: (m) => m.type === type, resolve });
+    });
+  return { ws, received, next };
+}
+
+describe("/ws/chat", () => {
+  it("streams ai_token messages, then ai_done with the reply, and stores the turn", async () => {
+    const me = learner();
+    const socket = await openSocket(me);
+    socket.ws.send(JSON.stringify({ type: "message", message: "What does photosynthesis produce?" }));
+    await socket.next("ai_done");
+    const types = socket.received.map((m) => m.type);
+    const doneAt = types.indexOf("ai_done");
+    expect(types.slice(0, doneAt).every((t) => t === "ai_token")).toBe(true);
+    expect(doneAt).toBeGreaterThan(1);
+    const done = socket.received[doneAt] as SocketMessage & {
+      response: string;
+      provider: string;
+      conversationId: string;
+    };
+    expect(done.provider).toBe("workers-ai");
+    const streamed = socket.received
+      .slice(0, doneAt)
+      .map((m) => m.text)
+      .join("");
+    expect(streamed).toBe(done.response);
+    const history = await (await call(me, "GET", `/api/chat/history/${done.conversationId}`)).json<{
+      messages: unknown[];
+    }>();
+    expect(history.messages).toHaveLength(2);
+    socket.ws.close(1000, "bye");
+  });
+
+  it("sends rate_limit when over budget, and error for a malformed message", async () => {
+    const me = learner();
+    await env.KNOWLEDGE.put(budgetKey(me.tenantId), JSON.stringify({ messagesPerMinute: 1 }));
+    const socket = await openSocket(me, "offline");
+    socket.ws.send("not json");
+    await socket.next("error");
+    expect(socket.received[0]).toMatchObject({ type: "error", code: "invalid_json" });
+    socket.ws.send(JSON.stringify({ type: "message", message: "one" }));
+    await socket.next("ai_done");
+    socket.ws.send(JSON.stringify({ type: "message", message: "two" }));
+    await socket.next("rate_limit");
+    const limited = socket.received.find((m) => m.type === "rate_limit");
+    expect(limited).toMatchObject({ type: "rate_limit", code: "rate_limited" });
+    expect(Number(limited?.retryAfter)).toBeGreaterThanOrEqual(1);
+    socket.ws.close(1000, "bye");
+  });
+
+  it("refuses a plain GET without an upgrade", async () => {
+    const res = await call(learner(), "GET", "/ws/chat");
+    expect(res.status).toBe(426);
+  });
+});

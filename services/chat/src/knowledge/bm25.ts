@@ -1,0 +1,91 @@
+/** Okapi BM25 over a handful of short documents: small enough to index per request. */
+const K1 = 1.2;
+const B = 0.75;
+
+const STOP_WORDS = new Set(
+  "a an and are as at be but by can do does for from how i in is it its me my of on or so that the this to was what when where which who why will with you your".split(
+    " ",
+  ),
+);
+
+export function tokenize(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize("NFKD")
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  )
+    .filter((t) => t.length > 1 && !STOP_WORDS.has(t))
+    .map(stem);
+}
+
+/** A light suffix strip so "derivatives" meets "derivative" and "solving" meets "solve". */
+function stem(token: string): string {
+  if (token.length > 5 && token.endsWith("ing")) return token.slice(0, -3);
+  if (token.length > 4 && token.endsWith("es")) return token.slice(0, -2);
+  if (token.length > 3 && token.endsWith("s")) return token.slice(0, -1);
+  return token;
+}
+
+export interface Scored<T> {
+  item: T;
+  score: number;
+}
+
+/** Ranks documents for a query, best first, dropping those that share no term with it. */
+export function rankBm25<T>(query: string, items: readonly T[], textOf: (item: T) => string): Scored<T>[] {
+  const queryTerms = [...new Set(tokenize(query))];
+  if (queryTerms.length === 0 || items.length === 0) return [];
+  const docs = items.map((item) => {
+    const terms = tokenize(textOf(item));
+    const tf = new Map<string, number>();
+    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+    return { item, tf, length: terms.length };
+  });
+  const avgLength = docs.reduce((n, d) => n + d.length, 0) / docs.length || 1;
+  const df = new Map<string, number>();
+  for (const term of queryTerms) df.set(term, docs.filter((d) => d.tf.has(term)).length);
+  const scored: Scored<T>[] = [];
+  for (const doc of docs) {
+    let score = 0;
+    for (const term of queryTerms) {
+      const f = doc.tf.get(term) ?? 0;
+      if (f === 0) continue;
+      const n = df.get(term) ?? 0;
+      const idf = Math.log(1 + (docs.length - n + 0.5) / (n + 0.5));
+      score += (idf * (f * (K1 + 1))) / (f + K1 * (1 - B + (B * doc.length) / avgLength));
+    }
+    if (score > 0) scored.push({ item: doc.item, score });
+  }
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+/** Fraction of the query's distinct terms a text contains: a scale-free "how well it matches". */
+export function termCoverage(query: string, text: string): number {
+  const queryTerms = new Set(tokenize(query));
+  if (queryTerms.size === 0) return 0;
+  const textTerms = new Set(tokenize(text));
+  let hit = 0;
+  for (const t of queryTerms) if (textTerms.has(t)) hit++;
+  return hit / queryTerms.size;
+}
+
+/** Splits page text into passages of about `size` characters on paragraph and sentence ends. */
+export function chunkText(text: string, size = 600): string[] {
+  const sentences = text
+    .replace(/\r/g, "")
+    .split(/(?<=[.!?])\s+|\n{2,}/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const chunks: string[] = [];
+  let current = "";
+  for (const sentence of sentences) {
+    if (current && current.length + sentence.length + 1 > size) {
+      chunks.push(current);
+      current = "";
+    }
+    current = current ? `${current} ${sentence}` : sentence.slice(0, size * 2);
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,51 @@
+import { IdSchema } from "@atomic-guide/shared";
+import * as v from "valibot";
+import { rankBm25, termCoverage } from "./bm25";
+
+export const FaqEntrySchema = v.object({
+  id: IdSchema,
+  question: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+  answer: v.pipe(v.string(), v.minLength(1), v.maxLength(8000)),
+  /** Absent: applies to every course of the tenant. */
+  courseId: v.optional(IdSchema),
+});
+export type FaqEntry = v.InferOutput<typeof FaqEntrySchema>;
+
+const FaqListSchema = v.pipe(v.array(FaqEntrySchema), v.maxLength(2000));
+
+/** KV KNOWLEDGE holds each tenant's FAQ as one JSON list under `faq:<tenantId>`. */
+export const faqKey = (tenantId: string) => `faq:${tenantId}`;
+
+/** The tenant's FAQ entries for a course (course-specific and tenant-wide); invalid data reads as none. */
+export async function loadFaq(kv: KVNamespace, tenantId: string, courseId?: string): Promise<FaqEntry[]> {
+  const raw = await kv.get(faqKey(tenantId), { type: "json", cacheTtl: 60 });
+  const parsed = v.safeParse(FaqListSchema, raw ?? []);
+  if (!parsed.success) return [];
+  return parsed.output.filter((e) => !e.courseId || e.courseId === courseId);
+}
+
+export interface FaqMatch {
+  entry: FaqEntry;
+  /** Share of the learner's terms the entry (question and answer) contains, 0..1. */
+  coverage: number;
+  /** Share of the entry's question terms the learner used, 0..1. */
+  questionCoverage: number;
+}
+
+/** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */
+export function matchFaq(question: string, entries: readonly FaqEntry[], limit = 3): FaqMatch[] {
+  return rankBm25(question, entries, (e) => `${e.question} ${e.question} ${e.answer}`)
+    .slice(0, limit)
+    .map(({ item }) => ({
+      entry: item,
+      coverage: termCoverage(question, `${item.question} ${item.answer}`),
+      questionCoverage: termCoverage(item.question, question),
+    }));
+}
+
+/**
+ * Good enough to answer on its own, before any model is asked: the learner asked everything
+ * the FAQ question asks (nearly), and not mostly something else.
+ */
+export const isStrongFaqMatch = (m: FaqMatch | undefined): m is FaqMatch =>
+  m !== undefined && m.questionCoverage >= 0.75 && m.coverage >= 0.5;

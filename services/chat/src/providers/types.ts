@@ -1,0 +1,52 @@
+export const PROVIDER_NAMES = ["workers-ai", "external", "offline"] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface ModelMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ModelRequest {
+  messages: ModelMessage[];
+  maxTokens: number;
+  /** The learner's question alone, for retrieval (the offline provider reads no prompt). */
+  question: string;
+  pageContent?: string | undefined;
+  tenantId: string;
+  courseId?: string | undefined;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ProviderAnswer {
+  text: string;
+  usage: TokenUsage;
+}
+
+/**
+ * One way to answer. `stream` calls `onToken` for each piece as it arrives and resolves with the
+ * whole text and the usage the provider reported (estimated when it reports none). It rejects
+ * on any failure, including `signal` aborting, so the router can move to the next provider.
+ */
+export interface ChatProvider {
+  readonly name: ProviderName;
+  stream(request: ModelRequest, onToken: (text: string) => void, signal: AbortSignal): Promise<ProviderAnswer>;
+}
+
+/** A provider failure worth falling through for (error status, timeout, quota). */
+export class ProviderError extends Error {
+  override readonly name = "ProviderError";
+  constructor(
+    readonly provider: ProviderName,
+    readonly reason: "error" | "timeout" | "quota" | "unavailable",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Roughly four characters per token: used only when a provider reports no usage. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4);

@@ -1,0 +1,63 @@
+import { ApiError, type AuthContext, tagRequestTenant } from "@atomic-guide/shared";
+import { getTenant, type Tenant } from "../tenants/store";
+import { type ApiTokenClaims, apiClaimsFrom } from "./api-token";
+
+/** A verified caller: the token's claims and the context forwarded to services. */
+export interface Caller {
+  claims: ApiTokenClaims;
+  auth: AuthContext;
+  /** When the API token expires, in ms since the epoch. */
+  expiresAtMs: number;
+}
+
+/**
+ * Every /api request needs its tenant's record; each isolate keeps the ones it found for a few
+ * seconds (never a miss, so a new tenant works at once). A record rarely changes, and then only
+ * by an operator moving the tenant to a dedicated database.
+ */
+const TENANT_TTL_MS = 10_000;
+const MAX_CACHED_TENANTS = 1000;
+const tenants = new Map<string, { tenant: Tenant; expiresAt: number }>();
+
+async function tenantRecord(env: Env, tenantId: string): Promise<Tenant | null> {
+  const hit = tenants.get(tenantId);
+  if (hit && hit.expiresAt > Date.now()) return hit.tenant;
+  const tenant = await getTenant(env, tenantId);
+  if (tenant) {
+    if (tenants.size >= MAX_CACHED_TENANTS) tenants.clear();
+    tenants.set(tenantId, { tenant, expiresAt: Date.now() + TENANT_TTL_MS });
+  } else {
+    tenants.delete(tenantId);
+  }
+  return tenant;
+}
+
+/**
+ * Turns verified claims into the context services receive, with the tenant's dedicated D1
+ * binding from its record. A token whose tenant no longer exists (offboarded) is refused: its
+ * data location is unknown, and guessing the shared database could put rows in the wrong place.
+ */
+export async function callerFromClaims(env: Env, claims: ApiTokenClaims, expiresAtMs: number): Promise<Caller> {
+  const tenant = await tenantRecord(env, claims.tenantId);
+  if (!tenant)
+    throw new ApiError(401, "invalid_token", "The API token names an unknown tenant. Launch the tool again.");
+  const auth: AuthContext = {
+    tenantId: claims.tenantId,
+    userId: claims.userId,
+    roles: claims.roles,
+    isInstructor: claims.isInstructor,
+    contextId: claims.contextId,
+    ...(claims.name === undefined ? {} : { name: claims.name }),
+    ...(tenant.d1Binding === undefined ? {} : { d1Binding: tenant.d1Binding }),
+  };
+  return { claims, auth, expiresAtMs };
+}
+
+/** Verifies the request's Bearer API token (401 when missing, expired, forged or mis-scoped). */
+export async function authenticate(request: Request, env: Env): Promise<Caller> {
+  const { claims, expiresAtMs } = await apiClaimsFrom(request, env);
+  const caller = await callerFromClaims(env, claims, expiresAtMs);
+  // Request metrics are per tenant; the gateway learns the tenant only here.
+  tagRequestTenant(request, caller.auth.tenantId);
+  return caller;
+}

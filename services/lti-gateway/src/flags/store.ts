@@ -1,0 +1,104 @@
+import { ApiError, createLogger, errorFields, TenantIdSchema } from "@atomic-guide/shared";
+import * as v from "valibot";
+
+const log = createLogger({ service: "lti-gateway", module: "flags" });
+
+export const AiProviderSchema = v.picklist(["workers-ai", "external", "offline", "auto"]);
+export type AiProvider = v.InferOutput<typeof AiProviderSchema>;
+
+/** A tenant's feature flags (CONTRACT.md, /admin/tenants/:tenantId/flags). */
+export const TenantFlagsSchema = v.strictObject({
+  chat: v.boolean(),
+  struggleDetection: v.boolean(),
+  analytics: v.boolean(),
+  aiProvider: AiProviderSchema,
+  /**
+   * Course insight hides groups smaller than this many learners, so no single learner can be
+   * identified (0 = report every group). Set by the institution, never by the caller.
+   */
+  insightMinGroupSize: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
+});
+export type TenantFlags = v.InferOutput<typeof TenantFlagsSchema>;
+export type FeatureFlag = "chat" | "struggleDetection" | "analytics";
+
+/** A tenant with no record gets everything on and lets chat pick its provider. */
+export const DEFAULT_FLAGS: TenantFlags = Object.freeze({
+  chat: true,
+  struggleDetection: true,
+  analytics: true,
+  aiProvider: "auto",
+  insightMinGroupSize: 0,
+});
+
+/**
+ * What an operator sends: any subset of the flags (a full object replaces them all). Unknown
+ * keys and wrong types are refused; an empty object changes nothing and is refused too.
+ */
+export const TenantFlagsUpdateSchema = v.pipe(
+  v.strictObject(v.partial(TenantFlagsSchema).entries),
+  v.check((update) => Object.keys(update).length > 0, "name at least one flag to change"),
+);
+export type TenantFlagsUpdate = v.InferOutput<typeof TenantFlagsUpdateSchema>;
+
+/**
+ * What KV holds. Read leniently and merged over the defaults, so a flag added later reads as its
+ * default from older records; only known keys with the right type are kept.
+ */
+const StoredFlagsSchema = v.partial(v.object(TenantFlagsSchema.entries));
+
+export const flagsKey = (tenantId: string) => `flags:${tenantId}`;
+
+/**
+ * Every /api request needs the tenant's flags, so each isolate keeps them briefly. An operator's
+ * change is visible at once in the isolate that wrote it, elsewhere within this TTL plus KV's own
+ * propagation (about a minute across locations).
+ */
+const ISOLATE_TTL_MS = 10_000;
+const MAX_CACHED_TENANTS = 1000;
+const cache = new Map<string, { flags: TenantFlags; expiresAt: number }>();
+
+function remember(tenantId: string, flags: TenantFlags): void {
+  if (cache.size >= MAX_CACHED_TENANTS) cache.clear();
+  cache.set(tenantId, { flags, expiresAt: Date.now() + ISOLATE_TTL_MS });
+}
+
+async function readStored(env: Env, tenantId: string): Promise<TenantFlags> {
+  const raw = await env.FLAGS.get(flagsKey(tenantId), "json");
+  if (raw === null) return DEFAULT_FLAGS;
+  const parsed = v.safeParse(StoredFlagsSchema, raw);
+  if (!parsed.success) {
+    log.warn("ignoring malformed flags record", { tenantId });
+    return DEFAULT_FLAGS;
+  }
+  return { ...DEFAULT_FLAGS, ...parsed.output };
+}
+
+/** The tenant's flags (defaults when none are stored). */
+export async function getFlags(env: Env, tenantId: string): Promise<TenantFlags> {
+  v.parse(TenantIdSchema, tenantId);
+  const hit = cache.get(tenantId);
+  if (hit && hit.expiresAt > Date.now()) return hit.flags;
+  let flags: TenantFlags;
+  try {
+    flags = await readStored(env, tenantId);
+  } catch (e) {
+    // A KV hiccup must not take every tenant's API down; a stale answer is better than none.
+    log.error("flags unreadable", { tenantId, ...errorFields(e) });
+    if (hit) return hit.flags;
+    // Fail closed: a flag may be off for a reason (contract, law), so never guess "on".
+    throw new ApiError(503, "flags_unavailable", "Feature settings cannot be read right now; try again shortly.", {
+      "Retry-After": "5",
+    });
+  }
+  remember(tenantId, flags);
+  return flags;
+}
+
+/** Applies an update over the current flags (bypassing the isolate cache) and stores the result. */
+export async function updateFlags(env: Env, tenantId: string, update: TenantFlagsUpdate): Promise<TenantFlags> {
+  v.parse(TenantIdSchema, tenantId);
+  const next = v.parse(TenantFlagsSchema, { ...(await readStored(env, tenantId)), ...update });
+  await env.FLAGS.put(flagsKey(tenantId), JSON.stringify(next));
+  remember(tenantId, next);
+  return next;
+}

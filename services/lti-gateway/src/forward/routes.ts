@@ -1,0 +1,57 @@
+import type { FeatureFlag } from "../flags/store";
+
+export type ForwardService = "chat" | "struggle-detector" | "analytics";
+
+/** Where a forwarded request goes and what it needs. */
+export interface ForwardRoute {
+  service: ForwardService;
+  /** The tenant flag that must be on; off answers 403 feature_disabled. */
+  flag: FeatureFlag;
+  /** Instructor insight: learners get 403 at the gateway already. */
+  instructorOnly: boolean;
+}
+
+const SD: ForwardRoute = { service: "struggle-detector", flag: "struggleDetection", instructorOnly: false };
+const CHAT: ForwardRoute = { service: "chat", flag: "chat", instructorOnly: false };
+const INSIGHT: ForwardRoute = { service: "analytics", flag: "analytics", instructorOnly: true };
+
+/** Path prefixes (matched on whole segments) and their owner; the first match wins. */
+const API_ROUTES: readonly (readonly [string, ForwardRoute])[] = [
+  ["/api/cognitive", SD],
+  ["/api/learners/me/profile", SD],
+  ["/api/learners/me/sessions", SD],
+  ["/api/learners/me/interventions", SD],
+  ["/api/interventions", SD],
+  ["/api/chat", CHAT],
+  ["/api/courses", INSIGHT],
+  ["/api/analytics", INSIGHT],
+];
+
+export const WS_ROUTES: Readonly<Record<string, ForwardRoute>> = {
+  "/ws/chat": CHAT,
+  "/ws/signals": SD,
+};
+
+const underPrefix = (path: string, prefix: string) =>
+  path.length > prefix.length ? path.startsWith(`${prefix}/`) : path === prefix;
+
+/**
+ * The owner of an /api path, or null. Paths with encoded slashes or backslashes never match: the
+ * gateway routes on the path it sees, and must not route on one a service could read differently.
+ */
+export function apiRouteFor(pathname: string): ForwardRoute | null {
+  if (/%2f|%5c|\\/i.test(pathname)) return null;
+  for (const [prefix, route] of API_ROUTES) if (underPrefix(pathname, prefix)) return route;
+  return null;
+}
+
+/** The context id in /api/courses/:contextId/..., decoded, or null for other paths. */
+export function courseContextOf(pathname: string): string | null {
+  const match = /^\/api\/courses\/([^/]+)/.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return "";
+  }
+}

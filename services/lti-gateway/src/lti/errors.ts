@@ -1,0 +1,31 @@
+import { isApiErrorLike } from "@atomic-guide/shared";
+import { errorPage } from "./html";
+
+/**
+ * A launch-flow failure: 400 when the request is malformed, 401 when it failed a security
+ * check. Shown as an HTML page (the user sees it inside the LMS iframe) with its own code.
+ */
+export class LtiError extends Error {
+  override readonly name = "LtiError";
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 502,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const malformed = (code: string, message: string) => new LtiError(400, code, message);
+export const rejected = (code: string, message: string) => new LtiError(401, code, message);
+
+/** Runs an /lti handler and turns any failure into the HTML error page. */
+export async function withLtiErrorPage(handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (e) {
+    if (e instanceof LtiError) return errorPage(e.status, e.code, e.message);
+    if (isApiErrorLike(e) && e.status < 500) return errorPage(e.status, e.code, e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,131 @@
+import { type AuthContext, createLogger, errorFields, type RosterSync } from "@atomic-guide/shared";
+import { mintApiToken } from "../auth/api-token";
+import { hasInstructorRole } from "../auth/roles";
+import { stateObject } from "../do/oidc-state";
+import { services } from "../services";
+import { getTenant } from "../tenants/store";
+import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
+import { type LaunchContext, stableId } from "./launch-context";
+import { type LaunchJson, launchPage } from "./launch-page";
+import { fetchRoster } from "./nrps";
+import { getRegistration } from "./registry";
+import { toolUrlsFor } from "./tool-urls";
+
+/** analytics' RosterSync bounds: at most 10 000 members, 50 roles of 255 characters each. */
+const MAX_ROSTER = 10_000;
+
+const SESSION_OPEN_TIMEOUT_MS = 2000;
+
+async function openLearningSession(env: Env, auth: AuthContext, launchId: string): Promise<string | undefined> {
+  const log = createLogger({ service: "lti-gateway" });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const result = await Promise.race([
+      services(env).struggleDetector.openSession(auth, { launchId }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("openSession timed out")), SESSION_OPEN_TIMEOUT_MS);
+      }),
+    ]);
+    return result.sessionId;
+  } catch (e) {
+    // The launch still works without a session; signals open one lazily.
+    log.warn("openSession failed at launch", errorFields(e));
+    return undefined;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): Promise<void> {
+  const log = createLogger({ service: "lti-gateway" });
+  try {
+    const reg = await getRegistration(env, launch.issuer, launch.clientId);
+    if (!reg || !launch.nrpsUrl) return;
+    const roster = await fetchRoster(env, reg, launch.nrpsUrl);
+    // Same id mapping as the launch, so a roster member and that learner's launches line up.
+    const members: RosterSync["members"] = await Promise.all(
+      roster.slice(0, MAX_ROSTER).map(async (m) => ({
+        userId: await stableId(m.userId),
+        ...(m.name ? { name: m.name } : {}),
+        roles: m.roles.filter((r) => r.length <= 255).slice(0, 50),
+      })),
+    );
+    await services(env).analytics.syncRoster(auth, { contextId: launch.contextId, members });
+  } catch (e) {
+    log.warn("roster sync failed", errorFields(e));
+  }
+}
+
+/**
+ * Turns a verified, browser-bound launch into the app page: the API token, a learning session,
+ * and for instructors a roster sync in the background.
+ */
+export async function issueLaunch(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  launch: LaunchContext,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const tenant = await getTenant(env, launch.tenantId);
+  const isInstructor = hasInstructorRole(launch.roles);
+  const { token, expiresAt } = await mintApiToken(env, {
+    tenantId: launch.tenantId,
+    userId: launch.userId,
+    roles: launch.roles.filter((r) => r.length <= 255).slice(0, 64),
+    isInstructor,
+    contextId: launch.contextId,
+    ...(launch.contextTitle ? { contextTitle: launch.contextTitle } : {}),
+    ...(launch.name ? { name: launch.name } : {}),
+    launchId: launch.launchId,
+    deploymentId: launch.deploymentId,
+    issuer: launch.issuer,
+    clientId: launch.clientId,
+    messageType: launch.messageType,
+  });
+  const auth: AuthContext = {
+    tenantId: launch.tenantId,
+    userId: launch.userId,
+    roles: launch.roles.filter((r) => r.length <= 255),
+    isInstructor,
+    contextId: launch.contextId,
+    ...(launch.name ? { name: launch.name } : {}),
+    ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
+  };
+  const urls = toolUrlsFor(request);
+  let sessionId: string | undefined;
+  if (launch.messageType === "LtiDeepLinkingRequest") {
+    await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
+  } else {
+    sessionId = await openLearningSession(env, auth, launch.launchId);
+    if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
+  }
+  const dl = launch.deepLinking;
+  const json: LaunchJson = {
+    apiToken: token,
+    expiresAt,
+    tenantId: launch.tenantId,
+    launchId: launch.launchId,
+    user: { ...(launch.name ? { name: launch.name } : {}), roles: launch.roles, isInstructor },
+    context: { id: launch.contextId, ...(launch.contextTitle ? { title: launch.contextTitle } : {}) },
+    messageType: launch.messageType,
+    ...(sessionId ? { sessionId } : {}),
+    ...(dl
+      ? {
+          deepLinking: {
+            acceptTypes: dl.accept_types,
+            acceptMultiple: dl.accept_multiple ?? true,
+            ...(dl.title ? { title: dl.title } : {}),
+            ...(dl.text ? { text: dl.text } : {}),
+            deepLinkUrl: urls.deepLinkResponseUrl,
+          },
+        }
+      : {}),
+  };
+  const response = launchPage(json, {
+    ...(dl ? { returnOrigin: new URL(dl.deep_link_return_url).origin } : {}),
+    ...(launch.frameOrigins ? { frameAncestors: launch.frameOrigins } : {}),
+  });
+  for (const [k, value] of Object.entries(extraHeaders)) response.headers.append(k, value);
+  return response;
+}

@@ -1,0 +1,42 @@
+import { IsoTimestampSchema, TenantIdSchema } from "@atomic-guide/shared";
+import * as v from "valibot";
+
+/**
+ * The services the gateway reaches with `fetch` and can therefore steer per tenant. The gateway
+ * itself is not here: a Worker cannot pick its own version; its affinity comes from a zone
+ * Transform Rule at the edge (docs/operations.md).
+ */
+export const RolloutServiceSchema = v.picklist(["chat", "struggle-detector", "analytics"]);
+export type RolloutService = v.InferOutput<typeof RolloutServiceSchema>;
+export const ROLLOUT_SERVICES = RolloutServiceSchema.options;
+
+/** What an operator sends: the candidate version and the pilot tenants pinned to it. */
+export const RolloutInputSchema = v.strictObject({
+  // Wrangler version ids are UUIDs; anything else could not be a valid override anyway.
+  candidateVersionId: v.pipe(v.string(), v.uuid("must be a Worker version id (UUID)")),
+  tenants: v.pipe(
+    v.array(TenantIdSchema),
+    v.maxLength(100, "at most 100 pinned tenants; widen by percentage instead"),
+    v.check((ids) => new Set(ids).size === ids.length, "tenants must not repeat"),
+  ),
+  percentage: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100))),
+});
+export type RolloutInput = v.InferOutput<typeof RolloutInputSchema>;
+
+/** What KV FLAGS holds under `rollout:<service>` (validated again on every read). */
+export const RolloutRecordSchema = v.object({
+  ...RolloutInputSchema.entries,
+  updatedAt: IsoTimestampSchema,
+});
+export type RolloutRecord = v.InferOutput<typeof RolloutRecordSchema>;
+
+export const rolloutKey = (service: RolloutService) => `rollout:${service}`;
+
+/**
+ * The Worker name a service runs under in this environment: wrangler appends `-<env>` to the
+ * top-level name for named environments (the service bindings in wrangler.jsonc say the same).
+ */
+export function workerNameOf(environment: string, service: RolloutService): string {
+  const base = `atomic-guide-${service}`;
+  return environment === "staging" || environment === "production" ? `${base}-${environment}` : base;
+}

@@ -1,0 +1,43 @@
+import { D1BindingNameSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
+import * as v from "valibot";
+
+/** An institution. Every other service partitions its data by `tenantId`. */
+export const TenantSchema = v.object({
+  tenantId: TenantIdSchema,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  /** A dedicated D1 binding for this tenant; absent means the shared `DB`. */
+  d1Binding: v.optional(D1BindingNameSchema),
+  createdAt: IsoTimestampSchema,
+});
+export type Tenant = v.InferOutput<typeof TenantSchema>;
+
+const tenantKey = (tenantId: string) => `tenant:${tenantId}`;
+
+/** The tenant record, or null when there is none (or the stored JSON is not a tenant). */
+export async function getTenant(env: Env, tenantId: string): Promise<Tenant | null> {
+  if (!v.is(TenantIdSchema, tenantId)) return null;
+  const raw = await env.PLATFORMS.get(tenantKey(tenantId), "json");
+  const parsed = v.safeParse(TenantSchema, raw);
+  return parsed.success ? parsed.output : null;
+}
+
+/** Creates the tenant if missing; an existing record keeps its createdAt and d1Binding. */
+export async function ensureTenant(env: Env, input: { tenantId: string; name: string }): Promise<Tenant> {
+  const existing = await getTenant(env, input.tenantId);
+  if (existing) return existing;
+  const tenant = v.parse(TenantSchema, { tenantId: input.tenantId, name: input.name, createdAt: nowIso() });
+  await env.PLATFORMS.put(tenantKey(tenant.tenantId), JSON.stringify(tenant));
+  return tenant;
+}
+
+/** Derives a tenant slug from a platform name or host: lower-case, dash-separated, bounded. */
+export function tenantSlug(source: string): string {
+  const slug = source
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/, "");
+  return slug.length > 0 ? slug : "tenant";
+}

@@ -1,0 +1,119 @@
+// End-to-end benchmark: signals per second and CPU per signal through the gateway to the
+// learner's StruggleDetectorDO, next to a no-op Durable Object measured in the same run.
+// Boots all four built bundles in one workerd (testing/system.ts); CPU is read from the workerd
+// process in /proc (user + system, 10 ms ticks), so it covers gateway, service, object and SQLite.
+// Usage (from services/struggle-detector, after building every service's dist/):
+//   node scripts/run.mjs scripts/bench-system.ts [batches] [signalsPerBatch]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { startSystem, TEST_SECRETS } from "../../../testing/system";
+import { mintApiToken } from "../../lti-gateway/src/auth/api-token";
+
+const BATCHES = Number(process.argv[2] ?? 300);
+const PER_BATCH = Number(process.argv[3] ?? 20);
+const TICK_MS = 10;
+
+const NOOP_WORKER = {
+  name: "bench-noop",
+  modules: [
+    {
+      type: "ESModule",
+      path: "noop.mjs",
+      contents: `import { DurableObject } from "cloudflare:workers";
+export class Noop extends DurableObject { async fetch() { return new Response("{}", { status: 202 }); } }
+export default { fetch(request, env) { return env.NOOP.get(env.NOOP.idFromName("bench")).fetch(request); } };`,
+    },
+  ],
+  compatibilityDate: "2026-10-01",
+  durableObjects: { NOOP: { className: "Noop", useSQLite: true } },
+};
+
+/** CPU ms used so far by every workerd process under this Node process. */
+function workerdCpuMs(): number {
+  const pids = execFileSync("pgrep", ["-P", String(process.pid), "-f", "workerd"], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .filter(Boolean);
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * TICK_MS;
+}
+
+function batch(i: number) {
+  const base = Date.now() - 30_000;
+  return JSON.stringify({
+    signals: Array.from({ length: PER_BATCH }, (_, j) => ({
+      type: j % 3 === 0 ? "hover" : j % 3 === 1 ? "scroll" : "focus_change",
+      at: new Date(base + i * 10 + j).toISOString(),
+      elementId: `p${j % 5}`,
+      durationMs: 800 + ((i * 31 + j) % 1_500),
+    })),
+  });
+}
+
+async function run(label: string, send: (i: number) => Promise<Response>, expected = 202) {
+  const cpu0 = workerdCpuMs();
+  const t0 = performance.now();
+  for (let i = 0; i < BATCHES; i++) {
+    const res = await send(i);
+    if (res.status !== expected) throw new Error(`${label}: HTTP ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  const wall = performance.now() - t0;
+  const cpu = workerdCpuMs() - cpu0;
+  const signals = expected === 202 ? BATCHES * PER_BATCH : 0;
+  const perSignal = signals
+    ? `${Math.round(signals / (wall / 1000)).toLocaleString("en")} signals/s, CPU ${((cpu / signals) * 1000).toFixed(0)} µs/signal`
+    : "no signals";
+  console.log(
+    `${label.padEnd(34)} ${Math.round(BATCHES / (wall / 1000))
+      .toLocaleString("en")
+      .padStart(5)} req/s  CPU ${(cpu / BATCHES).toFixed(2)} ms/req (±${(TICK_MS / BATCHES).toFixed(2)})  ${perSignal}`,
+  );
+}
+
+const system = await startSystem({ extraWorkers: [NOOP_WORKER], directSockets: true });
+try {
+  const platforms = await system.mf.getKVNamespace("PLATFORMS", "atomic-guide-lti-gateway");
+  await platforms.put(
+    "tenant:bench",
+    JSON.stringify({ tenantId: "bench", name: "Bench", createdAt: new Date().toISOString() }),
+  );
+  const { token } = await mintApiToken({ ...TEST_SECRETS } as unknown as Env, {
+    tenantId: "bench",
+    userId: "bench-learner",
+    roles: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+    contextId: "bench-course",
+    launchId: "bench-launch",
+    deploymentId: "d1",
+    issuer: "https://lms.example.edu",
+    clientId: "c1",
+    messageType: "LtiResourceLinkRequest",
+  });
+  const gateway = await system.directUrl("atomic-guide-lti-gateway");
+  const noop = await system.directUrl("bench-noop");
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  console.log(`${BATCHES} batches x ${PER_BATCH} signals, sequential, one learner`);
+  // Warm both paths (isolate start, object creation, first D1 writes) before measuring.
+  for (let i = 0; i < 20; i++) {
+    await (
+      await fetch(new URL("/api/cognitive/signals", gateway), { method: "POST", headers, body: batch(-100 - i) })
+    ).arrayBuffer();
+    await (await fetch(noop, { method: "POST", body: batch(i) })).arrayBuffer();
+  }
+  await run("no-op Durable Object (direct)", (i) => fetch(noop, { method: "POST", body: batch(i) }));
+  // The same path without signals: what the gateway, forwarding and the object call cost alone.
+  await run(
+    "gateway -> DO, profile read only",
+    () => fetch(new URL("/api/learners/me/profile", gateway), { headers }),
+    200,
+  );
+  await run("gateway -> struggle-detector DO", (i) =>
+    fetch(new URL("/api/cognitive/signals", gateway), { method: "POST", headers, body: batch(i) }),
+  );
+} finally {
+  await system.dispose();
+}

@@ -1,0 +1,277 @@
+/**
+ * The Durable Object's own SQLite: the detector state, the last day of signals (for
+ * de-duplication and export), and the learner's sessions, struggle events and interventions.
+ * It is the source of truth; D1 receives a copy through the outbox for reporting and paging.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS signals (
+  key TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, session_id TEXT NOT NULL, type TEXT NOT NULL,
+  element_id TEXT, duration_ms INTEGER, correct INTEGER, content_type TEXT
+);
+CREATE INDEX IF NOT EXISTS signals_at ON signals (at_ms);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_id TEXT PRIMARY KEY, launch_id TEXT, context_id TEXT, started_at TEXT NOT NULL,
+  last_signal_at TEXT, signal_count INTEGER NOT NULL DEFAULT 0, struggle_count INTEGER NOT NULL DEFAULT 0,
+  intervention_count INTEGER NOT NULL DEFAULT 0, peak_score REAL NOT NULL DEFAULT 0,
+  last_activity_ms INTEGER NOT NULL, dirty INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS struggle_events (
+  event_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, element_id TEXT, level TEXT NOT NULL,
+  score REAL NOT NULL, drivers TEXT NOT NULL, detected_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interventions (
+  intervention_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, kind TEXT NOT NULL, element_id TEXT,
+  message TEXT NOT NULL, suggestion TEXT, provider TEXT, drivers TEXT NOT NULL, delivered_via TEXT NOT NULL,
+  created_at TEXT NOT NULL, outcome TEXT, responded_at TEXT
+);
+CREATE TABLE IF NOT EXISTS analytics_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+`;
+
+export interface SessionRow {
+  session_id: string;
+  launch_id: string | null;
+  context_id: string | null;
+  started_at: string;
+  last_signal_at: string | null;
+  signal_count: number;
+  struggle_count: number;
+  intervention_count: number;
+  peak_score: number;
+  last_activity_ms: number;
+  dirty: number;
+}
+
+export interface StruggleEventRow {
+  event_id: string;
+  session_id: string;
+  element_id: string | null;
+  level: "watch" | "struggling";
+  score: number;
+  drivers: string;
+  detected_at: string;
+}
+
+export interface InterventionRow {
+  intervention_id: string;
+  session_id: string;
+  kind: string;
+  element_id: string | null;
+  message: string;
+  suggestion: string | null;
+  provider: string | null;
+  drivers: string;
+  delivered_via: string;
+  created_at: string;
+  outcome: string | null;
+  responded_at: string | null;
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+export class LocalStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      key,
+      JSON.stringify(value),
+    );
+  }
+
+  /** Stores a signal unless the same one (type, time, element) is already here; false for a duplicate. */
+  insertSignal(s: {
+    key: string;
+    atMs: number;
+    sessionId: string;
+    type: string;
+    elementId?: string | undefined;
+    durationMs?: number | undefined;
+    correct?: boolean | undefined;
+    contentType?: string | undefined;
+  }): boolean {
+    const cursor = this.sql.exec(
+      `INSERT INTO signals (key, at_ms, session_id, type, element_id, duration_ms, correct, content_type)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+      s.key,
+      s.atMs,
+      s.sessionId,
+      s.type,
+      s.elementId ?? null,
+      s.durationMs ?? null,
+      s.correct === undefined ? null : s.correct ? 1 : 0,
+      s.contentType ?? null,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  pruneSignals(olderThanMs: number): void {
+    this.sql.exec("DELETE FROM signals WHERE at_ms < ?", olderThanMs);
+  }
+
+  session(sessionId: string): SessionRow | undefined {
+    return this.sql.exec<SessionRow & Row>("SELECT * FROM sessions WHERE session_id = ?", sessionId).toArray()[0];
+  }
+
+  latestSession(): SessionRow | undefined {
+    return this.sql
+      .exec<SessionRow & Row>("SELECT * FROM sessions ORDER BY last_activity_ms DESC LIMIT 1")
+      .toArray()[0];
+  }
+
+  insertSession(row: Omit<SessionRow, "dirty">): void {
+    this.sql.exec(
+      `INSERT INTO sessions (session_id, launch_id, context_id, started_at, last_signal_at, signal_count,
+         struggle_count, intervention_count, peak_score, last_activity_ms, dirty)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      row.session_id,
+      row.launch_id,
+      row.context_id,
+      row.started_at,
+      row.last_signal_at,
+      row.signal_count,
+      row.struggle_count,
+      row.intervention_count,
+      row.peak_score,
+      row.last_activity_ms,
+    );
+  }
+
+  touchSession(
+    sessionId: string,
+    d: {
+      signals: number;
+      lastSignalAt: string | null;
+      score: number;
+      struggles: number;
+      interventions: number;
+      nowMs: number;
+    },
+  ): void {
+    this.sql.exec(
+      `UPDATE sessions SET signal_count = signal_count + ?,
+         last_signal_at = CASE WHEN ? IS NOT NULL AND (last_signal_at IS NULL OR ? > last_signal_at) THEN ? ELSE last_signal_at END,
+         peak_score = MAX(peak_score, ?), struggle_count = struggle_count + ?, intervention_count = intervention_count + ?,
+         last_activity_ms = ?, dirty = 1
+       WHERE session_id = ?`,
+      d.signals,
+      d.lastSignalAt,
+      d.lastSignalAt,
+      d.lastSignalAt,
+      d.score,
+      d.struggles,
+      d.interventions,
+      d.nowMs,
+      sessionId,
+    );
+  }
+
+  /** Sessions changed since they were last copied to D1; clears the mark. */
+  takeDirtySessions(): SessionRow[] {
+    const rows = this.sql.exec<SessionRow & Row>("SELECT * FROM sessions WHERE dirty = 1").toArray();
+    this.sql.exec("UPDATE sessions SET dirty = 0 WHERE dirty = 1");
+    return rows;
+  }
+
+  sessions(): SessionRow[] {
+    return this.sql.exec<SessionRow & Row>("SELECT * FROM sessions ORDER BY started_at DESC").toArray();
+  }
+
+  insertStruggleEvent(row: StruggleEventRow): void {
+    this.sql.exec(
+      "INSERT INTO struggle_events (event_id, session_id, element_id, level, score, drivers, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      row.event_id,
+      row.session_id,
+      row.element_id,
+      row.level,
+      row.score,
+      row.drivers,
+      row.detected_at,
+    );
+  }
+
+  struggleEvents(): StruggleEventRow[] {
+    return this.sql.exec<StruggleEventRow & Row>("SELECT * FROM struggle_events ORDER BY detected_at DESC").toArray();
+  }
+
+  insertIntervention(row: InterventionRow): void {
+    this.sql.exec(
+      `INSERT INTO interventions (intervention_id, session_id, kind, element_id, message, suggestion, provider, drivers,
+         delivered_via, created_at, outcome, responded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.intervention_id,
+      row.session_id,
+      row.kind,
+      row.element_id,
+      row.message,
+      row.suggestion,
+      row.provider,
+      row.drivers,
+      row.delivered_via,
+      row.created_at,
+      row.outcome,
+      row.responded_at,
+    );
+  }
+
+  intervention(id: string): InterventionRow | undefined {
+    return this.sql
+      .exec<InterventionRow & Row>("SELECT * FROM interventions WHERE intervention_id = ?", id)
+      .toArray()[0];
+  }
+
+  setOutcome(id: string, outcome: string, respondedAt: string): void {
+    this.sql.exec(
+      "UPDATE interventions SET outcome = ?, responded_at = ? WHERE intervention_id = ?",
+      outcome,
+      respondedAt,
+      id,
+    );
+  }
+
+  interventions(): InterventionRow[] {
+    return this.sql.exec<InterventionRow & Row>("SELECT * FROM interventions ORDER BY created_at DESC").toArray();
+  }
+
+  recentSignals(limit = 1_000): Row[] {
+    return this.sql.exec<Row>("SELECT * FROM signals ORDER BY at_ms DESC LIMIT ?", limit).toArray();
+  }
+
+  queueEvent(eventId: string, body: unknown): void {
+    this.sql.exec(
+      "INSERT INTO analytics_queue (event_id, body) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
+      eventId,
+      JSON.stringify(body),
+    );
+  }
+
+  queuedEvents(limit: number): { seq: number; body: string }[] {
+    return this.sql
+      .exec<{ seq: number; body: string }>("SELECT seq, body FROM analytics_queue ORDER BY seq LIMIT ?", limit)
+      .toArray();
+  }
+
+  dropQueuedEvents(uptoSeq: number): void {
+    this.sql.exec("DELETE FROM analytics_queue WHERE seq <= ?", uptoSeq);
+  }
+
+  queuedEventCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
+  }
+
+  /** Rows the learner would call "their data", for the erasure receipt. */
+  learnerRowCount(): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT (SELECT COUNT(*) FROM signals) + (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM struggle_events) + (SELECT COUNT(*) FROM interventions) AS n",
+      )
+      .one().n;
+  }
+}

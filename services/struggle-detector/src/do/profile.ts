@@ -1,0 +1,70 @@
+import type { LearnerProfile } from "@atomic-guide/shared";
+import type { DetectorState } from "../detection/detector";
+import { medianDwellMs } from "../detection/detector";
+
+/** Running figures the detector keeps about one learner. */
+export interface ProfileCounters {
+  sessions: number;
+  signals: number;
+  struggleEvents: number;
+  interventions: number;
+  outcomes: { accepted: number; dismissed: number; helpful: number; not_helpful: number };
+  /** Elements the learner recently struggled on, most recent first. */
+  strugglingElements: string[];
+  updatedAt: string;
+}
+
+export const MAX_STRUGGLING_ELEMENTS = 10;
+
+export const emptyCounters = (at: string): ProfileCounters => ({
+  sessions: 0,
+  signals: 0,
+  struggleEvents: 0,
+  interventions: 0,
+  outcomes: { accepted: 0, dismissed: 0, helpful: 0, not_helpful: 0 },
+  strugglingElements: [],
+  updatedAt: at,
+});
+
+export function noteStruggleElement(c: ProfileCounters, elementId: string | undefined): void {
+  if (!elementId) return;
+  c.strugglingElements = [elementId, ...c.strugglingElements.filter((e) => e !== elementId)].slice(
+    0,
+    MAX_STRUGGLING_ELEMENTS,
+  );
+}
+
+/** The learner-facing profile: counters plus what the detector currently believes. */
+export function publicProfile(c: ProfileCounters, state: DetectorState) {
+  const answered = c.outcomes.helpful + c.outcomes.not_helpful;
+  return {
+    ...c,
+    struggle: { score: round(state.score), level: state.level },
+    medianDwellMs: medianDwellMs(state) ?? null,
+    helpfulRate: answered === 0 ? null : round(c.outcomes.helpful / answered),
+  };
+}
+export type PublicProfile = ReturnType<typeof publicProfile>;
+
+export const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** What chat sees of the learner. */
+export function chatProfile(c: ProfileCounters, state: DetectorState, at: string): LearnerProfile {
+  return {
+    updatedAt: at,
+    struggleLevel: state.level,
+    struggleScore: round(state.score),
+    strugglingTopics: c.strugglingElements.slice(0, 20),
+  };
+}
+
+/**
+ * Chat shapes explanations from the profile; it needs to hear about a new level or a new
+ * trouble spot, not every wobble of the score, so a push costs one RPC per real change.
+ */
+export function changedMeaningfully(prev: LearnerProfile | undefined, next: LearnerProfile): boolean {
+  if (!prev) return true;
+  if (prev.struggleLevel !== next.struggleLevel) return true;
+  if ((prev.strugglingTopics ?? []).join("\n") !== (next.strugglingTopics ?? []).join("\n")) return true;
+  return Math.abs((prev.struggleScore ?? 0) - (next.struggleScore ?? 0)) >= 0.25;
+}

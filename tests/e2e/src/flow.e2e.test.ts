@@ -1,0 +1,170 @@
+// The whole product through a real LTI launch: the simulated LMS launches a learner, who chats
+// (streamed answer), behaves like a stuck student, gets an intervention and answers it; then
+// an instructor launches and sees the hot spot. Screenshots of both views are written for docs.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COURSE_CONTENT, LAUNCHES } from "./fixtures/launches.ts";
+import { axeViolations, launchBrowser, serious } from "./harness/browser.ts";
+import { type LaunchRole, type RunningPlatform, realLaunch, startPlatform } from "./harness/platform.ts";
+import { type FrontServer, startFrontServer } from "./harness/server.ts";
+
+const shots = join(import.meta.dirname, "..", "screenshots");
+const PRACTICE = "quiz-q3";
+
+let system: RunningSystem;
+let systemUrl: string;
+let front: FrontServer;
+let platform: RunningPlatform;
+let browser: Browser;
+let learner: Page;
+let instructorPage: Page;
+
+beforeAll(async () => {
+  system = await startSystem();
+  systemUrl = String(await system.mf.ready).replace(/\/$/, "");
+  front = await startFrontServer(new URL(systemUrl), LAUNCHES);
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  mkdirSync(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+  await front?.close();
+  await system?.dispose();
+});
+
+async function launchInBrowser(role: LaunchRole, who: { sub: string; name: string }): Promise<Page> {
+  const launched = await realLaunch(systemUrl, platform, role, who);
+  front.realPages.set(role, launched);
+  const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+  await page.goto(`${front.url}/e2e/real/${role}`);
+  await page.waitForSelector("#app.app-ready");
+  return page;
+}
+
+describe("a real launch", () => {
+  it("lets the learner ask a question and shows the answer as it streams, naming the provider", async () => {
+    learner = await launchInBrowser("learner", { sub: "e2e-learner-1", name: "Ada Learner" });
+    const streamed = learner.waitForResponse((r) => r.url().endsWith("/api/chat/message"));
+    await learner.fill("#app textarea", "How do I solve 3x + 7 = 22?");
+    await learner.keyboard.press("Enter");
+    const response = await streamed;
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toContain("text/event-stream");
+    const meta = learner.locator(".message-assistant .message-meta", { hasText: "Answered by" });
+    await meta.waitFor();
+    const answer = await learner.locator(".message-assistant").last().locator(".message-body").textContent();
+    expect(answer?.trim().length).toBeGreaterThan(0);
+  });
+
+  it("notices a stuck learner, shows an intervention, and records the learner's answers to it", async () => {
+    await learner.click("text=Yes, allow");
+    // The course content the learner is stuck on, in the same page as the guide.
+    await learner.evaluate((html) => document.body.insertAdjacentHTML("beforeend", html), COURSE_CONTENT);
+    const question = learner.locator(`[data-element-id="${PRACTICE}"] p`);
+    await question.hover();
+    await learner.waitForTimeout(5_000);
+    await learner.mouse.move(1, 1);
+    for (const wrong of ["4", "7", "29/3", "6"]) {
+      await learner.fill("#answer-q3", wrong);
+      await learner.waitForTimeout(1_600);
+    }
+    await question.hover();
+    await learner.waitForTimeout(4_000);
+    await learner.mouse.move(1, 1);
+    for (let i = 0; i < 3; i++) {
+      await learner.evaluate(
+        (elementId) =>
+          document.dispatchEvent(
+            new CustomEvent("atomic-guide:signal", { detail: { type: "quiz_attempt", elementId, correct: false } }),
+          ),
+        PRACTICE,
+      );
+      await learner.waitForTimeout(1_000);
+    }
+    const card = learner.locator(".intervention").first();
+    await card.waitFor({ timeout: 45_000 });
+    const accepted = learner.waitForResponse((r) => /\/api\/interventions\/[^/]+\/respond$/.test(r.url()));
+    await card.getByRole("button", { name: /Show me|Yes, help me/ }).click();
+    expect((await accepted).status()).toBeLessThan(300);
+    const rated = learner.waitForResponse((r) => /\/api\/interventions\/[^/]+\/respond$/.test(r.url()));
+    await card.getByRole("button", { name: "Yes" }).click();
+    expect((await rated).status()).toBeLessThan(300);
+    await card.getByText("Thanks for the feedback.").waitFor();
+    expect(serious(await axeViolations(learner))).toEqual([]);
+    await learner.screenshot({ path: join(shots, "learner.png"), fullPage: true });
+  });
+
+  it("shows the learner's own sessions, interventions and profile on My learning", async () => {
+    await learner.click("nav button[data-tab='mine']");
+    await learner.locator("table", { hasText: "Your sessions" }).waitFor();
+    await learner.locator("table", { hasText: "Your interventions" }).waitFor();
+    expect(serious(await axeViolations(learner))).toEqual([]);
+    await learner.screenshot({ path: join(shots, "learner-my-learning.png"), fullPage: true });
+  });
+
+  it("shows the instructor the learner's hot spot on the course dashboard", async () => {
+    const instructor = await launchInBrowser("instructor", { sub: "e2e-teacher-1", name: "Grace Teacher" });
+    const hotSpot = instructor.locator("table", { hasText: "Content element" }).getByText(PRACTICE, { exact: true });
+    const answered = instructor
+      .getByRole("table", { name: "Interventions and answers" })
+      .getByText("Answered: Helpful");
+    // Learning events reach analytics in the background; refresh until the window shows them.
+    for (let i = 0; i < 10 && ((await hotSpot.count()) === 0 || (await answered.count()) === 0); i++) {
+      await instructor.waitForTimeout(1_500);
+      await instructor.click("text=Refresh");
+      await instructor.waitForSelector("[aria-busy='false']");
+    }
+    await hotSpot.waitFor();
+    await answered.waitFor();
+    expect(await instructor.locator("svg.chart").count()).toBeGreaterThan(0);
+    expect(serious(await axeViolations(instructor))).toEqual([]);
+    await instructor.screenshot({ path: join(shots, "instructor.png"), fullPage: true });
+    instructorPage = instructor;
+  });
+
+  it("shows an operator with the admin token the services' health and route latency", async () => {
+    await instructorPage.click("nav button[data-tab='ops']");
+    await instructorPage.fill("#admin-token", "wrong-token");
+    await instructorPage.click("text=Show health");
+    await instructorPage.getByText("That admin token was not accepted.").waitFor();
+    await instructorPage.fill("#admin-token", TEST_ADMIN_TOKEN);
+    await instructorPage.click("text=Show health");
+    await instructorPage
+      .getByRole("table", { name: "Services" })
+      .getByRole("rowheader", { name: "struggle-detector" })
+      .waitFor();
+    // Analytics writes metrics in batches, so the window may not hold this run's requests yet.
+    await instructorPage
+      .getByRole("table", { name: "Route metrics" })
+      .or(instructorPage.getByText("No requests recorded in this window yet."))
+      .waitFor();
+    expect(serious(await axeViolations(instructorPage))).toEqual([]);
+    await instructorPage.screenshot({ path: join(shots, "operator.png"), fullPage: true });
+  });
+
+  it("gives the learner an export of their data and erases it on request", async () => {
+    await learner.click("nav button[data-tab='privacy']");
+    const download = learner.waitForEvent("download");
+    await learner.click("text=Download my data (JSON)");
+    const file = await (await download).createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const c of file) chunks.push(c as Buffer);
+    const exported = Buffer.concat(chunks).toString("utf8");
+    expect(exported).toContain(PRACTICE);
+    await learner.click("text=Delete my data…");
+    const erased = learner.waitForResponse(
+      (r) => r.url().endsWith("/api/learners/me") && r.request().method() === "DELETE",
+    );
+    await learner.click("text=Yes, delete my data");
+    expect((await erased).status()).toBe(202);
+    await learner.getByText("Your data has been deleted.").waitFor();
+    // Erasure also switches signal capture off.
+    expect(await learner.isChecked("#consent-toggle")).toBe(false);
+  });
+});
