@@ -49,22 +49,34 @@ export interface SystemOptions {
   extraWorkers?: Record<string, unknown>[];
   /** Give the gateway and each extra Worker its own loopback socket, straight into workerd. */
   directSockets?: boolean;
+  /** Services replaced by a Worker that fails every call, to prove the others do without them. */
+  down?: ServiceName[];
 }
+
+/** What a stopped service looks like from its callers: every fetch 503, every RPC method missing. */
+const DOWN_SERVICE = `import { WorkerEntrypoint } from "cloudflare:workers";
+export default class Down extends WorkerEntrypoint {
+  fetch() { return new Response("service stopped", { status: 503 }); }
+}`;
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
   // The gateway comes first: Miniflare's dispatchFetch enters through the first Worker.
   const workers = [
-    ...SERVICE_NAMES.map((s) => ({
-      ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
-      ...(s === "lti-gateway" ? direct : {}),
-    })),
+    ...SERVICE_NAMES.map((s) =>
+      options.down?.includes(s)
+        ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
+        : {
+            ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+            ...(s === "lti-gateway" ? direct : {}),
+          },
+    ),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
   const mf = new Miniflare(convertV4MiniflareOptions({ workers } as never));
   await mf.ready;
   const db = (s: ServiceName) => mf.getD1Database("DB", `atomic-guide-${s}`) as unknown as Promise<D1Database>;
-  for (const s of SERVICE_NAMES) await migrate(await db(s), s);
+  for (const s of SERVICE_NAMES) if (!options.down?.includes(s)) await migrate(await db(s), s);
   return {
     mf,
     fetch: (path, init) =>

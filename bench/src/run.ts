@@ -12,7 +12,7 @@ import { startSystem } from "@atomic-guide/testing/system";
 import { closePlatforms, tenantPlatform } from "../../testing/flows";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
-import { findWorkerdPid, type LoadResult, processMemoryMiB, runLoad } from "./load";
+import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
 import { startProviderDouble } from "./provider-double";
 import { scenarios } from "./scenarios";
 import { runSustained, type SustainedResult, type SustainedSpec } from "./sustained";
@@ -83,6 +83,7 @@ const rows: Row[] = [];
 const skipped: { name: string; reason: string }[] = [];
 let sustained: SustainedResult | undefined;
 let memoryAfterScenarios: { rss: number; peak: number } | undefined;
+let idleCpuMsPerSecond: number | undefined;
 try {
   for (const scenario of scenarios.filter((s) => only === undefined || s.name.includes(only))) {
     const requests = quick ? Math.max(10, Math.ceil(scenario.requests / 10)) : scenario.requests;
@@ -121,6 +122,11 @@ try {
     }
   }
   memoryAfterScenarios = processMemoryMiB(pid);
+  // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
+  // scenarios divide more of it by fewer operations, so show what idle costs.
+  const idleStart = processCpuMs(pid);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  idleCpuMsPerSecond = (processCpuMs(pid) - idleStart) / 3;
   if (loadMode) {
     step(
       `sustained load: ${SUSTAINED.conversations} conversations and ${SUSTAINED.sockets} signal sockets for ${SUSTAINED.seconds} s`,
@@ -279,7 +285,7 @@ ${
       "hop between Workers and, for a launch, two HTTP requests and an RSA signature check; compare with the floor column."
     : `Every measured operation stays under the ${CPU_AIM_MS} ms aim, upper bound included.`
 } ${simulatorNote}
-${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}
+${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ## Bundle sizes
 

@@ -64,3 +64,14 @@ CREATE TABLE learner_profiles (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (tenant_id, user_id)
 );
+
+-- The outbox's record of applied entries (packages/shared/src/resilience/outbox.ts creates it
+-- with the same definition if missing). Created here so the hourly prune of keys past retention
+-- searches applied_at instead of scanning every key of every tenant.
+CREATE TABLE _outbox_applied (
+  tenant_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  applied_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, idempotency_key)
+) WITHOUT ROWID;
+CREATE INDEX idx_outbox_applied_at ON _outbox_applied (applied_at);

@@ -37,7 +37,17 @@ const OutboxNameSchema = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]{0,39}$/));
 const StoredStatementsSchema = v.array(v.object({ sql: v.string(), params: v.array(ParamSchema) }));
 
 export const APPLIED_TABLE = "_outbox_applied";
-export const APPLIED_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${APPLIED_TABLE} (tenant_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, idempotency_key)) WITHOUT ROWID`;
+/**
+ * The outbox's own D1 statements, named with `/* name *\/` comments so metrics report them under
+ * `outbox.*` (see metrics/query-name.ts). Services list the insert and prune in their query-plan
+ * gate; a service that wants the prune to search rather than scan creates the table itself in a
+ * migration, with an index on applied_at (the DDL below is then a no-op).
+ */
+export const APPLIED_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${APPLIED_TABLE} (tenant_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (tenant_id, idempotency_key)) WITHOUT ROWID /* outbox.applied_create */`;
+/** Binds (tenant_id, idempotency_key, applied_at). */
+export const APPLIED_INSERT_SQL = `INSERT INTO ${APPLIED_TABLE} (tenant_id, idempotency_key, applied_at) VALUES (?, ?, ?) /* outbox.applied_insert */`;
+/** Binds (applied_at cutoff). */
+export const APPLIED_PRUNE_SQL = `DELETE FROM ${APPLIED_TABLE} WHERE applied_at < ? /* outbox.applied_prune */`;
 export const APPLIED_KEY_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 3600 * 1000;
 /** DO SQLite rows are limited to 2 MB; an entry is one row. */
@@ -190,7 +200,7 @@ export class D1Outbox {
       d1.batch([
         d1.prepare(APPLIED_TABLE_DDL),
         d1
-          .prepare(`INSERT INTO ${APPLIED_TABLE} (tenant_id, idempotency_key, applied_at) VALUES (?, ?, ?)`)
+          .prepare(APPLIED_INSERT_SQL)
           .bind(head.tenant_id, head.idempotency_key, Date.now()),
         ...statements.map((s) => d1.prepare(s.sql).bind(...s.params)),
       ]);
@@ -240,7 +250,7 @@ export class D1Outbox {
     this.lastPrune = now;
     try {
       await d1
-        .prepare(`DELETE FROM ${APPLIED_TABLE} WHERE applied_at < ?`)
+        .prepare(APPLIED_PRUNE_SQL)
         .bind(now - APPLIED_KEY_RETENTION_MS)
         .run();
     } catch {

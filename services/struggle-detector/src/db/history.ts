@@ -1,4 +1,6 @@
 import { badRequest, type TenantDb } from "@atomic-guide/shared";
+import { queryName } from "@atomic-guide/shared/metrics/query-name";
+import type { Kysely } from "kysely";
 import * as v from "valibot";
 import type { StruggleDb } from "./schema";
 
@@ -51,13 +53,15 @@ export const SessionItemSchema = v.object({
 export const SessionPageSchema = v.object({ sessions: v.array(SessionItemSchema), nextCursor: v.nullable(v.string()) });
 export type SessionPage = v.InferOutput<typeof SessionPageSchema>;
 
-export async function listSessions(tdb: TenantDb<StruggleDb>, who: Learner, page: PageQuery): Promise<SessionPage> {
-  const after = decodeCursor(page.cursor);
-  let q = tdb.db
-    .selectFrom("learning_sessions")
-    .selectAll()
-    .where("tenant_id", "=", tdb.tenantId)
-    .where("user_id", "=", who.userId);
+/** One page of a learner's sessions, newest first, after the keyset cursor `after`. */
+export function sessionsPageQuery(
+  db: Kysely<StruggleDb>,
+  tenantId: string,
+  userId: string,
+  after: { t: string; id: string } | undefined,
+  limit: number,
+) {
+  let q = db.selectFrom("learning_sessions").selectAll().where("tenant_id", "=", tenantId).where("user_id", "=", userId);
   if (after) {
     q = q.where((eb) =>
       eb.or([
@@ -66,11 +70,21 @@ export async function listSessions(tdb: TenantDb<StruggleDb>, who: Learner, page
       ]),
     );
   }
-  const rows = await q
+  return q
     .orderBy("started_at", "desc")
     .orderBy("session_id", "desc")
-    .limit(page.limit + 1)
-    .execute();
+    .limit(limit)
+    .modifyEnd(queryName(after ? "sessions.pageAfter" : "sessions.page"));
+}
+
+export async function listSessions(tdb: TenantDb<StruggleDb>, who: Learner, page: PageQuery): Promise<SessionPage> {
+  const rows = await sessionsPageQuery(
+    tdb.db,
+    tdb.tenantId,
+    who.userId,
+    decodeCursor(page.cursor),
+    page.limit + 1,
+  ).execute();
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return {
@@ -108,17 +122,15 @@ export type InterventionPage = v.InferOutput<typeof InterventionPageSchema>;
 
 const DriversSchema = v.array(v.string());
 
-export async function listInterventions(
-  tdb: TenantDb<StruggleDb>,
-  who: Learner,
-  page: PageQuery,
-): Promise<InterventionPage> {
-  const after = decodeCursor(page.cursor);
-  let q = tdb.db
-    .selectFrom("interventions")
-    .selectAll()
-    .where("tenant_id", "=", tdb.tenantId)
-    .where("user_id", "=", who.userId);
+/** One page of a learner's interventions, newest first, after the keyset cursor `after`. */
+export function interventionsPageQuery(
+  db: Kysely<StruggleDb>,
+  tenantId: string,
+  userId: string,
+  after: { t: string; id: string } | undefined,
+  limit: number,
+) {
+  let q = db.selectFrom("interventions").selectAll().where("tenant_id", "=", tenantId).where("user_id", "=", userId);
   if (after) {
     q = q.where((eb) =>
       eb.or([
@@ -127,11 +139,25 @@ export async function listInterventions(
       ]),
     );
   }
-  const rows = await q
+  return q
     .orderBy("created_at", "desc")
     .orderBy("intervention_id", "desc")
-    .limit(page.limit + 1)
-    .execute();
+    .limit(limit)
+    .modifyEnd(queryName(after ? "interventions.pageAfter" : "interventions.page"));
+}
+
+export async function listInterventions(
+  tdb: TenantDb<StruggleDb>,
+  who: Learner,
+  page: PageQuery,
+): Promise<InterventionPage> {
+  const rows = await interventionsPageQuery(
+    tdb.db,
+    tdb.tenantId,
+    who.userId,
+    decodeCursor(page.cursor),
+    page.limit + 1,
+  ).execute();
   const items = rows.slice(0, page.limit);
   const last = items.at(-1);
   return {

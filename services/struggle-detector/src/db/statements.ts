@@ -1,4 +1,5 @@
 import { type OutboxStatement, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
+import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import type { Kysely } from "kysely";
 import type { InterventionRow, SessionRow, StruggleEventRow } from "../do/local-store";
 import type { StruggleDb } from "./schema";
@@ -42,6 +43,7 @@ export function upsertSession(db: Kysely<StruggleDb>, who: Learner, s: SessionRo
           peak_score: row.peak_score,
         }),
       )
+      .modifyEnd(queryName("sessions.upsert"))
       .compile(),
   );
 }
@@ -52,6 +54,7 @@ export function insertStruggleEvent(db: Kysely<StruggleDb>, who: Learner, e: Str
       .insertInto("struggle_events")
       .values({ tenant_id: who.tenantId, user_id: who.userId, context_id: who.contextId ?? null, ...e })
       .onConflict((oc) => oc.columns(["tenant_id", "event_id"]).doNothing())
+      .modifyEnd(queryName("struggleEvents.insert"))
       .compile(),
   );
 }
@@ -76,6 +79,7 @@ export function insertIntervention(db: Kysely<StruggleDb>, who: Learner, i: Inte
         responded_at: i.responded_at,
       })
       .onConflict((oc) => oc.columns(["tenant_id", "intervention_id"]).doNothing())
+      .modifyEnd(queryName("interventions.insert"))
       .compile(),
   );
 }
@@ -88,6 +92,7 @@ export function setOutcome(db: Kysely<StruggleDb>, who: Learner, id: string, out
       .where("tenant_id", "=", who.tenantId)
       .where("user_id", "=", who.userId)
       .where("intervention_id", "=", id)
+      .modifyEnd(queryName("interventions.setOutcome"))
       .compile(),
   );
 }
@@ -99,14 +104,28 @@ export function upsertProfile(db: Kysely<StruggleDb>, who: Learner, profile: unk
       .insertInto("learner_profiles")
       .values({ tenant_id: who.tenantId, user_id: who.userId, profile: json, updated_at: at })
       .onConflict((oc) => oc.columns(["tenant_id", "user_id"]).doUpdateSet({ profile: json, updated_at: at }))
+      .modifyEnd(queryName("profiles.upsert"))
       .compile(),
   );
 }
 
+const ERASED_TABLES = {
+  learning_sessions: "learner.eraseSessions",
+  struggle_events: "learner.eraseStruggleEvents",
+  interventions: "learner.eraseInterventions",
+  learner_profiles: "learner.eraseProfile",
+} as const satisfies Record<keyof StruggleDb, string>;
+
 /** Erasure: every row of the learner in every table. */
 export function eraseLearner(db: Kysely<StruggleDb>, who: Learner): Statement[] {
-  const tables = ["learning_sessions", "struggle_events", "interventions", "learner_profiles"] as const;
-  return tables.map((t) =>
-    toStatement(db.deleteFrom(t).where("tenant_id", "=", who.tenantId).where("user_id", "=", who.userId).compile()),
+  return (Object.keys(ERASED_TABLES) as (keyof StruggleDb)[]).map((t) =>
+    toStatement(
+      db
+        .deleteFrom(t)
+        .where("tenant_id", "=", who.tenantId)
+        .where("user_id", "=", who.userId)
+        .modifyEnd(queryName(ERASED_TABLES[t]))
+        .compile(),
+    ),
   );
 }
