@@ -85,6 +85,19 @@ export const scenarios: Scenario[] = [
     }),
   },
   {
+    name: "floor: hello-world Worker, one at a time",
+    note: "the same floor with one request in flight: the reference for the one-at-a-time rows below.",
+    requests: 1000,
+    concurrency: 1,
+    setup: async ({ floor }) => ({
+      send: async () => {
+        const res = await get(floor);
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+    }),
+  },
+  {
     name: "floor + one D1 query",
     note: "the floor Worker running `SELECT 1` on a local D1: what one query costs in the simulator.",
     requests: 2000,

@@ -37,6 +37,8 @@ CREATE TABLE faq_entries (
   answer TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
+  -- Its row in faq_fts: FTS5 finds rows by rowid or MATCH only, not by its UNINDEXED columns.
+  fts_rowid INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, faq_id)
 );
 CREATE INDEX idx_faq_entries_tenant_course ON faq_entries (tenant_id, course_id);
@@ -48,3 +50,14 @@ CREATE VIRTUAL TABLE faq_fts USING fts5(
   faq_id UNINDEXED,
   tokenize = 'porter unicode61'
 );
+
+-- The outbox's record of applied entries (packages/shared/src/resilience/outbox.ts creates it
+-- with the same definition if missing). Created here so the hourly prune of keys past retention
+-- searches applied_at instead of scanning every key of every tenant.
+CREATE TABLE _outbox_applied (
+  tenant_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  applied_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, idempotency_key)
+) WITHOUT ROWID;
+CREATE INDEX idx_outbox_applied_at ON _outbox_applied (applied_at);

@@ -8,3 +8,4 @@ export * from "./log";
 export * from "./request-id";
 export * from "./rpc";
 export * from "./validation";
+export * from "./flags";

@@ -199,9 +199,7 @@ export class D1Outbox {
     const batch = () =>
       d1.batch([
         d1.prepare(APPLIED_TABLE_DDL),
-        d1
-          .prepare(APPLIED_INSERT_SQL)
-          .bind(head.tenant_id, head.idempotency_key, Date.now()),
+        d1.prepare(APPLIED_INSERT_SQL).bind(head.tenant_id, head.idempotency_key, Date.now()),
         ...statements.map((s) => d1.prepare(s.sql).bind(...s.params)),
       ]);
     try {

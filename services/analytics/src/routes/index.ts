@@ -8,6 +8,7 @@ import {
   json,
   notFound,
   parseQuery,
+  requireFeature,
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
@@ -17,6 +18,11 @@ import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+// The gateway already refused a tenant whose "analytics" flag is off; check again here so the
+// flag holds whatever path a request took.
+router.all("/api/*", (request) => requireFeature(request, "analytics"));
+router.all("/ws/*", (request) => requireFeature(request, "analytics"));
 
 const WindowQuerySchema = v.object({
   from: v.optional(IsoTimestampSchema),

@@ -1,17 +1,12 @@
 import type { TenantDb } from "@atomic-guide/shared";
+import { queryName } from "@atomic-guide/shared/metrics/query-name";
+import { planCompiler } from "@atomic-guide/shared/metrics/query-plan";
 import { type OutboxStatement, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
-import { type Compilable, DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from "kysely";
+import type { Compilable, Kysely } from "kysely";
 import type { ChatDatabase } from "./schema";
 
 /** Compiles queries for the outbox without a connection: they run later, when D1 answers. */
-const compiler = new Kysely<ChatDatabase>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+const compiler = planCompiler<ChatDatabase>();
 
 const toStatement = (query: Compilable): OutboxStatement => outboxStatement(query.compile());
 
@@ -47,7 +42,8 @@ export function archiveStatements(m: ArchivedMessage): OutboxStatement[] {
           oc.columns(["tenant_id", "conversation_id"]).doUpdateSet((eb) => ({
             updated_at: eb.fn("max", [eb.ref("conversations.updated_at"), eb.ref("excluded.updated_at")]),
           })),
-        ),
+        )
+        .modifyEnd(queryName("archive.upsertConversation")),
     ),
     toStatement(
       compiler
@@ -63,22 +59,30 @@ export function archiveStatements(m: ArchivedMessage): OutboxStatement[] {
           tokens: m.tokens,
           created_at: m.createdAt,
         })
-        .onConflict((oc) => oc.doNothing()),
+        .onConflict((oc) => oc.doNothing())
+        .modifyEnd(queryName("archive.insertMessage")),
     ),
   ];
 }
 
+export const eraseQueries = {
+  messages: (db: Kysely<ChatDatabase>, tenantId: string, userId: string) =>
+    db
+      .deleteFrom("messages")
+      .where("tenant_id", "=", tenantId)
+      .where("user_id", "=", userId)
+      .modifyEnd(queryName("learner.eraseMessages")),
+  conversations: (db: Kysely<ChatDatabase>, tenantId: string, userId: string) =>
+    db
+      .deleteFrom("conversations")
+      .where("tenant_id", "=", tenantId)
+      .where("user_id", "=", userId)
+      .modifyEnd(queryName("learner.eraseConversations")),
+};
+
 /** Erasure of a learner's archive; the conversation DOs are erased first so no outbox replays it back. */
 export async function eraseArchivedLearner(tdb: TenantDb<ChatDatabase>, userId: string): Promise<number> {
-  const messages = await tdb.db
-    .deleteFrom("messages")
-    .where("tenant_id", "=", tdb.tenantId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  const conversations = await tdb.db
-    .deleteFrom("conversations")
-    .where("tenant_id", "=", tdb.tenantId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
+  const messages = await eraseQueries.messages(tdb.db, tdb.tenantId, userId).executeTakeFirst();
+  const conversations = await eraseQueries.conversations(tdb.db, tdb.tenantId, userId).executeTakeFirst();
   return Number(messages.numDeletedRows) + Number(conversations.numDeletedRows);
 }

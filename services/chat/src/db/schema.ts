@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** Chat's D1 tables (migrations/chat). */
 export interface ChatDatabase {
   conversations: {
@@ -27,8 +29,11 @@ export interface ChatDatabase {
     answer: string;
     created_at: string;
     updated_at: string;
+    /** The entry's row in faq_fts. */
+    fts_rowid: number;
   };
   faq_fts: {
+    rowid: Generated<number>;
     question: string;
     answer: string;
     tenant_id: string;

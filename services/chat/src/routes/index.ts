@@ -9,6 +9,7 @@ import {
   notFound,
   parseJsonBody,
   parseWith,
+  requireFeature,
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
@@ -19,6 +20,11 @@ import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
 import { chatConfig } from "../config";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+// The gateway already refused a tenant whose "chat" flag is off; check again here so the
+// flag holds whatever path a request took.
+router.all("/api/*", (request) => requireFeature(request, "chat"));
+router.all("/ws/*", (request) => requireFeature(request, "chat"));
 
 export const HISTORY_LIMIT = 20;
 

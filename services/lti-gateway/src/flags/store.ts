@@ -1,25 +1,19 @@
-import { ApiError, createLogger, errorFields, TenantIdSchema } from "@atomic-guide/shared";
+import {
+  type AiProvider,
+  AiProviderSchema,
+  ApiError,
+  createLogger,
+  errorFields,
+  type FeatureFlag,
+  type TenantFlags,
+  TenantFlagsSchema,
+  TenantIdSchema,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 
 const log = createLogger({ service: "lti-gateway", module: "flags" });
 
-export const AiProviderSchema = v.picklist(["workers-ai", "external", "offline", "auto"]);
-export type AiProvider = v.InferOutput<typeof AiProviderSchema>;
-
-/** A tenant's feature flags (CONTRACT.md, /admin/tenants/:tenantId/flags). */
-export const TenantFlagsSchema = v.strictObject({
-  chat: v.boolean(),
-  struggleDetection: v.boolean(),
-  analytics: v.boolean(),
-  aiProvider: AiProviderSchema,
-  /**
-   * Course insight hides groups smaller than this many learners, so no single learner can be
-   * identified (0 = report every group). Set by the institution, never by the caller.
-   */
-  insightMinGroupSize: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
-});
-export type TenantFlags = v.InferOutput<typeof TenantFlagsSchema>;
-export type FeatureFlag = "chat" | "struggleDetection" | "analytics";
+export { type AiProvider, AiProviderSchema, type FeatureFlag, type TenantFlags, TenantFlagsSchema };
 
 /** A tenant with no record gets everything on and lets chat pick its provider. */
 export const DEFAULT_FLAGS: TenantFlags = Object.freeze({

@@ -1,10 +1,9 @@
-import { AUTH_CONTEXT_HEADER, type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { AUTH_CONTEXT_HEADER, type AuthContext, encodeAuthContext, FLAGS_HEADER } from "@atomic-guide/shared";
 import type { TenantFlags } from "../flags/store";
 import type { ForwardService } from "./routes";
 
 export const AI_PROVIDER_HEADER = "X-Atomic-Ai-Provider";
-/** The tenant's flags as JSON, so services can honour them without reading KV themselves. */
-export const FLAGS_HEADER = "X-Atomic-Flags";
+export { FLAGS_HEADER };
 /** Analytics' small-group suppression threshold, from the tenant's settings only. */
 export const INSIGHT_MIN_GROUP_HEADER = "X-Atomic-Insight-Min-Group";
 

@@ -61,7 +61,11 @@ export function sessionsPageQuery(
   after: { t: string; id: string } | undefined,
   limit: number,
 ) {
-  let q = db.selectFrom("learning_sessions").selectAll().where("tenant_id", "=", tenantId).where("user_id", "=", userId);
+  let q = db
+    .selectFrom("learning_sessions")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("user_id", "=", userId);
   if (after) {
     q = q.where((eb) =>
       eb.or([

@@ -26,7 +26,11 @@ describe("query-plan gate", () => {
     await env.DB.prepare("DROP INDEX idx_outbox_applied_at").run();
     const violations = await checkQueryPlans(env.DB, namedQueries);
     expect(violations).toEqual([
-      { query: "outbox.applied_prune", table: "_outbox_applied", detail: expect.stringMatching(/^SCAN _outbox_applied/) },
+      {
+        query: "outbox.applied_prune",
+        table: "_outbox_applied",
+        detail: expect.stringMatching(/^SCAN _outbox_applied/),
+      },
     ]);
   });
 });

@@ -1,5 +1,5 @@
-import { type OutboxStatement, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
+import { type OutboxStatement, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import type { Kysely } from "kysely";
 import type { InterventionRow, SessionRow, StruggleEventRow } from "../do/local-store";
 import type { StruggleDb } from "./schema";

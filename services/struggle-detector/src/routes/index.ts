@@ -6,6 +6,7 @@ import {
   notFound,
   parseJsonBody,
   parseQuery,
+  requireFeature,
   tenantDb,
 } from "@atomic-guide/shared";
 import { readThrough, readThroughResponse, snapshotKey } from "@atomic-guide/shared/resilience/fallback";
@@ -26,6 +27,11 @@ import { detectorFor } from "../do/stub";
 export const SERVICE = "struggle-detector";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
+
+// The gateway already refused a tenant whose "struggleDetection" flag is off; check again here so the
+// flag holds whatever path a request took.
+router.all("/api/*", (request) => requireFeature(request, "struggleDetection"));
+router.all("/ws/*", (request) => requireFeature(request, "struggleDetection"));
 
 /** Snapshot keys name the tenant first and the learner second, so erasure can clear them by prefix. */
 export const learnerSnapshotPrefix = (tenantId: string, userId: string) =>
