@@ -287,7 +287,7 @@ export const scenarios: Scenario[] = [
       "storing the message, and the hop to the provider. One turn at a time, so the figure is latency, not " +
       "queueing (the next scenario loads it). The per-minute message limit is raised for the bench (a " +
       "per-learner policy, checked all the same).",
-    requests: 500,
+    requests: 300,
     concurrency: 1,
     warmup: 32,
     setup: async ({ fixture, provider }) => {
