@@ -25,12 +25,12 @@ export function parseWith<S extends v.GenericSchema>(
   return result.output;
 }
 
-/** Reads a bounded body as text; refuses oversize bodies before buffering them whole. */
-export async function readBoundedText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${limit} bytes.`);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
+const tooLarge = (limit: number) =>
+  new ApiError(413, "payload_too_large", `Request bodies are limited to ${limit} bytes.`);
+
+/** Reads a stream whole, refusing it (413) as soon as it passes `limit` bytes rather than after. */
+export async function readBoundedBytes(body: ReadableStream<Uint8Array>, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -39,7 +39,7 @@ export async function readBoundedText(request: Request, limit = MAX_BODY_BYTES):
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${limit} bytes.`);
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -49,6 +49,15 @@ export async function readBoundedText(request: Request, limit = MAX_BODY_BYTES):
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return all;
+}
+
+/** Reads a bounded body as text; refuses oversize bodies before buffering them whole. */
+export async function readBoundedText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const all = await readBoundedBytes(request.body, limit);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
   } catch {

@@ -1,6 +1,7 @@
 import { ApiError, IdSchema, parseWith, TenantIdSchema } from "@atomic-guide/shared";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import * as v from "valibot";
+import { derivedKey } from "../keys/derive";
 import { hasInstructorRole } from "./roles";
 
 /**
@@ -48,39 +49,16 @@ export type ApiTokenClaims = v.InferOutput<typeof ApiTokenClaimsSchema>;
  */
 export type ApiTokenClaimsInput = Omit<ApiTokenClaims, "isInstructor"> & { isInstructor?: boolean };
 
-const SecretSchema = v.pipe(
-  v.string("KEY_ENCRYPTION_SECRET is not set"),
-  v.minLength(32, "KEY_ENCRYPTION_SECRET must be at least 32 characters"),
-);
-
-const encoder = new TextEncoder();
-let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-
 /**
- * The HMAC key, derived by HKDF from KEY_ENCRYPTION_SECRET with its own info string, so the
- * secret that wraps the tool's RSA keys is never used directly as a signing key and a key
- * derived for another purpose never verifies an API token. Cached per isolate.
+ * The HMAC key, derived from KEY_ENCRYPTION_SECRET with its own info string, so the secret that
+ * wraps the tool's RSA keys is never used directly as a signing key and a key derived for
+ * another purpose never verifies an API token.
  */
 export function apiTokenSigningKey(env: Env): Promise<CryptoKey> {
-  const secret = v.parse(SecretSchema, env.KEY_ENCRYPTION_SECRET);
-  if (cachedKey?.secret === secret) return cachedKey.key;
-  const key = (async () => {
-    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-    return crypto.subtle.deriveKey(
-      {
-        name: "HKDF",
-        hash: "SHA-256",
-        salt: encoder.encode("atomic-guide/lti-gateway"),
-        info: encoder.encode("atomic-guide api-token hs256 v1"),
-      },
-      ikm,
-      { name: "HMAC", hash: "SHA-256", length: 256 },
-      false,
-      ["sign", "verify"],
-    );
-  })();
-  cachedKey = { secret, key };
-  return key;
+  return derivedKey(env, "atomic-guide api-token hs256 v1", { name: "HMAC", hash: "SHA-256", length: 256 }, [
+    "sign",
+    "verify",
+  ]);
 }
 
 /** Signs an API token for a verified launch; valid for one hour. Throws ApiError 400 for claims that do not fit. */

@@ -1,30 +1,6 @@
-import { ApiError, MAX_BODY_BYTES } from "@atomic-guide/shared";
+import { ApiError, MAX_BODY_BYTES, readBoundedBytes } from "@atomic-guide/shared";
 
 const tooLarge = () => new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-
-/** Reads a body without a declared length, refusing it as soon as it passes the limit. */
-async function readBounded(body: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return all;
-}
 
 /**
  * The body to forward, refused with 413 before anything reaches a service when it is over
@@ -43,5 +19,5 @@ export async function forwardableBody(
     if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
     return { body: request.body, streamed: true };
   }
-  return { body: await readBounded(request.body), streamed: false };
+  return { body: await readBoundedBytes(request.body), streamed: false };
 }

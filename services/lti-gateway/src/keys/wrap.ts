@@ -1,12 +1,8 @@
 import * as v from "valibot";
+import { derivedKey } from "./derive";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-const SecretSchema = v.pipe(
-  v.string("KEY_ENCRYPTION_SECRET is not set"),
-  v.minLength(32, "KEY_ENCRYPTION_SECRET must be at least 32 characters"),
-);
 
 export const WrappedSchema = v.object({
   v: v.literal(1),
@@ -15,33 +11,15 @@ export const WrappedSchema = v.object({
 });
 export type Wrapped = v.InferOutput<typeof WrappedSchema>;
 
-let cached: { secret: string; key: Promise<CryptoKey> } | undefined;
-
 /**
- * The AES-GCM key that wraps the tool's private signing keys at rest in KV. Derived by HKDF
- * with its own info string, so it is unrelated to any other key derived from the same secret
- * (the API token's HMAC key in particular).
+ * The AES-GCM key that wraps the tool's private signing keys at rest in KV, unrelated to any
+ * other key derived from the same secret (the API token's HMAC key in particular).
  */
 function wrappingKey(env: Env): Promise<CryptoKey> {
-  const secret = v.parse(SecretSchema, (env as { KEY_ENCRYPTION_SECRET?: unknown }).KEY_ENCRYPTION_SECRET);
-  if (cached?.secret === secret) return cached.key;
-  const key = (async () => {
-    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-    return crypto.subtle.deriveKey(
-      {
-        name: "HKDF",
-        hash: "SHA-256",
-        salt: encoder.encode("atomic-guide/lti-gateway"),
-        info: encoder.encode("atomic-guide tool-key wrap aes-gcm v1"),
-      },
-      ikm,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"],
-    );
-  })();
-  cached = { secret, key };
-  return key;
+  return derivedKey(env, "atomic-guide tool-key wrap aes-gcm v1", { name: "AES-GCM", length: 256 }, [
+    "encrypt",
+    "decrypt",
+  ]);
 }
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
