@@ -39,6 +39,33 @@ const count = async (table: string) =>
   (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
 
 describe("MetricsBufferDO", () => {
+  it("reads one tenant's open samples by index, without the other tenants'", async () => {
+    // Its own object, so the counts of the tests below stay their own.
+    const buffer = () => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("metrics:tenant-index-test"));
+    const samples = [
+      ...Array.from({ length: 5 }, (_, i) => requestSample(i + 1, { tenantId: "acme" })),
+      ...Array.from({ length: 7 }, (_, i) => requestSample(i + 1, { tenantId: "globex" })),
+    ];
+    await buffer().add(parseWith(MetricsBatchSchema, batchOf(samples)));
+    const acme = await buffer().openRollups(MINUTE, MINUTE, "acme");
+    expect(acme.requests.reduce((n, r) => n + r.count, 0)).toBe(5);
+    expect(new Set(acme.requests.map((r) => r.tenant_id))).toEqual(new Set(["acme"]));
+    const all = await buffer().openRollups(MINUTE, MINUTE);
+    expect(all.requests.reduce((n, r) => n + r.count, 0)).toBe(12);
+    const plan = await runInDurableObject(buffer(), (_i: MetricsBufferDO, state) =>
+      state.storage.sql
+        .exec<{ detail: string }>(
+          "EXPLAIN QUERY PLAN SELECT body FROM pending WHERE tenant = ? AND minute >= ? AND minute <= ?",
+          "acme",
+          MINUTE,
+          MINUTE,
+        )
+        .toArray()
+        .map((r) => r.detail),
+    );
+    expect(plan.join(" ")).toContain("USING INDEX pending_tenant_minute");
+  });
+
   it("turns 500 samples from 10 calls into one D1 batch of a few statements, then rolls the minute up", async () => {
     for (let call = 0; call < 10; call++) {
       const samples = Array.from({ length: 50 }, (_, j) => requestSample(call * 50 + j));

@@ -33,7 +33,7 @@ export async function tenantOverview(env: Env, tenantId: string, window: Window)
     // What the buffers hold has not reached the rollups yet.
     ...METRIC_SERVICES.map((service) =>
       metricsBufferFor(env, service)
-        .openRollups(from, to)
+        .openRollups(from, to, tenantId)
         .then((r) => r.requests.filter((row) => row.tenant_id === tenantId))
         .catch(() => []),
     ),

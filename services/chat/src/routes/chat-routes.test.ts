@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { FAULTS_KEY } from "@atomic-guide/shared/resilience/fault-key";
+import { controlD1Faults } from "@atomic-guide/shared/resilience/d1-faults";
 import { describe, expect, it } from "vitest";
 import { budgetKey } from "../budget/limits";
 import type { ChatReply } from "../chat/schemas";
@@ -261,7 +261,9 @@ describe("archive to D1", () => {
 describe("archive during a D1 outage", () => {
   it("keeps answering, holds the messages in the outbox, and archives them once D1 is back", async () => {
     const me = learner();
-    await env.SNAPSHOTS.put(`${FAULTS_KEY}:chat`, JSON.stringify({ mode: "fail" }));
+    // Through the same control an operator uses, which also resets the circuit breakers when the
+    // fault ends (otherwise the replay below would wait out the breaker's cooldown).
+    await controlD1Faults(env, "chat", { mode: "fail" });
     let conversationId = "";
     const stub = () =>
       env.CHAT_CONVERSATIONS.get(env.CHAT_CONVERSATIONS.idFromName(`${me.tenantId}:${conversationId}`));
@@ -284,7 +286,7 @@ describe("archive during a D1 outage", () => {
       }>();
       expect(history.messages).toHaveLength(2);
     } finally {
-      await env.SNAPSHOTS.delete(`${FAULTS_KEY}:chat`);
+      await controlD1Faults(env, "chat", { mode: "off" });
     }
     // The retry alarm replays the outbox once D1 answers again.
     expect(await runDurableObjectAlarm(stub())).toBe(true);
