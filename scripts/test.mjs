@@ -8,11 +8,13 @@ import { fail, ok, root, run, step } from "./lib.mjs";
 
 const SUITES = [
   "packages/shared",
+  "apps/web",
   "services/analytics",
   "services/chat",
   "services/struggle-detector",
   "services/lti-gateway",
   "tests/integration",
+  "tests/e2e",
 ];
 const resultFile = (dir) => join(root, dir, ".vitest", "results.json");
 for (const dir of SUITES) rmSync(resultFile(dir), { force: true });

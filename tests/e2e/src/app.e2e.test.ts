@@ -59,7 +59,15 @@ describe("learner view", () => {
     await page.keyboard.press("Enter");
     await page.waitForSelector(".banner-error");
     expect(await page.textContent(".banner-error")).toContain("relaunch Atomic Guide from your course");
-    // The unsent question is given back so nothing typed is lost.
+    // The unsent question is given back so nothing typed is lost. The banner can appear a task
+    // before the chat view handles the same refusal, so wait (bounded) for the text to return.
+    await page
+      .waitForFunction(
+        () => (document.querySelector("#app textarea") as HTMLTextAreaElement | null)?.value !== "",
+        undefined,
+        { timeout: 5000 },
+      )
+      .catch(() => undefined);
     expect(await page.inputValue("#app textarea")).toBe("What is a linear equation?");
     await page.close();
   });
