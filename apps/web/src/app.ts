@@ -109,8 +109,16 @@ function learnerTabs(ctx: AppContext): Tab[] {
     socket?.stop();
     socket = null;
   };
+  // The choice is also recorded on the server, where struggle-detector refuses signals while it is
+  // withdrawn; the local copy only saves asking again on every launch.
+  const recordConsent = (granted: boolean) => {
+    void ctx.api
+      .json("/api/learners/me/consent", { method: "PUT", body: { profiling: granted }, quiet: true })
+      .catch(() => undefined);
+  };
   const setConsent = (granted: boolean) => {
     writeConsent(launch.tenantId, granted ? "granted" : "declined");
+    recordConsent(granted);
     consentCard.hidden = true;
     if (granted) startSignals();
     else stopSignals();
@@ -136,6 +144,14 @@ function learnerTabs(ctx: AppContext): Tab[] {
   return [
     { id: "chat", label: "Guide", view: chat },
     { id: "mine", label: "My learning", view: new MyLearningView(ctx) },
-    { id: "privacy", label: "Privacy", view: new PrivacyView(ctx, (g) => (g ? startSignals() : stopSignals())) },
+    {
+      id: "privacy",
+      label: "Privacy",
+      view: new PrivacyView(ctx, (g) => {
+        recordConsent(g);
+        if (g) startSignals();
+        else stopSignals();
+      }),
+    },
   ];
 }

@@ -1,5 +1,7 @@
-// Consent to signal capture lives in the browser only (the brief: "stored locally"). Inside a
-// third-party iframe storage may be partitioned or refused, so a memory copy backs it up.
+// The browser's copy of the learner's consent to signal capture, so the question is not asked on
+// every launch. The record that counts is on the server (PUT /api/learners/me/consent), where
+// struggle-detector refuses signals while consent is withdrawn. Inside a third-party iframe
+// storage may be partitioned or refused, so a memory copy backs it up.
 export type Consent = "granted" | "declined" | "unset";
 
 const memory = new Map<string, string>();

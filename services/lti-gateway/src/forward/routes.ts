@@ -21,6 +21,7 @@ const API_ROUTES: readonly (readonly [string, ForwardRoute])[] = [
   ["/api/learners/me/profile", SD],
   ["/api/learners/me/sessions", SD],
   ["/api/learners/me/interventions", SD],
+  ["/api/learners/me/consent", SD],
   ["/api/interventions", SD],
   ["/api/chat", CHAT],
   ["/api/courses", INSIGHT],

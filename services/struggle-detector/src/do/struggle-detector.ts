@@ -77,6 +77,11 @@ const SocketMessageSchema = v.variant("type", [
 
 const AttachmentSchema = v.object({ auth: AuthContextSchema, sessionId: v.optional(IdSchema) });
 
+/** PUT /api/learners/me/consent body. */
+export const ConsentInputSchema = v.strictObject({ profiling: v.boolean() });
+const ConsentRecordSchema = v.object({ profiling: v.boolean(), updatedAt: v.nullable(v.string()) });
+export type ConsentRecord = v.InferOutput<typeof ConsentRecordSchema>;
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;
@@ -170,6 +175,30 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     return publicIntervention({ ...row, outcome: action, responded_at: at });
   }
 
+  /** The learner's consent to profiling: on until they turn it off (the institution's basis). */
+  async consent(authInput: AuthContext): Promise<ConsentRecord> {
+    this.claim(authInput);
+    return this.currentConsent();
+  }
+
+  /**
+   * Records the learner's choice. With profiling off, no signal is accepted (HTTP or socket)
+   * and nothing new is learned about them; what is already held stays until they erase it.
+   */
+  async setConsent(authInput: AuthContext, input: unknown): Promise<ConsentRecord> {
+    const auth = this.claim(authInput);
+    const { profiling } = parseWith(ConsentInputSchema, input);
+    const record: ConsentRecord = { profiling, updatedAt: nowIso() };
+    this.store.setMeta("owner", this.ownerOf(auth));
+    this.store.setMeta("consent", record);
+    return record;
+  }
+
+  private currentConsent(): ConsentRecord {
+    const stored = v.safeParse(ConsentRecordSchema, this.store.getMeta("consent"));
+    return stored.success ? stored.output : { profiling: true, updatedAt: null };
+  }
+
   async profile(authInput: AuthContext) {
     this.claim(authInput);
     return publicProfile(this.counters, this.state);
@@ -178,6 +207,7 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   async exportData(authInput: AuthContext) {
     this.claim(authInput);
     return {
+      consent: this.currentConsent(),
       profile: publicProfile(this.counters, this.state),
       sessions: this.store.sessions().map(({ dirty: _dirty, last_activity_ms: _last, ...s }) => s),
       struggleEvents: this.store.struggleEvents().map((e) => ({ ...e, drivers: JSON.parse(e.drivers) as string[] })),
@@ -310,6 +340,13 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   // ---- internals ----
 
   private async ingest(auth: AuthContext, batch: SignalBatch): Promise<IngestResult> {
+    if (!this.currentConsent().profiling) {
+      throw new ApiError(
+        403,
+        "consent_withdrawn",
+        "You have turned off learning-signal analysis; no signals are kept.",
+      );
+    }
     const now = Date.now();
     const prepared = prepareBatch(batch.signals, now);
     const config = await this.configFor(auth.tenantId);

@@ -21,7 +21,7 @@ import {
 } from "../db/history";
 import type { StruggleDb } from "../db/schema";
 import { SignalBatchSchema } from "../detection/signals";
-import { RespondSchema } from "../do/struggle-detector";
+import { ConsentInputSchema, RespondSchema } from "../do/struggle-detector";
 import { detectorFor } from "../do/stub";
 
 export const SERVICE = "struggle-detector";
@@ -51,6 +51,17 @@ router.get("/ws/signals", async (request, env: Env) => {
   }
   // The object keeps the socket (hibernatable); the forwarded request already carries the caller.
   return detectorFor(env, auth).fetch(request);
+});
+
+router.get("/api/learners/me/consent", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  return json(await detectorFor(env, auth).consent(auth));
+});
+
+router.put("/api/learners/me/consent", async (request, env: Env) => {
+  const auth = authContextFrom(request);
+  const input = await parseJsonBody(request, ConsentInputSchema);
+  return json(await detectorFor(env, auth).setConsent(auth, input));
 });
 
 router.get("/api/learners/me/profile", async (request, env: Env) => {
