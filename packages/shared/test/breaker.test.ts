@@ -3,7 +3,7 @@ import { Kysely } from "kysely";
 import { D1Dialect } from "kysely-d1";
 import { describe, expect, it } from "vitest";
 import { withD1Metrics } from "../src/metrics/d1-metrics";
-import { breakerFor, breakerSnapshots, CircuitBreaker } from "../src/resilience/breaker";
+import { breakerFor, breakerSnapshots, CircuitBreaker, resetBreakers } from "../src/resilience/breaker";
 import { classifyD1Error, isReadOnlySql } from "../src/resilience/d1-errors";
 import { withD1Breaker, withD1Resilience } from "../src/resilience/guarded-d1";
 import { interceptD1 } from "../src/resilience/intercept-d1";
@@ -147,6 +147,24 @@ describe("withD1Breaker", () => {
     now = 5_000;
     expect(await d1.prepare("SELECT 7 AS n").first("n")).toBe(7);
     expect(breakerFor("guard-open").state).toBe("closed");
+  });
+
+  it("closes for a wrapper made before resetBreakers, without waiting out the cooldown", async () => {
+    const state = { mode: "down" as "ok" | "down" | "transient-once", calls: 0 };
+    // tenantDb caches its wrapper per binding, so a reset must reach wrappers that already exist.
+    const d1 = withD1Breaker(flakyD1(state), "guard-reset", "DB", {
+      breaker: { failureThreshold: 2, cooldownMs: 60_000 },
+    });
+    for (let i = 0; i < 2; i++)
+      await d1
+        .prepare("SELECT 1")
+        .first()
+        .catch(() => undefined);
+    expect(breakerFor("guard-reset").state).toBe("open");
+    state.mode = "ok";
+    resetBreakers("guard-reset");
+    expect(await d1.prepare("SELECT 3 AS n").first("n")).toBe(3);
+    expect(breakerFor("guard-reset").state).toBe("closed");
   });
 
   it("retries reads on transient errors but never writes", async () => {

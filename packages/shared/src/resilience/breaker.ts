@@ -55,6 +55,15 @@ export class CircuitBreaker {
     this.cooldown = this.options.cooldownMs;
   }
 
+  /** Back to closed with a clean slate, in place, so every wrapper holding this breaker sees it. */
+  reset(): void {
+    this.failures = 0;
+    this.openedAt = undefined;
+    this.probeStartedAt = undefined;
+    this.lastFailure = undefined;
+    this.cooldown = this.options.cooldownMs;
+  }
+
   get state(): BreakerState {
     if (this.openedAt === undefined) return "closed";
     return this.options.now() - this.openedAt >= this.cooldown ? "half-open" : "open";
@@ -148,6 +157,10 @@ export function breakerSnapshots(service?: string): BreakerSnapshot[] {
  * Forgets breakers (all, or one service's). Used when an injected fault is turned off, so a
  * test or a developer sees D1 back at once instead of after the cooldown.
  */
+/**
+ * Closes the breakers of a service (or all), in place: D1 wrappers made earlier keep a reference
+ * to their breaker, so replacing the registry entry would leave them with the old, open one.
+ */
 export function resetBreakers(service?: string): void {
-  for (const [key, breaker] of registry) if (service === undefined || breaker.service === service) registry.delete(key);
+  for (const breaker of registry.values()) if (service === undefined || breaker.service === service) breaker.reset();
 }
