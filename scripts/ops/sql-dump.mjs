@@ -28,6 +28,11 @@ export function literal(value) {
 /** Rows of each statement's result from `wrangler d1 execute --json`. */
 const resultsOf = (output) => (Array.isArray(output) ? output.map((r) => r.results ?? []) : []);
 
+/** WITHOUT ROWID tables (the outbox's applied keys) have no rowid to page by or restore. */
+export function isWithoutRowid(sql) {
+  return /\)\s*WITHOUT\s+ROWID\b/i.test(sql);
+}
+
 export function isVirtual(sql) {
   return /^CREATE VIRTUAL TABLE/i.test(sql);
 }
@@ -49,18 +54,29 @@ export async function pagedDump(query, onProgress = () => {}) {
   const lines = ["PRAGMA defer_foreign_keys=TRUE;"];
   for (const t of tables) lines.push(`${t.sql};`);
   const after = Object.fromEntries(tables.map((t) => [t.name, 0]));
+  // A WITHOUT ROWID table is stored in primary-key order, so an offset pages it stably.
+  const noRowid = new Set(tables.filter((t) => isWithoutRowid(t.sql)).map((t) => t.name));
   let open = tables.map((t) => t.name);
   const inserts = Object.fromEntries(tables.map((t) => [t.name, []]));
   while (open.length > 0) {
-    const statements = open.map(
-      (name) =>
-        `SELECT rowid AS "__rowid__", * FROM ${ident(name)} WHERE rowid > ${after[name]} ORDER BY rowid LIMIT ${PAGE}`,
+    const statements = open.map((name) =>
+      noRowid.has(name)
+        ? `SELECT * FROM ${ident(name)} LIMIT ${PAGE} OFFSET ${after[name]}`
+        : `SELECT rowid AS "__rowid__", * FROM ${ident(name)} WHERE rowid > ${after[name]} ORDER BY rowid LIMIT ${PAGE}`,
     );
     const pages = resultsOf(await query(statements.join("; ")));
     const next = [];
     for (const [i, name] of open.entries()) {
       const rows = pages[i] ?? [];
       for (const row of rows) {
+        if (noRowid.has(name)) {
+          const columns = Object.keys(row);
+          inserts[name].push(
+            `INSERT INTO ${ident(name)} (${columns.map(ident).join(",")}) VALUES(${columns.map((c) => literal(row[c])).join(",")});`,
+          );
+          after[name] += 1;
+          continue;
+        }
         const { __rowid__: rowid, ...values } = row;
         const columns = Object.keys(values);
         // The rowid is kept, so FTS5 rows and INTEGER PRIMARY KEYs come back with the same ids.
