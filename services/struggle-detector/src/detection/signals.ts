@@ -1,39 +1,14 @@
-import { badRequest, IdSchema, IsoTimestampSchema } from "@atomic-guide/shared";
-import * as v from "valibot";
+import { badRequest } from "@atomic-guide/shared";
+import type { Signal } from "@atomic-guide/shared/signals";
 
-export const SIGNAL_TYPES = [
-  "hover",
-  "scroll",
-  "idle",
-  "click",
-  "focus_change",
-  "answer_change",
-  "help_request",
-  "quiz_attempt",
-] as const;
-
-export const SignalSchema = v.object({
-  type: v.picklist(SIGNAL_TYPES, "must be one of the known signal types"),
-  at: IsoTimestampSchema,
-  // A day is the longest span any single observation can honestly claim.
-  durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400_000))),
-  elementId: v.optional(IdSchema),
-  contentType: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  correct: v.optional(v.boolean()),
-});
-export type Signal = v.InferOutput<typeof SignalSchema>;
-
-export const MAX_SIGNALS_PER_BATCH = 100;
-
-export const SignalBatchSchema = v.object({
-  sessionId: v.optional(IdSchema),
-  signals: v.pipe(
-    v.array(SignalSchema),
-    v.minLength(1, "a batch holds at least one signal"),
-    v.maxLength(MAX_SIGNALS_PER_BATCH, `a batch holds at most ${MAX_SIGNALS_PER_BATCH} signals`),
-  ),
-});
-export type SignalBatch = v.InferOutput<typeof SignalBatchSchema>;
+export {
+  MAX_SIGNALS_PER_BATCH,
+  SIGNAL_TYPES,
+  type Signal,
+  type SignalBatch,
+  SignalBatchSchema,
+  SignalSchema,
+} from "@atomic-guide/shared/signals";
 
 /** Clocks drift; a minute ahead is tolerated, more is a client bug or a forgery. */
 export const MAX_CLOCK_SKEW_MS = 60_000;
