@@ -9,7 +9,8 @@ export interface FeatureFlagCase {
   flag: FeatureFlag;
   method: string;
   path: string;
-  body?: unknown;
+  /** Built per call, so times inside it come from the test's clock, not a fixed date. */
+  body?: () => unknown;
 }
 
 const auth = encodeAuthContext({
@@ -27,7 +28,7 @@ export function describeFeatureFlag(c: FeatureFlagCase): void {
       new Request(`http://${c.service}${c.path}`, {
         method: c.method,
         headers: { "X-Atomic-Auth": auth, [FLAGS_HEADER]: flags, "Content-Type": "application/json" },
-        ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }),
+        ...(c.body === undefined ? {} : { body: JSON.stringify(c.body()) }),
       }),
     );
 

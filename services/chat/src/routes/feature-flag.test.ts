@@ -5,5 +5,5 @@ describeFeatureFlag({
   flag: "chat",
   method: "POST",
   path: "/api/chat/message",
-  body: { message: "hello" },
+  body: () => ({ message: "hello" }),
 });

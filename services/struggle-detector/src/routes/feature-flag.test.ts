@@ -5,5 +5,5 @@ describeFeatureFlag({
   flag: "struggleDetection",
   method: "POST",
   path: "/api/cognitive/signals",
-  body: { signals: [{ type: "click", at: "2026-11-24T10:00:00.000Z" }] },
+  body: () => ({ signals: [{ type: "click", at: new Date().toISOString() }] }),
 });
