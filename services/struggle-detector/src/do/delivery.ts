@@ -1,5 +1,5 @@
 import { type AuthContext, type ChatRpc, errorFields, nowIso, type RpcBinding } from "@atomic-guide/shared";
-import { withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { withTimeout } from "@atomic-guide/shared/timeout";
 import * as statements from "../db/statements";
 import { chatFallback, messageFor, type Plan } from "../interventions/policy";
 import { queueEvent } from "./analytics-queue";
