@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVICES } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
 
 const [service, ...flags] = process.argv.slice(2);
 if (!SERVICES.includes(service)) {

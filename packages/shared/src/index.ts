@@ -8,5 +8,6 @@ export * from "./http";
 export * from "./log";
 export * from "./request-id";
 export * from "./rpc";
+export * from "./service-names";
 export * from "./timeout";
 export * from "./validation";
