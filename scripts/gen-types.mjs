@@ -1,7 +1,7 @@
 // Generates (or, with --check, verifies) a service's worker-configuration.d.ts.
 // Only the service's own config is used: passing the configs of bound services (`-c ../chat/...`)
 // would type-check their sources against this service's global Env. Service bindings are typed
-// instead through the RPC interfaces in packages/shared/src/rpc.ts.
+// instead through the RPC interfaces in packages/shared/src/rpc/.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 
-/** The one error body every `/api`, `/admin` and `/health` response uses (CONTRACT.md, Conventions). */
+/** The one error body every `/api`, `/admin` and `/health` response uses (docs/api.md, Conventions). */
 export const ErrorEnvelopeSchema = v.object({
   error: v.object({
     code: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/)),

@@ -15,7 +15,7 @@ import { requireNoInput } from "./empty-body";
 const log = createLogger({ service: "lti-gateway", module: "privacy" });
 
 /**
- * The learner-data methods every service offers over RPC (contract 5). Declared here rather
+ * The learner-data methods every service offers over RPC (docs/api.md, Privacy). Declared here rather
  * than taken from the shared RPC contracts so the gateway compiles whichever service has added
  * them yet; a service without them fails at call time and is reported, never skipped silently.
  */
