@@ -5,12 +5,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { SERVICE_NAMES, type ServiceName } from "@atomic-guide/shared/service-names";
 import { cloudflareTest, type D1Migration, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
-export const SERVICE_NAMES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface ServiceTestOptions {
   service: ServiceName;

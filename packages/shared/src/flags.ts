@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { ApiError } from "./errors";
 
 /**
- * A tenant's feature flags (CONTRACT.md, /admin/tenants/:tenantId/flags). The gateway owns
+ * A tenant's feature flags (docs/api.md, /admin/tenants/:tenantId/flags). The gateway owns
  * them (KV FLAGS) and enforces them; it also passes them on in FLAGS_HEADER so each service
  * enforces its own flag again, in case a request ever reaches it by another path.
  */

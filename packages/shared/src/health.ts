@@ -38,7 +38,6 @@ async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
   }
 }
 
-export const probeD1 = (db: D1Database) => probe(() => db.prepare("SELECT 1 AS ok").first());
 export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
 export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 

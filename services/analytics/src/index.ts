@@ -6,7 +6,7 @@ import {
   AuditEntrySchema,
   type AuthContext,
   AuthContextSchema,
-  handleWithEnvelope,
+  backendHealth,
   type LearnerAnalyticsExport,
   type LearningEvent,
   LearningEventBatchSchema,
@@ -19,7 +19,7 @@ import {
   type RosterSync,
   RosterSyncSchema,
   type ServiceHealth,
-  serviceHealth,
+  serveWithRouter,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
@@ -43,12 +43,11 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(
-      SERVICE,
-      request,
-      { env: this.env, ctx: this.ctx, metrics: localMetricsSink(this.env) },
-      (hctx) => router.fetch(request, this.env, this.ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, {
+      env: this.env,
+      ctx: this.ctx,
+      metrics: localMetricsSink(this.env),
+    });
   }
 
   /** Every RPC method is measured like a request (route `rpc:<method>`). */
@@ -138,14 +137,6 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   async health(): Promise<ServiceHealth> {
-    const ns = this.env.METRICS_BUFFER;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    return backendHealth(SERVICE, this.env, this.env.METRICS_BUFFER);
   }
 }

@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
+  backendHealth,
   type ChatRpc,
   type FaqEntryView,
   type FaqInput,
@@ -9,7 +10,6 @@ import {
   FaqListQuerySchema,
   type FaqTenant,
   FaqTenantSchema,
-  handleWithEnvelope,
   IdSchema,
   type LearnerProfile,
   LearnerProfileSchema,
@@ -18,7 +18,7 @@ import {
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
-  serviceHealth,
+  serveWithRouter,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
@@ -36,21 +36,11 @@ const SERVICE = "chat";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
-      router.fetch(request, this.env, this.ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
 
   async health(): Promise<ServiceHealth> {
-    const ns = this.env.CHAT_CONVERSATIONS;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    return backendHealth(SERVICE, this.env, this.env.CHAT_CONVERSATIONS);
   }
 
   /** Dev and test only: lets the gateway's /admin/faults break chat's D1 on purpose. */

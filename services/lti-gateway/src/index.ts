@@ -1,4 +1,4 @@
-import { handleWithEnvelope } from "@atomic-guide/shared";
+import { serveWithRouter } from "@atomic-guide/shared";
 import { maintainToolKeys } from "./keys/store";
 import { router } from "./routes";
 
@@ -8,7 +8,7 @@ const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env, ctx }, (hctx) => router.fetch(request, env, ctx, hctx));
+    return serveWithRouter(SERVICE, router, request, { env, ctx });
   },
 
   /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */

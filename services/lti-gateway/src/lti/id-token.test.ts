@@ -1,5 +1,5 @@
 // The certification "bad payload" scenarios [Cert §6.1] and the security cases beyond them
-// (lti-security.md §3.11), each asserting its own rejection code and status.
+// (docs/lti.md, "What the tool checks on every launch"), each asserting its own rejection code and status.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateSigningKey, type SimulatedPlatform, signHs256, signJwt } from "../../../../testing/lti-platform";

@@ -53,7 +53,7 @@ function pickerView(launch: LaunchJson): string {
 }
 
 /**
- * The app page (contract 7): the launch JSON, a plain working view inside #app that the web
+ * The app page (docs/web-app.md): the launch JSON, a plain working view inside #app that the web
  * app replaces when it loads, and the web app's two assets.
  */
 export function launchPage(

@@ -1,9 +1,13 @@
-import { isTimeout, type ServiceHealth, ServiceHealthSchema, serviceHealth, withTimeout } from "@atomic-guide/shared";
+import {
+  isTimeout,
+  type ServiceHealth,
+  ServiceHealthSchema,
+  type ServiceName,
+  serviceHealth,
+  withTimeout,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 import { services } from "../services";
-
-export const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-export type ServiceName = (typeof SERVICES)[number];
 
 const RPC_TIMEOUT_MS = 3000;
 

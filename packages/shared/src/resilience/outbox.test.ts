@@ -1,10 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { controlD1Faults, withD1Faults } from "../src/resilience/d1-faults";
-import { interceptD1 } from "../src/resilience/intercept-d1";
-import { APPLIED_TABLE, D1Outbox, outboxStatement } from "../src/resilience/outbox";
-import { outboxBackoffMs } from "../src/resilience/outbox-retry";
+import { controlD1Faults, withD1Faults } from "./d1-faults";
+import { interceptD1 } from "./intercept-d1";
+import { APPLIED_TABLE, D1Outbox, outboxStatement } from "./outbox";
+import { outboxBackoffMs } from "./outbox-retry";
 
 // `log` has no natural key on purpose: a second application of an entry would add a second row,
 // so these tests see any replay that is not exactly-once.

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import * as v from "valibot";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApiError, errorToResponse } from "../src/errors";
-import { breakerFor } from "../src/resilience/breaker";
-import { controlD1Faults, FAULTS_KEY } from "../src/resilience/d1-faults";
+import { ApiError, errorToResponse } from "../errors";
+import { breakerFor } from "./breaker";
+import { controlD1Faults, FAULTS_KEY } from "./d1-faults";
 import {
   DEGRADED_HEADER,
   deleteSnapshots,
@@ -11,8 +11,8 @@ import {
   readThrough,
   readThroughResponse,
   snapshotKey,
-} from "../src/resilience/fallback";
-import { withD1Resilience } from "../src/resilience/guarded-d1";
+} from "./fallback";
+import { withD1Resilience } from "./guarded-d1";
 
 const ProfileSchema = v.object({ userId: v.string(), level: v.picklist(["none", "watch", "struggling"]) });
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceHealth } from "../src/health";
-import { breakerFor } from "../src/resilience/breaker";
-import { controlD1Faults } from "../src/resilience/d1-faults";
+import { serviceHealth } from "./health";
+import { breakerFor } from "./resilience/breaker";
+import { controlD1Faults } from "./resilience/d1-faults";
 
 beforeAll(async () => {
   await env.DB.batch([

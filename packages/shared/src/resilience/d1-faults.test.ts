@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import analyticsConfig from "../../../services/analytics/wrangler.jsonc?raw";
-import chatConfig from "../../../services/chat/wrangler.jsonc?raw";
-import gatewayConfig from "../../../services/lti-gateway/wrangler.jsonc?raw";
-import struggleConfig from "../../../services/struggle-detector/wrangler.jsonc?raw";
-import { breakerFor, breakerSnapshots } from "../src/resilience/breaker";
-import { controlD1Faults, FAULTS_KEY, faultsAllowed, readD1Fault, withD1Faults } from "../src/resilience/d1-faults";
+import analyticsConfig from "../../../../services/analytics/wrangler.jsonc?raw";
+import chatConfig from "../../../../services/chat/wrangler.jsonc?raw";
+import gatewayConfig from "../../../../services/lti-gateway/wrangler.jsonc?raw";
+import struggleConfig from "../../../../services/struggle-detector/wrangler.jsonc?raw";
+import { breakerFor, breakerSnapshots } from "./breaker";
+import { controlD1Faults, FAULTS_KEY, faultsAllowed, readD1Fault, withD1Faults } from "./d1-faults";
 
 const failEverything = JSON.stringify({ mode: "fail" });
 

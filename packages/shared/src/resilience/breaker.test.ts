@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { Kysely } from "kysely";
 import { D1Dialect } from "kysely-d1";
 import { describe, expect, it } from "vitest";
-import { withD1Metrics } from "../src/metrics/d1-metrics";
-import { breakerFor, breakerSnapshots, CircuitBreaker, resetBreakers } from "../src/resilience/breaker";
-import { classifyD1Error, isReadOnlySql } from "../src/resilience/d1-errors";
-import { withD1Breaker, withD1Resilience } from "../src/resilience/guarded-d1";
-import { interceptD1 } from "../src/resilience/intercept-d1";
+import { withD1Metrics } from "../metrics/d1-metrics";
+import { breakerFor, breakerSnapshots, CircuitBreaker, resetBreakers } from "./breaker";
+import { classifyD1Error, isReadOnlySql } from "./d1-errors";
+import { withD1Breaker, withD1Resilience } from "./guarded-d1";
+import { interceptD1 } from "./intercept-d1";
 
 function clockedBreaker(options: { failureThreshold?: number; cooldownMs?: number; maxCooldownMs?: number } = {}) {
   const clock = { now: 0 };
