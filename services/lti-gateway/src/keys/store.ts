@@ -89,7 +89,14 @@ function splitExpired(entries: v.InferOutput<typeof IndexEntrySchema>[], now: nu
   return { kept: kept.slice(0, 10), dropped };
 }
 
-/** The index, creating the first key when there is none yet. */
+/**
+ * The index, creating the first key when there is none yet. Called where a key is about to be
+ * needed (a registration, a signature, the cron), never by an anonymous JWKS request.
+ */
+export async function ensureToolKey(env: Env): Promise<void> {
+  await ensureIndex(env);
+}
+
 async function ensureIndex(env: Env): Promise<KeyIndex> {
   const index = await readIndex(env);
   if (index) return index;
@@ -125,7 +132,8 @@ async function readKeyRecord(env: Env, kid: string) {
 
 /** The published JWKS: the current key first, then keys still inside their overlap window. */
 export async function toolJwks(env: Env): Promise<{ keys: PublicJwk[] }> {
-  const index = await ensureIndex(env);
+  const index = await readIndex(env);
+  if (!index) return { keys: [] };
   const records = await Promise.all(index.keys.map((k) => readKeyRecord(env, k.kid)));
   return { keys: records.flatMap((r) => (r ? [r.publicJwk] : [])) };
 }
@@ -142,7 +150,8 @@ export async function currentSigningKey(env: Env): Promise<{ kid: string; key: C
       const record = await readKeyRecord(env, kid);
       if (!record) throw new Error("current tool key record is missing");
       const jwk = JSON.parse(await unwrap(env, record.wrappedPrivateJwk, kid)) as JWK;
-      return (await importJWK(jwk, "RS256")) as CryptoKey;
+      // Not extractable: a bug elsewhere in the isolate can sign with it but never export it.
+      return (await importJWK(jwk, "RS256", { extractable: false })) as CryptoKey;
     })();
     signingKeys.set(kid, key);
     key.catch(() => signingKeys.delete(kid));
