@@ -84,7 +84,7 @@ describe("tool keys and JWKS", () => {
     expect(published.length).toBeGreaterThanOrEqual(2);
     const current = published[0];
     const soon = await maintainToolKeys(env, Date.now() + 60_000);
-    expect(soon).toEqual({ rotated: false, removed: [] });
+    expect(soon).toEqual({ rotated: false, removed: [], rewrapped: 0 });
     const later = await maintainToolKeys(env, Date.now() + KEY_OVERLAP_MS + 60_000);
     expect(later.rotated).toBe(false);
     expect((await jwks()).keys.map((k) => k.kid)).toEqual([current]);
