@@ -3,6 +3,7 @@ import { maintainToolKeys } from "./keys/store";
 import { router } from "./routes";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
+export { ToolKeysDurableObject } from "./do/tool-keys";
 
 const SERVICE = "lti-gateway";
 
@@ -11,7 +12,7 @@ export default {
     return serveWithRouter(SERVICE, router, request, { env, ctx });
   },
 
-  /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */
+  /** Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps old-secret ones. */
   async scheduled(_controller, env, ctx): Promise<void> {
     ctx.waitUntil(maintainToolKeys(env));
   },
