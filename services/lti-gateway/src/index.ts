@@ -8,7 +8,11 @@ const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env, ctx }, (hctx) => router.fetch(request, env, ctx, hctx));
+    // Metrics name a tenant only after the handler verified its token: a client-sent
+    // X-Atomic-Auth is not evidence of anything here.
+    return handleWithEnvelope(SERVICE, request, { env, ctx, trustAuthHeader: false }, (hctx) =>
+      router.fetch(request, env, ctx, hctx),
+    );
   },
 
   /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */
