@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { platformIds } from "../auth/platform-ids";
 import { stateObject } from "../do/oidc-state";
 import { isLocalDevelopment } from "../env";
 import { malformed, rejected } from "./errors";
@@ -75,6 +76,8 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
     await adoptDeployment(env, registration, verified.deploymentId);
   }
 
+  // User and course ids are only unique within one platform: namespace them (auth/platform-ids.ts).
+  const scoped = await platformIds(registration.issuer, registration.clientId);
   const parsedLaunch = v.safeParse(LaunchContextSchema, {
     launchId: crypto.randomUUID(),
     tenantId: registration.tenantId,
@@ -83,10 +86,10 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
     deploymentId: await stableId(verified.deploymentId),
     platformDeploymentId: verified.deploymentId,
     messageType: verified.messageType,
-    userId: await stableId(verified.sub),
+    userId: await scoped(verified.sub),
     ...(verified.name ? { name: verified.name.slice(0, 255) } : {}),
     roles: verified.roles,
-    contextId: await stableId(
+    contextId: await scoped(
       verified.context?.id ?? `link:${verified.resourceLink?.id ?? `deployment:${verified.deploymentId}`}`,
     ),
     ...(verified.context?.title || verified.context?.label
