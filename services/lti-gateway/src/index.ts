@@ -9,7 +9,9 @@ const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return serveWithRouter(SERVICE, router, request, { env, ctx });
+    // Metrics name a tenant only after the handler verified its token: a client-sent
+    // X-Atomic-Auth is not evidence of anything here.
+    return serveWithRouter(SERVICE, router, request, { env, ctx, trustAuthHeader: false });
   },
 
   /** Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps old-secret ones. */

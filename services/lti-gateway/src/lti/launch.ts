@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { platformIds } from "../auth/platform-ids";
 import { stateObject } from "../do/oidc-state";
 import { isLocalDevelopment } from "../env";
 import { framedBy, malformed, rejected } from "./errors";
@@ -99,6 +100,8 @@ async function launchWithState(
     });
   }
 
+  // User and course ids are only unique within one platform: namespace them (auth/platform-ids.ts).
+  const scoped = await platformIds(registration.issuer, registration.clientId);
   const parsedLaunch = v.safeParse(LaunchContextSchema, {
     launchId: crypto.randomUUID(),
     tenantId: registration.tenantId,
@@ -107,10 +110,10 @@ async function launchWithState(
     deploymentId: await stableId(verified.deploymentId),
     platformDeploymentId: verified.deploymentId,
     messageType: verified.messageType,
-    userId: await stableId(verified.sub),
+    userId: await scoped(verified.sub),
     ...(verified.name ? { name: verified.name.slice(0, 255) } : {}),
     roles: verified.roles,
-    contextId: await stableId(
+    contextId: await scoped(
       verified.context?.id ?? `link:${verified.resourceLink?.id ?? `deployment:${verified.deploymentId}`}`,
     ),
     ...(verified.context?.title || verified.context?.label
