@@ -26,6 +26,7 @@ import { isUpgrade, upgradeRequired } from "../do/sockets";
 import { detectorFor } from "../do/stub";
 import { SERVICE } from "../service";
 import { ConsentInputSchema, RespondSchema } from "./bodies";
+import { addCourseSettingsRoutes } from "./course-settings";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
 
@@ -111,6 +112,8 @@ router.post("/api/interventions/:id/respond", async (request, env: Env) => {
   const intervention = await detectorFor(env, auth).respond(auth, id.output, body);
   return json({ intervention });
 });
+
+addCourseSettingsRoutes(router);
 
 router.all("*", () => {
   throw notFound("No such struggle-detector route.");
