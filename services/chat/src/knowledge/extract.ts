@@ -21,8 +21,8 @@ interface Sentence {
 }
 
 const MAX_PASSAGES = 3;
-/** A sentence must hold at least this share of the question's terms to be quoted. */
-const MIN_COVERAGE = 0.34;
+/** A sentence must hold at least this share of the question's terms to be quoted (a quarter: questions carry filler words). */
+const MIN_COVERAGE = 0.25;
 /** Sentences scoring under this share of the best one are not worth quoting beside it. */
 const RELATIVE_FLOOR = 0.5;
 const EXCERPT_CHARS = 280;
