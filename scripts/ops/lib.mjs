@@ -71,6 +71,21 @@ const quote = (arg) => {
 };
 export const shellLine = (cmd, args) => [cmd, ...args].map(quote).join(" ");
 
+/**
+ * Deploy rehearsal (scripts/ops/rehearse-deploy.mjs sets ATOMIC_DEPLOY_REHEARSAL=1): a real
+ * run in every respect except the account. Commands that build and check a Worker (`deploy`,
+ * `versions upload`) run for real with `--dry-run`, so a missing build output or a broken
+ * config fails as it would on the account; every other wrangler call, HTTP call and pause is
+ * printed and answered with its placeholder.
+ */
+export const REHEARSAL = envVar("ATOMIC_DEPLOY_REHEARSAL") === "1";
+
+/** The wrangler arguments a rehearsal runs for `args`, or null when it only prints them. */
+export function rehearsalArgs(args, outdir) {
+  const builds = args[0] === "deploy" || (args[0] === "versions" && args[1] === "upload");
+  return builds ? [...args, "--dry-run", "--outdir", outdir] : null;
+}
+
 const wranglerBin = () => {
   const local = join(root, "node_modules", ".bin", "wrangler");
   return existsSync(local) ? local : "wrangler";
@@ -106,6 +121,14 @@ export class Runner {
   async wrangler(args, { placeholder = null, json = false, env = {}, outputFile = false } = {}) {
     this.log(`    $ ${shellLine("wrangler", args)}`);
     if (this.dryRun) return placeholder;
+    if (REHEARSAL) {
+      const checked = rehearsalArgs(args, join(tmpdir(), `rehearsal-${process.pid}-${this.n}`));
+      if (!checked) return placeholder;
+      this.log(`    rehearsal: $ ${shellLine("wrangler", checked)}`);
+      const { code } = await spawnCapture(wranglerBin(), checked, true, env);
+      if (code !== 0) throw new Error(`wrangler ${args[0]} ${args[1] ?? ""} --dry-run failed (exit ${code})`);
+      return placeholder;
+    }
     const outputPath = outputFile ? join(tmpdir(), `wrangler-output-${process.pid}-${Date.now()}.ndjson`) : undefined;
     const { code, stdout } = await spawnCapture(wranglerBin(), args, !json, {
       ...env,
@@ -123,7 +146,7 @@ export class Runner {
     this.log(
       `    $ ${shellLine("curl", ["-fsS", "-X", method, url, "-H", "Authorization: Bearer $ADMIN_TOKEN", ...data])}`,
     );
-    if (this.dryRun) return null;
+    if (this.dryRun || REHEARSAL) return null;
     const token = envVar("ADMIN_TOKEN");
     if (!token) throw new Error("ADMIN_TOKEN is not set in the environment");
     const res = await fetch(url, {
@@ -138,7 +161,7 @@ export class Runner {
 
   async pause(seconds, why) {
     this.log(`    pause ${seconds}s: ${why}`);
-    if (this.dryRun || seconds <= 0) return;
+    if (this.dryRun || REHEARSAL || seconds <= 0) return;
     for (let left = seconds; left > 0; left -= Math.min(30, left)) {
       this.log(`    ... ${left}s left`);
       await new Promise((r) => setTimeout(r, Math.min(30, left) * 1000));
