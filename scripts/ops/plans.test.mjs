@@ -77,6 +77,8 @@ describe("deploy-service --dry-run", () => {
     assert.equal(code, 0);
     const cfg = "-c services/chat/wrangler.jsonc --env production";
     assert.deepEqual(calls, [
+      // Only databases that exist get a bookmark (a new tenant database has no history yet).
+      "wrangler d1 list --json",
       `wrangler d1 time-travel info atomic-guide-chat-production ${cfg} --json`,
       `wrangler d1 migrations apply atomic-guide-chat-production --remote ${cfg}`,
       `wrangler versions upload ${cfg} --tag abc123 --message 'deploy abc123'`,
