@@ -26,6 +26,18 @@ export const ENVIRONMENTS = ["staging", "production"];
 /** Worker and D1 names follow wrangler's rule for named environments: `<top-level name>-<env>`. */
 export const workerName = (service, env) => `atomic-guide-${service}-${env}`;
 export const databaseName = (service, env) => `atomic-guide-${service}-${env}`;
+/** DB_TENANT_<X>: the tenant id upper-cased, anything else than A-Z0-9 as `_` (D1BindingNameSchema). */
+export function tenantBinding(tenantId) {
+  const slug = tenantId
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
+  if (!slug || slug.length > 50) throw new Error(`cannot make a binding name from tenant id ${tenantId}`);
+  return `DB_TENANT_${slug}`;
+}
+export const tenantDatabase = (service, env, tenantId) =>
+  `${databaseName(service, env)}-tenant-${tenantId.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`.slice(0, 63);
+
 export const bucketName = (env) => `atomic-guide-backups-${env}`;
 export const configPath = (service) => join("services", service, "wrangler.jsonc");
 

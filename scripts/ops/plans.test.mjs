@@ -293,3 +293,17 @@ describe("paged SQL dump (databases D1 export refuses)", () => {
     assert.ok(dump.trimEnd().endsWith("CREATE INDEX idx_q ON faq_entries (q);"));
   });
 });
+
+describe("backup-now without the account's secrets", () => {
+  it("fails loudly (exit 1, naming what is missing) instead of reporting a backup it did not make", () => {
+    const env = { ...process.env };
+    delete env.CLOUDFLARE_API_TOKEN;
+    delete env.CLOUDFLARE_ACCOUNT_ID;
+    const r = spawnSync(process.execPath, [join(root, "scripts", "ops", "backup-now.mjs"), "--env", "production"], {
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID must be set/);
+  });
+});

@@ -23,25 +23,18 @@ import {
   requireOneOf,
   root,
   runMain,
+  tenantBinding,
+  tenantDatabase,
   usageError,
 } from "./lib.mjs";
 import { ident, literal } from "./sql-dump.mjs";
+
+export { tenantBinding, tenantDatabase };
+
 import { tenantTables } from "./tenant-tables.mjs";
 
 const USAGE = `usage: tenant-db.mjs <add|move|remove> <tenant id> [--env <staging|production|all>] [--dry-run] [--yes]`;
 const ACTIONS = ["add", "move", "remove"];
-
-/** DB_TENANT_<X>: the tenant id upper-cased, anything else than A-Z0-9 as `_` (D1BindingNameSchema). */
-export function tenantBinding(tenantId) {
-  const slug = tenantId
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, "_")
-    .replace(/^_|_$/g, "");
-  if (!slug || slug.length > 50) throw new Error(`cannot make a binding name from tenant id ${tenantId}`);
-  return `DB_TENANT_${slug}`;
-}
-export const tenantDatabase = (service, env, tenantId) =>
-  `${databaseName(service, env)}-tenant-${tenantId.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`.slice(0, 63);
 
 /**
  * Adds (or removes) the tenant's D1 binding in one environment of a wrangler.jsonc, as text so
