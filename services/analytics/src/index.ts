@@ -20,11 +20,13 @@ import {
   RosterSyncSchema,
   type ServiceHealth,
   serviceHealth,
+  summarize,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
+import { backupHealth } from "./backup/health";
 import { eraseLearnerData, exportLearnerData, storeLearningEvents, syncCourseRoster } from "./events/store";
 import { metricsReport } from "./metrics/report";
 import { pruneExpired } from "./metrics/retention";
@@ -139,13 +141,19 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
 
   async health(): Promise<ServiceHealth> {
     const ns = this.env.METRICS_BUFFER;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    const [own, backup] = await Promise.all([
+      serviceHealth({
+        service: SERVICE,
+        env: this.env,
+        db: this.env.DB,
+        kv: this.env.SNAPSHOTS,
+        pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
+        version: this.env.CF_VERSION_METADATA?.id,
+      }),
+      backupHealth(this.env),
+    ]);
+    if (!backup) return own;
+    const { status: _, ...parts } = own;
+    return summarize({ ...parts, backup });
   }
 }
