@@ -160,6 +160,9 @@ export function serviceTestConfig(options: ServiceTestOptions) {
       ],
       test: {
         include: ["src/**/*.test.ts"],
+        // A hang guard, not a speed check: on a loaded 2-core machine a test that runs a few
+        // dozen requests through workerd can take longer than vitest's 5 s default.
+        testTimeout: 30_000,
         setupFiles: [join(root, "testing", "apply-migrations.ts")],
       },
     };
