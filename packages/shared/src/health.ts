@@ -18,6 +18,8 @@ export const ServiceHealthSchema = v.object({
   version: v.optional(v.string()),
   /** The isolate's D1 circuit breakers (one per D1 binding used); any not closed degrades. */
   breaker: v.optional(v.array(BreakerSnapshotSchema)),
+  /** Backups (analytics, staging and production): missing settings, stale or failed runs degrade. */
+  backup: v.optional(ComponentStateSchema),
 });
 export type ServiceHealth = v.InferOutput<typeof ServiceHealthSchema>;
 
@@ -46,6 +48,7 @@ export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
     parts.d1.status === "ok" &&
     parts.kv.status === "ok" &&
     parts.durableObject.status === "ok" &&
+    (parts.backup === undefined || parts.backup.status === "ok") &&
     (parts.breaker ?? []).every((b) => b.state === "closed");
   return { status: ok ? "ok" : "degraded", ...parts };
 }

@@ -20,11 +20,13 @@ import {
   RosterSyncSchema,
   type ServiceHealth,
   serveWithRouter,
+  summarize,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
+import { backupHealth } from "./backup/health";
 import { eraseLearnerData, exportLearnerData, storeLearningEvents, syncCourseRoster } from "./events/store";
 import { metricsReport } from "./metrics/report";
 import { pruneExpired } from "./metrics/retention";
@@ -137,6 +139,12 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   async health(): Promise<ServiceHealth> {
-    return backendHealth(SERVICE, this.env, this.env.METRICS_BUFFER);
+    const [own, backup] = await Promise.all([
+      backendHealth(SERVICE, this.env, this.env.METRICS_BUFFER),
+      backupHealth(this.env),
+    ]);
+    if (!backup) return own;
+    const { status: _, ...parts } = own;
+    return summarize({ ...parts, backup });
   }
 }
