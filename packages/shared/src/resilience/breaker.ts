@@ -160,10 +160,11 @@ export class CircuitBreaker {
     };
   }
 
-  /** Probes still holding a slot; one that never reported back lets go after probeTimeoutMs. */
+  /** Probes still holding a slot; one that never reported back lets go after probeTimeoutMs (or the cooldown, if shorter). */
   private probesInFlight(): number {
     const now = this.options.now();
-    this.probes = this.probes.filter((startedAt) => now - startedAt < this.options.probeTimeoutMs);
+    const hold = Math.min(this.options.probeTimeoutMs, this.cooldown);
+    this.probes = this.probes.filter((startedAt) => now - startedAt < hold);
     return this.probes.length;
   }
 }
