@@ -1,4 +1,4 @@
-import { D1TimeoutError, withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { isTimeout, withTimeout } from "@atomic-guide/shared/timeout";
 import type { ChatEnvVars } from "../env-vars";
 import type { FaqEntry } from "../knowledge/faq";
 import { externalProvider } from "./external";
@@ -67,7 +67,7 @@ export interface Timeouts {
 
 const failureReason = (e: unknown): ProviderFailureReason => {
   if (e instanceof ProviderError) return e.reason;
-  return e instanceof D1TimeoutError ? "timeout" : "error";
+  return isTimeout(e) ? "timeout" : "error";
 };
 
 /**
