@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { BreakerSnapshotSchema, breakerFor, breakerSnapshots } from "./resilience/breaker";
+import { BreakerSnapshotSchema, breakerFor, breakerOptionsFromEnv, breakerSnapshots } from "./resilience/breaker";
 import { withD1Faults } from "./resilience/d1-faults";
 import { isTimeout, withTimeout } from "./timeout";
 
@@ -73,7 +73,7 @@ export interface HealthProbes {
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
   const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
-  if (p.service) breakerFor(p.service);
+  if (p.service) breakerFor(p.service, "DB", p.env ? breakerOptionsFromEnv(p.env) : undefined);
   const [d1, kv, durableObject] = await Promise.all([
     probe(() =>
       db

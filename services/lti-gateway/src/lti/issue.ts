@@ -3,6 +3,7 @@ import { mintApiToken } from "../auth/api-token";
 import { platformIds } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
+import { launchFlags } from "../flags/launch";
 import { services } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
@@ -90,11 +91,13 @@ export async function issueLaunch(
     ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
   };
   const urls = toolUrlsFor(request);
+  const flags = await launchFlags(env, launch.tenantId);
   let sessionId: string | undefined;
   if (launch.messageType === "LtiDeepLinkingRequest") {
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
   } else {
-    sessionId = await openLearningSession(env, auth, launch.launchId);
+    // No struggle session for a tenant with detection off (or flags that cannot be read).
+    if (flags?.struggleDetection) sessionId = await openLearningSession(env, auth, launch.launchId);
     if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
   }
   const dl = launch.deepLinking;
@@ -107,6 +110,7 @@ export async function issueLaunch(
     context: { id: launch.contextId, ...(launch.contextTitle ? { title: launch.contextTitle } : {}) },
     messageType: launch.messageType,
     ...(sessionId ? { sessionId } : {}),
+    ...(flags ? { flags } : {}),
     ...(dl
       ? {
           deepLinking: {
