@@ -59,7 +59,26 @@ export class ChatView implements View {
       this.input,
       h("p", { id: `${inputId}-hint`, class: "muted small" }, "Enter sends, Shift+Enter adds a line."),
       this.error,
-      h("div", { class: "composer-actions" }, this.send, this.budget),
+      h(
+        "div",
+        { class: "composer-actions" },
+        this.send,
+        // The explicit request for help: struggle evidence for the detector, unlike a chat message.
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn",
+            "data-action": "stuck",
+            onclick: () => {
+              this.ctx.capture?.helpRequest("explicit");
+              this.input.focus();
+            },
+          },
+          "I'm stuck",
+        ),
+        this.budget,
+      ),
     );
     this.element = h(
       "section",
@@ -159,7 +178,7 @@ export class ChatView implements View {
     this.error.textContent = "";
     this.input.value = "";
     this.addMessage("user", message);
-    this.ctx.capture?.emit("help_request", "guide:chat");
+    this.ctx.capture?.helpRequest("chat");
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     const body = answer.querySelector(".message-body") as HTMLElement;
