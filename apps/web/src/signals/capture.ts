@@ -2,10 +2,10 @@ import * as v from "valibot";
 import type { ApiClient } from "../api/client";
 import type { ApiProblem } from "../api/problem";
 import type { RealtimeSocket } from "../api/realtime";
+import { blockElementOf, blockFacts, quizItemElementOf, quizItemFacts } from "../page/blocks";
+import type { ContentPage } from "../page/content-page";
 import { AwayTracker } from "./away";
 import { SignalBatcher } from "./batcher";
-import { blockElementOf, blockFacts, quizItemElementOf, quizItemFacts } from "./blocks";
-import { ContentPage, contentDocumentFor } from "./content-page";
 import { type DwellSignal, DwellTracker } from "./dwell";
 import { elementIdOf, isAnswerControl } from "./element-id";
 import { IdleTracker } from "./idle";
@@ -34,7 +34,6 @@ export type Clock = () => number;
  */
 export class SignalCapture {
   readonly batcher: SignalBatcher;
-  readonly content: ContentPage;
   private readonly idle: IdleTracker;
   private readonly dwell: DwellTracker;
   private readonly away: AwayTracker;
@@ -44,9 +43,11 @@ export class SignalCapture {
   private retryAt = 0;
   private sending = false;
   private readonly abort = new AbortController();
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly appDoc: Document,
+    readonly content: ContentPage,
     private readonly api: ApiClient,
     private readonly socket: RealtimeSocket | null,
     private readonly sessionId: string | undefined,
@@ -58,10 +59,6 @@ export class SignalCapture {
     this.dwell = new DwellTracker(now);
     this.away = new AwayTracker(now);
     this.quiz = new QuizTimer(now);
-    this.content = new ContentPage(contentDocumentFor(appDoc), {
-      onInView: (id) => this.sendDwell(this.dwell.setInView(id)),
-      onQuizItemShown: (id) => this.quiz.shown(id),
-    });
   }
 
   /** The block the learner is looking at, for help requests and chat's page context. */
@@ -93,13 +90,19 @@ export class SignalCapture {
     win?.addEventListener("blur", () => this.blurred(), opts);
     win?.addEventListener("focus", () => this.returned(), opts);
     win?.addEventListener("pagehide", () => this.hidden(), opts);
+    this.unsubscribe = this.content.subscribe({
+      onInView: (id) => this.sendDwell(this.dwell.setInView(id)),
+      onQuizItemShown: (id) => this.quiz.shown(id),
+    });
     this.content.start();
+    // The block already in view when capture starts is where the first dwell begins.
+    if (this.content.inView) this.dwell.setInView(this.content.inView);
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
   stop(): void {
     this.abort.abort();
-    this.content.stop();
+    this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.batcher.setEnabled(false);

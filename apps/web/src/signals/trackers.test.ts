@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { countWords } from "../page/blocks";
 import { AwayTracker } from "./away";
-import { countWords } from "./blocks";
 import { DwellTracker, mostVisible } from "./dwell";
 import { IdleTracker } from "./idle";
 import { QuizTimer } from "./quiz-timer";

@@ -3,6 +3,8 @@ import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
 import { renderMarkdown } from "../markdown/render";
 import { h, replaceChildren, uid } from "../ui/dom";
+import { citationList } from "./citations";
+import { chatPageContext } from "./page-context";
 
 const MAX_MESSAGE = 4000;
 
@@ -193,10 +195,7 @@ export class ChatView implements View {
       this.log.scrollTop = this.log.scrollHeight;
     };
     try {
-      const pageContext = {
-        courseId: this.ctx.launch.context.id,
-        ...(this.ctx.launch.context.title ? { pageTitle: this.ctx.launch.context.title } : {}),
-      };
+      const pageContext = chatPageContext(this.ctx);
       const done = await sendChatMessage(
         this.ctx.api,
         { message, pageContext, ...(this.conversationId ? { conversationId: this.conversationId } : {}) },
@@ -208,6 +207,7 @@ export class ChatView implements View {
       pending = null;
       replaceChildren(body, renderMarkdown(document, done.response));
       meta.textContent = metaText(done);
+      if (done.citations.length > 0) answer.append(citationList(this.ctx, done.citations));
       if (done.conversationId) this.conversationId = done.conversationId;
       this.showSuggestions(done.suggestions);
       if (done.tokenUsage?.remaining !== undefined)
