@@ -71,6 +71,9 @@ describe("the local-development launcher and sample course", () => {
       expect(json.tenantId).toBe("sample-school");
       expect(json.context).toMatchObject({ id: "sample-course", title: "Sample course: Linear equations" });
       expect(json.user.isInstructor).toBe(role === "instructor");
+      // The token works on the API: the sample tenant exists.
+      const me = await get("/api/chat/conversations", { headers: { Authorization: `Bearer ${json.apiToken}` } });
+      expect(me.status, await me.clone().text()).toBe(200);
     }
-  });
+  }, 60_000);
 });

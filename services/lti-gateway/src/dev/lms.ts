@@ -3,6 +3,7 @@ import { generateSigningKey, ROLE, SimulatedPlatform } from "@atomic-guide/testi
 import * as v from "valibot";
 import { cspNonce, escapeHtml, htmlPage } from "../lti/html";
 import { getRegistration, putRegistration } from "../lti/registry";
+import { ensureTenant } from "../tenants/store";
 
 /**
  * The built-in LMS of local development: the project's LMS simulator (testing/lti-platform.ts)
@@ -81,6 +82,7 @@ async function platformFor(origin: string, env: Env): Promise<SimulatedPlatform>
 
 /** Registers the built-in LMS as an active platform of the sample tenant (once per origin). */
 async function ensureRegistered(env: Env, platform: SimulatedPlatform): Promise<void> {
+  await ensureTenant(env, { tenantId: DEV_TENANT, name: "Sample School (local development)" });
   if ((await getRegistration(env, platform.issuer, platform.clientId))?.status === "active") return;
   const now = nowIso();
   await putRegistration(env, {
