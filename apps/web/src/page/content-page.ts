@@ -109,7 +109,11 @@ export class ContentPage {
    */
   snapshot(focusOn?: string): PageSnapshot {
     if (!this.hasBlocks) return {};
-    const texts = this.blocks.map((el) => ({ id: blockFacts(el)?.id ?? "", text: el.textContent ?? "" }));
+    const texts = this.blocks.map((el) => ({
+      id: blockFacts(el)?.id ?? "",
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text keeps the breaks between a heading and its paragraph that textContent runs together; read once per question.
+      text: (el as HTMLElement).innerText || el.textContent || "",
+    }));
     const focusedItem = this.lastFocused ? quizItemFacts(this.lastFocused) : null;
     const focusedBlock = this.lastFocused ? blockFacts(this.lastFocused) : null;
     const elementId = focusOn ?? focusedItem?.id ?? focusedBlock?.id ?? this.current ?? undefined;
