@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { BreakerSnapshotSchema, breakerFor, breakerSnapshots } from "./resilience/breaker";
 import { withD1Faults } from "./resilience/d1-faults";
+import { isTimeout, withTimeout } from "./timeout";
 
 export const ComponentStateSchema = v.object({
   status: v.picklist(["ok", "degraded", "down"]),
@@ -24,21 +25,16 @@ const PROBE_TIMEOUT_MS = 2000;
 
 async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
   const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), PROBE_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(fn(), PROBE_TIMEOUT_MS);
     return { status: "ok", latencyMs: Math.round(performance.now() - started) };
   } catch (e) {
     // The reason is an operator's concern; keep it short and free of internals.
-    const detail = e instanceof Error && e.message === "timed out" ? "timed out" : "unavailable";
-    return { status: "down", latencyMs: Math.round(performance.now() - started), detail };
-  } finally {
-    if (timer) clearTimeout(timer);
+    return {
+      status: "down",
+      latencyMs: Math.round(performance.now() - started),
+      detail: isTimeout(e) ? "timed out" : "unavailable",
+    };
   }
 }
 

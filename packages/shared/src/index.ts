@@ -8,4 +8,5 @@ export * from "./http";
 export * from "./log";
 export * from "./request-id";
 export * from "./rpc";
+export * from "./timeout";
 export * from "./validation";

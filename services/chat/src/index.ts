@@ -22,9 +22,9 @@ import {
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
-import { learnerStub } from "./chat/learner";
 import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
-import { suggestFor } from "./chat/suggest";
+import { suggestFor } from "./chat/proactive-suggestion";
+import { learnerStub } from "./do/stubs";
 import { router } from "./routes";
 
 export { ChatConversationDO } from "./do/chat-conversation";

@@ -1,7 +1,7 @@
 // Runs the labelled scenario set through the detector and prints precision, recall and
 // time-to-detection. docs/struggle-detection.md quotes this output.
 // Usage (from services/struggle-detector): node scripts/run.mjs scripts/scenarios.ts [variantsPerArchetype]
-import { DEFAULT_CONFIG } from "../src/config";
+import { DEFAULT_CONFIG } from "../src/detection/thresholds";
 import { evaluate } from "../src/scenarios/evaluate";
 import { scenarioSet } from "../src/scenarios/generate";
 

@@ -13,7 +13,8 @@ import {
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { detectorFor } from "./do/stub";
-import { learnerSnapshotPrefix, router, SERVICE } from "./routes";
+import { learnerSnapshotPrefix, router } from "./routes";
+import { SERVICE } from "./service";
 
 export { StruggleDetectorDO } from "./do/struggle-detector";
 

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { isApiErrorLike } from "../errors";
 import { breakerFor } from "./breaker";
-import { classifyD1Error, withTimeout } from "./d1-errors";
+import { classifyD1Error, withD1Timeout } from "./d1-errors";
 import { serviceUnavailable } from "./unavailable";
 
 export const DEGRADED_HEADER = "X-Atomic-Degraded";
@@ -97,7 +97,7 @@ export async function readThrough<T>(options: ReadThroughOptions<T>): Promise<Re
   const breaker = breakerFor(options.service, options.d1Binding ?? "DB");
   if (!breaker.rejecting) {
     try {
-      const value = await withTimeout(options.read(), options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
+      const value = await withD1Timeout(options.read(), options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
       // Also closes a half-open breaker when the read went through an unguarded binding.
       breaker.recordSuccess();
       const write = writeSnapshot(options.kv, options.key, value, options.ttlSeconds ?? DEFAULT_SNAPSHOT_TTL_SECONDS);

@@ -9,50 +9,31 @@ import {
 } from "@atomic-guide/shared";
 import { type BudgetLimits, loadBudgetLimits, secondsUntilNextUtcDay } from "../budget/limits";
 import { overBudget } from "../budget/over-budget";
-import type { ChatConfig } from "../config";
 import type { FinishTurn } from "../do/chat-conversation";
-import type { Admission } from "../do/chat-learner";
+import { conversationOwner, conversationStub, tenantBudgetStub } from "../do/stubs";
+import type { ChatEnvVars } from "../env-vars";
 import { type FaqEntry, isStrongFaqMatch, matchFaq } from "../knowledge/faq";
 import { faqCandidates } from "../knowledge/faq-source";
+import { complexityScore } from "../providers/complexity";
 import {
   answerWithFallback,
   availableProviders,
-  complexityScore,
   type ProviderPreference,
   providerChain,
-} from "../providers/router";
+} from "../providers/fallback-chain";
 import { aiRunnerFrom } from "../providers/workers-ai";
 import { sendChatEvent } from "./analytics";
+import { followUpSuggestions } from "./follow-up-questions";
+import type { LearnerGate } from "./learner-gate";
 import { ANSWER_CHAR_CAP, buildMessages } from "./prompt";
 import type { ChatMessageRequest, ChatReply } from "./schemas";
-import { followUpSuggestions } from "./suggestions";
 
 /** Earlier messages sent to the model with each question. */
 export const MODEL_WINDOW = 10;
 
-/** The learner's Durable Object as the turn needs it; the DO itself passes `this`. */
-export interface LearnerGate {
-  admit(request: {
-    tenantId: string;
-    userId: string;
-    conversationId: string;
-    create: boolean;
-    title: string | null;
-    limits: BudgetLimits;
-    nowMs: number;
-  }): Promise<Admission>;
-  recordUsage(request: {
-    conversationId: string;
-    tokens: number;
-    limit: number;
-    nowMs: number;
-  }): Promise<{ remaining: number }>;
-  cancelAdmission(request: { conversationId: string; created: boolean; nowMs: number }): Promise<void>;
-}
-
 export interface TurnDeps {
   env: Env;
-  config: ChatConfig;
+  vars: ChatEnvVars;
   auth: AuthContext;
   preference: ProviderPreference;
   learner: LearnerGate;
@@ -71,27 +52,19 @@ export interface PreparedTurn {
   faq: FaqEntry[];
 }
 
-const conversationStub = (env: Env, tenantId: string, conversationId: string) =>
-  env.CHAT_CONVERSATIONS.get(env.CHAT_CONVERSATIONS.idFromName(`${tenantId}:${conversationId}`));
-
-export const tenantBudgetStub = (env: Env, tenantId: string) =>
-  env.CHAT_TENANT_BUDGETS.get(env.CHAT_TENANT_BUDGETS.idFromName(tenantId));
-
-const ownerOf = (auth: AuthContext) => ({ tenantId: auth.tenantId, userId: auth.userId, d1Binding: auth.d1Binding });
-
 /**
  * Everything that can refuse the message, done before any model is called or any byte is
  * streamed: budgets (429, nothing stored or charged) and ownership (404).
  */
 export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): Promise<PreparedTurn> {
-  const { env, auth, config } = deps;
+  const { env, auth, vars } = deps;
   const nowMs = Date.now();
   const courseId = request.pageContext?.courseId ?? auth.contextId;
   const create = request.conversationId === undefined;
   const conversationId = request.conversationId ?? crypto.randomUUID();
   const title = create ? request.message.slice(0, 80) : null;
   // Independent look-ups run side by side; only the learner's admission waits for the limits.
-  const limitsLoaded = loadBudgetLimits(env.KNOWLEDGE, auth.tenantId, config);
+  const limitsLoaded = loadBudgetLimits(env.KNOWLEDGE, auth.tenantId, vars);
   const [limits, faq, tenantUsed, admission] = await Promise.all([
     limitsLoaded,
     faqCandidates(env, auth, request.message, courseId),
@@ -118,7 +91,7 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
   if (admission.kind === "over_budget") throw overBudget(admission.scope, admission.retryAfter);
 
   const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn({
-    owner: ownerOf(auth),
+    owner: conversationOwner(auth),
     create,
     conversationId,
     title,
@@ -143,15 +116,15 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
 
 /** Asks the providers, streams through `onToken`, stores and charges the answer. */
 export async function executeTurn(turn: PreparedTurn, onToken: (text: string) => void): Promise<ChatReply> {
-  const { env, auth, config } = turn.deps;
+  const { env, auth, vars } = turn.deps;
   const { message, pageContext } = turn.request;
-  const providers = availableProviders(config, aiRunnerFrom(env), turn.faq);
+  const providers = availableProviders(vars, aiRunnerFrom(env), turn.faq);
   const faqHit = matchFaq(message, turn.faq, 1)[0];
   // A question the FAQ answers well gets the institution's own answer, at no cost.
   const useFaq = turn.deps.preference === "auto" && isStrongFaqMatch(faqHit);
   const chain = useFaq
     ? [providers.offline]
-    : providerChain(turn.deps.preference, providers, complexityScore(message, turn.turns), config.COMPLEXITY_THRESHOLD);
+    : providerChain(turn.deps.preference, providers, complexityScore(message, turn.turns), vars.COMPLEXITY_THRESHOLD);
 
   let sent = 0;
   const cappedOnToken = (text: string) => {
@@ -164,14 +137,14 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     chain,
     {
       messages: buildMessages({ message, pageContext, profile: turn.profile, history: turn.history }),
-      maxTokens: Math.max(1, Math.min(config.AI_MAX_ANSWER_TOKENS, turn.remaining)),
+      maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, turn.remaining)),
       question: message,
       pageContent: pageContext?.pageContent,
       tenantId: auth.tenantId,
       courseId: pageContext?.courseId ?? auth.contextId,
     },
     cappedOnToken,
-    { firstTokenMs: config.AI_FIRST_TOKEN_TIMEOUT_MS, totalMs: config.AI_TIMEOUT_MS },
+    { firstTokenMs: vars.AI_FIRST_TOKEN_TIMEOUT_MS, totalMs: vars.AI_TIMEOUT_MS },
   );
   if (answer.failures.length > 0) {
     createLogger({ service: "chat", tenantId: auth.tenantId }).warn("provider fallback", {
@@ -184,7 +157,14 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   const nowMs = Date.now();
   const at = nowIso(nowMs);
   const messageId = crypto.randomUUID();
-  const finish: FinishTurn = { owner: ownerOf(auth), messageId, content: text, provider: answer.provider, tokens, at };
+  const finish: FinishTurn = {
+    owner: conversationOwner(auth),
+    messageId,
+    content: text,
+    provider: answer.provider,
+    tokens,
+    at,
+  };
   const [stored, learnerUsage, tenantUsage] = await Promise.all([
     conversationStub(env, auth.tenantId, turn.conversationId).finishTurn(finish),
     turn.deps.learner.recordUsage({

@@ -8,15 +8,16 @@ import {
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
-import type { BudgetScope } from "../budget/over-budget";
+import type {
+  Admission,
+  AdmitRequest,
+  CancelAdmissionRequest,
+  LearnerGate,
+  RecordUsageRequest,
+} from "../chat/learner-gate";
 import { ProviderPreferenceSchema, SocketMessageSchema } from "../chat/schemas";
-import { executeTurn, type LearnerGate, prepareTurn } from "../chat/turn";
-import { chatConfig } from "../config";
-
-export type Admission =
-  | { kind: "ok"; remaining: number; profile: LearnerProfile | undefined }
-  | { kind: "not_found" }
-  | { kind: "over_budget"; scope: BudgetScope; retryAfter: number };
+import { executeTurn, prepareTurn } from "../chat/turn";
+import { chatEnvVars } from "../env-vars";
 
 export interface ConversationSummary {
   conversationId: string;
@@ -63,7 +64,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     );
   }
 
-  async admit(request: Parameters<LearnerGate["admit"]>[0]): Promise<Admission> {
+  async admit(request: AdmitRequest): Promise<Admission> {
     const { limits, nowMs } = request;
     const known = this.sql
       .exec("SELECT 1 FROM conversations WHERE conversation_id = ?", request.conversationId)
@@ -95,7 +96,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     return { kind: "ok", remaining: limits.learnerTokensPerDay - used, profile: this.profile() };
   }
 
-  async cancelAdmission(request: Parameters<LearnerGate["cancelAdmission"]>[0]): Promise<void> {
+  async cancelAdmission(request: CancelAdmissionRequest): Promise<void> {
     this.sql.exec(
       "DELETE FROM recent_messages WHERE rowid = (SELECT MAX(rowid) FROM recent_messages WHERE at = ?)",
       request.nowMs,
@@ -108,7 +109,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     }
   }
 
-  async recordUsage(request: Parameters<LearnerGate["recordUsage"]>[0]): Promise<{ remaining: number }> {
+  async recordUsage(request: RecordUsageRequest): Promise<{ remaining: number }> {
     const { nowMs } = request;
     this.sql.exec(
       "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens",
@@ -239,7 +240,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       const turn = await prepareTurn(
         {
           env: this.env,
-          config: chatConfig(this.env),
+          vars: chatEnvVars(this.env),
           auth,
           preference: attachment.output.preference,
           learner: this,

@@ -2,8 +2,8 @@ import { env, exports } from "cloudflare:workers";
 import { FAULTS_KEY } from "@atomic-guide/shared/resilience/fault-key";
 import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer, OFFLINE_FAQ_LABEL, OFFLINE_NONE } from "../providers/offline";
-import { aiDouble } from "../test/doubles";
-import { ask, learner } from "../test/helpers";
+import { aiDouble } from "../testing/doubles";
+import { ask, learner } from "../testing/helpers";
 import { type FaqEntry, faqKey, loadFaq } from "./faq";
 
 const FAQ: FaqEntry[] = [

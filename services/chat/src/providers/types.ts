@@ -36,12 +36,14 @@ export interface ChatProvider {
   stream(request: ModelRequest, onToken: (text: string) => void, signal: AbortSignal): Promise<ProviderAnswer>;
 }
 
+export type ProviderFailureReason = "error" | "timeout" | "quota" | "unavailable";
+
 /** A provider failure worth falling through for (error status, timeout, quota). */
 export class ProviderError extends Error {
   override readonly name = "ProviderError";
   constructor(
     readonly provider: ProviderName,
-    readonly reason: "error" | "timeout" | "quota" | "unavailable",
+    readonly reason: ProviderFailureReason,
     message: string,
   ) {
     super(message);

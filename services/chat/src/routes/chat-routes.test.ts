@@ -5,7 +5,7 @@ import { controlD1Faults } from "@atomic-guide/shared/resilience/d1-faults";
 import { describe, expect, it } from "vitest";
 import { budgetKey } from "../budget/limits";
 import type { ChatReply } from "../chat/schemas";
-import { ask, call, learner, parseSse } from "../test/helpers";
+import { ask, call, learner, parseSse } from "../testing/helpers";
 
 const offline = { provider: "offline" };
 

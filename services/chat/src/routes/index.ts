@@ -13,11 +13,11 @@ import {
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
-import { conversationStubFor, learnerGate, learnerStub } from "../chat/learner";
+import { suggestFor } from "../chat/proactive-suggestion";
 import { ChatMessageRequestSchema, ProviderPreferenceSchema, SuggestionRequestSchema } from "../chat/schemas";
-import { suggestFor } from "../chat/suggest";
 import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
-import { chatConfig } from "../config";
+import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
+import { chatEnvVars } from "../env-vars";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
 
@@ -42,7 +42,7 @@ function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
   const auth = authContextFrom(request);
   return {
     env,
-    config: chatConfig(env),
+    vars: chatEnvVars(env),
     auth,
     preference: preferenceFrom(request),
     learner: learnerGate(env, auth),
@@ -100,7 +100,7 @@ router.get("/api/chat/history/:conversationId", async (request, env) => {
   const auth = authContextFrom(request);
   const id = v.safeParse(IdSchema, request.params.conversationId);
   if (!id.success) throw notFound("No such conversation.");
-  const messages = await conversationStubFor(env, auth.tenantId, id.output).history(
+  const messages = await conversationStub(env, auth.tenantId, id.output).history(
     { tenantId: auth.tenantId, userId: auth.userId },
     HISTORY_LIMIT,
   );

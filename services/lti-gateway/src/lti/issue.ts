@@ -1,4 +1,4 @@
-import { type AuthContext, createLogger, errorFields, type RosterSync } from "@atomic-guide/shared";
+import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
@@ -18,21 +18,16 @@ const SESSION_OPEN_TIMEOUT_MS = 2000;
 
 async function openLearningSession(env: Env, auth: AuthContext, launchId: string): Promise<string | undefined> {
   const log = createLogger({ service: "lti-gateway" });
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const result = await Promise.race([
+    const result = await withTimeout(
       services(env).struggleDetector.openSession(auth, { launchId }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("openSession timed out")), SESSION_OPEN_TIMEOUT_MS);
-      }),
-    ]);
+      SESSION_OPEN_TIMEOUT_MS,
+    );
     return result.sessionId;
   } catch (e) {
     // The launch still works without a session; signals open one lazily.
     log.warn("openSession failed at launch", errorFields(e));
     return undefined;
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG, mergeConfig } from "../config";
 import { type DetectorState, initialState, nextLevel, type StepResult, step } from "./detector";
 import { emptyMedian, medianOf, observe } from "./p2-median";
 import type { Signal } from "./signals";
+import { DEFAULT_CONFIG, mergeConfig } from "./thresholds";
 
 const C = DEFAULT_CONFIG;
 const T0 = Date.parse("2026-11-24T10:00:00.000Z");

@@ -1,6 +1,6 @@
-import type { DetectorConfig } from "../config";
 import { emptyMedian, medianOf, observe, type P2State } from "./p2-median";
 import type { Signal } from "./signals";
+import type { DetectorConfig } from "./thresholds";
 
 export const DRIVERS = [
   "longHover",

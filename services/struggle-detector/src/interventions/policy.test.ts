@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG } from "../config";
 import { initialState } from "../detection/detector";
+import { DEFAULT_CONFIG } from "../detection/thresholds";
 import { chatFallback, emptyLedger, mayIntervene, planIntervention, recordDelivery } from "./policy";
 
 const C = DEFAULT_CONFIG;

@@ -1,5 +1,5 @@
-import type { DetectorConfig } from "../config";
 import type { DetectorState, Driver } from "../detection/detector";
+import type { DetectorConfig } from "../detection/thresholds";
 
 export const INTERVENTION_KINDS = [
   "hint",

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext, LearningEventSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { tenantConfigKey } from "../config";
+import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
 
 const learner = (userId: string, tenantId = "acme"): AuthContext => ({

@@ -1,5 +1,5 @@
-import type { DetectorConfig } from "../config";
 import { initialState, step } from "../detection/detector";
+import type { DetectorConfig } from "../detection/thresholds";
 import { ARCHETYPES, type Archetype, SCENARIO_START_MS, type Scenario } from "./generate";
 
 export interface ScenarioOutcome {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIG } from "../config";
+import { DEFAULT_CONFIG } from "../detection/thresholds";
 import { evaluate } from "./evaluate";
 import { scenarioSet } from "./generate";
 

@@ -1,4 +1,4 @@
-import { ApiError, type AuthContext, createLogger, errorFields, nowIso } from "@atomic-guide/shared";
+import { ApiError, type AuthContext, createLogger, errorFields, nowIso, withTimeout } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { authenticate, type Caller } from "../../auth/caller";
 import type { ForwardService } from "../../forward/routes";
@@ -30,20 +30,6 @@ function learnerDataOf(env: Env, service: ForwardService): LearnerDataRpc {
   return bindings[service] as Fetcher & LearnerDataRpc;
 }
 
-async function withTimeout<T>(call: () => Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      call(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), RPC_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
-
 type Outcome<T> = { ok: true; value: T } | { ok: false };
 
 /** Calls every service at once; a failure is logged and reported per service. */
@@ -56,7 +42,7 @@ async function fanOut<T>(
   const outcomes = await Promise.all(
     SERVICES.map(async (service): Promise<Outcome<T>> => {
       try {
-        const answer = await withTimeout(() => learnerDataOf(env, service)[op](auth));
+        const answer = await withTimeout(learnerDataOf(env, service)[op](auth), RPC_TIMEOUT_MS);
         return { ok: true, value: check(answer) };
       } catch (e) {
         log.error("learner data call failed", {

@@ -19,6 +19,6 @@ const ChatEnvSchema = v.object({
   BUDGET_TENANT_TOKENS_PER_DAY: positiveInt,
   BUDGET_MESSAGES_PER_MINUTE: positiveInt,
 });
-export type ChatConfig = v.InferOutput<typeof ChatEnvSchema>;
+export type ChatEnvVars = v.InferOutput<typeof ChatEnvSchema>;
 
-export const chatConfig = (env: Env): ChatConfig => parseEnv(ChatEnvSchema, env);
+export const chatEnvVars = (env: Env): ChatEnvVars => parseEnv(ChatEnvSchema, env);

@@ -10,7 +10,7 @@ import * as statements from "./statements";
  * The service's D1 queries live beside the code that owns their tables (history.ts for the API's
  * reads, statements.ts for the Durable Object's outbox writes), each named by a `/* name *\/`
  * comment. `namedQueries` lists every one with representative arguments for the query-plan gate
- * (queries.test.ts), which fails when one scans a table it should search.
+ * (query-plan-cases.test.ts), which fails when one scans a table it should search.
  */
 const db = planCompiler<StruggleDb>();
 const who = { tenantId: "acme", userId: "u1", contextId: "course-1" };

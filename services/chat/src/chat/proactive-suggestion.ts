@@ -1,14 +1,27 @@
-import type { LearnerProfile, PageContext } from "@atomic-guide/shared";
+import type { AuthContext, LearnerProfile, PageContext, SuggestRequest, SuggestResult } from "@atomic-guide/shared";
+import { learnerStub } from "../do/stubs";
 import { type FaqEntry, matchFaq } from "../knowledge/faq";
+import { faqCandidates } from "../knowledge/faq-source";
 
-const FOLLOW_UPS = ["Can you show me an example?", "Can you explain that step by step?", "What should I review first?"];
-
-/** Follow-up questions: related FAQ questions first, then general ones. */
-export function followUpSuggestions(message: string, faq: readonly FaqEntry[], answeredFaqId?: string): string[] {
-  const related = matchFaq(message, faq, 4)
-    .filter((m) => m.entry.id !== answeredFaqId)
-    .map((m) => m.entry.question);
-  return [...new Set([...related, ...FOLLOW_UPS])].slice(0, 3);
+/** The offer for `POST /api/chat/suggestion` and the `suggest` RPC, with the learner's stored profile. */
+export async function suggestFor(
+  env: Env,
+  auth: AuthContext,
+  request: Omit<SuggestRequest, "learnerProfile"> & { learnerProfile?: LearnerProfile | undefined },
+): Promise<SuggestResult> {
+  const courseId = request.pageContext?.courseId ?? auth.contextId;
+  const [faq, stored] = await Promise.all([
+    faqCandidates(
+      env,
+      auth,
+      [request.pageContext?.pageTitle, request.learnerProfile?.strugglingTopics?.[0]].filter(Boolean).join(" "),
+      courseId,
+    ),
+    request.learnerProfile ? Promise.resolve(null) : learnerStub(env, auth).getProfile(),
+  ]);
+  const profile = request.learnerProfile ?? stored ?? undefined;
+  const page = request.elementId ? { ...request.pageContext, elementId: request.elementId } : request.pageContext;
+  return { suggestion: proactiveSuggestion(request.trigger, page, profile, faq), provider: "offline" };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { checkQueryPlans } from "@atomic-guide/shared/metrics/query-plan";
 import { describe, expect, it } from "vitest";
-import { namedQueries } from "./queries";
+import { namedQueries } from "./query-plan-cases";
 
 // The performance gate: every named query, planned against the migrated schema, searches
 // through an index.

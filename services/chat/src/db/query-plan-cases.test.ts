@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { checkQueryPlans, type PlanRow } from "@atomic-guide/shared/metrics/query-plan";
 import type { CompiledQuery } from "kysely";
 import { describe, expect, it } from "vitest";
-import { FTS_TABLE, namedQueries } from "./queries";
+import { FTS_TABLE, namedQueries } from "./query-plan-cases";
 
 const compiled = (q: (typeof namedQueries)[number]): CompiledQuery<unknown> => {
   const built = q.build();

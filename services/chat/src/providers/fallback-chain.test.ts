@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { chatConfig } from "../config";
-import { aiDouble, externalCallsWith } from "../test/doubles";
-import { ask, learner } from "../test/helpers";
+import { chatEnvVars } from "../env-vars";
+import { aiDouble, externalCallsWith } from "../testing/doubles";
+import { ask, learner } from "../testing/helpers";
 import { complexityScore } from "./complexity";
-import { availableProviders, providerChain } from "./router";
+import { availableProviders, providerChain } from "./fallback-chain";
 
 const SIMPLE = "What does photosynthesis produce?";
 const COMPLEX =
@@ -13,7 +13,7 @@ const COMPLEX =
 
 describe("complexity", () => {
   it("scores short factual questions low and long multi-step math high", () => {
-    const threshold = chatConfig(env).COMPLEXITY_THRESHOLD;
+    const threshold = chatEnvVars(env).COMPLEXITY_THRESHOLD;
     expect(complexityScore(SIMPLE, 0)).toBeLessThan(threshold);
     expect(complexityScore(COMPLEX, 0)).toBeGreaterThanOrEqual(threshold);
     expect(
@@ -23,7 +23,7 @@ describe("complexity", () => {
   });
 
   it("falls back to the offline provider alone when nothing is configured", () => {
-    const bare = availableProviders({ ...chatConfig(env), EXTERNAL_AI_BASE_URL: "" }, undefined, []);
+    const bare = availableProviders({ ...chatEnvVars(env), EXTERNAL_AI_BASE_URL: "" }, undefined, []);
     expect(providerChain("auto", bare, 0.9, 0.5).map((p) => p.name)).toEqual(["offline"]);
     expect(providerChain("external", bare, 0.9, 0.5).map((p) => p.name)).toEqual(["offline"]);
   });

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { createParser } from "eventsource-parser";
 import type { ChatReply } from "../chat/schemas";
 
 let counter = 0;
@@ -49,16 +50,11 @@ export interface SseEvent {
 
 /** Parses a complete text/event-stream body into its events, in order. */
 export function parseSse(text: string): SseEvent[] {
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const lines = block.split("\n");
-      const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
-      const data = lines
-        .filter((l) => l.startsWith("data: "))
-        .map((l) => l.slice(6))
-        .join("\n");
-      return { event, data: JSON.parse(data) };
-    });
+  const events: SseEvent[] = [];
+  const parser = createParser({
+    onEvent: (e) => events.push({ event: e.event ?? "message", data: JSON.parse(e.data) }),
+  });
+  parser.feed(text);
+  parser.reset({ consume: true });
+  return events;
 }

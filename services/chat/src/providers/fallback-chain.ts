@@ -1,9 +1,16 @@
-import type { ChatConfig } from "../config";
+import { D1TimeoutError, withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import type { ChatEnvVars } from "../env-vars";
 import type { FaqEntry } from "../knowledge/faq";
-import { complexityScore } from "./complexity";
 import { externalProvider } from "./external";
 import { offlineProvider } from "./offline";
-import { type ChatProvider, type ModelRequest, type ProviderAnswer, ProviderError, type ProviderName } from "./types";
+import {
+  type ChatProvider,
+  type ModelRequest,
+  type ProviderAnswer,
+  ProviderError,
+  type ProviderFailureReason,
+  type ProviderName,
+} from "./types";
 import { type AiRunner, workersAiProvider } from "./workers-ai";
 
 /** The tenant flag the gateway passes as X-Atomic-Ai-Provider. */
@@ -15,14 +22,14 @@ export interface AvailableProviders {
   offline: ChatProvider;
 }
 
-export function availableProviders(config: ChatConfig, ai: AiRunner | undefined, faq: readonly FaqEntry[]) {
+export function availableProviders(vars: ChatEnvVars, ai: AiRunner | undefined, faq: readonly FaqEntry[]) {
   const providers: AvailableProviders = { offline: offlineProvider(faq) };
-  if (ai) providers["workers-ai"] = workersAiProvider(ai, config.WORKERS_AI_MODEL);
-  if (config.EXTERNAL_AI_BASE_URL) {
+  if (ai) providers["workers-ai"] = workersAiProvider(ai, vars.WORKERS_AI_MODEL);
+  if (vars.EXTERNAL_AI_BASE_URL) {
     providers.external = externalProvider({
-      baseUrl: config.EXTERNAL_AI_BASE_URL,
-      model: config.EXTERNAL_AI_MODEL,
-      apiKey: config.EXTERNAL_AI_API_KEY,
+      baseUrl: vars.EXTERNAL_AI_BASE_URL,
+      model: vars.EXTERNAL_AI_MODEL,
+      apiKey: vars.EXTERNAL_AI_API_KEY,
     });
   }
   return providers;
@@ -50,13 +57,18 @@ export function providerChain(
 export interface RoutedAnswer extends ProviderAnswer {
   provider: ProviderName;
   /** Providers that failed before this one answered, for logs. */
-  failures: { provider: ProviderName; reason: string }[];
+  failures: { provider: ProviderName; reason: ProviderFailureReason }[];
 }
 
 export interface Timeouts {
   firstTokenMs: number;
   totalMs: number;
 }
+
+const failureReason = (e: unknown): ProviderFailureReason => {
+  if (e instanceof ProviderError) return e.reason;
+  return e instanceof D1TimeoutError ? "timeout" : "error";
+};
 
 /**
  * Tries each provider in turn until one answers. Once a provider has streamed text to the
@@ -73,36 +85,37 @@ export async function answerWithFallback(
   for (const provider of chain) {
     let streamed = "";
     const controller = new AbortController();
-    const fail = (reason: "timeout") => controller.abort(new ProviderError(provider.name, reason, "timed out"));
+    // The silent-model timer: a provider that has not produced a first token in time is given up.
     let firstToken: ReturnType<typeof setTimeout> | undefined = setTimeout(
-      () => fail("timeout"),
+      () => controller.abort(new ProviderError(provider.name, "timeout", "no first token in time")),
       timeouts.firstTokenMs,
     );
-    const total = setTimeout(() => fail("timeout"), timeouts.totalMs);
     const aborted = new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });
     try {
-      const answer = await Promise.race([
-        provider.stream(
-          request,
-          (text) => {
-            if (controller.signal.aborted) return;
-            if (firstToken) {
-              clearTimeout(firstToken);
-              firstToken = undefined;
-            }
-            streamed += text;
-            onToken(text);
-          },
-          controller.signal,
-        ),
-        aborted,
-      ]);
+      const answer = await withTimeout(
+        Promise.race([
+          provider.stream(
+            request,
+            (text) => {
+              if (controller.signal.aborted) return;
+              if (firstToken) {
+                clearTimeout(firstToken);
+                firstToken = undefined;
+              }
+              streamed += text;
+              onToken(text);
+            },
+            controller.signal,
+          ),
+          aborted,
+        ]),
+        timeouts.totalMs,
+      );
       return { ...answer, provider: provider.name, failures };
     } catch (e) {
-      const reason = e instanceof ProviderError ? e.reason : "error";
-      failures.push({ provider: provider.name, reason });
+      failures.push({ provider: provider.name, reason: failureReason(e) });
       if (streamed) {
         const note = "\n\n[The answer was cut short.]";
         onToken(note);
@@ -115,12 +128,10 @@ export async function answerWithFallback(
       }
     } finally {
       clearTimeout(firstToken);
-      clearTimeout(total);
+      // Stops the provider's stream whatever ended the attempt (answer, failure or timeout).
       controller.abort();
     }
   }
   // Unreachable in practice: the offline provider is always last and never fails.
   throw new ProviderError("offline", "unavailable", "no provider could answer");
 }
-
-export { complexityScore };

@@ -9,10 +9,10 @@ import type { ChatDatabase } from "./schema";
  * Chat's D1 queries live beside the code that owns their tables (archive.ts: the conversation
  * outbox's writes and erasure; faq-repo.ts: the FAQ knowledge base), each named by a
  * `/* name *\/` comment. `namedQueries` lists every one with representative arguments for the
- * query-plan gate (queries.test.ts), which fails when one scans a table it should search.
+ * query-plan gate (query-plan-cases.test.ts), which fails when one scans a table it should search.
  *
  * faq_fts is an FTS5 virtual table: SQLite reports every step on it as `SCAN faq_fts VIRTUAL
- * TABLE INDEX n:<constraints>`, so the gate's allowScan admits it and queries.test.ts checks
+ * TABLE INDEX n:<constraints>`, so the gate's allowScan admits it and query-plan-cases.test.ts checks
  * instead that each such step is driven by MATCH ("M") or a rowid lookup ("="), never a walk
  * over every tenant's entries.
  */
@@ -50,7 +50,7 @@ const planned = (s: OutboxStatement | undefined) => {
 export const FTS_TABLE = "faq_fts";
 const fts = {
   [FTS_TABLE]:
-    "FTS5 virtual table: its plan step is always a SCAN; queries.test.ts checks it is MATCH- or rowid-driven",
+    "FTS5 virtual table: its plan step is always a SCAN; query-plan-cases.test.ts checks it is MATCH- or rowid-driven",
 };
 
 export const namedQueries: NamedQuery[] = [
