@@ -26,10 +26,13 @@ export interface SampleCourseSession {
 export async function openSampleCourse(
   browser: Browser,
   frontUrl: string,
-  opts: { role?: "learner" | "instructor"; slug?: string; consent?: boolean } = {},
+  opts: { role?: "learner" | "instructor"; slug?: string; consent?: boolean; fakeClock?: boolean } = {},
 ): Promise<SampleCourseSession> {
   const role = opts.role ?? "learner";
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // A fake clock in every frame lets a recording skip minutes of reading or idling: the
+  // client's own timers and Date.now() move with page.clock.runFor, nothing else waits.
+  if (opts.fakeClock) await context.clock.install({ time: Date.now() });
   const page = await context.newPage();
   const signals: RecordedSignal[] = [];
   const chatRequests: Record<string, unknown>[] = [];
