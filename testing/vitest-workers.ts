@@ -93,7 +93,7 @@ export function ensureBuilt(service: ServiceName): string {
 function codeOf(bundle: string) {
   const root = dirname(bundle);
   if (!CLOCK_OFFSET_DAYS) return { modules: true, scriptPath: bundle, modulesRoot: root };
-  const module = (name: string, contents: string) => ({ type: "ESModule", path: join(root, name), contents });
+  const module = (name: string, contents: string) => ({ type: "ESModule" as const, path: join(root, name), contents });
   return {
     modulesRoot: root,
     modules: [

@@ -1,5 +1,6 @@
 import { notFound } from "@atomic-guide/shared";
 import { IttyRouter } from "itty-router";
+import { registerDevRoutes } from "../dev";
 import { limitAnonymous } from "../limits/anonymous";
 import { registerAdminRoutes } from "./admin";
 import { registerApiRoutes } from "./api";
@@ -16,6 +17,7 @@ router.get("/health", (_req, env) => systemHealth(env));
 registerLtiRoutes(router);
 registerAdminRoutes(router);
 registerApiRoutes(router);
+registerDevRoutes(router);
 
 router.all("*", () => {
   throw notFound("No such route.");
