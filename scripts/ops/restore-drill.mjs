@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { dumpDatabase, tableChecksums } from "./dump-database.mjs";
-import { parseCli, Runner, requireOneOf, runMain, target, usageError } from "./lib.mjs";
+import { backupStamp, parseCli, Runner, requireOneOf, runMain, target, usageError } from "./lib.mjs";
 
 const USAGE = `usage: restore-drill.mjs --env <staging|production|local> [--prefix <d1-scheduled/<stamp>|d1-manual/<stamp>>]
   [--kind scheduled|manual] [--config <wrangler.jsonc> (local only)] [--dry-run]`;
@@ -33,11 +33,14 @@ function localScratchConfig(names) {
   const cfg = {
     name: "restore-drill",
     compatibility_date: "2026-10-01",
-    d1_databases: names.map((n, i) => ({
-      binding: `SCRATCH_${i}`,
-      database_name: n,
-      database_id: `00000000-0000-4000-8000-0000000d${String(i).padStart(4, "0")}`,
-    })),
+    d1_databases: names.map((n, i) => {
+      const hex = createHash("sha256").update(n).digest("hex");
+      return {
+        binding: `SCRATCH_${i}`,
+        database_name: n,
+        database_id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
+      };
+    }),
   };
   writeFileSync(file, JSON.stringify(cfg, null, 2));
   return file;
@@ -65,7 +68,9 @@ async function main() {
   if (!dryRun && manifest.databases.length === 0) throw new Error(`${prefix} lists no database`);
   run.log(`    ${prefix}: ${manifest.databases.map((d) => d.database).join(", ")}`);
 
-  const scratchName = (i) => `atomic-guide-restore-drill-${i}`;
+  // Fresh names every run: a scratch database left by an interrupted drill is never reused.
+  const runId = backupStamp().toLowerCase();
+  const scratchName = (i) => `atomic-guide-restore-drill-${runId}-${i}`;
   const scratchConfig = local ? localScratchConfig(manifest.databases.map((_, i) => scratchName(i))) : undefined;
   const problems = [];
   for (const [i, entry] of manifest.databases.entries()) {
@@ -77,6 +82,10 @@ async function main() {
     run.step(`Drill ${entry.database}: download, check, restore into ${scratch.db}, dump again, compare`);
     const dumpFile = join(dir, basename(entry.key));
     await run.wrangler(["r2", "object", "get", `${base.bucket}/${entry.key}`, ...r2, "--file", dumpFile]);
+    if (!dryRun) {
+      const sha = createHash("sha256").update(readFileSync(dumpFile)).digest("hex");
+      if (sha !== entry.sha256) problems.push(`${entry.database}: dump SHA-256 ${sha} is not the manifest's`);
+    }
     if (!local) await run.wrangler(["d1", "create", scratch.db]);
     try {
       await run.wrangler(["d1", "execute", scratch.db, ...scratch.d1, "--file", dumpFile, "--yes"]);
@@ -84,8 +93,6 @@ async function main() {
       await dumpDatabase(run, scratch, again);
       if (dryRun) continue;
       const original = readFileSync(dumpFile);
-      const sha = createHash("sha256").update(original).digest("hex");
-      if (sha !== entry.sha256) problems.push(`${entry.database}: dump SHA-256 ${sha} is not the manifest's`);
       const want = await tableChecksums(original.toString("utf8"));
       const got = await tableChecksums(readFileSync(again, "utf8"));
       for (const [table, w] of Object.entries(want)) {
