@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { dumpDatabase } from "./dump-database.mjs";
 import {
   backupStamp,
   countDumpRows,
@@ -21,7 +22,6 @@ import {
   target,
   usageError,
 } from "./lib.mjs";
-import { isVirtual, pagedDump } from "./sql-dump.mjs";
 
 const USAGE = `usage: backup-now.mjs --env <staging|production|local> [--services a,b] [--kind manual|scheduled]
   [--config <wrangler.jsonc> (local only)] [--dry-run]`;
@@ -62,28 +62,7 @@ async function main() {
     r2 = t.r2;
     const file = join(dir, `${t.db}.sql`);
     run.step(`Export ${t.db} (blocks the database while it runs)`);
-    const query = (sql) => run.wrangler(["d1", "execute", t.db, ...t.d1, "--command", sql, "--json"], { json: true });
-    const schema = await run.wrangler(
-      [
-        "d1",
-        "execute",
-        t.db,
-        ...t.d1,
-        "--command",
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table'",
-        "--json",
-      ],
-      { json: true, placeholder: [{ results: [] }] },
-    );
-    const virtual = (schema[0]?.results ?? []).filter((r) => r.sql && isVirtual(r.sql)).map((r) => r.name);
-    if (virtual.length === 0) {
-      await run.wrangler(["d1", "export", t.db, ...t.d1, "--output", file]);
-      if (dryRun)
-        run.note("a database holding virtual tables (FTS5) is dumped with paged SELECTs instead; D1 export refuses it");
-    } else {
-      run.note(`${virtual.join(", ")} are virtual tables, which D1 export refuses: dumping with paged SELECTs`);
-      writeFileSync(file, await pagedDump(query, (table, rows) => run.log(`    ${table}: ${rows} rows so far`)));
-    }
+    await dumpDatabase(run, t, file);
     const key = `${prefix}/${t.db}.sql`;
     run.step(`Store the dump as ${bucket}/${key}`);
     await run.wrangler([
@@ -122,6 +101,20 @@ async function main() {
     ...r2,
     "--file",
     manifestFile,
+    "--content-type",
+    "application/json",
+  ]);
+  // The restore drill starts from the newest backup of a kind; R2 has no "newest" query for it.
+  const latestFile = join(dir, "latest.json");
+  if (!dryRun) writeFileSync(latestFile, `${JSON.stringify({ prefix })}\n`);
+  await run.wrangler([
+    "r2",
+    "object",
+    "put",
+    `${bucket}/d1-${kind}/latest.json`,
+    ...r2,
+    "--file",
+    latestFile,
     "--content-type",
     "application/json",
   ]);

@@ -201,9 +201,11 @@ describe("backups --dry-run", () => {
     assert.equal(calls.filter((c) => c.startsWith("wrangler d1 export")).length, 4);
     assert.ok(calls.every((c) => !c.startsWith("wrangler d1 export") || c.includes("--remote")));
     assert.match(
-      calls.at(-1),
+      calls.at(-2),
       /^wrangler r2 object put atomic-guide-backups-production\/d1-manual\/[\dTZ-]+\/manifest\.json /,
     );
+    // Last, the pointer the restore drill starts from.
+    assert.match(calls.at(-1), /^wrangler r2 object put atomic-guide-backups-production\/d1-manual\/latest\.json /);
   });
   it("restore downloads, bookmarks, drops, loads, then compares counts", () => {
     const { calls } = dry(
