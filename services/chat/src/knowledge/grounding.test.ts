@@ -71,6 +71,18 @@ describe("grounded offline answers", () => {
   });
 });
 
+describe("citations of a model's answer", () => {
+  it("name the page blocks the question draws on, computed from the page rather than the model", async () => {
+    const reply = await ask(
+      learner(),
+      { message: "What does photosynthesis produce?", pageContext: { pageContent: PAGE } },
+      { provider: "workers-ai" },
+    );
+    expect(reply.provider).toBe("workers-ai");
+    expect(reply.citations.map((c) => c.id)).toEqual(["photo"]);
+  });
+});
+
 describe("FAQ search with FTS5 syntax in the question", () => {
   it('finds the entry through FTS5 itself, not the fallback, for a question with ? " * and NEAR', async () => {
     const me = learner();
