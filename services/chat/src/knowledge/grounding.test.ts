@@ -131,6 +131,22 @@ describe("POST /api/chat/help", () => {
     expect(body.citations.map((c) => c.id)).toEqual(["intro"]);
   });
 
+  it("finds what the element builds on when the client sends the element first", async () => {
+    const [intro, exercise, photo] = PAGE.split(/\n(?=\[\[block:)/);
+    const res = await call(
+      learner(),
+      "POST",
+      "/api/chat/help",
+      {
+        kind: "prerequisite_resource",
+        pageContext: { pageContent: [exercise, photo, intro].join("\n"), elementId: "ex-2" },
+      },
+      offline,
+    );
+    const body = await res.json<{ citations: { id: string }[] }>();
+    expect(body.citations.map((c) => c.id)).toEqual(["intro"]);
+  });
+
   it("refuses an unknown kind or a missing page context with 400", async () => {
     expect((await help("answer", "ex-2")).status).toBe(400);
     const res = await call(learner(), "POST", "/api/chat/help", { kind: "hint" }, offline);
