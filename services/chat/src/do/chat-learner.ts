@@ -2,9 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  isApiErrorLike,
+  answerClose,
   type LearnerProfile,
   LearnerProfileSchema,
+  publicError,
+  socketErrorFrame,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
@@ -283,24 +285,21 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       );
       send({ type: "ai_done", ...reply });
     } catch (e) {
-      if (isApiErrorLike(e) && e.status === 429) {
-        const headers = (e as { headers?: Record<string, string> }).headers ?? {};
+      const failure = publicError(e);
+      if (failure.status === 429) {
         send({
           type: "rate_limit",
-          code: e.code,
-          message: e.message,
-          retryAfter: Number(headers["Retry-After"] ?? 60),
+          code: failure.code,
+          message: failure.message,
+          retryAfter: Number(failure.headers["Retry-After"] ?? 60),
         });
-      } else if (isApiErrorLike(e) && e.status < 500) {
-        send({ type: "error", code: e.code, message: e.message });
       } else {
-        send({ type: "error", code: "internal_error", message: "Something went wrong on our side." });
+        send(socketErrorFrame(e));
       }
     }
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    // 1005 and 1006 are reserved and may not be sent back.
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    answerClose(ws, code);
   }
 }

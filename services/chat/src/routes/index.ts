@@ -1,14 +1,13 @@
 import {
   ApiError,
   authContextFrom,
-  errorBody,
   type HandlerContext,
   IdSchema,
-  isApiErrorLike,
   json,
   notFound,
   parseJsonBody,
   parseWith,
+  publicErrorBody,
   requireFeature,
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
@@ -77,12 +76,7 @@ router.post("/api/chat/message", async (request, env, ctx) => {
         const reply = await executeTurn(turn, (text) => void send("token", { text }));
         await send("done", reply);
       } catch (e) {
-        await send(
-          "error",
-          isApiErrorLike(e) && e.status < 500
-            ? errorBody(e.code, e.message)
-            : errorBody("internal_error", "Something went wrong on our side."),
-        );
+        await send("error", publicErrorBody(e));
       } finally {
         await writer.close().catch(() => undefined);
       }
