@@ -53,6 +53,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts"],
+      // As every Workers suite: a hang guard, not a speed limit (a loaded machine is not a failure).
+      testTimeout: 30_000,
       setupFiles: [join(root, "testing", "apply-migrations.ts")],
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ask, learner } from "../testing/helpers";
+import { ask, call, learner } from "../testing/helpers";
 import { GRADED_NOTICE, guardGradedOutput, leaksAnswer } from "./graded-guard";
 
 const ITEM = "Exercise 2: Solve 3x + 7 = 22.";
@@ -46,5 +46,21 @@ describe("graded-item guard on the model's output", () => {
       { provider: "workers-ai" },
     );
     expect(practice.response).toContain("x = 5");
+  });
+
+  it("checks help texts too: a leaking model hint on a graded element becomes the guard's hint", async () => {
+    // The AI double reads its steering marker from the prompt, here from the page content.
+    const page = `[[block:ex-2]]\n${ITEM} [[ai:leak]]`;
+    const res = await call(
+      learner(),
+      "POST",
+      "/api/chat/help",
+      { kind: "hint", pageContext: { pageContent: page, elementId: "ex-2", graded: true } },
+      { provider: "workers-ai" },
+    );
+    const help = await res.json<{ text: string; provider: string }>();
+    expect(help.provider).toBe("workers-ai");
+    expect(help.text.startsWith(GRADED_NOTICE)).toBe(true);
+    expect(help.text).not.toContain("x = 5");
   });
 });

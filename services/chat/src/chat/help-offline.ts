@@ -15,6 +15,9 @@ export interface HelpSubject {
   pageTitle?: string | undefined;
 }
 
+/** Sentences that say what something is: what a later part builds on. */
+const DEFINITION = /\b(?:is|are|means|mean|called|defined as|refers to)\b/i;
+
 const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
 const cite = (block: PageBlock, text: string) => pageCitation(block.id ?? WHOLE_PAGE_ID, text);
 
@@ -74,13 +77,19 @@ function summary(subject: HelpSubject): { text: string; citations: Citation[] } 
 function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
   const focus = subject.focus;
   const probe = focus?.text ?? subject.pageTitle ?? "";
-  const earlier = focus ? subject.blocks.slice(0, subject.blocks.indexOf(focus)) : [];
-  const passages = bestPassages(probe, earlier, 2);
+  // The client sends the block in view and its neighbours first, so the order of the blocks is
+  // not the page's: the blocks this one builds on are found by content, definitions first.
+  const others = subject.blocks.filter((b) => b !== focus);
+  const candidates = bestPassages(probe, others, 4);
+  const passages = [
+    ...candidates.filter((p) => DEFINITION.test(p.text)),
+    ...candidates.filter((p) => !DEFINITION.test(p.text)),
+  ].slice(0, 2);
   const faqHit = matchFaq(probe, faq, 1)[0];
   const parts: string[] = [];
   const citations: Citation[] = [];
   if (passages.length > 0) {
-    parts.push("This part builds on what the page explained earlier. Review:", ...passages.map((p) => quote(p.text)));
+    parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
   }
   if (faqHit && faqHit.coverage >= 0.34) {
@@ -89,7 +98,7 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   }
   if (parts.length === 0) {
     parts.push(
-      "I couldn't find an earlier part of this page or your course FAQ that this builds on. Try the previous lesson, or ask your instructor what to review.",
+      "I couldn't find another part of this page or your course FAQ that this builds on. Try the previous lesson, or ask your instructor what to review.",
     );
   }
   return { text: parts.join("\n\n"), citations };

@@ -43,7 +43,7 @@ export function defuse(text: string, cap: number): string {
 const block = (tag: (typeof BLOCK_TAGS)[number], text: string) => `<${tag}>\n${text}\n</${tag}>`;
 
 /**
- * The blocks of a long page most relevant to the question, in page order, within the cap; a
+ * The blocks of a long page most relevant to the question, in the order the page sent them, within the cap; a
  * block too long for the cap on its own is cut to its most relevant passages.
  */
 export function relevantPageContent(pageContent: string, question: string, cap = PAGE_CONTENT_CAP): string {

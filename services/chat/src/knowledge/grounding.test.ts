@@ -71,6 +71,18 @@ describe("grounded offline answers", () => {
   });
 });
 
+describe("citations of a model's answer", () => {
+  it("name the page blocks the question draws on, computed from the page rather than the model", async () => {
+    const reply = await ask(
+      learner(),
+      { message: "What does photosynthesis produce?", pageContext: { pageContent: PAGE } },
+      { provider: "workers-ai" },
+    );
+    expect(reply.provider).toBe("workers-ai");
+    expect(reply.citations.map((c) => c.id)).toEqual(["photo"]);
+  });
+});
+
 describe("FAQ search with FTS5 syntax in the question", () => {
   it('finds the entry through FTS5 itself, not the fallback, for a question with ? " * and NEAR', async () => {
     const me = learner();
@@ -116,6 +128,22 @@ describe("POST /api/chat/help", () => {
       citations: { id: string }[];
     }>();
     expect(body.text).toContain("undo each operation");
+    expect(body.citations.map((c) => c.id)).toEqual(["intro"]);
+  });
+
+  it("finds what the element builds on when the client sends the element first", async () => {
+    const [intro, exercise, photo] = PAGE.split(/\n(?=\[\[block:)/);
+    const res = await call(
+      learner(),
+      "POST",
+      "/api/chat/help",
+      {
+        kind: "prerequisite_resource",
+        pageContext: { pageContent: [exercise, photo, intro].join("\n"), elementId: "ex-2" },
+      },
+      offline,
+    );
+    const body = await res.json<{ citations: { id: string }[] }>();
     expect(body.citations.map((c) => c.id)).toEqual(["intro"]);
   });
 
