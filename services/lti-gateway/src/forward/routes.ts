@@ -14,9 +14,10 @@ export interface ForwardRoute {
 
 const SD: ForwardRoute = { service: "struggle-detector", flag: "struggleDetection", instructorOnly: false };
 const CHAT: ForwardRoute = { service: "chat", flag: "chat", instructorOnly: false };
+const SD_INSTRUCTOR: ForwardRoute = { service: "struggle-detector", flag: "struggleDetection", instructorOnly: true };
 const INSIGHT: ForwardRoute = { service: "analytics", flag: "analytics", instructorOnly: true };
 
-/** Path prefixes (matched on whole segments) and their owner; the first match wins. */
+/** Path prefixes (matched on whole segments, `:name` matching any one) and their owner; the first match wins. */
 const API_ROUTES: readonly (readonly [string, ForwardRoute])[] = [
   ["/api/cognitive", SD],
   ["/api/learners/me/profile", SD],
@@ -25,6 +26,7 @@ const API_ROUTES: readonly (readonly [string, ForwardRoute])[] = [
   ["/api/learners/me/consent", SD],
   ["/api/interventions", SD],
   ["/api/chat", CHAT],
+  ["/api/courses/:contextId/guide-settings", SD_INSTRUCTOR],
   ["/api/courses", INSIGHT],
   ["/api/analytics", INSIGHT],
 ];
@@ -34,8 +36,11 @@ export const WS_ROUTES: Readonly<Record<string, ForwardRoute>> = {
   "/ws/signals": SD,
 };
 
-const underPrefix = (path: string, prefix: string) =>
-  path.length > prefix.length ? path.startsWith(`${prefix}/`) : path === prefix;
+function underPrefix(path: string, prefix: string): boolean {
+  const have = path.split("/");
+  const want = prefix.split("/");
+  return have.length >= want.length && want.every((seg, i) => (seg.startsWith(":") ? have[i] !== "" : seg === have[i]));
+}
 
 /**
  * The owner of an /api path, or null. Paths with encoded slashes or backslashes never match: the

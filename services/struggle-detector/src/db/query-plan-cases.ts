@@ -2,6 +2,8 @@ import { type NamedQuery, planCompiler } from "@atomic-guide/shared/metrics/quer
 import { APPLIED_INSERT_SQL, APPLIED_PRUNE_SQL, type OutboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import { CompiledQuery } from "kysely";
 import type { InterventionRow, SessionRow, StruggleEventRow } from "../do/local-store";
+import { countRating, courseOutcomesQuery } from "../interventions/course-outcomes";
+import { insertSettingsChangeQuery } from "../settings/audit";
 import { interventionsPageQuery, sessionsPageQuery } from "./history";
 import type { StruggleDb } from "./schema";
 import * as statements from "./statements";
@@ -80,6 +82,19 @@ export const namedQueries: NamedQuery[] = [
   { name: "learner.eraseStruggleEvents", build: eraseOf("learner.eraseStruggleEvents") },
   { name: "learner.eraseInterventions", build: eraseOf("learner.eraseInterventions") },
   { name: "learner.eraseProfile", build: eraseOf("learner.eraseProfile") },
+  { name: "courseOutcomes.count", build: () => planned(countRating(db, "acme", "course-1", "idle", "hint", true)) },
+  { name: "courseOutcomes.read", build: () => courseOutcomesQuery(db, "acme", "course-1") },
+  {
+    name: "guideSettings.audit",
+    build: () =>
+      insertSettingsChangeQuery(db, "acme", {
+        contextId: "course-1",
+        changedBy: "t1",
+        changedAt: t,
+        before: undefined,
+        after: { sensitivity: "low", cooldownMinutes: 5, dailyCap: 3, allowedInterventions: ["hint"] },
+      }),
+  },
   { name: "outbox.applied_insert", build: () => CompiledQuery.raw(APPLIED_INSERT_SQL, ["acme", "k1", 0]) },
   { name: "outbox.applied_prune", build: () => CompiledQuery.raw(APPLIED_PRUNE_SQL, [0]) },
 ];

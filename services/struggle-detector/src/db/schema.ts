@@ -59,10 +59,20 @@ export interface GuideSettingsAuditTable {
   after_settings: string;
 }
 
+export interface CourseKindOutcomesTable {
+  tenant_id: string;
+  context_id: string;
+  driver: string;
+  kind: string;
+  helpful: number;
+  not_helpful: number;
+}
+
 export interface StruggleDb {
   learning_sessions: LearningSessionsTable;
   struggle_events: StruggleEventsTable;
   interventions: InterventionsTable;
   learner_profiles: LearnerProfilesTable;
   guide_settings_audit: GuideSettingsAuditTable;
+  course_kind_outcomes: CourseKindOutcomesTable;
 }

@@ -109,8 +109,8 @@ export function upsertProfile(db: Kysely<StruggleDb>, who: Learner, profile: unk
   );
 }
 
-/** Learner tables. The settings audit is the institution's record of instructors' changes, not learner data. */
-type LearnerTable = Exclude<keyof StruggleDb, "guide_settings_audit">;
+/** Learner tables. The settings audit (instructors' changes) and the per-course rating counts hold no learner data. */
+type LearnerTable = Exclude<keyof StruggleDb, "guide_settings_audit" | "course_kind_outcomes">;
 const ERASED_TABLES = {
   learning_sessions: "learner.eraseSessions",
   struggle_events: "learner.eraseStruggleEvents",

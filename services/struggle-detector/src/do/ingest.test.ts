@@ -150,3 +150,37 @@ describe("a batch of only duplicates", () => {
     expect((await post(who, stuckBatch("quiz-2", -10_000))).intervention).toBeDefined();
   });
 });
+
+describe("learning from responses", () => {
+  const respond = (who: AuthContext, id: string, action: string) =>
+    exports.default.fetch(
+      new Request(`http://struggle-detector/api/interventions/${id}/respond`, {
+        method: "POST",
+        headers: { "X-Atomic-Auth": encodeAuthContext(who), "Content-Type": "application/json" },
+        body: JSON.stringify({ action }),
+      }),
+    );
+  const pastCooldown = (who: AuthContext) =>
+    runInDurableObject(detectorFor(env, who), (_i, state) => {
+      const row = state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'ledger'").one();
+      const ledger = JSON.parse(row.value) as { lastAt: number };
+      ledger.lastAt -= 6 * 60_000;
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'ledger'", JSON.stringify(ledger));
+    });
+
+  it("backs off a dismissed kind for this learner and counts ratings for the course", async () => {
+    const who = learner("dismisser");
+    const first = (await post(who, stuckBatch("q1", -60_000))) as { intervention?: { id: string; kind: string } };
+    expect(first.intervention?.kind).toBe("prerequisite_resource");
+    expect((await respond(who, first.intervention?.id as string, "dismissed")).status).toBe(200);
+    await pastCooldown(who);
+    const second = (await post(who, stuckBatch("q2", -20_000))) as { intervention?: { id: string; kind: string } };
+    expect(second.intervention?.kind).toBe("hint");
+
+    expect((await respond(who, second.intervention?.id as string, "helpful")).status).toBe(200);
+    const counts = await env.DB.prepare(
+      "SELECT driver, kind, helpful, not_helpful FROM course_kind_outcomes WHERE tenant_id = 'acme' AND context_id = 'course-1'",
+    ).all();
+    expect(counts.results).toEqual([{ driver: "wrongAnswers", kind: "hint", helpful: 1, not_helpful: 0 }]);
+  });
+});

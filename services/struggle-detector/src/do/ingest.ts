@@ -2,6 +2,7 @@ import { ApiError, type AuthContext, nowIso } from "@atomic-guide/shared";
 import * as statements from "../db/statements";
 import { type DetectorState, type LevelChange, step, topDrivers } from "../detection/detector";
 import { prepareBatch, type SignalBatch } from "../detection/signals";
+import { backedOff, type Dismissals } from "../interventions/backoff";
 import {
   type DeliveryLedger,
   emptyLedger,
@@ -66,7 +67,11 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   // A batch of only duplicates changed nothing, so it cannot be the reason for a new intervention.
   if (gate.allowed && accepted > 0) {
     // "Now" for the learner's own timeline (chatting) is the latest signal; the rate limit uses the server clock.
-    plan = planIntervention(rt.state, topDrivers(rt.state), config, rt.state.lastAt ?? now);
+    plan = planIntervention(rt.state, topDrivers(rt.state), config, rt.state.lastAt ?? now, {
+      outcomes: await rt.courseOutcomes(auth),
+      backedOff: backedOff(rt.store.getMeta<Dismissals>("dismissals") ?? {}, now, config.cooldownMs),
+      rng: Math.random,
+    });
     // Reserved before any await, so a concurrent batch cannot pass the same gate.
     if (plan) rt.store.setMeta("ledger", recordDelivery(ledger, now));
   }

@@ -1,5 +1,8 @@
 import { type AuthContext, notFound, nowIso } from "@atomic-guide/shared";
 import * as statements from "../db/statements";
+import { type Dismissals, noteResponse } from "../interventions/backoff";
+import { countRating } from "../interventions/course-outcomes";
+import type { InterventionKind } from "../interventions/policy";
 import type { RespondAction } from "../routes/bodies";
 import { queueEvent } from "./analytics-queue";
 import { enqueueD1, learnerDb, learnerOf } from "./d1-sync";
@@ -20,9 +23,20 @@ export function recordOutcome(
   rt.counters.outcomes[action] += 1;
   rt.counters.updatedAt = at;
   rt.saveCounters();
+  const db = learnerDb(rt, auth);
+  const driver = (JSON.parse(row.drivers) as string[])[0];
+  const rated = action === "helpful" || action === "not_helpful";
   enqueueD1(rt, auth, `outcome:${interventionId}:${action}:${at}`, [
-    statements.setOutcome(learnerDb(rt, auth), learnerOf(auth), interventionId, action, at),
+    statements.setOutcome(db, learnerOf(auth), interventionId, action, at),
+    ...(rated && driver && auth.contextId
+      ? [countRating(db, auth.tenantId, auth.contextId, driver, row.kind, action === "helpful")]
+      : []),
   ]);
+  const kind = row.kind as InterventionKind;
+  rt.store.setMeta(
+    "dismissals",
+    noteResponse(rt.store.getMeta<Dismissals>("dismissals") ?? {}, kind, action, Date.now()),
+  );
   queueEvent(rt, auth, {
     type: "intervention_responded",
     eventId: `${interventionId}:${action}`,

@@ -1,7 +1,10 @@
-import { type AuthContext, createLogger, nowIso } from "@atomic-guide/shared";
+import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
+import type { CourseOutcomes } from "../interventions/bandit";
+import { readCourseOutcomes } from "../interventions/course-outcomes";
 import { SERVICE } from "../service";
 import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
 import { LocalStore } from "./local-store";
@@ -9,6 +12,8 @@ import { emptyCounters, type ProfileCounters } from "./profile";
 
 /** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
 const CONFIG_TTL_MS = 60_000;
+/** A course's ratings change slowly; re-read them every five minutes at most. */
+const OUTCOMES_TTL_MS = 5 * 60_000;
 /** Failed syncs (D1, analytics, chat) are retried by the alarm after 5 s, doubling up to 5 min. */
 export const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
@@ -25,6 +30,7 @@ export class LearnerRuntime {
   state: DetectorState;
   counters: ProfileCounters;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
+  private outcomes: { value: CourseOutcomes; contextId: string; loadedAt: number } | undefined;
   private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 
   constructor(
@@ -61,6 +67,27 @@ export class LearnerRuntime {
   async scheduleAlarm(at: number, force = false): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
     if (force || current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** How the learner's course rated each kind so far (cached 5 min; none when D1 cannot say). */
+  async courseOutcomes(auth: AuthContext): Promise<CourseOutcomes> {
+    if (!auth.contextId) return {};
+    const now = Date.now();
+    const cached = this.outcomes;
+    if (cached && cached.contextId === auth.contextId && now - cached.loadedAt < OUTCOMES_TTL_MS) return cached.value;
+    let value: CourseOutcomes = {};
+    try {
+      const tdb = tenantDb<StruggleDb>(this.env, {
+        tenantId: auth.tenantId,
+        service: SERVICE,
+        d1Binding: auth.d1Binding,
+      });
+      value = await readCourseOutcomes(tdb, auth.contextId);
+    } catch (e) {
+      this.log.warn("course ratings unavailable; choosing kinds by the rules", errorFields(e));
+    }
+    this.outcomes = { value, contextId: auth.contextId, loadedAt: now };
+    return value;
   }
 
   /** The tenant's config with the course's instructor settings on top, cached for a minute. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { initialState } from "../detection/detector";
 import { DEFAULT_CONFIG } from "../detection/thresholds";
+import { backedOff, noteResponse } from "./backoff";
+import { seededRng } from "./bandit";
 import { chatFallback, emptyLedger, mayIntervene, planIntervention, recordDelivery } from "./policy";
 
 const C = DEFAULT_CONFIG;
@@ -79,5 +81,27 @@ describe("which intervention", () => {
     expect(chatFallback({ kind: "chat_offer", trigger: "idle", elementId: undefined, drivers: ["idle"] }).kind).toBe(
       "content_summary",
     );
+  });
+
+  it("learns the kind per course once there are enough ratings, and backs off kinds the learner dismissed", () => {
+    const rereading = { ...initialState(), driverElement: { rereading: "sec2" } };
+    const none = new Set<never>();
+    const summaryOnly = { rng: seededRng(3), backedOff: none, outcomes: {} };
+    // No ratings yet: the rules choose.
+    expect(planIntervention(rereading, ["rereading"], C, NOON, summaryOnly)?.kind).toBe("content_summary");
+    // Learners of this course rate hints helpful and summaries not.
+    const outcomes = {
+      rereading: { hint: { helpful: 40, notHelpful: 2 }, content_summary: { helpful: 1, notHelpful: 40 } },
+    };
+    const kinds = Array.from(
+      { length: 50 },
+      () => planIntervention(rereading, ["rereading"], C, NOON, { rng: seededRng(9), backedOff: none, outcomes })?.kind,
+    );
+    expect(kinds.every((k) => k === "hint")).toBe(true);
+    const dismissedHints = backedOff(noteResponse({}, "hint", "dismissed", NOON), NOON + 1, C.cooldownMs);
+    expect(
+      planIntervention(rereading, ["rereading"], C, NOON, { rng: seededRng(9), backedOff: dismissedHints, outcomes })
+        ?.kind,
+    ).not.toBe("hint");
   });
 });

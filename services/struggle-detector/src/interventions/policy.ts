@@ -1,5 +1,6 @@
 import type { DetectorState, Driver } from "../detection/detector";
 import type { DetectorConfig } from "../detection/thresholds";
+import { type CourseOutcomes, chooseKind, MIN_RATINGS, type Rng, ratingsFor } from "./bandit";
 
 export const INTERVENTION_KINDS = [
   "hint",
@@ -82,27 +83,57 @@ export const chatFallback = (plan: Plan): Plan => ({
 /** Kinds tried, in order, when the chosen one is not allowed in the course. */
 const FALLBACK_ORDER: readonly InterventionKind[] = ["hint", "content_summary", "prerequisite_resource", "chat_offer"];
 
+/** The kinds that can answer each driver, the rule's own first. */
+const CANDIDATES: Record<Driver, readonly InterventionKind[]> = {
+  helpRequest: ["chat_offer", "hint", "content_summary"],
+  idle: ["chat_offer", "hint", "content_summary"],
+  answerChanges: ["hint", "content_summary", "chat_offer"],
+  rapidGuessing: ["hint", "content_summary", "chat_offer"],
+  slowDwell: ["hint", "content_summary", "chat_offer"],
+  rereading: ["content_summary", "hint", "chat_offer"],
+  wrongAnswers: ["prerequisite_resource", "hint", "chat_offer"],
+  wheelSpinning: ["prerequisite_resource", "hint", "chat_offer"],
+  lowMastery: ["prerequisite_resource", "hint", "chat_offer"],
+};
+
+/** What the choice may learn from: the course's ratings so far, the learner's dismissals, a random source. */
+export interface KindChoice {
+  outcomes: CourseOutcomes;
+  backedOff: ReadonlySet<InterventionKind>;
+  rng: Rng;
+}
+
 /**
  * Picks the intervention that answers the strongest sign. Help-seeking and idleness are met by a
  * conversation (unless the learner is already chatting); confusion on one element by a hint there;
  * wandering back and forth by a summary; repeated wrong answers by the prerequisite, and once they
- * persist, by a human. Only kinds the course allows; undefined when it allows none.
+ * persist, by a human. With `choice`, the kind among the driver's candidates is learned per course
+ * (bandit.ts) and kinds the learner keeps dismissing back off (backoff.ts). Only kinds the course
+ * allows; undefined when none is left.
  */
 export function planIntervention(
   state: DetectorState,
   drivers: Driver[],
   c: DetectorConfig,
   nowMs: number,
+  choice?: KindChoice,
 ): Plan | undefined {
   const lead = drivers[0] ?? "helpRequest";
   const chatting = state.chattingUntil !== null && nowMs < state.chattingUntil;
-  let plan: Plan = { elementId: state.driverElement[lead], drivers, ...kindFor(lead, state, c) };
-  if (plan.kind === "chat_offer" && chatting) plan = chatFallback(plan);
+  const rule = kindFor(lead, state, c);
   const allowed = new Set<InterventionKind>(c.allowedInterventions);
-  if (allowed.has(plan.kind)) return plan;
-  const kind = FALLBACK_ORDER.find((k) => allowed.has(k) && !(k === "chat_offer" && chatting));
+  const usable = (k: InterventionKind) =>
+    allowed.has(k) && !(k === "chat_offer" && chatting) && !choice?.backedOff.has(k);
+  const base = { elementId: state.driverElement[lead], drivers };
+  if (rule.kind === "instructor_notified" && usable(rule.kind)) return { ...base, ...rule };
+  const ruleKind = rule.kind === "chat_offer" && chatting ? chatFallback({ ...base, ...rule }).kind : rule.kind;
+  let kind: InterventionKind | undefined;
+  if (choice && ratingsFor(choice.outcomes, lead) >= MIN_RATINGS)
+    kind = chooseKind(lead, CANDIDATES[lead].filter(usable), ruleKind, choice.outcomes, choice.rng);
+  kind ??= usable(ruleKind) ? ruleKind : FALLBACK_ORDER.find(usable);
   if (!kind) return undefined;
-  return { ...plan, kind, trigger: kind === "chat_offer" ? "struggle" : undefined };
+  const trigger = kind === "chat_offer" ? (rule.trigger ?? "struggle") : undefined;
+  return { ...base, kind, trigger };
 }
 
 const MESSAGES: Record<InterventionKind, string> = {

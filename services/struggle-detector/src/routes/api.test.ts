@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext, LearningEventSchema } from "@atomic-guide/shared";
-import * as v from "valibot";
+import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
