@@ -16,7 +16,7 @@ export function serveWithRouter<E extends object>(
   service: ServiceName,
   router: ServiceRouter<E>,
   request: Request,
-  worker: { env: E; ctx: ExecutionContext; metrics?: MetricsSink },
+  worker: { env: E; ctx: ExecutionContext; metrics?: MetricsSink; trustAuthHeader?: boolean },
 ): Promise<Response> {
   return handleWithEnvelope(service, request, worker, (hctx) => router.fetch(request, worker.env, worker.ctx, hctx));
 }

@@ -91,6 +91,18 @@ export const IsoTimestampSchema = v.pipe(
 
 export const nowIso = (ms = Date.now()) => new Date(ms).toISOString();
 
+/**
+ * Decodes one path parameter. A malformed `%` escape (`%zz`, a lone `%`, broken UTF-8) is the
+ * caller's mistake: 400 `invalid_path`, never the URIError that decodeURIComponent throws.
+ */
+export function decodePathParam(raw: string | undefined): string {
+  try {
+    return decodeURIComponent(raw ?? "");
+  } catch {
+    throw new ApiError(400, "invalid_path", "The path has a malformed % escape.");
+  }
+}
+
 /** Identifiers that cross boundaries: bounded, printable, no control characters. */
 export const IdSchema = v.pipe(
   v.string(),

@@ -14,6 +14,7 @@ import {
   type LearnerProfile,
   LearnerProfileSchema,
   parseWith,
+  requireFeatureFor,
   type ServiceHealth,
   type SuggestRequest,
   SuggestRequestSchema,
@@ -49,7 +50,10 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
   }
 
   async suggest(auth: AuthContext, request: SuggestRequest): Promise<SuggestResult> {
-    return suggestFor(this.env, parseWith(AuthContextSchema, auth), parseWith(SuggestRequestSchema, request));
+    const caller = parseWith(AuthContextSchema, auth);
+    // The flag holds on RPC too: struggle-detector must not get an offer for a tenant with chat off.
+    requireFeatureFor(caller, "chat");
+    return suggestFor(this.env, caller, parseWith(SuggestRequestSchema, request));
   }
 
   async updateLearnerProfile(auth: AuthContext, profile: LearnerProfile): Promise<{ stored: boolean }> {

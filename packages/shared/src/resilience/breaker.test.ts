@@ -8,12 +8,22 @@ import { classifyD1Error, isReadOnlySql } from "./d1-errors";
 import { withD1Breaker, withD1Resilience } from "./guarded-d1";
 import { interceptD1 } from "./intercept-d1";
 
-function clockedBreaker(options: { failureThreshold?: number; cooldownMs?: number; maxCooldownMs?: number } = {}) {
+function clockedBreaker(
+  options: {
+    failureThreshold?: number;
+    cooldownMs?: number;
+    maxCooldownMs?: number;
+    probeLimit?: number;
+    probeTimeoutMs?: number;
+  } = {},
+) {
   const clock = { now: 0 };
   const breaker = new CircuitBreaker("svc", "DB", {
     failureThreshold: 3,
     cooldownMs: 1_000,
     maxCooldownMs: 4_000,
+    probeLimit: 1,
+    probeTimeoutMs: 1_000,
     ...options,
     now: () => clock.now,
   });
@@ -42,7 +52,7 @@ describe("CircuitBreaker", () => {
     });
   });
 
-  it("half-opens after the cooldown and lets exactly one probe through", () => {
+  it("half-opens after the cooldown and lets exactly probeLimit probes through", () => {
     const { clock, breaker } = clockedBreaker({ failureThreshold: 1 });
     breaker.recordFailure();
     clock.now = 999;
@@ -87,6 +97,41 @@ describe("CircuitBreaker", () => {
     expect(breaker.tryAcquire()).toBe(false);
     clock.now = 2_000;
     expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  // The analytics wedge: after a minute-long outage the cooldown had grown to 60 s. Each read's
+  // first query took the single probe, its parallel queries failed fast, the read answered 503
+  // and its request ended, cancelling the probe before it reported; the slot stayed taken for a
+  // whole cooldown, and the next read did the same, for as long as reads kept coming.
+  it("gives a lost probe's slot back after probeTimeoutMs, however long the cooldown has grown", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 });
+    breaker.recordFailure();
+    clock.now = 60_000;
+    expect(breaker.tryAcquire()).toBe(true); // a probe whose request is then cancelled
+    clock.now = 60_999;
+    expect(breaker.tryAcquire()).toBe(false);
+    clock.now = 61_000;
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  it("lets a read's parallel queries probe together, and any success closes it", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1, probeLimit: 6 });
+    breaker.recordFailure();
+    clock.now = 1_000;
+    const granted = Array.from({ length: 7 }, () => breaker.tryAcquire());
+    expect(granted).toEqual([true, true, true, true, true, true, false]);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe("closed");
+    expect(breaker.tryAcquire()).toBe(true);
+  });
+
+  it("takes new timings from configure without losing its state", () => {
+    const { clock, breaker } = clockedBreaker({ failureThreshold: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 });
+    breaker.recordFailure();
+    breaker.configure({ cooldownMs: 100, maxCooldownMs: 400 });
+    expect(breaker.state).toBe("open");
+    clock.now = 400;
+    expect(breaker.state).toBe("half-open");
   });
 
   it("is shared per service and binding and listed for /health", () => {
@@ -147,6 +192,35 @@ describe("withD1Breaker", () => {
     now = 5_000;
     expect(await d1.prepare("SELECT 7 AS n").first("n")).toBe(7);
     expect(breakerFor("guard-open").state).toBe("closed");
+  });
+
+  it("answers a read of parallel queries once D1 is back, on the first try after the cooldown", async () => {
+    const state = { mode: "down" as "ok" | "down" | "transient-once", calls: 0 };
+    let now = 0;
+    const d1 = withD1Breaker(flakyD1(state), "guard-parallel", "DB", {
+      breaker: { failureThreshold: 1, cooldownMs: 1_000, now: () => now },
+    });
+    await d1
+      .prepare("SELECT 1")
+      .first()
+      .catch(() => undefined);
+    state.mode = "ok";
+    now = 1_000;
+    const read = () => Promise.all([1, 2, 3, 4, 5, 6].map((n) => d1.prepare(`SELECT ${n} AS n`).first("n")));
+    expect(await read()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(breakerFor("guard-parallel").state).toBe("closed");
+  });
+
+  it("takes breaker timings from the Worker's vars", () => {
+    const state = { mode: "ok" as "ok" | "down" | "transient-once", calls: 0 };
+    withD1Resilience(
+      flakyD1(state),
+      { D1_BREAKER_COOLDOWN_MS: "250", D1_BREAKER_MAX_COOLDOWN_MS: "1000" },
+      "guard-env",
+    );
+    expect(breakerFor("guard-env").options).toMatchObject({ cooldownMs: 250, maxCooldownMs: 1_000 });
+    withD1Resilience(flakyD1(state), { D1_BREAKER_COOLDOWN_MS: "soon" }, "guard-env-bad");
+    expect(breakerFor("guard-env-bad").options.cooldownMs).toBe(5_000);
   });
 
   it("closes for a wrapper made before resetBreakers, without waiting out the cooldown", async () => {

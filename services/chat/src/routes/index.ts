@@ -12,8 +12,14 @@ import {
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
+import { helpFor } from "../chat/help";
 import { suggestFor } from "../chat/proactive-suggestion";
-import { ChatMessageRequestSchema, ProviderPreferenceSchema, SuggestionRequestSchema } from "../chat/schemas";
+import {
+  ChatMessageRequestSchema,
+  HelpRequestSchema,
+  ProviderPreferenceSchema,
+  SuggestionRequestSchema,
+} from "../chat/schemas";
 import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
 import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
 import { chatEnvVars } from "../env-vars";
@@ -106,6 +112,12 @@ router.post("/api/chat/suggestion", async (request, env) => {
   const auth = authContextFrom(request);
   const body = await parseJsonBody(request, SuggestionRequestSchema);
   return json(await suggestFor(env, auth, body));
+});
+
+router.post("/api/chat/help", async (request, env, ctx) => {
+  const deps = turnDeps(request, env, ctx);
+  const body = await parseJsonBody(request, HelpRequestSchema);
+  return json(await helpFor(deps, body));
 });
 
 router.get("/ws/chat", async (request, env) => {

@@ -11,6 +11,8 @@ export interface LaunchJson {
   context: { id: string; title?: string };
   messageType: LaunchContext["messageType"];
   sessionId?: string;
+  /** The tenant's features, so the app shows only what is on (absent when they could not be read). */
+  flags?: { chat: boolean; struggleDetection: boolean; analytics: boolean };
   deepLinking?: {
     acceptTypes: string[];
     acceptMultiple: boolean;
