@@ -53,7 +53,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts"],
-      setupFiles: [join(root, "testing", "apply-migrations.ts")],
+      setupFiles: [join(root, "tests", "support", "apply-migrations.ts")],
     },
   };
 });
