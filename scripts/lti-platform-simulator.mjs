@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  // The simulator is testing/lti-platform.ts, run directly through Node's type stripping.
+  // The simulator is tests/support/lti-platform.ts, run directly through Node's type stripping.
   console.error(
     `Node ${process.versions.node} cannot run it; use \`npm run lti:launch -- --role instructor\` (Node 22.18+).`,
   );
@@ -27,7 +27,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Not a turbo task: these only point a developer's one-off run at another gateway or token.
 const { GATEWAY_URL, ADMIN_TOKEN } = process.env;
-const { SimulatedPlatform, ROLE } = await import(join(root, "testing", "lti-platform.ts"));
+const { SimulatedPlatform, ROLE } = await import(join(root, "tests", "support", "lti-platform.ts"));
 
 const { values: args } = parseArgs({
   options: {
@@ -168,7 +168,7 @@ function serve() {
       if (url.pathname === "/deep_linking_return") {
         const jwt = new URLSearchParams(body.toString()).get("JWT") ?? "";
         const jwks = await (await fetch(`${gateway}/.well-known/jwks.json`)).json();
-        const { verifyRs256 } = await import(join(root, "testing", "lti-platform.ts"));
+        const { verifyRs256 } = await import(join(root, "tests", "support", "lti-platform.ts"));
         const claims = await verifyRs256(jwt, jwks);
         res
           .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })

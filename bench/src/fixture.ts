@@ -1,6 +1,6 @@
 // What the scenarios share: the registered platform and a growing pool of launched learners,
 // each with an API token from a real launch (never a token minted outside the gateway).
-import type { SimulatedPlatform } from "../../testing/lti-platform";
+import type { SimulatedPlatform } from "../../tests/support/lti-platform";
 import { type LaunchedUser, launch } from "./launch";
 
 /** Runs `task` for 0..count-1 with at most `limit` in flight; rejects on the first failure. */

@@ -5,7 +5,7 @@
 // dispatchFetch (an extra entry Worker and Node hop); the bench sends straight to the gateway's
 // own loopback socket, the same path the floor Worker is measured on, so the ratios compare
 // like with like.
-import { ROLE, type SimulatedPlatform } from "../../testing/lti-platform";
+import { ROLE, type SimulatedPlatform } from "../../tests/support/lti-platform";
 
 export interface LaunchedUser {
   sub: string;

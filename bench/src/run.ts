@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
-import { closePlatforms, tenantPlatform } from "../../testing/flows";
+import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";

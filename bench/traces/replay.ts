@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { closePlatforms } from "../../testing/flows";
-import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "../../testing/system";
+import { closePlatforms } from "../../tests/support/flows";
+import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "../../tests/support/system";
 import { loadTraces } from "./lib/format";
 import type { Gateway } from "./lib/run-traces";
 import { replayThroughGateway } from "./lib/run-traces";

@@ -55,7 +55,7 @@ export default defineConfig(async () => {
       include: ["src/**/*.test.ts"],
       // As every Workers suite: a hang guard, not a speed limit (a loaded machine is not a failure).
       testTimeout: 30_000,
-      setupFiles: [join(root, "testing", "apply-migrations.ts")],
+      setupFiles: [join(root, "tests", "support", "apply-migrations.ts")],
     },
   };
 });

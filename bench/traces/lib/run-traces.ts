@@ -1,5 +1,5 @@
-import { api, launch } from "../../../testing/flows";
-import type { RunningSystem } from "../../../testing/system";
+import { api, launch } from "../../../tests/support/flows";
+import type { RunningSystem } from "../../../tests/support/system";
 import type { LoadedTrace, Trace } from "./format";
 import { type ReplayResult, replayTrace, type SignalsReply } from "./replay";
 

@@ -3,7 +3,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { withD1Faults } from "../src/resilience/d1-faults";
 import { D1Outbox, type OutboxEntryInput } from "../src/resilience/outbox";
-import { flushOutbox, writeThroughOutbox } from "../src/resilience/outbox-retry";
+import { flushOutbox } from "../src/resilience/outbox-retry";
 
 const OUTBOX_HOST_SERVICE = "shared-test";
 
@@ -12,8 +12,11 @@ export class OutboxHostDO extends DurableObject<Env> {
   // Faults are steered through SNAPSHOTS like in a service ("shared-test" is the service name).
   private readonly db = withD1Faults(this.env.DB, this.env, OUTBOX_HOST_SERVICE);
 
-  write(entry: OutboxEntryInput) {
-    return writeThroughOutbox(this.ctx.storage, this.outbox, this.db, entry);
+  /** The usual write path: queue, try at once, leave the rest to the alarm. */
+  async write(entry: OutboxEntryInput) {
+    this.outbox.enqueue(entry);
+    const result = await flushOutbox(this.ctx.storage, this.outbox, this.db);
+    return { queued: this.outbox.has(entry.idempotencyKey), result };
   }
 
   override async alarm() {

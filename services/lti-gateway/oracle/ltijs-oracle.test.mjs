@@ -1,5 +1,5 @@
 // Independent oracle (issue 3, "Done when"): id_tokens minted by our platform simulator
-// (testing/lti-platform.ts, the same one the gateway's workerd tests launch with) must also be
+// (tests/support/lti-platform.ts, the same one the gateway's workerd tests launch with) must also be
 // accepted by ltijs's validator, so our "valid" launches are valid by someone else's reading of
 // the spec too. Runs in Node (ltijs is a Node library), offline: the platform key is handed to
 // ltijs as a JWK, and its nonce store is an in-memory double.
@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 const require = createRequire(import.meta.url);
 const Auth = require("ltijs/dist/Utils/Auth.js");
 const { ROLE, SimulatedPlatform } = await import(
-  join(import.meta.dirname, "..", "..", "..", "testing", "lti-platform.ts")
+  join(import.meta.dirname, "..", "..", "..", "tests", "support", "lti-platform.ts")
 );
 
 const TARGET = "http://localhost/lti/launch";

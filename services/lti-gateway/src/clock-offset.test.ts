@@ -3,7 +3,7 @@
 // Durable Objects. In a normal run the offset is 0 and the same assertions hold.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { clockOffsetMs, DAY_MS } from "../../../testing/clock-offset.js";
+import { clockOffsetMs, DAY_MS } from "../../../tests/support/clock-offset.js";
 import { bearer, tokenFor } from "./auth/test-tokens";
 
 const requested = Number(env.TEST_CLOCK_OFFSET_DAYS ?? 0) * DAY_MS;

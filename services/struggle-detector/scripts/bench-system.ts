@@ -6,7 +6,7 @@
 //   node scripts/run.mjs scripts/bench-system.ts [batches] [signalsPerBatch]
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startSystem, TEST_SECRETS } from "../../../testing/system";
+import { startSystem, TEST_SECRETS } from "../../../tests/support/system";
 import { mintApiToken } from "../../lti-gateway/src/auth/api-token";
 
 const BATCHES = Number(process.argv[2] ?? 300);

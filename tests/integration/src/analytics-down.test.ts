@@ -3,7 +3,7 @@
 // launches, signals, interventions, chat and the learner's own reads all still answer.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../../testing/flows";
+import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../support/flows";
 
 describe("with analytics stopped", () => {
   let system: RunningSystem;

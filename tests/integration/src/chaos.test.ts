@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { FAULTS_KEY } from "@atomic-guide/shared/resilience/fault-key";
 import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLE, SimulatedPlatform } from "../../../testing/lti-platform";
+import { ROLE, SimulatedPlatform } from "../../support/lti-platform";
 
 const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
 const LEARNERS = 3;

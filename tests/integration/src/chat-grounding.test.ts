@@ -3,7 +3,7 @@
 // entry; a question with no match says so; a hint intervention gets text about its element.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch } from "../../../testing/flows";
+import { adminHeaders, api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch } from "../../support/flows";
 
 interface Citation {
   source: "page" | "faq";

@@ -13,7 +13,7 @@ import {
   openSocket,
   readSse,
   tenantPlatform,
-} from "../../../testing/flows";
+} from "../../support/flows";
 
 interface Reply {
   conversationId: string;

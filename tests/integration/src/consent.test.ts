@@ -2,7 +2,7 @@
 // struggle-detector: withdrawn, no signal is kept; the export shows the recorded choice.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../../testing/flows";
+import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../support/flows";
 
 describe("consent to profiling through the gateway", () => {
   let system: RunningSystem;

@@ -3,7 +3,7 @@
 // A's resources, gets 404 exactly as for a resource that does not exist, and changes nothing.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../../testing/flows";
+import { api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../support/flows";
 
 const SAME_USER = "shared-lti-user-42";
 const SAME_COURSE = "course-shared-101";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTraces } from "../../../bench/traces/lib/format";
 import { replayThroughGateway } from "../../../bench/traces/lib/run-traces";
 import { type EvaluationReport, evaluate, formatReport } from "../../../bench/traces/lib/score";
-import { closePlatforms } from "../../../testing/flows";
+import { closePlatforms } from "../../support/flows";
 
 const traceDirs = ["generator", "browser"]
   .map((d) => join(import.meta.dirname, "..", "..", "..", "bench", "traces", d))

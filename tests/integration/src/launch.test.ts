@@ -12,7 +12,7 @@ import {
   launch,
   resignApiToken,
   signalsEndingNow,
-} from "../../../testing/flows";
+} from "../../support/flows";
 
 const ENVELOPE = { error: { code: expect.stringMatching(/^[a-z][a-z0-9_]*$/), message: expect.any(String) } };
 

@@ -7,7 +7,7 @@
 // the connection close mid-upload instead of the answer.
 import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, closePlatforms, launch } from "../../../testing/flows";
+import { bearer, closePlatforms, launch } from "../../support/flows";
 
 interface Route {
   method: string;

@@ -13,7 +13,7 @@ import {
   type Launched,
   launch,
   stuckBurst,
-} from "../../../testing/flows";
+} from "../../support/flows";
 
 interface RouteRow {
   service: string;

@@ -16,7 +16,7 @@ import {
   type Launched,
   launch,
   stuckBurst,
-} from "../../../testing/flows";
+} from "../../support/flows";
 
 const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
 const BREAKER = { D1_BREAKER_COOLDOWN_MS: "100", D1_BREAKER_MAX_COOLDOWN_MS: "800" };

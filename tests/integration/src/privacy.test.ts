@@ -11,7 +11,7 @@ import {
   launch,
   signalsEndingNow,
   stuckBurst,
-} from "../../../testing/flows";
+} from "../../support/flows";
 
 interface Export {
   tenantId: string;

@@ -6,8 +6,8 @@
 import type { AddressInfo } from "node:net";
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, serve } from "../../../testing/flows";
-import { ROLE, SimulatedPlatform } from "../../../testing/lti-platform";
+import { adminHeaders, serve } from "../../support/flows";
+import { ROLE, SimulatedPlatform } from "../../support/lti-platform";
 
 interface Hosted {
   platform: SimulatedPlatform;

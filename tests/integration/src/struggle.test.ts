@@ -17,8 +17,8 @@ import {
   signalsEndingNow,
   stuckBurst,
   tenantPlatform,
-} from "../../../testing/flows";
-import { ROLE } from "../../../testing/lti-platform";
+} from "../../support/flows";
+import { ROLE } from "../../support/lti-platform";
 
 const HOT_SPOT = "quiz-q3";
 

@@ -1,4 +1,4 @@
-import type { D1Outbox, FlushResult, OutboxEntryInput } from "./outbox";
+import type { D1Outbox, FlushResult } from "./outbox";
 
 export interface BackoffOptions {
   baseMs?: number;
@@ -8,7 +8,10 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
-/** Exponential backoff: base * 2^(attempts-1), capped, with proportional jitter. */
+/**
+ * The one retry delay of every Durable Object that retries work from its alarm (outbox flushes,
+ * analytics and profile pushes): base * 2^(attempts-1), capped, with proportional jitter.
+ */
 export function outboxBackoffMs(attempts: number, options: BackoffOptions = {}): number {
   const base = options.baseMs ?? 1_000;
   const max = options.maxMs ?? 5 * 60_000;
@@ -18,10 +21,14 @@ export function outboxBackoffMs(attempts: number, options: BackoffOptions = {}):
   return Math.round(raw * (1 - jitter + 2 * jitter * random()));
 }
 
-/** Sets the DO's alarm to `at` unless one is already due earlier (a DO has one alarm). */
+/**
+ * Sets the DO's alarm to `at` unless a later one is already set for earlier (a DO has one alarm).
+ * An alarm time already past is the alarm now running (or about to), which deletes itself when
+ * it ends, so it is replaced: keeping it would lose the retry.
+ */
 export async function scheduleAlarmBy(storage: DurableObjectStorage, at: number): Promise<void> {
   const current = await storage.getAlarm();
-  if (current === null || current > at) await storage.setAlarm(at);
+  if (current === null || current > at || current <= Date.now()) await storage.setAlarm(at);
 }
 
 /**
@@ -44,19 +51,4 @@ export async function flushOutbox(
     await scheduleAlarmBy(storage, Date.now() + outboxBackoffMs(Math.max(1, outbox.headAttempts()), backoff));
   }
   return result;
-}
-
-/**
- * The usual write path of a DO that owns an outbox: queue, try at once, leave the rest to the
- * alarm. `queued` tells the caller the write is durable but not yet in D1.
- */
-export async function writeThroughOutbox(
-  storage: DurableObjectStorage,
-  outbox: D1Outbox,
-  d1: D1Database,
-  entry: OutboxEntryInput,
-): Promise<{ queued: boolean; result: FlushResult }> {
-  outbox.enqueue(entry);
-  const result = await flushOutbox(storage, outbox, d1);
-  return { queued: outbox.has(entry.idempotencyKey), result };
 }

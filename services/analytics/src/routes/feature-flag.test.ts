@@ -1,3 +1,3 @@
-import { describeFeatureFlag } from "../../../../testing/feature-flag-suite";
+import { describeFeatureFlag } from "../../../../tests/support/feature-flag-suite";
 
 describeFeatureFlag({ service: "analytics", flag: "analytics", method: "GET", path: "/api/analytics/overview" });

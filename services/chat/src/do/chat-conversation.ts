@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import { flushOutbox, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements } from "../db/archive";
 
 export interface ConversationOwner {
@@ -39,9 +40,6 @@ export interface FinishTurn {
   tokens: number;
   at: string;
 }
-
-const RETRY_BASE_MS = 2_000;
-const RETRY_MAX_MS = 5 * 60_000;
 
 type MessageRow = {
   message_id: string;
@@ -237,9 +235,7 @@ export class ChatConversationDO extends DurableObject<Env> {
 
   /** The alarm archives right after this turn returns, off the learner's path. */
   private async scheduleArchive() {
-    const current = await this.ctx.storage.getAlarm();
-    const at = Date.now();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    await scheduleAlarmBy(this.ctx.storage, Date.now());
   }
 
   override async alarm(): Promise<void> {
@@ -262,17 +258,15 @@ export class ChatConversationDO extends DurableObject<Env> {
       service: "chat",
       d1Binding: row.d1_binding ?? undefined,
     }).d1;
-    const result = await this.outbox.flush(d1);
-    const pending = this.outbox.pending();
-    if (pending === 0) return 0;
-    const attempts = this.outbox.headAttempts();
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempts, 10));
-    createLogger({ service: "chat", conversationId: row.conversation_id }).warn("archive to D1 deferred", {
-      pending,
-      attempts,
-      error: result.error,
-    });
-    await this.ctx.storage.setAlarm(Date.now() + delay);
+    // Retries come from the alarm, with the shared outbox backoff.
+    const { pending, error } = await flushOutbox(this.ctx.storage, this.outbox, d1);
+    if (pending > 0) {
+      createLogger({ service: "chat", conversationId: row.conversation_id }).warn("archive to D1 deferred", {
+        pending,
+        attempts: this.outbox.headAttempts(),
+        error,
+      });
+    }
     return pending;
   }
 }

@@ -1,4 +1,4 @@
-import { describeFeatureFlag } from "../../../../testing/feature-flag-suite";
+import { describeFeatureFlag } from "../../../../tests/support/feature-flag-suite";
 
 describeFeatureFlag({
   service: "chat",

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { IdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../testing/lti-platform";
+import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { launch, launchJson, register, routeFetchTo } from "../lti/test-harness";
 import { verifyApiToken } from "./api-token";
 import { platformNamespace, platformScopedId } from "./platform-ids";

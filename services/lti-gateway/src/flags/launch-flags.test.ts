@@ -1,7 +1,7 @@
 // Flags on the launch path: the launch JSON tells the web app which features the tenant has,
 // and a tenant with struggle detection off gets no learning session opened at launch.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../testing/lti-platform";
+import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import type { LaunchJson } from "../lti/launch-page";
 import { ADMIN, gateway, launch, launchJson, register, routeFetchTo } from "../lti/test-harness";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { verifyRs256 } from "../../../../testing/lti-platform";
+import { verifyRs256 } from "../../../../tests/support/lti-platform";
 import { gateway } from "../lti/test-harness";
 import {
   currentSigningKey,

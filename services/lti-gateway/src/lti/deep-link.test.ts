@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { decodeJwtPart, type SimulatedPlatform, verifyRs256 } from "../../../../testing/lti-platform";
+import { decodeJwtPart, type SimulatedPlatform, verifyRs256 } from "../../../../tests/support/lti-platform";
 import { gateway, launch, launchJson, register, registeredPlatforms, routeFetchTo } from "./test-harness";
 
 let canvas: SimulatedPlatform;

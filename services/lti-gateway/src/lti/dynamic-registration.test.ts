@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../testing/lti-platform";
+import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { handleDynamicRegistration } from "./dynamic-registration";
 import { issuerMatchesConfigurationUrl } from "./issuer-match";
 import { getRegistration } from "./registry";

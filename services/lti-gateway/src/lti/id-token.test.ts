@@ -2,7 +2,7 @@
 // (docs/lti.md, "What the tool checks on every launch"), each asserting its own rejection code and status.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateSigningKey, type SimulatedPlatform, signHs256, signJwt } from "../../../../testing/lti-platform";
+import { generateSigningKey, type SimulatedPlatform, signHs256, signJwt } from "../../../../tests/support/lti-platform";
 import { jwksCacheKey } from "./platform-jwks";
 import {
   errorCode,

@@ -2,7 +2,7 @@
 // cache and deployment adoption (7), platform JWKS resilience (8), reflected error text (11).
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../testing/lti-platform";
+import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { jwksCacheKey } from "./platform-jwks";
 import { getRegistration } from "./registry";
 import {

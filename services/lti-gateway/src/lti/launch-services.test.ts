@@ -2,7 +2,7 @@
 // at every launch, and the Names and Roles roster handed to analytics at an instructor launch.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ROLE, SimulatedPlatform } from "../../../../testing/lti-platform";
+import { ROLE, SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { platformIds } from "../auth/platform-ids";
 import { launch, launchJson, register, routeFetchTo } from "./test-harness";
 

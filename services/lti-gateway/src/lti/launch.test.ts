@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ROLE, type SimulatedPlatform } from "../../../../testing/lti-platform";
+import { ROLE, type SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { verifyApiToken } from "../auth/api-token";
 import { platformIds } from "../auth/platform-ids";
 import { getRegistration } from "./registry";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { decodeJwtPart, SimulatedPlatform, verifyRs256 } from "../../../../testing/lti-platform";
+import { decodeJwtPart, SimulatedPlatform, verifyRs256 } from "../../../../tests/support/lti-platform";
 import { fetchRoster, NRPS_SCOPE, nextLink } from "./nrps";
 import { getRegistration } from "./registry";
 import { gateway, register, routeFetchTo } from "./test-harness";

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { SimulatedPlatform } from "../../../../testing/lti-platform";
+import type { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import {
   errorCode,
   gateway,

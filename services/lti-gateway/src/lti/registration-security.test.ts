@@ -2,7 +2,7 @@
 // unbounded pending registrations (4) and inputs that used to answer 500 (7).
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../testing/lti-platform";
+import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { createTenant, getTenant, TenantExistsError } from "../tenants/store";
 import { MAX_PENDING_REGISTRATIONS } from "./dynamic-registration";
 import { issuerMatchesConfigurationUrl } from "./issuer-match";

@@ -2,7 +2,7 @@
 // gateway's outbound fetch, and a driver for login → launch. Not imported by the Worker.
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import { type IdTokenOptions, platformFetch, SimulatedPlatform } from "../../../../testing/lti-platform";
+import { type IdTokenOptions, platformFetch, SimulatedPlatform } from "../../../../tests/support/lti-platform";
 
 export const ORIGIN = "http://localhost";
 export const TARGET = `${ORIGIN}/lti/launch`;

@@ -8,7 +8,7 @@ import {
 } from "@atomic-guide/shared";
 import { withTimeout } from "@atomic-guide/shared/timeout";
 import { changedMeaningfully, chatProfile } from "./profile";
-import { type LearnerRuntime, RETRY_BASE_MS } from "./runtime";
+import { firstRetryDelayMs, type LearnerRuntime } from "./runtime";
 
 const RPC_TIMEOUT_MS = 2_000;
 
@@ -29,7 +29,7 @@ export async function pushProfile(rt: LearnerRuntime, auth: AuthContext): Promis
     return true;
   } catch (e) {
     rt.log.warn("chat profile push failed", errorFields(e));
-    await rt.scheduleAlarm(Date.now() + RETRY_BASE_MS);
+    await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
     return false;
   }
 }

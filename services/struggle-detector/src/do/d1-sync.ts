@@ -1,4 +1,5 @@
 import { type AuthContext, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
+import { flushOutbox as sharedFlushOutbox } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { StruggleDb } from "../db/schema";
 import * as statements from "../db/statements";
 import { SERVICE } from "../service";
@@ -47,13 +48,9 @@ export function copyToD1(rt: LearnerRuntime, auth: AuthContext): void {
 /** Applies what waits in the outbox; true when nothing is left waiting. */
 export async function flushOutbox(rt: LearnerRuntime, auth: AuthContext): Promise<boolean> {
   if (rt.outbox.pending() === 0) return true;
-  try {
-    const result = await rt.outbox.flush(tenantDb<StruggleDb>(rt.env, tenantRef(auth)).d1);
-    return result.pending === 0;
-  } catch (e) {
-    rt.log.warn("outbox flush failed", errorFields(e));
-    return false;
-  }
+  const result = await sharedFlushOutbox(rt.ctx.storage, rt.outbox, tenantDb<StruggleDb>(rt.env, tenantRef(auth)).d1);
+  if (result.error) rt.log.warn("outbox flush failed", { error: result.error, pending: result.pending });
+  return result.pending === 0;
 }
 
 /**

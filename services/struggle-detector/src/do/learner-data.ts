@@ -4,7 +4,7 @@ import { enqueueD1, eraseFromD1 } from "./d1-sync";
 import { publicIntervention } from "./delivery";
 import { ownerOf } from "./owner";
 import { publicProfile } from "./profile";
-import { type LearnerRuntime, RETRY_BASE_MS } from "./runtime";
+import { firstRetryDelayMs, type LearnerRuntime } from "./runtime";
 import { closeAll } from "./sockets";
 
 /** Everything the object holds about the learner, for the data export. */
@@ -34,6 +34,6 @@ export async function eraseLearnerData(rt: LearnerRuntime, auth: AuthContext): P
   if (d1.done) return { deleted: deleted + d1.deleted };
   rt.store.setMeta("owner", ownerOf(auth));
   enqueueD1(rt, auth, `erase:${Date.now()}`, d1.statements);
-  await rt.scheduleAlarm(Date.now() + RETRY_BASE_MS);
+  await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
   return { deleted };
 }

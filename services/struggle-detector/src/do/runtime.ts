@@ -1,6 +1,7 @@
 import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import type { StruggleDb } from "../db/schema";
+import { outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
 import type { CourseOutcomes } from "../interventions/bandit";
@@ -14,10 +15,10 @@ import { emptyCounters, type ProfileCounters } from "./profile";
 const CONFIG_TTL_MS = 60_000;
 /** A course's ratings change slowly; re-read them every five minutes at most. */
 const OUTCOMES_TTL_MS = 5 * 60_000;
-/** Failed syncs (D1, analytics, chat) are retried by the alarm after 5 s, doubling up to 5 min. */
-export const RETRY_BASE_MS = 5_000;
-const RETRY_MAX_MS = 5 * 60_000;
-export const retryDelayMs = (retries: number) => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (retries - 1));
+/** Failed syncs (D1, analytics, chat) are retried by the alarm with the shared backoff. */
+export const retryDelayMs = (retries: number) => outboxBackoffMs(retries);
+/** The first retry after a write that could not sync at once. */
+export const firstRetryDelayMs = () => outboxBackoffMs(1);
 
 /**
  * What one learner's Durable Object holds in memory, shared by the modules that ingest, deliver
@@ -65,8 +66,8 @@ export class LearnerRuntime {
 
   /** Keeps the earlier of the current and the requested alarm, unless `force` replaces it. */
   async scheduleAlarm(at: number, force = false): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (force || current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (force) await this.ctx.storage.setAlarm(at);
+    else await scheduleAlarmBy(this.ctx.storage, at);
   }
 
   /** How the learner's course rated each kind so far (cached 5 min; none when D1 cannot say). */

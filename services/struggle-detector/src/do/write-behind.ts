@@ -3,7 +3,7 @@ import { flushAnalytics } from "./analytics-queue";
 import { profileDue, pushProfile } from "./chat-profile";
 import { copyToD1, flushOutbox } from "./d1-sync";
 import { authOf, storedOwner } from "./owner";
-import { type LearnerRuntime, RETRY_BASE_MS, retryDelayMs } from "./runtime";
+import { firstRetryDelayMs, type LearnerRuntime, retryDelayMs } from "./runtime";
 
 /** Session and profile rows reach D1 at most this often: a burst of batches becomes one write. */
 export const D1_DEBOUNCE_MS = 10_000;
@@ -22,7 +22,7 @@ export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   const auth = authOf(owner);
   const ok = await flushAll(rt, auth);
   if (profileDue(rt)) await pushProfile(rt, auth);
-  if (!ok) await rt.scheduleAlarm(Date.now() + RETRY_BASE_MS);
+  if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
 }
 
 /** The alarm: debounced D1 copies, signal pruning, retries with backoff, analytics and the chat profile. */

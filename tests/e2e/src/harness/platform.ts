@@ -4,7 +4,7 @@ import { TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
 
 // The simulator is written against the Workers' fetch types, which clash with the DOM types
 // this browser-driving package needs; it is loaded by path and used through the part we call.
-const SIMULATOR = new URL("../../../../testing/lti-platform.ts", import.meta.url).href;
+const SIMULATOR = new URL("../../../support/lti-platform.ts", import.meta.url).href;
 
 interface SimulatedPlatform {
   readonly origin: string;

@@ -21,7 +21,7 @@ export interface ServiceTestOptions {
   miniflare?: Record<string, unknown>;
 }
 
-const root = join(import.meta.dirname, "..");
+const root = join(import.meta.dirname, "..", "..");
 const configPath = (s: ServiceName) => join(root, "services", s, "wrangler.jsonc");
 const workerName = (s: ServiceName) => `atomic-guide-${s}`;
 const serviceOf = (name: string) => SERVICE_NAMES.find((s) => workerName(s) === name);
@@ -50,7 +50,7 @@ export const CLOCK_OFFSET_DAYS = requestedOffsetDays();
 
 export function workerOptionsOf(service: ServiceName): WorkerOptions {
   const options = unstable_getMiniflareWorkerOptions(configPath(service)).workerOptions as unknown as WorkerOptions;
-  // The setup file (testing/apply-migrations.ts) shifts the test isolate's clock by this.
+  // The setup file (tests/support/apply-migrations.ts) shifts the test isolate's clock by this.
   if (CLOCK_OFFSET_DAYS) options.bindings = { ...options.bindings, TEST_CLOCK_OFFSET_DAYS: CLOCK_OFFSET_DAYS };
   return options;
 }
@@ -163,7 +163,7 @@ export function serviceTestConfig(options: ServiceTestOptions) {
         // A hang guard, not a speed check: on a loaded 2-core machine a test that runs a few
         // dozen requests through workerd can take longer than vitest's 5 s default.
         testTimeout: 30_000,
-        setupFiles: [join(root, "testing", "apply-migrations.ts")],
+        setupFiles: [join(root, "tests", "support", "apply-migrations.ts")],
       },
     };
   });

@@ -6,7 +6,7 @@ import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { auxiliaryWorker, SERVICE_NAMES, type ServiceName } from "./vitest-workers";
 
-const root = join(import.meta.dirname, "..");
+const root = join(import.meta.dirname, "..", "..");
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnopqrstuvwxyz";
 export const TEST_SECRETS = {
