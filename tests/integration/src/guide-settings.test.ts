@@ -3,7 +3,7 @@
 // tenant are not; learners cannot change them; bad settings change nothing.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch, signalsEndingNow } from "../../../testing/flows";
+import { api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch, signalsEndingNow } from "../../support/flows";
 
 const SETTINGS = `/api/courses/${DEFAULT_CONTEXT}/guide-settings`;
 const low = {
