@@ -8,10 +8,13 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { dumpDatabase } from "./dump-database.mjs";
 import {
   backupStamp,
   countDumpRows,
   DEPLOY_ORDER,
+  databasesOf,
+  envVar,
   parseCli,
   Runner,
   requireOneOf,
@@ -19,7 +22,6 @@ import {
   target,
   usageError,
 } from "./lib.mjs";
-import { isVirtual, pagedDump } from "./sql-dump.mjs";
 
 const USAGE = `usage: backup-now.mjs --env <staging|production|local> [--services a,b] [--kind manual|scheduled]
   [--config <wrangler.jsonc> (local only)] [--dry-run]`;
@@ -35,42 +37,32 @@ if (values.config && env !== "local") usageError("--config is for --env local on
 const dryRun = Boolean(values["dry-run"]);
 
 async function main() {
+  // A backup that cannot reach the account must fail the run, not report success with nothing stored.
+  if (!dryRun && env !== "local") {
+    const missing = ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"].filter((n) => !envVar(n));
+    if (missing.length) throw new Error(`${missing.join(" and ")} must be set for a backup of ${env}`);
+  }
   const stamp = backupStamp();
   const prefix = `d1-${kind}/${stamp}`;
   const dir = join(".tmp", "backups", env, stamp);
   if (!dryRun) mkdirSync(dir, { recursive: true });
-  const run = new Runner({ dryRun, total: services.length * 2 + 1 });
+  // Every database each service binds in the environment: its own and the tenants' (from the configs).
+  const jobs = [];
+  for (const service of services) {
+    const t = target({ service, env, config: values.config });
+    for (const db of env === "local" ? [t.db] : await databasesOf(service, env))
+      jobs.push({ service, t: { ...t, db } });
+  }
+  const run = new Runner({ dryRun, total: jobs.length * 2 + 1 });
   const manifest = { createdAt: new Date().toISOString(), environment: env, kind, databases: [] };
   let bucket;
   let r2;
-  for (const service of services) {
-    const t = target({ service, env, config: values.config });
+  for (const { service, t } of jobs) {
     bucket = t.bucket;
     r2 = t.r2;
     const file = join(dir, `${t.db}.sql`);
     run.step(`Export ${t.db} (blocks the database while it runs)`);
-    const query = (sql) => run.wrangler(["d1", "execute", t.db, ...t.d1, "--command", sql, "--json"], { json: true });
-    const schema = await run.wrangler(
-      [
-        "d1",
-        "execute",
-        t.db,
-        ...t.d1,
-        "--command",
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table'",
-        "--json",
-      ],
-      { json: true, placeholder: [{ results: [] }] },
-    );
-    const virtual = (schema[0]?.results ?? []).filter((r) => r.sql && isVirtual(r.sql)).map((r) => r.name);
-    if (virtual.length === 0) {
-      await run.wrangler(["d1", "export", t.db, ...t.d1, "--output", file]);
-      if (dryRun)
-        run.note("a database holding virtual tables (FTS5) is dumped with paged SELECTs instead; D1 export refuses it");
-    } else {
-      run.note(`${virtual.join(", ")} are virtual tables, which D1 export refuses: dumping with paged SELECTs`);
-      writeFileSync(file, await pagedDump(query, (table, rows) => run.log(`    ${table}: ${rows} rows so far`)));
-    }
+    await dumpDatabase(run, t, file);
     const key = `${prefix}/${t.db}.sql`;
     run.step(`Store the dump as ${bucket}/${key}`);
     await run.wrangler([
@@ -109,6 +101,20 @@ async function main() {
     ...r2,
     "--file",
     manifestFile,
+    "--content-type",
+    "application/json",
+  ]);
+  // The restore drill starts from the newest backup of a kind; R2 has no "newest" query for it.
+  const latestFile = join(dir, "latest.json");
+  if (!dryRun) writeFileSync(latestFile, `${JSON.stringify({ prefix })}\n`);
+  await run.wrangler([
+    "r2",
+    "object",
+    "put",
+    `${bucket}/d1-${kind}/latest.json`,
+    ...r2,
+    "--file",
+    latestFile,
     "--content-type",
     "application/json",
   ]);

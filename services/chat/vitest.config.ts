@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { auxDbBinding, auxiliaryWorker, boundServices, workerOptionsOf } from "@atomic-guide/testing/vitest-workers";
 import { cloudflareTest, type D1Migration, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { startOpenAiServer, TEST_API_KEY } from "./test/openai-server.ts";
+import { startOpenAiServer, TEST_API_KEY } from "./src/testing/openai-server.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -32,7 +32,7 @@ export default defineConfig(async () => {
             {
               name: "chat-ai-double",
               modules: true,
-              scriptPath: join(import.meta.dirname, "test", "ai-double.js"),
+              scriptPath: join(import.meta.dirname, "src", "testing", "ai-double.js"),
               compatibilityDate: "2026-10-01",
             },
           ],

@@ -4,6 +4,7 @@ import { RealtimeSocket } from "./api/realtime";
 import { readConsent, writeConsent } from "./consent";
 import type { AppContext, View } from "./context";
 import { expiresAtMs, isInstructor, type Launch } from "./launch";
+import { ContentPage, contentDocumentFor } from "./page/content-page";
 import { SignalCapture } from "./signals/capture";
 import { h, replaceChildren } from "./ui/dom";
 import { StatusBar } from "./ui/status";
@@ -25,7 +26,17 @@ export async function mountApp(root: HTMLElement, launch: Launch): Promise<void>
     onDegraded: (d) => status.setDegraded(d),
     onProblem: (p) => status.report(p),
   });
-  const ctx: AppContext = { launch, api, status, capture: null };
+  const page = new ContentPage(contentDocumentFor(document));
+  page.start();
+  const liveRegion = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  const announce = (message: string) => {
+    // Cleared first so the same sentence twice is still read out.
+    liveRegion.textContent = "";
+    requestAnimationFrame(() => {
+      liveRegion.textContent = message;
+    });
+  };
+  const ctx: AppContext = { launch, api, status, capture: null, page, announce };
   const instructor = isInstructor(launch);
   const tabs = instructor ? (await import("./instructor/index")).instructorViews(ctx) : learnerTabs(ctx);
 
@@ -66,6 +77,7 @@ export async function mountApp(root: HTMLElement, launch: Launch): Promise<void>
       nav,
     ),
     status.element,
+    liveRegion,
     panel,
   );
   root.classList.add("app-ready");
@@ -95,7 +107,7 @@ function learnerTabs(ctx: AppContext): Tab[] {
     socket = new RealtimeSocket(ctx.api, "/ws/signals", (msg) => {
       if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "intervention") addIntervention(msg);
     });
-    const capture = new SignalCapture(document, ctx.api, socket, launch.sessionId ?? undefined, {
+    const capture = new SignalCapture(document, ctx.page, ctx.api, socket, launch.sessionId ?? undefined, {
       onResponse: (r) => r.intervention && addIntervention(r.intervention),
       onOff: () => stopSignals(),
     });

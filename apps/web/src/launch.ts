@@ -14,6 +14,9 @@ export const LaunchSchema = v.object({
   context: v.object({ id: v.string(), title: v.optional(v.nullable(v.string())) }),
   messageType: v.string(),
   sessionId: v.optional(v.nullable(v.string())),
+  /** The LTI resource link, when the gateway passes it on (for chat's context). */
+  resourceLinkId: v.optional(v.nullable(v.string())),
+  resourceLink: v.optional(v.nullable(v.object({ id: v.string() }))),
   flags: v.optional(
     v.object({
       chat: v.optional(v.boolean()),

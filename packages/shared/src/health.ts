@@ -1,6 +1,7 @@
 import * as v from "valibot";
-import { BreakerSnapshotSchema, breakerFor, breakerSnapshots } from "./resilience/breaker";
+import { BreakerSnapshotSchema, breakerFor, breakerOptionsFromEnv, breakerSnapshots } from "./resilience/breaker";
 import { withD1Faults } from "./resilience/d1-faults";
+import { isTimeout, withTimeout } from "./timeout";
 
 export const ComponentStateSchema = v.object({
   status: v.picklist(["ok", "degraded", "down"]),
@@ -17,6 +18,8 @@ export const ServiceHealthSchema = v.object({
   version: v.optional(v.string()),
   /** The isolate's D1 circuit breakers (one per D1 binding used); any not closed degrades. */
   breaker: v.optional(v.array(BreakerSnapshotSchema)),
+  /** Backups (analytics, staging and production): missing settings, stale or failed runs degrade. */
+  backup: v.optional(ComponentStateSchema),
 });
 export type ServiceHealth = v.InferOutput<typeof ServiceHealthSchema>;
 
@@ -24,25 +27,19 @@ const PROBE_TIMEOUT_MS = 2000;
 
 async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
   const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      fn(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), PROBE_TIMEOUT_MS);
-      }),
-    ]);
+    await withTimeout(fn(), PROBE_TIMEOUT_MS);
     return { status: "ok", latencyMs: Math.round(performance.now() - started) };
   } catch (e) {
     // The reason is an operator's concern; keep it short and free of internals.
-    const detail = e instanceof Error && e.message === "timed out" ? "timed out" : "unavailable";
-    return { status: "down", latencyMs: Math.round(performance.now() - started), detail };
-  } finally {
-    if (timer) clearTimeout(timer);
+    return {
+      status: "down",
+      latencyMs: Math.round(performance.now() - started),
+      detail: isTimeout(e) ? "timed out" : "unavailable",
+    };
   }
 }
 
-export const probeD1 = (db: D1Database) => probe(() => db.prepare("SELECT 1 AS ok").first());
 export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
 export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 
@@ -51,6 +48,7 @@ export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
     parts.d1.status === "ok" &&
     parts.kv.status === "ok" &&
     parts.durableObject.status === "ok" &&
+    (parts.backup === undefined || parts.backup.status === "ok") &&
     (parts.breaker ?? []).every((b) => b.state === "closed");
   return { status: ok ? "ok" : "degraded", ...parts };
 }
@@ -75,7 +73,7 @@ export interface HealthProbes {
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
   const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
-  if (p.service) breakerFor(p.service);
+  if (p.service) breakerFor(p.service, "DB", p.env ? breakerOptionsFromEnv(p.env) : undefined);
   const [d1, kv, durableObject] = await Promise.all([
     probe(() =>
       db

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { ApiError } from "./errors";
 
-/** CONTRACT.md: request bodies over 256 KiB are refused with 413. */
+/** docs/api.md, Conventions: request bodies over 256 KiB are refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

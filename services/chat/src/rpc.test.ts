@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { aiDouble } from "./test/doubles";
-import { ask, call, learner } from "./test/helpers";
+import { aiDouble } from "./testing/doubles";
+import { ask, call, learner } from "./testing/helpers";
 
 describe("chat RPC", () => {
   it("keeps the newest learner profile and lets it shape the next explanation", async () => {

@@ -1,8 +1,9 @@
-import { handleWithEnvelope } from "@atomic-guide/shared";
+import { serveWithRouter } from "@atomic-guide/shared";
 import { maintainToolKeys } from "./keys/store";
 import { router } from "./routes";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
+export { ToolKeysDurableObject } from "./do/tool-keys";
 
 const SERVICE = "lti-gateway";
 
@@ -10,12 +11,10 @@ export default {
   async fetch(request, env, ctx): Promise<Response> {
     // Metrics name a tenant only after the handler verified its token: a client-sent
     // X-Atomic-Auth is not evidence of anything here.
-    return handleWithEnvelope(SERVICE, request, { env, ctx, trustAuthHeader: false }, (hctx) =>
-      router.fetch(request, env, ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, { env, ctx, trustAuthHeader: false });
   },
 
-  /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */
+  /** Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps old-secret ones. */
   async scheduled(_controller, env, ctx): Promise<void> {
     ctx.waitUntil(maintainToolKeys(env));
   },

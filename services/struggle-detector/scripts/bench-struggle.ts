@@ -2,9 +2,10 @@
 // prints signals per second and microseconds per signal, next to an empty loop over the same
 // stream. The cost must not grow with session length (O(1) per signal), so it is measured at
 // two lengths. Usage (from services/struggle-detector): node scripts/run.mjs scripts/bench-struggle.ts
-import { DEFAULT_CONFIG } from "../src/config";
+
 import { initialState, step } from "../src/detection/detector";
 import type { Signal } from "../src/detection/signals";
+import { DEFAULT_CONFIG } from "../src/detection/thresholds";
 
 const TYPES: Signal["type"][] = [
   "hover",

@@ -5,9 +5,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COURSE_CONTENT, LAUNCHES } from "./fixtures/launches.ts";
 import { axeViolations, launchBrowser, serious } from "./harness/browser.ts";
+import { screenshotDir } from "./harness/screenshots.ts";
 import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-const shots = join(import.meta.dirname, "..", "screenshots");
+const shots = screenshotDir();
 
 let system: RunningSystem;
 let front: FrontServer;

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COURSE_CONTENT, LAUNCHES } from "./fixtures/launches.ts";
 import { axeViolations, launchBrowser, serious } from "./harness/browser.ts";
 import { type LaunchRole, type RunningPlatform, realLaunch, startPlatform } from "./harness/platform.ts";
+import { screenshotDir } from "./harness/screenshots.ts";
 import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-const shots = join(import.meta.dirname, "..", "screenshots");
+const shots = screenshotDir();
 const PRACTICE = "quiz-q3";
 
 let system: RunningSystem;

@@ -1,7 +1,15 @@
 import type { ApiClient } from "./client";
 import { readSse } from "./sse";
 
+/** Where an answer came from: a block of the page (`id` = its data-guide-block) or a FAQ entry. */
+export interface Citation {
+  source: "page" | "faq";
+  id: string;
+  excerpt: string;
+}
+
 export interface ChatDone {
+  citations: Citation[];
   conversationId?: string;
   messageId?: string;
   response: string;
@@ -13,7 +21,25 @@ export interface ChatDone {
 export interface PageContext {
   courseId?: string;
   pageTitle?: string;
+  /** Block-marked page text (`[[block:<id>]]` lines), at most 20000 characters. */
+  pageContent?: string;
+  /** The element in focus: the quiz item or block the learner is working on. */
   elementId?: string;
+  /** That item counts for a grade: the guide gives hints, never the answer. */
+  graded?: boolean;
+  resourceLinkId?: string;
+}
+
+export function toCitations(raw: unknown): Citation[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Citation[] = [];
+  for (const c of raw) {
+    if (!c || typeof c !== "object") continue;
+    const r = c as Record<string, unknown>;
+    if ((r.source === "page" || r.source === "faq") && typeof r.id === "string" && r.id)
+      out.push({ source: r.source, id: r.id, excerpt: typeof r.excerpt === "string" ? r.excerpt : "" });
+  }
+  return out.slice(0, 10);
 }
 
 /** A token event's data may be a bare string or JSON carrying the text under a common key. */
@@ -36,6 +62,7 @@ export function toDone(raw: unknown): ChatDone {
   const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const usage = (o.tokenUsage && typeof o.tokenUsage === "object" ? o.tokenUsage : {}) as Record<string, unknown>;
   const done: ChatDone = {
+    citations: toCitations(o.citations),
     response: typeof o.response === "string" ? o.response : "",
     suggestions: Array.isArray(o.suggestions) ? o.suggestions.filter((s): s is string => typeof s === "string") : [],
   };
@@ -78,7 +105,7 @@ export async function sendChatMessage(
     }
   }
   // The stream ended without a done event: keep what arrived.
-  return { response: text, suggestions: [] };
+  return { response: text, suggestions: [], citations: [] };
 }
 
 export interface HistoryMessage {

@@ -67,8 +67,18 @@ describe("chat stream payloads", () => {
         suggestions: ["a", 2],
         provider: "offline",
         tokenUsage: { used: 5, remaining: "x" },
+        citations: [
+          { source: "page", id: "exercise-1", excerpt: "Solve 3x + 7 = 22." },
+          { source: "faq", id: "faq-3", excerpt: "Office hours" },
+          { source: "web", id: "x", excerpt: "not a known source" },
+          { source: "page", excerpt: "no id" },
+        ],
       }),
     ).toEqual({
+      citations: [
+        { source: "page", id: "exercise-1", excerpt: "Solve 3x + 7 = 22." },
+        { source: "faq", id: "faq-3", excerpt: "Office hours" },
+      ],
       conversationId: "c1",
       response: "ok",
       suggestions: ["a"],

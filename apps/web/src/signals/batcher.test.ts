@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiProblem } from "../api/problem";
 import { DEFAULT_BATCHER_OPTIONS, SignalBatcher } from "./batcher";
-import { IdleTracker } from "./idle";
 import { outcomeOf } from "./transport";
 import type { Signal } from "./types";
 
@@ -19,15 +18,24 @@ describe("SignalBatcher", () => {
   it("throttles noisy kinds per element but not across elements or kinds", () => {
     const c = clock();
     const b = new SignalBatcher(c.now);
-    expect(b.record(sig("hover", "q1"))).toBe("queued");
-    expect(b.record(sig("hover", "q1"))).toBe("throttled");
-    expect(b.record(sig("hover", "q2"))).toBe("queued");
     expect(b.record(sig("scroll", "q1"))).toBe("queued");
+    expect(b.record(sig("scroll", "q1"))).toBe("throttled");
+    expect(b.record(sig("scroll", "q2"))).toBe("queued");
+    expect(b.record(sig("click", "q1"))).toBe("queued");
     c.advance(1_000);
-    expect(b.record(sig("hover", "q1"))).toBe("queued");
+    expect(b.record(sig("scroll", "q1"))).toBe("queued");
     // Help requests are never throttled.
     expect(b.record(sig("help_request"))).toBe("queued");
     expect(b.record(sig("help_request"))).toBe("queued");
+    expect(b.size).toBe(6);
+  });
+
+  it("never throttles what carries a duration: dwells, idle spells, time away", () => {
+    const b = new SignalBatcher(clock().now);
+    for (const type of ["hover", "idle", "focus_change"] as const) {
+      expect(b.record({ ...sig(type, "b1"), durationMs: 500 })).toBe("queued");
+      expect(b.record({ ...sig(type, "b1"), durationMs: 700 })).toBe("queued");
+    }
     expect(b.size).toBe(6);
   });
 
@@ -83,23 +91,6 @@ describe("SignalBatcher", () => {
     // 1 left + 3 new + 3 requeued = 7 over a bound of 5: the two oldest go.
     expect(b.dropped).toBe(2);
     expect(b.take().map((s) => s.elementId)).toEqual(["q2", "q3", "q4"]);
-  });
-});
-
-describe("IdleTracker", () => {
-  it("reports once at the threshold, then again only after the repeat interval", () => {
-    const c = clock();
-    const idle = new IdleTracker(c.now, 30_000, 60_000);
-    c.advance(29_999);
-    expect(idle.check()).toBeNull();
-    c.advance(1);
-    expect(idle.check()).toBe(30_000);
-    c.advance(59_999);
-    expect(idle.check()).toBeNull();
-    c.advance(1);
-    expect(idle.check()).toBe(90_000);
-    idle.activity();
-    expect(idle.check()).toBeNull();
   });
 });
 

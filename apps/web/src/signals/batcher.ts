@@ -14,7 +14,8 @@ export interface BatcherOptions {
 export const DEFAULT_BATCHER_OPTIONS: BatcherOptions = {
   maxBatch: 100,
   flushIntervalMs: 5_000,
-  throttleMs: { hover: 1_000, scroll: 2_000, click: 500, answer_change: 1_500, focus_change: 1_000 },
+  // Dwells (hover), idle spells and time away carry durations the detector adds up: never dropped.
+  throttleMs: { scroll: 1_000, click: 500, answer_change: 1_500 },
   maxQueue: 500,
 };
 

@@ -1,31 +1,43 @@
 /**
- * Decides when a quiet learner counts as idle: once after `thresholdMs` without activity and
- * then every `repeatMs` while the quiet lasts, each report carrying how long it has been.
+ * Decides when a quiet learner was idle: no input for `thresholdMs` while the tab is visible
+ * and no media plays. The spell is reported once, when it ends (input resumes, the tab is
+ * hidden, media starts), with its full length. Watching a video or being away from the tab
+ * is not idleness, so those suspend the clock instead of feeding it.
  */
 export class IdleTracker {
   private lastActivity: number;
-  private lastReport: number | null = null;
+  private readonly suspendedBy = new Set<string>();
 
   constructor(
     private readonly now: () => number,
     private readonly thresholdMs = 30_000,
-    private readonly repeatMs = 60_000,
   ) {
     this.lastActivity = now();
   }
 
-  activity(): void {
+  /** Input from the learner; returns the idle spell it ends, if one was long enough. */
+  activity(): number | null {
+    const spell = this.endSpell();
     this.lastActivity = this.now();
-    this.lastReport = null;
+    return spell;
   }
 
-  /** Returns the idle duration to report now, or null. */
-  check(): number | null {
-    const now = this.now();
-    const quiet = now - this.lastActivity;
-    if (quiet < this.thresholdMs) return null;
-    if (this.lastReport !== null && now - this.lastReport < this.repeatMs) return null;
-    this.lastReport = now;
-    return quiet;
+  /** A reason the learner is not idle while it lasts ("hidden", "media"); ends any spell. */
+  suspend(reason: string): number | null {
+    const spell = this.endSpell();
+    this.suspendedBy.add(reason);
+    return spell;
+  }
+
+  resume(reason: string): void {
+    if (!this.suspendedBy.delete(reason)) return;
+    if (this.suspendedBy.size === 0) this.lastActivity = this.now();
+  }
+
+  private endSpell(): number | null {
+    if (this.suspendedBy.size > 0) return null;
+    const quiet = this.now() - this.lastActivity;
+    this.lastActivity = this.now();
+    return quiet >= this.thresholdMs ? quiet : null;
   }
 }

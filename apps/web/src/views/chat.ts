@@ -3,6 +3,8 @@ import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
 import { renderMarkdown } from "../markdown/render";
 import { h, replaceChildren, uid } from "../ui/dom";
+import { citationList } from "./citations";
+import { chatPageContext } from "./page-context";
 
 const MAX_MESSAGE = 4000;
 
@@ -59,7 +61,26 @@ export class ChatView implements View {
       this.input,
       h("p", { id: `${inputId}-hint`, class: "muted small" }, "Enter sends, Shift+Enter adds a line."),
       this.error,
-      h("div", { class: "composer-actions" }, this.send, this.budget),
+      h(
+        "div",
+        { class: "composer-actions" },
+        this.send,
+        // The explicit request for help: struggle evidence for the detector, unlike a chat message.
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn",
+            "data-action": "stuck",
+            onclick: () => {
+              this.ctx.capture?.helpRequest("explicit");
+              this.input.focus();
+            },
+          },
+          "I'm stuck",
+        ),
+        this.budget,
+      ),
     );
     this.element = h(
       "section",
@@ -159,7 +180,7 @@ export class ChatView implements View {
     this.error.textContent = "";
     this.input.value = "";
     this.addMessage("user", message);
-    this.ctx.capture?.emit("help_request", "guide:chat");
+    this.ctx.capture?.helpRequest("chat");
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     const body = answer.querySelector(".message-body") as HTMLElement;
@@ -174,10 +195,7 @@ export class ChatView implements View {
       this.log.scrollTop = this.log.scrollHeight;
     };
     try {
-      const pageContext = {
-        courseId: this.ctx.launch.context.id,
-        ...(this.ctx.launch.context.title ? { pageTitle: this.ctx.launch.context.title } : {}),
-      };
+      const pageContext = chatPageContext(this.ctx);
       const done = await sendChatMessage(
         this.ctx.api,
         { message, pageContext, ...(this.conversationId ? { conversationId: this.conversationId } : {}) },
@@ -189,6 +207,7 @@ export class ChatView implements View {
       pending = null;
       replaceChildren(body, renderMarkdown(document, done.response));
       meta.textContent = metaText(done);
+      if (done.citations.length > 0) answer.append(citationList(this.ctx, done.citations));
       if (done.conversationId) this.conversationId = done.conversationId;
       this.showSuggestions(done.suggestions);
       if (done.tokenUsage?.remaining !== undefined)

@@ -20,6 +20,20 @@ const KIND_LABELS: Record<string, string> = {
   instructor_notified: "Your instructor has been told",
 };
 
+/** The kinds chat can write help content for (POST /api/chat/help), by the names they arrive under. */
+const HELP_KINDS: Record<string, "hint" | "content_summary" | "prerequisite_resource"> = {
+  hint: "hint",
+  summary: "content_summary",
+  content_summary: "content_summary",
+  prerequisite: "prerequisite_resource",
+  resource: "prerequisite_resource",
+  prerequisite_resource: "prerequisite_resource",
+};
+
+export function helpKindOf(kind: string): "hint" | "content_summary" | "prerequisite_resource" | undefined {
+  return HELP_KINDS[kind];
+}
+
 export function kindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? "A suggestion";
 }

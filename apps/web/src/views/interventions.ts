@@ -1,8 +1,12 @@
+import { toCitations } from "../api/chat";
 import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext } from "../context";
 import { renderMarkdown } from "../markdown/render";
+import { pointAt } from "../page/point-at";
 import { h, replaceChildren } from "../ui/dom";
-import { type Intervention, kindLabel } from "./intervention-model";
+import { citationList } from "./citations";
+import { helpKindOf, type Intervention, kindLabel } from "./intervention-model";
+import { chatPageContext } from "./page-context";
 
 type Action = "accepted" | "dismissed" | "helpful" | "not_helpful";
 
@@ -64,6 +68,8 @@ export class InterventionList {
           class: "btn btn-primary",
           onclick: async () => {
             if (await respond("accepted")) {
+              if (item.elementId) pointAt(this.ctx.page, item.elementId, this.ctx.announce);
+              await this.showHelp(item, body);
               this.onAccept(item);
               askHelpful();
             }
@@ -88,5 +94,37 @@ export class InterventionList {
     );
     card.append(h("h3", null, kindLabel(item.kind)), body, actions, feedback);
     this.element.prepend(card);
+    // Point at what it is about as it arrives: scrolled to, outlined, and said out loud.
+    if (item.elementId) pointAt(this.ctx.page, item.elementId, this.ctx.announce);
+  }
+
+  /** "Show me" on a hint, summary or prerequisite: chat writes it for the element, shown in full. */
+  private async showHelp(item: Intervention, body: HTMLElement): Promise<void> {
+    const kind = helpKindOf(item.kind);
+    if (!kind) return;
+    body.setAttribute("aria-busy", "true");
+    try {
+      const raw = await this.ctx.api.json<Record<string, unknown>>("/api/chat/help", {
+        method: "POST",
+        body: { kind, interventionId: item.id, pageContext: chatPageContext(this.ctx, item.elementId) },
+      });
+      const text = typeof raw.text === "string" && raw.text ? raw.text : item.message;
+      const citations = toCitations(raw.citations);
+      replaceChildren(
+        body,
+        h("div", { class: "help-text", "data-help-kind": kind }, renderMarkdown(document, text)),
+        citations.length > 0 && citationList(this.ctx, citations),
+      );
+    } catch (err) {
+      body.append(
+        h(
+          "p",
+          { class: "muted small" },
+          err instanceof ApiProblem ? describeProblem(err) : "More help is not available.",
+        ),
+      );
+    } finally {
+      body.removeAttribute("aria-busy");
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { createLogger, errorFields } from "../log";
+import { withTimeout } from "../timeout";
 import { MAX_SAMPLES_PER_BATCH, type MetricSample, type MetricService, type MetricsBatch } from "./schema";
 
 /** Where a service's samples go: analytics' `recordMetrics` over RPC, or analytics' own buffer. */
@@ -56,18 +57,6 @@ export function sinkFrom(env: object): MetricsSink | undefined {
   if (typeof binding !== "object" || binding === null) return undefined;
   const candidate = binding as Partial<MetricsSink>;
   return typeof candidate.recordMetrics === "function" ? (candidate as MetricsSink) : undefined;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("metrics send timed out")), ms);
-    }),
-  ]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
-  });
 }
 
 /**

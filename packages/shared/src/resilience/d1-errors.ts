@@ -1,3 +1,5 @@
+import { TimeoutError, withTimeout } from "../timeout";
+
 /**
  * How a failed D1 call is treated. Three kinds:
  * - transient: D1 documents these as safe to retry (retry-queries.mdx); retried a few times first;
@@ -30,34 +32,24 @@ const CALLER = [
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).toLowerCase();
 
 export function classifyD1Error(e: unknown): D1FailureKind {
-  if (e instanceof D1TimeoutError) return "outage";
+  if (e instanceof TimeoutError) return "outage";
   const message = messageOf(e);
   if (TRANSIENT.some((t) => message.includes(t))) return "transient";
   if (CALLER.some((t) => message.includes(t))) return "caller";
   return "outage";
 }
 
-export class D1TimeoutError extends Error {
+/** A D1 call that outlived its timeout; named apart so the breaker's last failure says "D1". */
+export class D1TimeoutError extends TimeoutError {
   override readonly name = "D1TimeoutError";
-  constructor(readonly timeoutMs: number) {
-    super(`D1 did not answer within ${timeoutMs} ms`);
+  constructor(timeoutMs: number) {
+    super(timeoutMs, "D1");
   }
 }
 
 /** Rejects with D1TimeoutError when `work` has not settled in time (the work itself is not cancelled). */
-export async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new D1TimeoutError(timeoutMs)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
+export const withD1Timeout = <T>(work: Promise<T>, timeoutMs: number): Promise<T> =>
+  withTimeout(work, timeoutMs, () => new D1TimeoutError(timeoutMs));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { isApiErrorLike } from "../errors";
 import { breakerFor } from "./breaker";
-import { classifyD1Error, withTimeout } from "./d1-errors";
+import { classifyD1Error, withD1Timeout } from "./d1-errors";
 import { serviceUnavailable } from "./unavailable";
 
 export const DEGRADED_HEADER = "X-Atomic-Degraded";
@@ -85,6 +85,20 @@ async function readSnapshot<T>(
 }
 
 /**
+ * Writes a snapshot outside a read: the write path calls this after it changed what a read
+ * would show, so a page nobody has read yet (or since the change) still answers in an outage.
+ * Same envelope, TTL and unchanged-value throttle as the snapshots reads write.
+ */
+export async function putSnapshot(
+  kv: KVNamespace,
+  key: string,
+  value: unknown,
+  ttlSeconds = DEFAULT_SNAPSHOT_TTL_SECONDS,
+): Promise<void> {
+  await writeSnapshot(kv, key, value, ttlSeconds);
+}
+
+/**
  * D1 first; every successful read refreshes the KV snapshot. When D1 errors, times out, or its
  * breaker is open, the snapshot answers with `degraded: true` (mark the response with
  * `markDegraded`). With neither, 503 + Retry-After. Errors the read raises on purpose (4xx
@@ -97,7 +111,7 @@ export async function readThrough<T>(options: ReadThroughOptions<T>): Promise<Re
   const breaker = breakerFor(options.service, options.d1Binding ?? "DB");
   if (!breaker.rejecting) {
     try {
-      const value = await withTimeout(options.read(), options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
+      const value = await withD1Timeout(options.read(), options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS);
       // Also closes a half-open breaker when the read went through an unguarded binding.
       breaker.recordSuccess();
       const write = writeSnapshot(options.kv, options.key, value, options.ttlSeconds ?? DEFAULT_SNAPSHOT_TTL_SECONDS);

@@ -1,5 +1,5 @@
-import { type BreakerOptions, breakerFor } from "./breaker";
-import { classifyD1Error, isReadOnlySql, retryTransient, withTimeout } from "./d1-errors";
+import { type BreakerOptions, breakerFor, breakerOptionsFromEnv } from "./breaker";
+import { classifyD1Error, isReadOnlySql, retryTransient, withD1Timeout } from "./d1-errors";
 import { withD1Faults } from "./d1-faults";
 import { interceptD1 } from "./intercept-d1";
 import { serviceUnavailable } from "./unavailable";
@@ -27,7 +27,7 @@ export function withD1Breaker(db: D1Database, service: string, binding = "DB", o
     if (!breaker.tryAcquire()) throw serviceUnavailable(breaker.retryAfterSeconds());
     const readOnly = call.kind !== "exec" && call.sql.every((sql) => isReadOnlySql(sql));
     try {
-      const attempt = () => withTimeout(run(), timeoutMs);
+      const attempt = () => withD1Timeout(run(), timeoutMs);
       const result = await (readOnly ? retryTransient(attempt) : attempt());
       breaker.recordSuccess();
       return result;
@@ -54,5 +54,7 @@ export function withD1Resilience(
   binding = "DB",
   options?: GuardOptions,
 ): D1Database {
-  return withD1Breaker(withD1Faults(db, env, service), service, binding, options);
+  const fromEnv = breakerOptionsFromEnv(env);
+  const guard = fromEnv && !options?.breaker ? { ...options, breaker: fromEnv } : options;
+  return withD1Breaker(withD1Faults(db, env, service), service, binding, guard);
 }

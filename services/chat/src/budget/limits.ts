@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { ChatConfig } from "../config";
+import type { ChatEnvVars } from "../env-vars";
 
 const limit = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000_000));
 
@@ -12,14 +12,14 @@ export type BudgetLimits = Required<v.InferOutput<typeof TenantBudgetOverrideSch
 
 export const budgetKey = (tenantId: string) => `budget:${tenantId}`;
 
-export async function loadBudgetLimits(kv: KVNamespace, tenantId: string, config: ChatConfig): Promise<BudgetLimits> {
+export async function loadBudgetLimits(kv: KVNamespace, tenantId: string, vars: ChatEnvVars): Promise<BudgetLimits> {
   const raw = await kv.get(budgetKey(tenantId), { type: "json", cacheTtl: 60 });
   const parsed = v.safeParse(TenantBudgetOverrideSchema, raw ?? {});
   const own = parsed.success ? parsed.output : {};
   return {
-    learnerTokensPerDay: own.learnerTokensPerDay ?? config.BUDGET_LEARNER_TOKENS_PER_DAY,
-    tenantTokensPerDay: own.tenantTokensPerDay ?? config.BUDGET_TENANT_TOKENS_PER_DAY,
-    messagesPerMinute: own.messagesPerMinute ?? config.BUDGET_MESSAGES_PER_MINUTE,
+    learnerTokensPerDay: own.learnerTokensPerDay ?? vars.BUDGET_LEARNER_TOKENS_PER_DAY,
+    tenantTokensPerDay: own.tenantTokensPerDay ?? vars.BUDGET_TENANT_TOKENS_PER_DAY,
+    messagesPerMinute: own.messagesPerMinute ?? vars.BUDGET_MESSAGES_PER_MINUTE,
   };
 }
 

@@ -1,9 +1,7 @@
 import { type AuthContext, tenantDb } from "@atomic-guide/shared";
 import { eraseArchivedLearner } from "../db/archive";
 import type { ChatDatabase } from "../db/schema";
-import { conversationStubFor, learnerStub } from "./learner";
-
-const ownerOf = (auth: AuthContext) => ({ tenantId: auth.tenantId, userId: auth.userId, d1Binding: auth.d1Binding });
+import { conversationOwner, conversationStub, learnerStub } from "../do/stubs";
 
 /** Everything chat holds about the learner. The Durable Objects hold the whole of it; D1 is a copy. */
 export async function exportLearnerData(env: Env, auth: AuthContext) {
@@ -14,7 +12,7 @@ export async function exportLearnerData(env: Env, auth: AuthContext) {
     learner.tokensUsedToday(Date.now()),
   ]);
   const conversations = await Promise.all(
-    summaries.map((c) => conversationStubFor(env, auth.tenantId, c.conversationId).exportFor(ownerOf(auth))),
+    summaries.map((c) => conversationStub(env, auth.tenantId, c.conversationId).exportFor(conversationOwner(auth))),
   );
   return {
     service: "chat",
@@ -28,7 +26,7 @@ export async function exportLearnerData(env: Env, auth: AuthContext) {
 export async function eraseLearnerData(env: Env, auth: AuthContext): Promise<{ deleted: number }> {
   const { conversationIds } = await learnerStub(env, auth).erase();
   const counts = await Promise.all(
-    conversationIds.map((id) => conversationStubFor(env, auth.tenantId, id).erase(ownerOf(auth))),
+    conversationIds.map((id) => conversationStub(env, auth.tenantId, id).erase(conversationOwner(auth))),
   );
   const archived = await eraseArchivedLearner(
     tenantDb<ChatDatabase>(env, { tenantId: auth.tenantId, service: "chat", d1Binding: auth.d1Binding }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { aiDouble } from "../test/doubles";
-import { ask, learner } from "../test/helpers";
+import { aiDouble } from "../testing/doubles";
+import { ask, learner } from "../testing/helpers";
 import { buildMessages, PAGE_CONTENT_CAP, SYSTEM_PROMPT } from "./prompt";
 
 const INJECTION =

@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
 import { budgetKey } from "../budget/limits";
-import { call, learner } from "../test/helpers";
+import { call, learner } from "../testing/helpers";
 
 type SocketMessage = { type: string; [key: string]: unknown };
 

@@ -1,34 +1,33 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
 import * as v from "valibot";
 import type { TokenUsage } from "./types";
 
-/** Splits a server-sent-event byte stream into `data:` payloads (multi-line data joined). */
+/**
+ * A server that closes the stream without the blank line after its last event still meant it:
+ * terminating the text at the end lets the parser dispatch that event instead of dropping it.
+ */
+const terminateAtEnd = () =>
+  new TransformStream<string, string>({
+    transform: (chunk, controller) => controller.enqueue(chunk),
+    flush: (controller) => controller.enqueue("\n\n"),
+  });
+
+/** The `data` payloads of a server-sent-event byte stream, in order; stops when `signal` aborts. */
 export async function* sseData(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<string> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(terminateAtEnd())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
   const onAbort = () => void reader.cancel().catch(() => undefined);
   signal.addEventListener("abort", onAbort, { once: true });
-  let buffer = "";
-  let data: string[] = [];
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (signal.aborted) throw signal.reason ?? new Error("aborted");
-      if (done) break;
-      buffer += value;
-      let newline = buffer.indexOf("\n");
-      while (newline >= 0) {
-        const line = buffer.slice(0, newline).replace(/\r$/, "");
-        buffer = buffer.slice(newline + 1);
-        if (line === "") {
-          if (data.length > 0) yield data.join("\n");
-          data = [];
-        } else if (line.startsWith("data:")) {
-          data.push(line.slice(5).replace(/^ /, ""));
-        }
-        newline = buffer.indexOf("\n");
-      }
+      if (done) return;
+      yield value.data;
     }
-    if (buffer.startsWith("data:")) data.push(buffer.slice(5).replace(/^ /, ""));
-    if (data.length > 0) yield data.join("\n");
   } finally {
     signal.removeEventListener("abort", onAbort);
     reader.releaseLock();

@@ -5,7 +5,7 @@ import { controlD1Faults } from "@atomic-guide/shared/resilience/d1-faults";
 import { describe, expect, it } from "vitest";
 import { budgetKey } from "../budget/limits";
 import type { ChatReply } from "../chat/schemas";
-import { ask, call, learner, parseSse } from "../test/helpers";
+import { ask, call, learner, parseSse } from "../testing/helpers";
 
 const offline = { provider: "offline" };
 
@@ -125,7 +125,7 @@ describe("streaming with Accept: text/event-stream", () => {
     const done = events.at(-1)?.data as ChatReply;
     expect(tokens.map((t) => (t.data as { text: string }).text).join("")).toBe(done.response);
     expect(Object.keys(done).sort()).toEqual(
-      ["conversationId", "messageId", "provider", "response", "suggestions", "tokenUsage"].sort(),
+      ["citations", "conversationId", "messageId", "provider", "response", "suggestions", "tokenUsage"].sort(),
     );
     expect(done.provider).toBe("offline");
   });

@@ -1,5 +1,5 @@
 import { ApiError, createLogger, errorFields } from "@atomic-guide/shared";
-import { getRegistration } from "../lti/registry";
+import { isRegistrationActive } from "../lti/registry";
 import { API_TOKEN_TTL_SECONDS } from "./api-token";
 
 const log = createLogger({ service: "lti-gateway", module: "revocation" });
@@ -37,15 +37,6 @@ export async function revokeLearnerTokens(env: Env, tenantId: string, userId: st
 
 const revoked = (message: string) => new ApiError(401, "token_revoked", message);
 
-/**
- * Whether the launching registration is still active. Registrations are sec-lti's; when
- * `isRegistrationActive` lands in lti/registry.ts this defers to it.
- */
-async function registrationIsActive(env: Env, issuer: string, clientId: string): Promise<boolean> {
-  const registration = await getRegistration(env, issuer, clientId);
-  return registration?.status === "active";
-}
-
 export interface RevocationOptions {
   /**
    * Erasure is repeated until every service confirms it, so the erasure route itself still
@@ -65,7 +56,7 @@ export async function assertNotRevoked(
     erasureKey(claims.tenantId, claims.userId).then((key) =>
       env.PLATFORMS.get(key, { cacheTtl: KV_CACHE_TTL_SECONDS }),
     ),
-    registrationIsActive(env, claims.issuer, claims.clientId),
+    isRegistrationActive(env, claims.issuer, claims.clientId),
   ]);
   if (!options.allowErased && erasedAt !== null && issuedAtMs <= Number(erasedAt)) {
     throw revoked("Your data was erased; this API token no longer works. Launch the tool again.");

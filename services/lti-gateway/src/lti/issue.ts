@@ -1,8 +1,9 @@
-import { type AuthContext, createLogger, errorFields, type RosterSync } from "@atomic-guide/shared";
+import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
 import { platformIds } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
+import { launchFlags } from "../flags/launch";
 import { services } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
@@ -19,21 +20,16 @@ const SESSION_OPEN_TIMEOUT_MS = 2000;
 
 async function openLearningSession(env: Env, auth: AuthContext, launchId: string): Promise<string | undefined> {
   const log = createLogger({ service: "lti-gateway" });
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const result = await Promise.race([
+    const result = await withTimeout(
       services(env).struggleDetector.openSession(auth, { launchId }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("openSession timed out")), SESSION_OPEN_TIMEOUT_MS);
-      }),
-    ]);
+      SESSION_OPEN_TIMEOUT_MS,
+    );
     return result.sessionId;
   } catch (e) {
     // The launch still works without a session; signals open one lazily.
     log.warn("openSession failed at launch", errorFields(e));
     return undefined;
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 
@@ -95,11 +91,13 @@ export async function issueLaunch(
     ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
   };
   const urls = toolUrlsFor(request);
+  const flags = await launchFlags(env, launch.tenantId);
   let sessionId: string | undefined;
   if (launch.messageType === "LtiDeepLinkingRequest") {
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
   } else {
-    sessionId = await openLearningSession(env, auth, launch.launchId);
+    // No struggle session for a tenant with detection off (or flags that cannot be read).
+    if (flags?.struggleDetection) sessionId = await openLearningSession(env, auth, launch.launchId);
     if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
   }
   const dl = launch.deepLinking;
@@ -112,6 +110,7 @@ export async function issueLaunch(
     context: { id: launch.contextId, ...(launch.contextTitle ? { title: launch.contextTitle } : {}) },
     messageType: launch.messageType,
     ...(sessionId ? { sessionId } : {}),
+    ...(flags ? { flags } : {}),
     ...(dl
       ? {
           deepLinking: {

@@ -1,9 +1,13 @@
-import { type ServiceHealth, ServiceHealthSchema, serviceHealth } from "@atomic-guide/shared";
+import {
+  isTimeout,
+  type ServiceHealth,
+  ServiceHealthSchema,
+  type ServiceName,
+  serviceHealth,
+  withTimeout,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 import { services } from "../services";
-
-export const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-export type ServiceName = (typeof SERVICES)[number];
 
 const RPC_TIMEOUT_MS = 3000;
 
@@ -14,20 +18,11 @@ function unreachable(detail: string): ServiceHealth {
 
 /** Asks a service for its health over its binding; a slow, broken or odd answer is reported, never thrown. */
 async function remoteHealth(call: () => Promise<unknown>): Promise<ServiceHealth> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    const answer = await Promise.race([
-      call(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), RPC_TIMEOUT_MS);
-      }),
-    ]);
-    const parsed = v.safeParse(ServiceHealthSchema, answer);
+    const parsed = v.safeParse(ServiceHealthSchema, await withTimeout(call(), RPC_TIMEOUT_MS));
     return parsed.success ? parsed.output : unreachable("service answered with an unexpected shape");
   } catch (e) {
-    return unreachable(e instanceof Error && e.message === "timed out" ? "service timed out" : "service unreachable");
-  } finally {
-    if (timer) clearTimeout(timer);
+    return unreachable(isTimeout(e) ? "service timed out" : "service unreachable");
   }
 }
 

@@ -1,5 +1,6 @@
 import { notFound } from "@atomic-guide/shared";
 import { IttyRouter } from "itty-router";
+import { registerDevRoutes } from "../dev";
 import { limitAnonymous } from "../limits/anonymous";
 import { withLtiErrorPage } from "../lti/errors";
 import { registerAdminRoutes } from "./admin";
@@ -17,6 +18,7 @@ router.get("/health", (_req, env) => systemHealth(env));
 registerLtiRoutes(router);
 registerAdminRoutes(router);
 registerApiRoutes(router);
+registerDevRoutes(router);
 
 router.all("*", (request) => {
   // Under /lti/ the answer is the error page, as on every LTI route (the LMS iframe shows it).

@@ -22,10 +22,11 @@ import {
 } from "../db/history";
 import type { StruggleDb } from "../db/schema";
 import { SignalBatchSchema } from "../detection/signals";
-import { ConsentInputSchema, RespondSchema } from "../do/struggle-detector";
+import { isUpgrade, upgradeRequired } from "../do/sockets";
 import { detectorFor } from "../do/stub";
-
-export const SERVICE = "struggle-detector";
+import { SERVICE } from "../service";
+import { ConsentInputSchema, RespondSchema } from "./bodies";
+import { addCourseSettingsRoutes } from "./course-settings";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
 
@@ -47,9 +48,7 @@ router.post("/api/cognitive/signals", async (request, env: Env) => {
 
 router.get("/ws/signals", async (request, env: Env) => {
   const auth = authContextFrom(request);
-  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-    return json({ error: { code: "upgrade_required", message: "Expected a WebSocket upgrade." } }, { status: 426 });
-  }
+  if (!isUpgrade(request)) return upgradeRequired();
   // The object keeps the socket (hibernatable); the forwarded request already carries the caller.
   return detectorFor(env, auth).fetch(request);
 });
@@ -113,6 +112,8 @@ router.post("/api/interventions/:id/respond", async (request, env: Env) => {
   const intervention = await detectorFor(env, auth).respond(auth, id.output, body);
   return json({ intervention });
 });
+
+addCourseSettingsRoutes(router);
 
 router.all("*", () => {
   throw notFound("No such struggle-detector route.");

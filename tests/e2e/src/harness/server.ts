@@ -39,6 +39,7 @@ export async function startFrontServer(
   systemUrl: URL,
   launches: Record<string, unknown>,
   extraBody = "",
+  opts: { keepHost?: boolean } = {},
 ): Promise<FrontServer> {
   ensureWebBuilt();
   const realPages = new Map<string, { html: string; headers: Record<string, string> }>();
@@ -94,7 +95,9 @@ export async function startFrontServer(
         port: systemUrl.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: systemUrl.host },
+        // keepHost: the gateway builds its own URLs (the sample course's built-in LMS, its
+        // redirects) on the browser's origin, so course page and guide share one origin.
+        headers: opts.keepHost ? req.headers : { ...req.headers, host: systemUrl.host },
       },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);

@@ -1,0 +1,48 @@
+/** The page's text as chat takes it (issue 15 / the agreement): block markers, bounded. */
+export const MAX_PAGE_CONTENT = 20_000;
+const marker = (id: string) => `[[block:${id}]]\n`;
+
+export interface PageBlockText {
+  id: string;
+  text: string;
+}
+
+/** Block indexes in priority order: the block in view, then its neighbours outwards. */
+export function priorityOrder(count: number, inView: number): number[] {
+  if (count === 0) return [];
+  const start = inView >= 0 && inView < count ? inView : 0;
+  const out = [start];
+  for (let d = 1; out.length < count; d++) {
+    if (start - d >= 0) out.push(start - d);
+    if (start + d < count) out.push(start + d);
+  }
+  return out;
+}
+
+/**
+ * Each block starts with a `[[block:<id>]]` line so chat can cite it. Blocks go in priority
+ * order until `max` characters; the last one that does not fit whole is cut, so the block in
+ * view always gets in even when it is long on its own.
+ */
+export function buildPageContent(blocks: PageBlockText[], inViewId: string | null, max = MAX_PAGE_CONTENT): string {
+  const order = priorityOrder(
+    blocks.length,
+    blocks.findIndex((b) => b.id === inViewId),
+  );
+  let out = "";
+  for (const i of order) {
+    const block = blocks[i];
+    if (!block) continue;
+    const text = block.text.replace(/\s+/g, " ").trim();
+    if (!text) continue;
+    const piece = `${out ? "\n\n" : ""}${marker(block.id)}${text}`;
+    if (out.length + piece.length <= max) {
+      out += piece;
+      continue;
+    }
+    const room = max - out.length - (piece.length - text.length);
+    if (room >= 40) out += piece.slice(0, piece.length - text.length + room);
+    break;
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { type AuthContext, createLogger, nowIso } from "@atomic-guide/shared";
+import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import { type DetectorState, initialState, restoreState } from "../detection/detector";
+import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
+import { SERVICE } from "../service";
+import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
+import { LocalStore } from "./local-store";
+import { emptyCounters, type ProfileCounters } from "./profile";
+
+/** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
+const CONFIG_TTL_MS = 60_000;
+/** Failed syncs (D1, analytics, chat) are retried by the alarm after 5 s, doubling up to 5 min. */
+export const RETRY_BASE_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+export const retryDelayMs = (retries: number) => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (retries - 1));
+
+/**
+ * What one learner's Durable Object holds in memory, shared by the modules that ingest, deliver
+ * and sync: the SQLite store, the D1 outbox, the detector state and the profile counters.
+ * One object so erasure can replace all of it at once.
+ */
+export class LearnerRuntime {
+  store: LocalStore;
+  outbox: D1Outbox;
+  state: DetectorState;
+  counters: ProfileCounters;
+  readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
+  private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
+
+  constructor(
+    readonly ctx: DurableObjectState,
+    readonly env: Env,
+  ) {
+    this.store = new LocalStore(ctx.storage.sql);
+    this.outbox = new D1Outbox(ctx.storage.sql, "d1");
+    this.state = restoreState(this.store.getMeta<DetectorState>("state"));
+    this.counters = this.store.getMeta<ProfileCounters>("counters") ?? emptyCounters(nowIso());
+  }
+
+  /** After `deleteAll` dropped every table: recreate them empty and forget what was in memory. */
+  reset(): void {
+    this.store = new LocalStore(this.ctx.storage.sql);
+    this.outbox = new D1Outbox(this.ctx.storage.sql, "d1");
+    this.state = initialState();
+    this.counters = emptyCounters(nowIso());
+    this.config = undefined;
+  }
+
+  /** Persists what every batch changes. */
+  saveHot(): void {
+    this.store.setMeta("state", this.state);
+    this.store.setMeta("counters", this.counters);
+    this.store.setMeta("profileDirty", true);
+  }
+
+  saveCounters(): void {
+    this.store.setMeta("counters", this.counters);
+  }
+
+  /** Keeps the earlier of the current and the requested alarm, unless `force` replaces it. */
+  async scheduleAlarm(at: number, force = false): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (force || current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The tenant's config with the course's instructor settings on top, cached for a minute. */
+  async configFor(auth: Pick<AuthContext, "tenantId" | "contextId">): Promise<DetectorConfig> {
+    const now = Date.now();
+    const cached = this.config;
+    if (cached && cached.contextId === auth.contextId && now - cached.loadedAt < CONFIG_TTL_MS) return cached.value;
+    const [{ config, error }, course] = await Promise.all([
+      loadTenantConfig(this.env.TENANT_CONFIG, auth.tenantId),
+      auth.contextId ? readCourseSettings(this.env.TENANT_CONFIG, auth.tenantId, auth.contextId) : undefined,
+    ]);
+    if (error)
+      this.log.warn("tenant detector config rejected; using defaults", { tenantId: auth.tenantId, reason: error });
+    const value = course ? applyCourseSettings(config, course) : config;
+    this.config = { value, contextId: auth.contextId, loadedAt: now };
+    return value;
+  }
+}

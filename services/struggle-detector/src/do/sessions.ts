@@ -1,0 +1,48 @@
+import { type AuthContext, nowIso } from "@atomic-guide/shared";
+import * as statements from "../db/statements";
+import { queueEvent } from "./analytics-queue";
+import { enqueueD1, learnerDb, learnerOf } from "./d1-sync";
+import type { LearnerRuntime } from "./runtime";
+
+/** A learner gone this long has left; the next signal opens a new session. */
+export const SESSION_IDLE_MS = 30 * 60_000;
+
+/** The named session, else the latest one if still active, else a new one. */
+export function resolveSession(rt: LearnerRuntime, auth: AuthContext, now: number, requested?: string): string {
+  if (requested) {
+    if (rt.store.session(requested)) return requested;
+    return startSession(rt, auth, now, requested, undefined);
+  }
+  const latest = rt.store.latestSession();
+  if (latest && now - latest.last_activity_ms < SESSION_IDLE_MS) return latest.session_id;
+  return startSession(rt, auth, now, crypto.randomUUID(), undefined);
+}
+
+export function startSession(
+  rt: LearnerRuntime,
+  auth: AuthContext,
+  now: number,
+  sessionId: string,
+  launchId: string | undefined,
+): string {
+  const row = {
+    session_id: sessionId,
+    launch_id: launchId ?? null,
+    context_id: auth.contextId ?? null,
+    started_at: nowIso(now),
+    last_signal_at: null,
+    signal_count: 0,
+    struggle_count: 0,
+    intervention_count: 0,
+    peak_score: 0,
+    last_activity_ms: now,
+  };
+  rt.store.insertSession(row);
+  rt.counters.sessions += 1;
+  rt.saveCounters();
+  enqueueD1(rt, auth, `session:${sessionId}`, [
+    statements.upsertSession(learnerDb(rt, auth), learnerOf(auth), { ...row, dirty: 0 }),
+  ]);
+  queueEvent(rt, auth, { type: "session_started", eventId: `session:${sessionId}`, sessionId, at: row.started_at });
+  return sessionId;
+}

@@ -1,0 +1,43 @@
+import { MAX_SIGNAL_AGE_MS } from "../detection/signals";
+import { flushAnalytics } from "./analytics-queue";
+import { profileDue, pushProfile } from "./chat-profile";
+import { copyToD1, flushOutbox } from "./d1-sync";
+import { authOf, storedOwner } from "./owner";
+import { type LearnerRuntime, RETRY_BASE_MS, retryDelayMs } from "./runtime";
+
+/** Session and profile rows reach D1 at most this often: a burst of batches becomes one write. */
+export const D1_DEBOUNCE_MS = 10_000;
+
+/** Sends what waits for D1 and analytics; true when nothing is left waiting. */
+async function flushAll(rt: LearnerRuntime, auth: ReturnType<typeof authOf>): Promise<boolean> {
+  const outbox = await flushOutbox(rt, auth);
+  const analytics = await flushAnalytics(rt);
+  return outbox && analytics;
+}
+
+/** After a write the learner or an instructor looks for at once: flush now, retry from the alarm if that fails. */
+export async function afterWrite(rt: LearnerRuntime): Promise<void> {
+  const owner = storedOwner(rt.store);
+  if (!owner) return;
+  const auth = authOf(owner);
+  const ok = await flushAll(rt, auth);
+  if (profileDue(rt)) await pushProfile(rt, auth);
+  if (!ok) await rt.scheduleAlarm(Date.now() + RETRY_BASE_MS);
+}
+
+/** The alarm: debounced D1 copies, signal pruning, retries with backoff, analytics and the chat profile. */
+export async function runAlarm(rt: LearnerRuntime): Promise<void> {
+  const owner = storedOwner(rt.store);
+  if (!owner) return;
+  const auth = authOf(owner);
+  copyToD1(rt, auth);
+  rt.store.pruneSignals(Date.now() - MAX_SIGNAL_AGE_MS);
+  const healthy = (await flushAll(rt, auth)) && (await pushProfile(rt, auth));
+  if (healthy) {
+    rt.store.setMeta("retries", 0);
+    return;
+  }
+  const retries = (rt.store.getMeta<number>("retries") ?? 0) + 1;
+  rt.store.setMeta("retries", retries);
+  await rt.scheduleAlarm(Date.now() + retryDelayMs(retries), true);
+}
