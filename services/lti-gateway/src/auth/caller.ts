@@ -2,7 +2,8 @@ import { ApiError, type AuthContext, tagRequestTenant } from "@atomic-guide/shar
 import { enforceLimit } from "../limits/limiter";
 import { API_LIMIT } from "../limits/policy";
 import { getTenant, type Tenant } from "../tenants/store";
-import { type ApiTokenClaims, apiClaimsFrom } from "./api-token";
+import { API_TOKEN_TTL_SECONDS, type ApiTokenClaims, apiClaimsFrom } from "./api-token";
+import { assertNotRevoked, type RevocationOptions } from "./revocation";
 
 /** A verified caller: the token's claims and the context forwarded to services. */
 export interface Caller {
@@ -39,10 +40,17 @@ async function tenantRecord(env: Env, tenantId: string): Promise<Tenant | null> 
  * binding from its record. A token whose tenant no longer exists (offboarded) is refused: its
  * data location is unknown, and guessing the shared database could put rows in the wrong place.
  */
-export async function callerFromClaims(env: Env, claims: ApiTokenClaims, expiresAtMs: number): Promise<Caller> {
+export async function callerFromClaims(
+  env: Env,
+  claims: ApiTokenClaims,
+  expiresAtMs: number,
+  revocation: RevocationOptions = {},
+): Promise<Caller> {
   const tenant = await tenantRecord(env, claims.tenantId);
   if (!tenant)
     throw new ApiError(401, "invalid_token", "The API token names an unknown tenant. Launch the tool again.");
+  // Tokens are minted with exactly this lifetime, so their issue time follows from the expiry.
+  await assertNotRevoked(env, claims, expiresAtMs - API_TOKEN_TTL_SECONDS * 1000, revocation);
   const auth: AuthContext = {
     tenantId: claims.tenantId,
     userId: claims.userId,
@@ -59,9 +67,9 @@ export async function callerFromClaims(env: Env, claims: ApiTokenClaims, expires
  * Verifies the request's Bearer API token (401 when missing, expired, forged or mis-scoped) and
  * counts the call against the user's rate limit (429 rate_limited past it).
  */
-export async function authenticate(request: Request, env: Env): Promise<Caller> {
+export async function authenticate(request: Request, env: Env, revocation: RevocationOptions = {}): Promise<Caller> {
   const { claims, expiresAtMs } = await apiClaimsFrom(request, env);
-  const caller = await callerFromClaims(env, claims, expiresAtMs);
+  const caller = await callerFromClaims(env, claims, expiresAtMs, revocation);
   // Request metrics are per tenant; the gateway learns the tenant only here.
   tagRequestTenant(request, caller.auth.tenantId);
   await enforceLimit(env, API_LIMIT, `${caller.auth.tenantId}:${caller.auth.userId}`);

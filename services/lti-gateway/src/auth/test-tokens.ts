@@ -1,3 +1,5 @@
+import { nowIso } from "@atomic-guide/shared";
+import { getRegistration, putRegistration } from "../lti/registry";
 import { ensureTenant } from "../tenants/store";
 import { type ApiTokenClaimsInput, mintApiToken } from "./api-token";
 
@@ -19,9 +21,32 @@ export function claimsFor(tenantId: string, overrides: Partial<ApiTokenClaimsInp
   };
 }
 
+/** The active registration a launch would have come through (tokens of inactive ones are refused). */
+export async function ensureActiveRegistration(env: Env, claims: ApiTokenClaimsInput): Promise<void> {
+  const existing = await getRegistration(env, claims.issuer, claims.clientId);
+  if (existing?.status === "active") return;
+  const now = nowIso();
+  await putRegistration(env, {
+    issuer: claims.issuer,
+    clientId: claims.clientId,
+    tenantId: claims.tenantId,
+    status: "active",
+    authorizationEndpoint: `${claims.issuer}/auth`,
+    tokenEndpoint: `${claims.issuer}/token`,
+    jwksUri: `${claims.issuer}/jwks`,
+    deploymentIds: [claims.deploymentId],
+    newDeployments: "reject",
+    source: "manual",
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
 export async function tokenFor(env: Env, tenantId: string, overrides: Partial<ApiTokenClaimsInput> = {}) {
   await ensureTenant(env, { tenantId, name: `Tenant ${tenantId}` });
-  return (await mintApiToken(env, claimsFor(tenantId, overrides))).token;
+  const claims = claimsFor(tenantId, overrides);
+  await ensureActiveRegistration(env, claims);
+  return (await mintApiToken(env, claims)).token;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

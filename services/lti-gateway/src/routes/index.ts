@@ -2,6 +2,7 @@ import { notFound } from "@atomic-guide/shared";
 import { IttyRouter } from "itty-router";
 import { registerDevRoutes } from "../dev";
 import { limitAnonymous } from "../limits/anonymous";
+import { withLtiErrorPage } from "../lti/errors";
 import { registerAdminRoutes } from "./admin";
 import { registerApiRoutes } from "./api";
 import { systemHealth } from "./health";
@@ -19,6 +20,10 @@ registerAdminRoutes(router);
 registerApiRoutes(router);
 registerDevRoutes(router);
 
-router.all("*", () => {
+router.all("*", (request) => {
+  // Under /lti/ the answer is the error page, as on every LTI route (the LMS iframe shows it).
+  if (new URL(request.url).pathname.startsWith("/lti/")) {
+    return withLtiErrorPage(() => Promise.reject(notFound("No such route.")));
+  }
   throw notFound("No such route.");
 });

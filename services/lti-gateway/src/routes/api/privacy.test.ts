@@ -86,7 +86,8 @@ describe("DELETE /api/learners/me", () => {
     }
     const erasedEverywhere = NAMES.every((s) => receipt.services[s]?.status === "erased");
     expect(receipt.status).toBe(erasedEverywhere ? "complete" : "incomplete");
-    // Erasure is idempotent, so the same request can be repeated until every service confirms.
+    // Erasure is idempotent, so the same request can be repeated until every service confirms,
+    // with the same token, although that token works for nothing else any more.
     const again = await call("/api/learners/me", { method: "DELETE", headers: bearer(token) });
     expect(again.status).toBe(202);
   });

@@ -10,6 +10,7 @@ import {
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { authenticate, type Caller } from "../../auth/caller";
+import { revokeLearnerTokens } from "../../auth/revocation";
 import { requireNoInput } from "./empty-body";
 
 const log = createLogger({ service: "lti-gateway", module: "privacy" });
@@ -128,9 +129,12 @@ export async function exportLearner(request: Request, env: Env): Promise<Respons
  * service is answered by repeating the request.
  */
 export async function eraseLearner(request: Request, env: Env): Promise<Response> {
-  const caller = await authenticate(request, env);
+  const caller = await authenticate(request, env, { allowErased: true });
   await requireNoInput(request);
   const requestedAt = nowIso();
+  // First: every token of this learner stops working (within a minute everywhere), so nothing
+  // written with one can follow the erasure.
+  await revokeLearnerTokens(env, caller.auth.tenantId, caller.auth.userId);
   const results = await fanOut(env, "eraseLearner", caller.auth, (answer) => v.parse(EraseResultSchema, answer));
   const services: Record<string, { status: "erased"; deleted: number } | { status: "failed" }> = {
     // Nothing durable to erase here (see gatewayRecord).
