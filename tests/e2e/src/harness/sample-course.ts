@@ -32,7 +32,8 @@ export async function openSampleCourse(
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   // A fake clock in every frame lets a recording skip minutes of reading or idling: the
   // client's own timers and Date.now() move with page.clock.runFor, nothing else waits.
-  if (opts.fakeClock) await context.clock.install({ time: Date.now() });
+  // It starts an hour back, so minutes skipped ahead never put a signal in the server's future.
+  if (opts.fakeClock) await context.clock.install({ time: Date.now() - 3_600_000 });
   const page = await context.newPage();
   const signals: RecordedSignal[] = [];
   const chatRequests: Record<string, unknown>[] = [];
@@ -46,6 +47,13 @@ export async function openSampleCourse(
       signals.push({ ...(rest as { type: string }), offsetMs: at - start });
     }
   };
+  if (process.env.TRACE_DEBUG) {
+    page.on("websocket", (ws) => {
+      ws.on("framereceived", (f) => console.log("WS<", String(f.payload).slice(0, 200)));
+      ws.on("close", () => console.log("WS closed"));
+    });
+    page.on("response", (r) => r.status() >= 400 && console.log("HTTP", r.status(), r.url()));
+  }
   page.on("websocket", (ws) =>
     ws.on("framesent", (f) => {
       try {
