@@ -14,6 +14,8 @@ export interface SampleCourseSession {
   signals: RecordedSignal[];
   /** Bodies of POST /api/chat/message. */
   chatRequests: Record<string, unknown>[];
+  /** The struggle level of every answer to a batch (socket acks and HTTP answers), in order. */
+  levels: string[];
   close(): Promise<void>;
 }
 
@@ -37,6 +39,23 @@ export async function openSampleCourse(
   const page = await context.newPage();
   const signals: RecordedSignal[] = [];
   const chatRequests: Record<string, unknown>[] = [];
+  const levels: string[] = [];
+  const level = (body: unknown) => {
+    const l = (body as { struggle?: { level?: unknown } } | null)?.struggle?.level;
+    if (typeof l === "string") levels.push(l);
+  };
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", (f) => {
+      try {
+        const msg = JSON.parse(String(f.payload)) as { type?: string };
+        if (msg.type === "ack") level(msg);
+      } catch {}
+    }),
+  );
+  page.on("response", async (r) => {
+    if (r.request().method() === "POST" && new URL(r.url()).pathname === "/api/cognitive/signals" && r.ok())
+      level(await r.json().catch(() => null));
+  });
   let start: number | null = null;
   const record = (batch: unknown) => {
     if (!Array.isArray(batch)) return;
@@ -77,7 +96,7 @@ export async function openSampleCourse(
     const allow = guide.getByRole("button", { name: "Yes, allow" });
     if (await allow.isVisible()) await allow.click();
   }
-  return { page, guide, signals, chatRequests, close: () => context.close() };
+  return { page, guide, signals, chatRequests, levels, close: () => context.close() };
 }
 
 /** Waits until the client has sent a signal matching `match` (batches leave within ~5 s). */
