@@ -18,8 +18,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-
-const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
+import { SERVICES } from "./lib.mjs";
 
 const { values } = parseArgs({ options: { base: { type: "string" }, root: { type: "string" } } });
 const root = values.root ?? join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,13 +1,13 @@
 // Generates (or, with --check, verifies) a service's worker-configuration.d.ts.
 // Only the service's own config is used: passing the configs of bound services (`-c ../chat/...`)
 // would type-check their sources against this service's global Env. Service bindings are typed
-// instead through the RPC interfaces in packages/shared/src/rpc.ts.
+// instead through the RPC interfaces in packages/shared/src/rpc/.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SERVICES } from "./lib.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
 
 const [service, ...flags] = process.argv.slice(2);
 if (!SERVICES.includes(service)) {

@@ -1,6 +1,10 @@
-// Runs inside workerd before each test file: brings the file's isolated D1 to the current
-// schema, and the D1 of every service it binds (reached through TEST_DB_* bindings).
+// Runs inside workerd before each test file: shifts the clock when the run asks for it
+// (ATOMIC_CLOCK_OFFSET_DAYS, see clock-offset.js), then brings the file's isolated D1 to the
+// current schema, and the D1 of every service it binds (reached through TEST_DB_* bindings).
 import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
+import { DAY_MS, installClockOffset } from "./clock-offset.js";
+
+installClockOffset(Number(env.TEST_CLOCK_OFFSET_DAYS ?? 0) * DAY_MS);
 
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 const bindings = env as unknown as Record<string, D1Database>;

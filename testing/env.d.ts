@@ -3,6 +3,8 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     TEST_AUX_MIGRATIONS?: Record<string, import("cloudflare:test").D1Migration[]>;
+    /** Days the clock-shifted run moves every clock ahead (absent in a normal run). */
+    TEST_CLOCK_OFFSET_DAYS?: number;
   }
 }
 declare namespace Cloudflare {

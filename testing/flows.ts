@@ -67,7 +67,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Serves a simulated platform's HTTP endpoints on 127.0.0.1 (an OS-chosen port). */
-async function serve(handler: (request: Request) => Promise<Response | undefined>): Promise<Server> {
+export async function serve(handler: (request: Request) => Promise<Response | undefined>): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const host = req.headers.host ?? "127.0.0.1";

@@ -169,6 +169,11 @@ export class SimulatedPlatform {
   registrationToken: string | undefined;
   /** Overrides fields of the served OpenID configuration. */
   configurationOverrides: Record<string, unknown> = {};
+  /**
+   * JSON files anyone could place on this platform's host (a user upload, a static folder),
+   * by path: what an attacker who cannot sign as the platform may still serve under its issuer.
+   */
+  hostedFiles: Record<string, unknown> = {};
   accessTokensIssued = 0;
 
   private constructor(opts: PlatformOptions) {
@@ -442,6 +447,7 @@ export class SimulatedPlatform {
       body,
     });
     const path = url.pathname;
+    if (Object.hasOwn(this.hostedFiles, path)) return this.json(this.hostedFiles[path]);
     if (path === new URL(this.jwksUri).pathname) {
       return this.json(this.jwks(), 200, { "Cache-Control": this.jwksCacheControl });
     }

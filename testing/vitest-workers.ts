@@ -3,14 +3,15 @@
 // local D1 before each test file, and the services it binds running beside it as auxiliary
 // Workers built from their dist/ (internal services are never replaced by doubles).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { SERVICE_NAMES, type ServiceName } from "@atomic-guide/shared/service-names";
 import { cloudflareTest, type D1Migration, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { DAY_MS, requestedOffsetDays } from "./clock-offset.js";
 
-export const SERVICE_NAMES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface ServiceTestOptions {
   service: ServiceName;
@@ -44,8 +45,14 @@ type WorkerOptions = Record<string, unknown> & {
   serviceBindings?: Record<string, { name: string }>;
 };
 
+/** Days the clock runs ahead in this run (ATOMIC_CLOCK_OFFSET_DAYS; 0 in a normal run). */
+export const CLOCK_OFFSET_DAYS = requestedOffsetDays();
+
 export function workerOptionsOf(service: ServiceName): WorkerOptions {
-  return unstable_getMiniflareWorkerOptions(configPath(service)).workerOptions as unknown as WorkerOptions;
+  const options = unstable_getMiniflareWorkerOptions(configPath(service)).workerOptions as unknown as WorkerOptions;
+  // The setup file (testing/apply-migrations.ts) shifts the test isolate's clock by this.
+  if (CLOCK_OFFSET_DAYS) options.bindings = { ...options.bindings, TEST_CLOCK_OFFSET_DAYS: CLOCK_OFFSET_DAYS };
+  return options;
 }
 
 /** The services `service` reaches over bindings, directly or through another service. */
@@ -77,16 +84,40 @@ export function ensureBuilt(service: ServiceName): string {
   return script;
 }
 
+/**
+ * How an auxiliary Worker's code is loaded. With a shifted clock it starts from an entry that
+ * shifts its isolate's clock before its bundle (and so its Durable Objects) evaluates: a
+ * module's body runs after all its imports, in import order, so the shift is its own module
+ * imported first. The modules are listed by hand: Miniflare does not follow re-exports.
+ */
+function codeOf(bundle: string) {
+  const root = dirname(bundle);
+  if (!CLOCK_OFFSET_DAYS) return { modules: true, scriptPath: bundle, modulesRoot: root };
+  const module = (name: string, contents: string) => ({ type: "ESModule", path: join(root, name), contents });
+  return {
+    modulesRoot: root,
+    modules: [
+      module(
+        "clock-shifted-entry.js",
+        'import "./clock-install.js";\nexport * from "./index.js";\nexport { default } from "./index.js";\n',
+      ),
+      module(
+        "clock-install.js",
+        `import { installClockOffset } from "./clock-offset.js";\ninstallClockOffset(${CLOCK_OFFSET_DAYS * DAY_MS});\n`,
+      ),
+      module("clock-offset.js", readFileSync(join(import.meta.dirname, "clock-offset.js"), "utf8")),
+      module("index.js", readFileSync(bundle, "utf8")),
+    ],
+  };
+}
+
 export function auxiliaryWorker(service: ServiceName, extraBindings: Record<string, unknown> = {}) {
   const options = workerOptionsOf(service);
-  const scriptPath = ensureBuilt(service);
   const carried = Object.fromEntries(CARRIED.filter((k) => k in options).map((k) => [k, options[k]]));
   return {
     name: workerName(service),
-    modules: true,
-    scriptPath,
-    // Module names may not climb out of the root with "..", so root them at the bundle.
-    modulesRoot: dirname(scriptPath),
+    // Module names may not climb out of the root with "..", so they are rooted at the bundle.
+    ...codeOf(ensureBuilt(service)),
     ...carried,
     bindings: { ...options.bindings, ENVIRONMENT: "test", ...extraBindings },
   };
@@ -129,6 +160,9 @@ export function serviceTestConfig(options: ServiceTestOptions) {
       ],
       test: {
         include: ["src/**/*.test.ts"],
+        // A hang guard, not a speed check: on a loaded 2-core machine a test that runs a few
+        // dozen requests through workerd can take longer than vitest's 5 s default.
+        testTimeout: 30_000,
         setupFiles: [join(root, "testing", "apply-migrations.ts")],
       },
     };

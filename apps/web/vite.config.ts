@@ -1,6 +1,6 @@
 import { defineConfig } from "vite";
 
-// The gateway's launch page names exactly /app/main.js and /app/main.css (contract 7), so the
+// The gateway's launch page names exactly /app/main.js and /app/main.css (docs/web-app.md), so the
 // entry and its stylesheet keep fixed names; lazily loaded views get hashed chunk names.
 export default defineConfig({
   base: "/app/",

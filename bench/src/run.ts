@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { startSystem } from "@atomic-guide/testing/system";
+import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../testing/flows";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
@@ -186,11 +187,10 @@ const floorRows = rows.filter((r) => r.name.startsWith("floor: hello-world"));
 const floorFor = (concurrency: number) => floorRows.find((r) => r.concurrency === concurrency) ?? floorRows[0];
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}×` : "n/a");
 const ms = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
 
 function bundleSizes(): string[] {
   const lines = ["| Worker | bundle | gzip | Cloudflare limit (gzip, paid / free) |", "| --- | ---: | ---: | --- |"];
-  for (const s of SERVICES) {
+  for (const s of SERVICE_NAMES) {
     const file = join(root, "services", s, "dist", "index.js");
     if (!existsSync(file)) continue;
     const raw = readFileSync(file);
@@ -204,7 +204,7 @@ function bundleSizes(): string[] {
 /** wrangler's own "Total Upload" line per Worker, built into a temporary directory. */
 function uploadSizes(): string[] {
   const lines = ["| Worker | wrangler `Total Upload` |", "| --- | --- |"];
-  for (const s of SERVICES) {
+  for (const s of SERVICE_NAMES) {
     const outdir = mkdtempSync(join(tmpdir(), `bench-${s}-`));
     try {
       const out = execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], {

@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [
     cloudflareTest({
-      main: "./test/worker.ts",
+      main: "./test-worker/worker.ts",
       miniflare: {
         compatibilityDate: "2026-10-01",
         d1Databases: { DB: "shared-test-db" },
@@ -18,6 +18,6 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts"],
   },
 });

@@ -4,13 +4,19 @@
 //   node scripts/ops/affected.mjs --base <sha> [--head <sha>]     (git diff between the two)
 //   node scripts/ops/affected.mjs --files a.ts,b.sql               (explicit list)
 //   node scripts/ops/affected.mjs --only all | --only chat,analytics (an operator's choice)
-// Prints {"services":[...]}; with --github-output also writes `services=<json>` to $GITHUB_OUTPUT.
+// With --env, also how each service deploys (deploy-mode.mjs): detected from the diff between
+// --base and --head (`--mode auto`, the default), or the operator's --mode for all of them.
+// Prints {"services":[...],"modes":{...}}; with --github-output also writes `services=<json>`
+// and `modes=<json>` ({"chat":"gradual",...}) to $GITHUB_OUTPUT.
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { DEPLOY_ORDER, envVar, parseCli, root, usageError } from "./lib.mjs";
+import { detectModes } from "./deploy-mode.mjs";
+import { DEPLOY_ORDER, ENVIRONMENTS, envVar, parseCli, root, usageError } from "./lib.mjs";
 
-const USAGE =
-  "usage: affected.mjs (--base <sha> [--head <sha>] | --files <comma list> | --only <all|a,b>) [--github-output]";
+const MODES = ["auto", "gradual", "first-deploy", "full-deploy"];
+
+const USAGE = `usage: affected.mjs (--base <sha> [--head <sha>] | --files <comma list> | --only <all|a,b>)
+  [--env <staging|production> [--mode <${MODES.join("|")}>]] [--github-output]`;
 
 /** Files every service is built from: a change here can change any bundle. */
 const SHARED = [
@@ -55,6 +61,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       head: { type: "string" },
       files: { type: "string" },
       only: { type: "string" },
+      env: { type: "string" },
+      mode: { type: "string" },
       "github-output": { type: "boolean" },
     },
     USAGE,
@@ -68,12 +76,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   else if (values.base !== undefined) files = changedFiles(values.base, values.head ?? "HEAD");
   else usageError("give --base or --files", USAGE);
   const services = files === null ? DEPLOY_ORDER : affectedServices(files);
-  const json = JSON.stringify(services);
+  const mode = values.mode || "auto";
+  if (!MODES.includes(mode)) usageError(`--mode must be one of ${MODES.join(", ")}`, USAGE);
+  if (values.env !== undefined && !ENVIRONMENTS.includes(values.env)) usageError("unknown --env", USAGE);
+  const usableBase = values.base && !/^0+$/.test(values.base) ? values.base : undefined;
+  const detected = values.env
+    ? mode === "auto"
+      ? detectModes(services, { base: usableBase, head: values.head ?? "HEAD", env: values.env })
+      : Object.fromEntries(services.map((s) => [s, { mode, reason: "chosen by the operator" }]))
+    : {};
+  const modes = Object.fromEntries(Object.entries(detected).map(([s, m]) => [s, m.mode]));
   console.log(
     JSON.stringify({
       services,
+      modes: detected,
       reason: files === null ? "no usable base commit: all services" : `${files.length} changed files`,
     }),
   );
-  if (values["github-output"]) appendFileSync(envVar("GITHUB_OUTPUT"), `services=${json}\n`);
+  if (values["github-output"]) {
+    appendFileSync(envVar("GITHUB_OUTPUT"), `services=${JSON.stringify(services)}\nmodes=${JSON.stringify(modes)}\n`);
+  }
 }

@@ -12,6 +12,8 @@ import {
   backupStamp,
   countDumpRows,
   DEPLOY_ORDER,
+  databasesOf,
+  envVar,
   parseCli,
   Runner,
   requireOneOf,
@@ -35,16 +37,27 @@ if (values.config && env !== "local") usageError("--config is for --env local on
 const dryRun = Boolean(values["dry-run"]);
 
 async function main() {
+  // A backup that cannot reach the account must fail the run, not report success with nothing stored.
+  if (!dryRun && env !== "local") {
+    const missing = ["CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID"].filter((n) => !envVar(n));
+    if (missing.length) throw new Error(`${missing.join(" and ")} must be set for a backup of ${env}`);
+  }
   const stamp = backupStamp();
   const prefix = `d1-${kind}/${stamp}`;
   const dir = join(".tmp", "backups", env, stamp);
   if (!dryRun) mkdirSync(dir, { recursive: true });
-  const run = new Runner({ dryRun, total: services.length * 2 + 1 });
+  // Every database each service binds in the environment: its own and the tenants' (from the configs).
+  const jobs = [];
+  for (const service of services) {
+    const t = target({ service, env, config: values.config });
+    for (const db of env === "local" ? [t.db] : await databasesOf(service, env))
+      jobs.push({ service, t: { ...t, db } });
+  }
+  const run = new Runner({ dryRun, total: jobs.length * 2 + 1 });
   const manifest = { createdAt: new Date().toISOString(), environment: env, kind, databases: [] };
   let bucket;
   let r2;
-  for (const service of services) {
-    const t = target({ service, env, config: values.config });
+  for (const { service, t } of jobs) {
     bucket = t.bucket;
     r2 = t.r2;
     const file = join(dir, `${t.db}.sql`);

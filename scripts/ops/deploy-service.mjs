@@ -60,10 +60,24 @@ const worker = workerName(service, env);
 // The service's own database first, then dedicated tenant databases (same migrations).
 const databases = await databasesOf(service, env);
 
-async function recordBookmark(run) {
-  run.step(`Record a D1 Time Travel bookmark for ${databases.join(", ")} (the undo point for the migrations)`);
+/**
+ * The databases that exist on the account. A database bound for the first time (a new tenant
+ * database added by hand) has no Time Travel history and cannot be migrated before
+ * `wrangler deploy` provisions it: it is bookmarked never, and migrated after the deploy.
+ */
+async function existingDatabases(run) {
+  const list = await run.wrangler(["d1", "list", "--json"], {
+    json: true,
+    placeholder: databases.map((name) => ({ name })),
+  });
+  const names = new Set((list ?? []).map((d) => d.name));
+  return { existing: databases.filter((d) => names.has(d)), fresh: databases.filter((d) => !names.has(d)) };
+}
+
+async function recordBookmark(run, existing) {
+  run.step(`Record a D1 Time Travel bookmark for ${existing.join(", ")} (the undo point for the migrations)`);
   const saved = [];
-  for (const db of databases) {
+  for (const db of existing) {
     const info = await run.wrangler(["d1", "time-travel", "info", db, ...cfg, "--json"], {
       json: true,
       placeholder: { bookmark: "<bookmark>" },
@@ -84,9 +98,9 @@ async function recordBookmark(run) {
   }
 }
 
-async function migrate(run) {
-  run.step(`Apply D1 migrations to ${databases.join(", ")} (remote)`);
-  for (const db of databases) await run.wrangler(["d1", "migrations", "apply", db, "--remote", ...cfg]);
+async function migrate(run, list = databases) {
+  run.step(`Apply D1 migrations to ${list.join(", ")} (remote)`);
+  for (const db of list) await run.wrangler(["d1", "migrations", "apply", db, "--remote", ...cfg]);
   run.watch("migrations are expand-only: the version serving now must keep working on the new schema");
 }
 
@@ -100,17 +114,28 @@ async function main() {
     return;
   }
   if (values["full-deploy"]) {
-    const run = new Runner({ dryRun, total: 3 });
-    await recordBookmark(run);
-    await migrate(run);
-    run.step(`Deploy ${worker} at 100% with wrangler deploy (Durable Object class change: no gradual rollout)`);
+    const run = new Runner({ dryRun, total: 5 });
+    run.step(`List the D1 databases on the account (new ones are provisioned by the deploy)`);
+    const { existing, fresh } = await existingDatabases(run);
+    await recordBookmark(run, existing);
+    await migrate(run, existing);
+    run.step(`Deploy ${worker} at 100% with wrangler deploy (a class or binding change: no gradual rollout)`);
     await run.wrangler(["deploy", ...cfg, "--message", `deploy ${tag}`]);
     run.watch("Durable Objects restart on the new code; a rollback cannot cross this deploy");
+    if (fresh.length) await migrate(run, fresh);
+    else run.step("No new database to migrate");
     return;
   }
 
-  const run = new Runner({ dryRun, total: 4 + steps.length });
-  await recordBookmark(run);
+  const run = new Runner({ dryRun, total: 5 + steps.length });
+  run.step(`List the D1 databases on the account`);
+  const { existing, fresh } = await existingDatabases(run);
+  if (fresh.length) {
+    throw new Error(
+      `${fresh.join(", ")} ${fresh.length > 1 ? "do" : "does"} not exist yet: a new database needs --full-deploy (wrangler deploy provisions it), or scripts/ops/tenant-db.mjs`,
+    );
+  }
+  await recordBookmark(run, existing);
   await migrate(run);
 
   run.step(`Upload a new version of ${worker} tagged ${tag} (serves no traffic yet)`);

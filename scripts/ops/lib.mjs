@@ -26,6 +26,18 @@ export const ENVIRONMENTS = ["staging", "production"];
 /** Worker and D1 names follow wrangler's rule for named environments: `<top-level name>-<env>`. */
 export const workerName = (service, env) => `atomic-guide-${service}-${env}`;
 export const databaseName = (service, env) => `atomic-guide-${service}-${env}`;
+/** DB_TENANT_<X>: the tenant id upper-cased, anything else than A-Z0-9 as `_` (D1BindingNameSchema). */
+export function tenantBinding(tenantId) {
+  const slug = tenantId
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
+  if (!slug || slug.length > 50) throw new Error(`cannot make a binding name from tenant id ${tenantId}`);
+  return `DB_TENANT_${slug}`;
+}
+export const tenantDatabase = (service, env, tenantId) =>
+  `${databaseName(service, env)}-tenant-${tenantId.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`.slice(0, 63);
+
 export const bucketName = (env) => `atomic-guide-backups-${env}`;
 export const configPath = (service) => join("services", service, "wrangler.jsonc");
 
@@ -71,6 +83,21 @@ const quote = (arg) => {
 };
 export const shellLine = (cmd, args) => [cmd, ...args].map(quote).join(" ");
 
+/**
+ * Deploy rehearsal (scripts/ops/rehearse-deploy.mjs sets ATOMIC_DEPLOY_REHEARSAL=1): a real
+ * run in every respect except the account. Commands that build and check a Worker (`deploy`,
+ * `versions upload`) run for real with `--dry-run`, so a missing build output or a broken
+ * config fails as it would on the account; every other wrangler call, HTTP call and pause is
+ * printed and answered with its placeholder.
+ */
+export const REHEARSAL = envVar("ATOMIC_DEPLOY_REHEARSAL") === "1";
+
+/** The wrangler arguments a rehearsal runs for `args`, or null when it only prints them. */
+export function rehearsalArgs(args, outdir) {
+  const builds = args[0] === "deploy" || (args[0] === "versions" && args[1] === "upload");
+  return builds ? [...args, "--dry-run", "--outdir", outdir] : null;
+}
+
 const wranglerBin = () => {
   const local = join(root, "node_modules", ".bin", "wrangler");
   return existsSync(local) ? local : "wrangler";
@@ -106,6 +133,14 @@ export class Runner {
   async wrangler(args, { placeholder = null, json = false, env = {}, outputFile = false } = {}) {
     this.log(`    $ ${shellLine("wrangler", args)}`);
     if (this.dryRun) return placeholder;
+    if (REHEARSAL) {
+      const checked = rehearsalArgs(args, join(tmpdir(), `rehearsal-${process.pid}-${this.n}`));
+      if (!checked) return placeholder;
+      this.log(`    rehearsal: $ ${shellLine("wrangler", checked)}`);
+      const { code } = await spawnCapture(wranglerBin(), checked, true, env);
+      if (code !== 0) throw new Error(`wrangler ${args[0]} ${args[1] ?? ""} --dry-run failed (exit ${code})`);
+      return placeholder;
+    }
     const outputPath = outputFile ? join(tmpdir(), `wrangler-output-${process.pid}-${Date.now()}.ndjson`) : undefined;
     const { code, stdout } = await spawnCapture(wranglerBin(), args, !json, {
       ...env,
@@ -123,7 +158,7 @@ export class Runner {
     this.log(
       `    $ ${shellLine("curl", ["-fsS", "-X", method, url, "-H", "Authorization: Bearer $ADMIN_TOKEN", ...data])}`,
     );
-    if (this.dryRun) return null;
+    if (this.dryRun || REHEARSAL) return null;
     const token = envVar("ADMIN_TOKEN");
     if (!token) throw new Error("ADMIN_TOKEN is not set in the environment");
     const res = await fetch(url, {
@@ -138,7 +173,7 @@ export class Runner {
 
   async pause(seconds, why) {
     this.log(`    pause ${seconds}s: ${why}`);
-    if (this.dryRun || seconds <= 0) return;
+    if (this.dryRun || REHEARSAL || seconds <= 0) return;
     for (let left = seconds; left > 0; left -= Math.min(30, left)) {
       this.log(`    ... ${left}s left`);
       await new Promise((r) => setTimeout(r, Math.min(30, left) * 1000));

@@ -77,6 +77,8 @@ describe("deploy-service --dry-run", () => {
     assert.equal(code, 0);
     const cfg = "-c services/chat/wrangler.jsonc --env production";
     assert.deepEqual(calls, [
+      // Only databases that exist get a bookmark (a new tenant database has no history yet).
+      "wrangler d1 list --json",
       `wrangler d1 time-travel info atomic-guide-chat-production ${cfg} --json`,
       `wrangler d1 migrations apply atomic-guide-chat-production --remote ${cfg}`,
       `wrangler versions upload ${cfg} --tag abc123 --message 'deploy abc123'`,
@@ -289,5 +291,19 @@ describe("paged SQL dump (databases D1 export refuses)", () => {
     assert.match(dump, /^INSERT INTO "faq_fts" \(rowid, "q"\) VALUES\(2,'q1'\);$/m);
     assert.doesNotMatch(dump, /faq_fts_data/);
     assert.ok(dump.trimEnd().endsWith("CREATE INDEX idx_q ON faq_entries (q);"));
+  });
+});
+
+describe("backup-now without the account's secrets", () => {
+  it("fails loudly (exit 1, naming what is missing) instead of reporting a backup it did not make", () => {
+    const env = { ...process.env };
+    delete env.CLOUDFLARE_API_TOKEN;
+    delete env.CLOUDFLARE_ACCOUNT_ID;
+    const r = spawnSync(process.execPath, [join(root, "scripts", "ops", "backup-now.mjs"), "--env", "production"], {
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID must be set/);
   });
 });

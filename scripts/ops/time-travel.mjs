@@ -3,9 +3,12 @@
 //   bookmark  record the current bookmark (or the one for --timestamp) and save it
 //   restore   restore a database IN PLACE to --bookmark or --timestamp, after a confirmation,
 //             recording the undo bookmark first and printing it again at the end
+// A service's tenant databases are found in its wrangler.jsonc: `bookmark` records every
+// database the service binds, `restore` takes --tenant <id> for one tenant's database.
 import {
   confirm,
   DEPLOY_ORDER,
+  databasesOf,
   ENVIRONMENTS,
   parseCli,
   Runner,
@@ -13,39 +16,55 @@ import {
   runMain,
   saveBookmark,
   target,
+  tenantDatabase,
   usageError,
 } from "./lib.mjs";
 
-const USAGE = `usage: time-travel.mjs bookmark --service <svc> --env <staging|production> [--timestamp <RFC3339|unix>]
-       time-travel.mjs restore  --service <svc> --env <staging|production> (--bookmark <id> | --timestamp <t>) [--yes]
+const USAGE = `usage: time-travel.mjs bookmark --service <svc> --env <staging|production> [--tenant <id>] [--timestamp <RFC3339|unix>]
+       time-travel.mjs restore  --service <svc> --env <staging|production> [--tenant <id>] (--bookmark <id> | --timestamp <t>) [--yes]
 Both take --dry-run.`;
 
 const { values, positionals } = parseCli(
-  { service: { type: "string" }, env: { type: "string" }, bookmark: { type: "string" }, timestamp: { type: "string" } },
+  {
+    service: { type: "string" },
+    env: { type: "string" },
+    tenant: { type: "string" },
+    bookmark: { type: "string" },
+    timestamp: { type: "string" },
+  },
   USAGE,
 );
 const command = requireOneOf(positionals[0], ["bookmark", "restore"], "the subcommand", USAGE);
 const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
 const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
 const dryRun = Boolean(values["dry-run"]);
-const { db, d1 } = target({ service, env });
+const { d1 } = target({ service, env });
 const flags = d1.filter((f) => f !== "--remote"); // time-travel always acts on the remote database
+const bound = await databasesOf(service, env);
+const db = values.tenant ? tenantDatabase(service, env, values.tenant) : bound[0];
+if (!bound.includes(db)) usageError(`${service} has no database ${db} in ${env} (bound: ${bound.join(", ")})`, USAGE);
 
 async function bookmark() {
-  const run = new Runner({ dryRun, total: 1 });
-  run.step(`Record a Time Travel bookmark for ${db}`);
+  const databases = values.tenant ? [db] : bound;
+  const run = new Runner({ dryRun, total: databases.length });
   const at = values.timestamp ? ["--timestamp", values.timestamp] : [];
-  const info = await run.wrangler(["d1", "time-travel", "info", db, ...flags, ...at, "--json"], {
-    json: true,
-    placeholder: { bookmark: "<bookmark>" },
-  });
-  if (!dryRun)
-    run.log(
-      `    bookmark ${info.bookmark} saved to ${saveBookmark(service, env, { bookmark: info.bookmark, at: new Date().toISOString(), database: db })}`,
+  const saved = [];
+  for (const database of databases) {
+    run.step(`Record a Time Travel bookmark for ${database}`);
+    const info = await run.wrangler(["d1", "time-travel", "info", database, ...flags, ...at, "--json"], {
+      json: true,
+      placeholder: { bookmark: "<bookmark>" },
+    });
+    saved.push({ database, bookmark: info.bookmark });
+    const tenant = database === bound[0] ? "" : ` --tenant ${database.split("-tenant-")[1]}`;
+    run.note(
+      `restore to it with: node scripts/ops/time-travel.mjs restore --service ${service} --env ${env}${tenant} --bookmark ${info.bookmark}`,
     );
-  run.note(
-    `restore to it with: node scripts/ops/time-travel.mjs restore --service ${service} --env ${env} --bookmark ${info.bookmark}`,
-  );
+  }
+  if (!dryRun) {
+    const file = saveBookmark(service, env, { ...saved[0], databases: saved, at: new Date().toISOString() });
+    run.log(`    bookmarks saved to ${file}`);
+  }
 }
 
 async function restore() {

@@ -23,6 +23,17 @@ export const AuthContextSchema = v.object({
   name: v.optional(v.pipe(v.string(), v.maxLength(255))),
   /** Dedicated D1 binding named in the tenant record; absent means the shared `DB`. */
   d1Binding: v.optional(D1BindingNameSchema),
+  /**
+   * The tenant's feature switches as the gateway read them for this call, so a service checks
+   * them on RPC entries and on the calls it makes to other services, not only on forwarded /api.
+   */
+  flags: v.optional(
+    v.object({
+      chat: v.optional(v.boolean()),
+      struggleDetection: v.optional(v.boolean()),
+      analytics: v.optional(v.boolean()),
+    }),
+  ),
 });
 export type AuthContext = v.InferOutput<typeof AuthContextSchema>;
 

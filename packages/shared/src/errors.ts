@@ -1,6 +1,6 @@
 import * as v from "valibot";
 
-/** The one error body every `/api`, `/admin` and `/health` response uses (CONTRACT.md, Conventions). */
+/** The one error body every `/api`, `/admin` and `/health` response uses (docs/api.md, Conventions). */
 export const ErrorEnvelopeSchema = v.object({
   error: v.object({
     code: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/)),
@@ -48,17 +48,44 @@ export function errorBody(code: string, message: string): ErrorEnvelope {
   return { error: { code, message } };
 }
 
-/** Turns anything thrown into the envelope. Unknown errors never leak their message or stack. */
+/** What a client may learn of a failure, whichever way the answer travels (HTTP, SSE, socket). */
+export interface PublicError {
+  status: number;
+  code: string;
+  message: string;
+  /** Headers the failure asks for, such as Retry-After on a 429 or 503. */
+  headers: Record<string, string>;
+}
+
+const INTERNAL: PublicError = {
+  status: 500,
+  code: "internal_error",
+  message: "Something went wrong on our side.",
+  headers: {},
+};
+
+/**
+ * The one mapping from anything thrown to what a client sees. An ApiError (also one that crossed
+ * RPC) is shown as written, 5xx included: a 503 `service_unavailable` with Retry-After is an
+ * expected answer the client acts on. Anything else is `internal_error`, never its own message
+ * or stack.
+ */
+export function publicError(e: unknown): PublicError {
+  if (!isApiErrorLike(e)) return INTERNAL;
+  const headers = (e as { headers?: Record<string, string> }).headers ?? {};
+  return { status: e.status, code: e.code, message: e.message, headers };
+}
+
+/** The envelope of `publicError(e)`, for answers that are not HTTP responses (SSE events). */
+export function publicErrorBody(e: unknown): ErrorEnvelope {
+  const failure = publicError(e);
+  return errorBody(failure.code, failure.message);
+}
+
+/** Turns anything thrown into the envelope response (see `publicError`). */
 export function errorToResponse(e: unknown, headers: HeadersInit = {}): Response {
-  if (isApiErrorLike(e)) {
-    const extra = (e as { headers?: Record<string, string> }).headers ?? {};
-    return Response.json(errorBody(e.code, e.message), {
-      status: e.status,
-      headers: { ...Object.fromEntries(new Headers(headers)), ...extra },
-    });
-  }
-  return Response.json(errorBody("internal_error", "Something went wrong on our side."), {
-    status: 500,
-    headers,
-  });
+  const failure = publicError(e);
+  const merged = new Headers(headers);
+  for (const [name, value] of Object.entries(failure.headers)) merged.set(name, value);
+  return Response.json(errorBody(failure.code, failure.message), { status: failure.status, headers: merged });
 }

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { ApiError } from "./errors";
 
 /**
- * A tenant's feature flags (CONTRACT.md, /admin/tenants/:tenantId/flags). The gateway owns
+ * A tenant's feature flags (docs/api.md, /admin/tenants/:tenantId/flags). The gateway owns
  * them (KV FLAGS) and enforces them; it also passes them on in FLAGS_HEADER so each service
  * enforces its own flag again, in case a request ever reaches it by another path.
  */
@@ -44,3 +44,23 @@ export function requireFeature(request: Request, flag: FeatureFlag): void {
     throw new ApiError(403, "feature_disabled", "This feature is turned off for your institution.");
   }
 }
+
+/** The switches an AuthContext carries (the gateway's copy of the tenant's flags). */
+type CarriesFlags = { flags?: Partial<Record<FeatureFlag, boolean>> | undefined };
+
+/** False only when the caller's flags say the feature is off; absent flags leave it to the gateway. */
+export const featureOn = (auth: CarriesFlags, flag: FeatureFlag): boolean => auth.flags?.[flag] !== false;
+
+/** For RPC entries: refuses (403 feature_disabled) a call for a tenant with `flag` off. */
+export function requireFeatureFor(auth: CarriesFlags, flag: FeatureFlag): void {
+  if (!featureOn(auth, flag)) {
+    throw new ApiError(403, "feature_disabled", "This feature is turned off for your institution.");
+  }
+}
+
+/** The part of a tenant's flags that travels in an AuthContext. */
+export const carriedFlags = (flags: TenantFlags) => ({
+  chat: flags.chat,
+  struggleDetection: flags.struggleDetection,
+  analytics: flags.analytics,
+});

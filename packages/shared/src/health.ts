@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { BreakerSnapshotSchema, breakerFor, breakerSnapshots } from "./resilience/breaker";
+import { BreakerSnapshotSchema, breakerFor, breakerOptionsFromEnv, breakerSnapshots } from "./resilience/breaker";
 import { withD1Faults } from "./resilience/d1-faults";
 import { isTimeout, withTimeout } from "./timeout";
 
@@ -18,6 +18,8 @@ export const ServiceHealthSchema = v.object({
   version: v.optional(v.string()),
   /** The isolate's D1 circuit breakers (one per D1 binding used); any not closed degrades. */
   breaker: v.optional(v.array(BreakerSnapshotSchema)),
+  /** Backups (analytics, staging and production): missing settings, stale or failed runs degrade. */
+  backup: v.optional(ComponentStateSchema),
 });
 export type ServiceHealth = v.InferOutput<typeof ServiceHealthSchema>;
 
@@ -38,7 +40,6 @@ async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
   }
 }
 
-export const probeD1 = (db: D1Database) => probe(() => db.prepare("SELECT 1 AS ok").first());
 export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
 export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 
@@ -47,6 +48,7 @@ export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
     parts.d1.status === "ok" &&
     parts.kv.status === "ok" &&
     parts.durableObject.status === "ok" &&
+    (parts.backup === undefined || parts.backup.status === "ok") &&
     (parts.breaker ?? []).every((b) => b.state === "closed");
   return { status: ok ? "ok" : "degraded", ...parts };
 }
@@ -71,7 +73,7 @@ export interface HealthProbes {
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
   const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
-  if (p.service) breakerFor(p.service);
+  if (p.service) breakerFor(p.service, "DB", p.env ? breakerOptionsFromEnv(p.env) : undefined);
   const [d1, kv, durableObject] = await Promise.all([
     probe(() =>
       db

@@ -18,6 +18,13 @@ export interface WorkerContext {
   ctx: ExecutionContext;
   /** Where request metrics go instead of env.ANALYTICS (analytics records into its own buffer). */
   metrics?: MetricsSink | undefined;
+  /**
+   * Whether an X-Atomic-Auth header names the request's tenant in metrics. True behind the
+   * gateway (only the gateway can reach a service, and it replaces any client copy); false in the
+   * public gateway, where the header is whatever a client sent and the tenant is known only once
+   * the handler has verified a token (tagRequestTenant).
+   */
+  trustAuthHeader?: boolean;
 }
 
 const ROUTE_TEMPLATE = /^[\x20-\x7e]{1,200}$/;
@@ -45,10 +52,10 @@ export function tagRequestTenant(request: Request, tenantId: string): void {
   if (TENANT_SLUG.test(tenantId)) taggedTenants.set(request, tenantId);
 }
 
-function tenantOf(request: Request): string | undefined {
+function tenantOf(request: Request, trustAuthHeader: boolean): string | undefined {
   const tagged = taggedTenants.get(request);
   if (tagged) return tagged;
-  if (!request.headers.has(AUTH_CONTEXT_HEADER)) return undefined;
+  if (!trustAuthHeader || !request.headers.has(AUTH_CONTEXT_HEADER)) return undefined;
   try {
     return authTenant(request);
   } catch {
@@ -86,7 +93,7 @@ export async function handleWithEnvelope(
   }
   const d1Ms = endRequestScope();
   if (isService(service)) {
-    const tenantId = tenantOf(request);
+    const tenantId = tenantOf(request, worker.trustAuthHeader ?? true);
     recordSample({
       kind: "request",
       service,

@@ -1,5 +1,6 @@
 export * from "./auth-context";
 export * from "./db";
+export * from "./entrypoint";
 export * from "./env";
 export * from "./errors";
 export * from "./flags";
@@ -8,5 +9,7 @@ export * from "./http";
 export * from "./log";
 export * from "./request-id";
 export * from "./rpc";
+export * from "./service-names";
+export * from "./socket";
 export * from "./timeout";
 export * from "./validation";

@@ -25,9 +25,9 @@ export const SignalSchema = v.object({
   elementId: v.optional(IdSchema),
   contentType: v.optional(v.pipe(v.string(), v.maxLength(64))),
   correct: v.optional(v.boolean()),
-  /** Words in the content block the signal is about (the client counts them). */
+  /** Words in the block the signal is about, counted by the client: sets the block's expected reading time. */
   wordCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000))),
-  /** The skill the quiz item declares (`data-skill`). */
+  /** The skill a quiz item declares (`data-skill`), for per-skill mastery. */
   skill: v.optional(IdSchema),
 });
 export type Signal = v.InferOutput<typeof SignalSchema>;

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { ApiError } from "./errors";
 
-/** CONTRACT.md: request bodies over 256 KiB are refused with 413. */
+/** docs/api.md, Conventions: request bodies over 256 KiB are refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
@@ -90,6 +90,18 @@ export const IsoTimestampSchema = v.pipe(
 );
 
 export const nowIso = (ms = Date.now()) => new Date(ms).toISOString();
+
+/**
+ * Decodes one path parameter. A malformed `%` escape (`%zz`, a lone `%`, broken UTF-8) is the
+ * caller's mistake: 400 `invalid_path`, never the URIError that decodeURIComponent throws.
+ */
+export function decodePathParam(raw: string | undefined): string {
+  try {
+    return decodeURIComponent(raw ?? "");
+  } catch {
+    throw new ApiError(400, "invalid_path", "The path has a malformed % escape.");
+  }
+}
 
 /** Identifiers that cross boundaries: bounded, printable, no control characters. */
 export const IdSchema = v.pipe(

@@ -6,7 +6,7 @@ import {
   AuditEntrySchema,
   type AuthContext,
   AuthContextSchema,
-  handleWithEnvelope,
+  backendHealth,
   type LearnerAnalyticsExport,
   type LearningEvent,
   LearningEventBatchSchema,
@@ -19,13 +19,17 @@ import {
   type RosterSync,
   RosterSyncSchema,
   type ServiceHealth,
-  serviceHealth,
+  serveWithRouter,
+  summarize,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
+import { deleteSnapshots, readThrough } from "@atomic-guide/shared/resilience/fallback";
 import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
+import { backupHealth } from "./backup/health";
 import { eraseLearnerData, exportLearnerData, storeLearningEvents, syncCourseRoster } from "./events/store";
+import { LearnerExportSchema, learnerExportKey, refreshAfterEvents } from "./insight/snapshots";
 import { metricsReport } from "./metrics/report";
 import { pruneExpired } from "./metrics/retention";
 import { localMetricsSink, metricsBufferFor } from "./metrics/sink";
@@ -43,12 +47,11 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(
-      SERVICE,
-      request,
-      { env: this.env, ctx: this.ctx, metrics: localMetricsSink(this.env) },
-      (hctx) => router.fetch(request, this.env, this.ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, {
+      env: this.env,
+      ctx: this.ctx,
+      metrics: localMetricsSink(this.env),
+    });
   }
 
   /** Every RPC method is measured like a request (route `rpc:<method>`). */
@@ -72,7 +75,10 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   async recordLearningEvents(events: LearningEvent[]): Promise<{ stored: number }> {
     return this.observe("recordLearningEvents", undefined, async () => {
       const valid = parseWith(LearningEventBatchSchema, events);
-      return { stored: await storeLearningEvents(this.env, valid) };
+      const stored = await storeLearningEvents(this.env, valid);
+      // Writes keep the read-only snapshots fresh, not only reads (after the answer).
+      this.ctx.waitUntil(refreshAfterEvents(this.env, valid));
+      return { stored };
     });
   }
 
@@ -105,7 +111,19 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   async exportLearner(auth: AuthContext): Promise<LearnerAnalyticsExport> {
     const caller = parseWith(AuthContextSchema, auth);
     return this.observe("exportLearner", caller.tenantId, async () => {
-      const data = await exportLearnerData(this.env, caller);
+      // During a D1 outage the export answers from the learner's snapshot, and says so.
+      const result = await readThrough({
+        service: SERVICE,
+        kv: this.env.SNAPSHOTS,
+        tenantId: caller.tenantId,
+        key: learnerExportKey(caller.tenantId, caller.userId),
+        schema: LearnerExportSchema,
+        read: () => exportLearnerData(this.env, caller),
+        waitUntil: (p) => this.ctx.waitUntil(p),
+      });
+      const data: LearnerAnalyticsExport = result.degraded
+        ? { ...result.value, snapshotAt: new Date(result.snapshotAt ?? 0).toISOString() }
+        : result.value;
       await recordAuditEntry(this.env, caller, {
         action: "export",
         route: "/api/learners/me/export",
@@ -119,6 +137,7 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
     const caller = parseWith(AuthContextSchema, auth);
     return this.observe("eraseLearner", caller.tenantId, async () => {
       const deleted = await eraseLearnerData(this.env, caller);
+      await deleteSnapshots(this.env.SNAPSHOTS, `${caller.tenantId}:${caller.userId}:`);
       await recordAuditEntry(this.env, caller, {
         action: "erase",
         route: "/api/learners/me",
@@ -138,14 +157,12 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   async health(): Promise<ServiceHealth> {
-    const ns = this.env.METRICS_BUFFER;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    const [own, backup] = await Promise.all([
+      backendHealth(SERVICE, this.env, this.env.METRICS_BUFFER),
+      backupHealth(this.env),
+    ]);
+    if (!backup) return own;
+    const { status: _, ...parts } = own;
+    return summarize({ ...parts, backup });
   }
 }

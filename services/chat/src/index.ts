@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
+  backendHealth,
   type ChatRpc,
   type FaqEntryView,
   type FaqInput,
@@ -9,16 +10,16 @@ import {
   FaqListQuerySchema,
   type FaqTenant,
   FaqTenantSchema,
-  handleWithEnvelope,
   IdSchema,
   type LearnerProfile,
   LearnerProfileSchema,
   parseWith,
+  requireFeatureFor,
   type ServiceHealth,
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
-  serviceHealth,
+  serveWithRouter,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
@@ -36,21 +37,11 @@ const SERVICE = "chat";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
-      router.fetch(request, this.env, this.ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
 
   async health(): Promise<ServiceHealth> {
-    const ns = this.env.CHAT_CONVERSATIONS;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    return backendHealth(SERVICE, this.env, this.env.CHAT_CONVERSATIONS);
   }
 
   /** Dev and test only: lets the gateway's /admin/faults break chat's D1 on purpose. */
@@ -59,7 +50,10 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
   }
 
   async suggest(auth: AuthContext, request: SuggestRequest): Promise<SuggestResult> {
-    return suggestFor(this.env, parseWith(AuthContextSchema, auth), parseWith(SuggestRequestSchema, request));
+    const caller = parseWith(AuthContextSchema, auth);
+    // The flag holds on RPC too: struggle-detector must not get an offer for a tenant with chat off.
+    requireFeatureFor(caller, "chat");
+    return suggestFor(this.env, caller, parseWith(SuggestRequestSchema, request));
   }
 
   async updateLearnerProfile(auth: AuthContext, profile: LearnerProfile): Promise<{ stored: boolean }> {

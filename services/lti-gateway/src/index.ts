@@ -1,17 +1,20 @@
-import { handleWithEnvelope } from "@atomic-guide/shared";
+import { serveWithRouter } from "@atomic-guide/shared";
 import { maintainToolKeys } from "./keys/store";
 import { router } from "./routes";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
+export { ToolKeysDurableObject } from "./do/tool-keys";
 
 const SERVICE = "lti-gateway";
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env, ctx }, (hctx) => router.fetch(request, env, ctx, hctx));
+    // Metrics name a tenant only after the handler verified its token: a client-sent
+    // X-Atomic-Auth is not evidence of anything here.
+    return serveWithRouter(SERVICE, router, request, { env, ctx, trustAuthHeader: false });
   },
 
-  /** Daily: rotates tool keys older than their lifetime and unpublishes retired ones. */
+  /** Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps old-secret ones. */
   async scheduled(_controller, env, ctx): Promise<void> {
     ctx.waitUntil(maintainToolKeys(env));
   },

@@ -2,13 +2,13 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  handleWithEnvelope,
+  backendHealth,
   type OpenSessionRequest,
   OpenSessionRequestSchema,
   parseWith,
   type ServiceHealth,
   type StruggleDetectorRpc,
-  serviceHealth,
+  serveWithRouter,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
@@ -24,21 +24,11 @@ export default class StruggleDetectorService
   implements StruggleDetectorRpc, D1FaultControlRpc
 {
   override async fetch(request: Request): Promise<Response> {
-    return handleWithEnvelope(SERVICE, request, { env: this.env, ctx: this.ctx }, (hctx) =>
-      router.fetch(request, this.env, this.ctx, hctx),
-    );
+    return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
 
   async health(): Promise<ServiceHealth> {
-    const ns = this.env.STRUGGLE_DETECTOR;
-    return serviceHealth({
-      service: SERVICE,
-      env: this.env,
-      db: this.env.DB,
-      kv: this.env.SNAPSHOTS,
-      pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
-      version: this.env.CF_VERSION_METADATA?.id,
-    });
+    return backendHealth(SERVICE, this.env, this.env.STRUGGLE_DETECTOR);
   }
 
   /** Dev and test only (404 elsewhere): the gateway's /admin/faults steers this service's D1. */

@@ -46,14 +46,6 @@ export function uid(prefix: string): string {
   return `${prefix}-${idCounter}`;
 }
 
-export function formatDateTime(iso: unknown): string {
-  if (typeof iso !== "string" && typeof iso !== "number") return "—";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? String(iso)
-    : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
-
 export function humanize(key: string): string {
   const spaced = key
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")

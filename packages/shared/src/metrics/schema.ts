@@ -1,9 +1,10 @@
 import * as v from "valibot";
 import { TenantIdSchema } from "../auth-context";
+import { SERVICE_NAMES } from "../service-names";
 import { IsoTimestampSchema } from "../validation";
 
 /** The four Workers; metrics from anything else are refused. */
-export const METRIC_SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
+export const METRIC_SERVICES = SERVICE_NAMES;
 export const MetricServiceSchema = v.picklist(METRIC_SERVICES);
 export type MetricService = v.InferOutput<typeof MetricServiceSchema>;
 

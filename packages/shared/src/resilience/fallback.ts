@@ -85,6 +85,20 @@ async function readSnapshot<T>(
 }
 
 /**
+ * Writes a snapshot outside a read: the write path calls this after it changed what a read
+ * would show, so a page nobody has read yet (or since the change) still answers in an outage.
+ * Same envelope, TTL and unchanged-value throttle as the snapshots reads write.
+ */
+export async function putSnapshot(
+  kv: KVNamespace,
+  key: string,
+  value: unknown,
+  ttlSeconds = DEFAULT_SNAPSHOT_TTL_SECONDS,
+): Promise<void> {
+  await writeSnapshot(kv, key, value, ttlSeconds);
+}
+
+/**
  * D1 first; every successful read refreshes the KV snapshot. When D1 errors, times out, or its
  * breaker is open, the snapshot answers with `degraded: true` (mark the response with
  * `markDegraded`). With neither, 503 + Retry-After. Errors the read raises on purpose (4xx

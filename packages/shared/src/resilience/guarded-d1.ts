@@ -1,4 +1,4 @@
-import { type BreakerOptions, breakerFor } from "./breaker";
+import { type BreakerOptions, breakerFor, breakerOptionsFromEnv } from "./breaker";
 import { classifyD1Error, isReadOnlySql, retryTransient, withD1Timeout } from "./d1-errors";
 import { withD1Faults } from "./d1-faults";
 import { interceptD1 } from "./intercept-d1";
@@ -54,5 +54,7 @@ export function withD1Resilience(
   binding = "DB",
   options?: GuardOptions,
 ): D1Database {
-  return withD1Breaker(withD1Faults(db, env, service), service, binding, options);
+  const fromEnv = breakerOptionsFromEnv(env);
+  const guard = fromEnv && !options?.breaker ? { ...options, breaker: fromEnv } : options;
+  return withD1Breaker(withD1Faults(db, env, service), service, binding, guard);
 }

@@ -14,7 +14,3 @@ export function serviceUnavailable(
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new ApiError(503, "d1_unavailable", message, { "Retry-After": String(seconds) });
 }
-
-export function isServiceUnavailable(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "d1_unavailable";
-}

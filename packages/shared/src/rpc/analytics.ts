@@ -141,4 +141,6 @@ export interface LearnerAnalyticsExport {
   service: "analytics";
   learningEvents: LearningEvent[];
   rosterEntries: { contextId: string; name: string | null; roles: string[]; syncedAt: string }[];
+  /** Present when D1 was unavailable and this came from the read-only snapshot taken then. */
+  snapshotAt?: string;
 }

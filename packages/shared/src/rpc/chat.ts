@@ -5,15 +5,29 @@ import type { ServiceRpc } from "./service";
 
 const boundedText = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
-/** What a learner is looking at; page content is data for the model, never instructions. */
+/**
+ * What a learner is looking at; page content is data for the model, never instructions. In
+ * `pageContent` each content block starts with a marker line `[[block:<id>]]` (the block's
+ * `data-guide-block` id), so answers can cite the block they quote.
+ */
 export const PageContextSchema = v.object({
   courseId: v.optional(IdSchema),
   moduleId: v.optional(IdSchema),
   pageTitle: v.optional(boundedText(500)),
   pageContent: v.optional(boundedText(20_000)),
   elementId: v.optional(IdSchema),
+  /** The item in focus counts for a grade: hints and similar worked examples only, never the answer. */
+  graded: v.optional(v.boolean()),
+  resourceLinkId: v.optional(IdSchema),
 });
 export type PageContext = v.InferOutput<typeof PageContextSchema>;
+
+/** Where an answer's words come from: a page block (its `data-guide-block` id) or a FAQ entry. */
+export interface Citation {
+  source: "page" | "faq";
+  id: string;
+  excerpt: string;
+}
 
 /**
  * The learner profile struggle-detector pushes whenever it changes. Chat keeps the latest one

@@ -1,24 +1,38 @@
 import type { AuditEntry, AuthContext } from "@atomic-guide/shared";
+import { isApiErrorLike } from "@atomic-guide/shared/errors";
 import { analyticsDb } from "../db/access";
 import { auditWrites } from "../db/queries";
+import type { AnalyticsDatabase } from "../db/schema";
+
+export type AuditRow = AnalyticsDatabase["audit_log"];
+
+/** The one Durable Object that holds audit entries D1 could not take (named, so every isolate finds it). */
+export const auditQueueFor = (env: Env) => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("audit-queue"));
 
 /**
  * Records who read or exported whose data, when, and through which route. Audit rows are an
  * accountability record: they are kept when a learner's data is erased (they hold ids, never
  * content) and pruned after AUDIT_RETENTION_DAYS.
+ *
+ * Straight to D1 when it answers; during an outage the row waits in the audit queue's outbox
+ * (durable before this returns) and is replayed exactly once, so a read served from a snapshot
+ * is still audited.
  */
 export async function recordAuditEntry(env: Env, actor: AuthContext, entry: AuditEntry): Promise<void> {
-  const { db } = analyticsDb(env);
-  await auditWrites
-    .insert(db, {
-      tenant_id: actor.tenantId,
-      id: crypto.randomUUID(),
-      at: new Date().toISOString(),
-      actor_user_id: actor.userId,
-      action: entry.action,
-      route: entry.route,
-      subject_user_id: entry.subjectUserId ?? null,
-      context_id: entry.contextId ?? null,
-    })
-    .execute();
+  const row: AuditRow = {
+    tenant_id: actor.tenantId,
+    id: crypto.randomUUID(),
+    at: new Date().toISOString(),
+    actor_user_id: actor.userId,
+    action: entry.action,
+    route: entry.route,
+    subject_user_id: entry.subjectUserId ?? null,
+    context_id: entry.contextId ?? null,
+  };
+  try {
+    await auditWrites.insert(analyticsDb(env).db, row).execute();
+  } catch (e) {
+    if (!isApiErrorLike(e) || e.status !== 503) throw e;
+    await auditQueueFor(env).queueAudit(row);
+  }
 }

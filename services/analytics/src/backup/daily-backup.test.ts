@@ -127,7 +127,10 @@ async function manifestAt(prefix: string): Promise<BackupManifest> {
 }
 
 describe("daily D1 backup to R2", () => {
-  it("exports every database through the REST API and stores byte-exact dumps with a manifest", async () => {
+  // 50 000 rows through a multipart upload: seconds of CPU on a busy machine, so not the 5 s default.
+  it("exports every database through the REST API and stores byte-exact dumps with a manifest", {
+    timeout: 120_000,
+  }, async () => {
     // Bigger than one 5 MiB multipart part (the smallest R2 allows for a non-final part).
     const big = dumpOf(50_000);
     const small = dumpOf(3);

@@ -109,12 +109,33 @@ export async function runD1Backup(deps: BackupDeps): Promise<BackupManifest | nu
   return manifest;
 }
 
-/** The scheduled entry: reads settings from the Worker's env; without them it logs and skips. */
-export async function dailyBackup(env: Env, now = new Date()): Promise<BackupManifest | null> {
+/**
+ * The scheduled entry: reads settings from the Worker's env. Without them, local development
+ * (no account) skips; staging and production fail loudly: the day's manifest records why, so
+ * /health reports it, and the cron run fails instead of passing as a backup that never happened.
+ */
+export async function dailyBackup(
+  env: { ENVIRONMENT?: string; BACKUPS: R2Bucket } & object,
+  now = new Date(),
+): Promise<BackupManifest | null> {
   const config = backupConfigFrom(env);
   if (!config.ok) {
-    log.warn("daily D1 backup skipped: not configured", { reason: config.reason });
-    return null;
+    if (env.ENVIRONMENT !== "staging" && env.ENVIRONMENT !== "production") {
+      log.info("daily D1 backup skipped: not configured (local development)", { reason: config.reason });
+      return null;
+    }
+    const manifest: BackupManifest = {
+      createdAt: now.toISOString(),
+      kind: "daily",
+      databases: [],
+      failures: [{ database: "*", error: `not configured: ${config.reason}` }],
+      pruned: 0,
+    };
+    await env.BACKUPS.put(`${dailyPrefix(now)}/manifest.json`, JSON.stringify(manifest, null, 2), {
+      httpMetadata: { contentType: "application/json" },
+    });
+    log.error("daily D1 backup not configured", { reason: config.reason });
+    throw new Error(`daily D1 backup not configured: ${config.reason}`);
   }
   return runD1Backup({ bucket: env.BACKUPS, config: config.config, now });
 }

@@ -271,6 +271,13 @@ export const learnerQueries = {
 export const auditWrites = {
   insert: (db: Db, row: AnalyticsDatabase["audit_log"]) =>
     db.insertInto("audit_log").values(row).modifyEnd(queryName("audit.insert")),
+  /** The replay of a row queued during an outage: its id may already be in D1 (a lost answer). */
+  insertQueued: (db: Db, row: AnalyticsDatabase["audit_log"]) =>
+    db
+      .insertInto("audit_log")
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .modifyEnd(queryName("audit.insertQueued")),
 };
 
 /** Retention: each table's expiry column is indexed, so a sweep searches rather than scans. */
@@ -339,6 +346,20 @@ export const namedQueries: NamedQuery[] = [
     name: "audit.insert",
     build: () =>
       auditWrites.insert(db, {
+        tenant_id: "acme",
+        id: "a1",
+        at: t,
+        actor_user_id: "u1",
+        action: "export",
+        route: "/x",
+        subject_user_id: null,
+        context_id: null,
+      }),
+  },
+  {
+    name: "audit.insertQueued",
+    build: () =>
+      auditWrites.insertQueued(db, {
         tenant_id: "acme",
         id: "a1",
         at: t,

@@ -1,8 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MetricSample, MetricsBatch, QuerySample, RequestSample } from "@atomic-guide/shared/metrics/schema";
+import type { AuditRow } from "../audit/log";
 import { compileOnly, metricsReads, metricsWrites } from "../db/queries";
 import type { AnalyticsDatabase } from "../db/schema";
 import { mergeRollup, minuteOf, NO_TENANT, rollupQueries, rollupRequests } from "../metrics/rollup";
+import { AuditOutbox } from "./audit-outbox";
 
 /** How long samples wait for more before they go to D1. */
 const FLUSH_DELAY_MS = 5_000;
@@ -37,10 +39,13 @@ export interface FlushResult {
 export class MetricsBufferDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private flushing: Promise<FlushResult> | undefined;
+  /** Used by the one instance named for audit rows (audit/log.ts), idle everywhere else. */
+  private readonly audit: AuditOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.audit = new AuditOutbox(ctx.storage, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS pending (
       id INTEGER PRIMARY KEY AUTOINCREMENT, minute TEXT NOT NULL, body TEXT NOT NULL, written INTEGER NOT NULL DEFAULT 0)`);
     // The tenant column came after the first version of this table; objects that already have the
@@ -90,7 +95,18 @@ export class MetricsBufferDO extends DurableObject<Env> {
     }
   }
 
+  /** An audit row D1 could not take during an outage; durable when this returns. */
+  async queueAudit(row: AuditRow): Promise<void> {
+    await this.audit.queue(row);
+  }
+
+  async pendingAudit(): Promise<number> {
+    return this.audit.pending();
+  }
+
   override async alarm(): Promise<void> {
+    // Its own failure must not stop the metrics flush below (and the reverse).
+    await this.audit.retry().catch(() => undefined);
     let result: FlushResult | undefined;
     try {
       result = await this.flush();

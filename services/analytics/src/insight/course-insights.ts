@@ -29,7 +29,11 @@ export interface CourseInsights {
   chatVolume: { day: string; messages: number | null; learners: number | null }[];
 }
 
-export async function courseInsights(env: Env, window: CourseWindow, minGroupSize: number): Promise<CourseInsights> {
+/**
+ * Everything about the course in the window, before any small-group suppression: the shape a
+ * snapshot keeps, so one snapshot serves every tenant setting (`withMinGroup` applies it).
+ */
+export async function courseInsights(env: Env, window: CourseWindow): Promise<CourseInsights> {
   const { db } = analyticsDb(env);
   const [hotSpots, activeUsers, roster, delivered, outcomes, chat] = await Promise.all([
     insightReads.hotSpots(db, window).execute(),
@@ -39,13 +43,6 @@ export async function courseInsights(env: Env, window: CourseWindow, minGroupSiz
     insightReads.interventionOutcomes(db, window).execute(),
     insightReads.chatByDay(db, window).execute(),
   ]);
-  const suppress = (learners: number) => minGroupSize > 0 && learners < minGroupSize;
-  /** A count and its learner count, both withheld when the group is too small. */
-  const figure = (count: number, learnerCount: number) =>
-    suppress(learnerCount) ? { count: null, learners: null } : { count, learners: learnerCount };
-
-  const visibleHotSpots = hotSpots.filter((h) => !suppress(Number(h.learners)));
-
   // The roster is who should be active; without a roster, learners seen in events stand in.
   const learnersOnRoster = roster.filter((r) => r.is_learner === 1);
   const lastSeen = new Map(activeUsers.map((u) => [u.user_id, u.last_seen]));
@@ -54,45 +51,64 @@ export async function courseInsights(env: Env, window: CourseWindow, minGroupSiz
   const activeIds = [...lastSeen.keys()].filter((id) => !staff.has(id));
   const inactive = learnersOnRoster.filter((r) => !lastSeen.has(r.user_id));
 
-  const learners: CourseInsights["learners"] = {
-    rosterSize: learnersOnRoster.length,
-    active: activeIds.length,
-    inactive: inactive.length,
-  };
-  if (minGroupSize === 0) {
-    learners.activeLearners = activeIds
-      .map((userId) => ({ userId, name: names.get(userId) ?? null, lastSeen: lastSeen.get(userId) ?? "" }))
-      .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
-    learners.inactiveLearners = inactive.map((r) => ({ userId: r.user_id, name: r.name }));
-  }
-
   return {
     contextId: window.contextId,
     from: window.from,
     to: window.to,
-    minGroupSize,
-    hotSpots: visibleHotSpots.map((h) => ({
+    minGroupSize: 0,
+    hotSpots: hotSpots.map((h) => ({
       elementId: h.element_id ?? "",
       events: Number(h.events),
       learners: Number(h.learners),
       strugglingEvents: Number(h.struggling),
       avgScore: Math.round(Number(h.avg_score) * 1000) / 1000,
     })),
-    suppressedHotSpots: hotSpots.length - visibleHotSpots.length,
-    learners,
+    suppressedHotSpots: 0,
+    learners: {
+      rosterSize: learnersOnRoster.length,
+      active: activeIds.length,
+      inactive: inactive.length,
+      activeLearners: activeIds
+        .map((userId) => ({ userId, name: names.get(userId) ?? null, lastSeen: lastSeen.get(userId) ?? "" }))
+        .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)),
+      inactiveLearners: inactive.map((r) => ({ userId: r.user_id, name: r.name })),
+    },
     interventions: {
       delivered: delivered.map((d) => ({
         kind: d.kind ?? "unknown",
-        ...figure(Number(d.delivered), Number(d.learners)),
+        count: Number(d.delivered),
+        learners: Number(d.learners),
       })),
       outcomes: outcomes.map((o) => ({
         action: o.action ?? "unknown",
-        ...figure(Number(o.responses), Number(o.learners)),
+        count: Number(o.responses),
+        learners: Number(o.learners),
       })),
     },
-    chatVolume: chat.map((c) => {
-      const f = figure(Number(c.messages), Number(c.learners));
-      return { day: c.day, messages: f.count, learners: f.learners };
-    }),
+    chatVolume: chat.map((c) => ({ day: c.day, messages: Number(c.messages), learners: Number(c.learners) })),
+  };
+}
+
+/**
+ * The tenant's view of the full insight: with `minGroupSize` > 0 no figure resting on fewer
+ * learners than that is shown, and learners are counted, never listed.
+ */
+export function withMinGroup(full: CourseInsights, minGroupSize: number): CourseInsights {
+  if (minGroupSize === 0) return full;
+  const suppress = (learners: number | null) => learners === null || learners < minGroupSize;
+  const figure = <T extends { count: number | null; learners: number | null }>(f: T): T =>
+    suppress(f.learners) ? { ...f, count: null, learners: null } : f;
+  const hotSpots = full.hotSpots.filter((h) => !suppress(h.learners));
+  return {
+    ...full,
+    minGroupSize,
+    hotSpots,
+    suppressedHotSpots: full.suppressedHotSpots + full.hotSpots.length - hotSpots.length,
+    learners: { rosterSize: full.learners.rosterSize, active: full.learners.active, inactive: full.learners.inactive },
+    interventions: {
+      delivered: full.interventions.delivered.map(figure),
+      outcomes: full.interventions.outcomes.map(figure),
+    },
+    chatVolume: full.chatVolume.map((c) => (suppress(c.learners) ? { day: c.day, messages: null, learners: null } : c)),
   };
 }

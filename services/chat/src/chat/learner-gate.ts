@@ -2,11 +2,27 @@ import type { LearnerProfile } from "@atomic-guide/shared";
 import type { BudgetLimits } from "../budget/limits";
 import type { BudgetScope } from "../budget/over-budget";
 
+/**
+ * Tokens held back for a turn before any model is called, so concurrent turns cannot together
+ * spend more than the budget. `day` is the UTC day the hold was taken on (settled on that day).
+ */
+export interface TokenHold {
+  reserved: number;
+  day: string;
+}
+
 /** The learner object's answer to "may this turn start?". */
 export type Admission =
-  | { kind: "ok"; remaining: number; profile: LearnerProfile | undefined }
+  | ({ kind: "ok"; profile: LearnerProfile | undefined } & TokenHold)
   | { kind: "not_found" }
   | { kind: "over_budget"; scope: BudgetScope; retryAfter: number };
+
+/** The most a turn can spend: `fixed` plus `perEarlierMessage` for each earlier message the model sees. */
+export interface TurnMaximum {
+  fixed: number;
+  perEarlierMessage: number;
+  window: number;
+}
 
 export interface AdmitRequest {
   tenantId: string;
@@ -15,19 +31,29 @@ export interface AdmitRequest {
   create: boolean;
   title: string | null;
   limits: BudgetLimits;
+  /** Zero when no model will be asked (the offline provider costs nothing). */
+  maximum: TurnMaximum;
   nowMs: number;
 }
 
-export interface RecordUsageRequest {
-  conversationId: string;
+export interface SettleRequest extends TokenHold {
+  /** The conversation the turn added two messages to; absent for help texts. */
+  conversationId?: string | undefined;
+  /** What the provider reported; more than was reserved is not charged (see docs/chat.md). */
   tokens: number;
   limit: number;
   nowMs: number;
 }
 
-export interface CancelAdmissionRequest {
+export interface CancelAdmissionRequest extends TokenHold {
   conversationId: string;
   created: boolean;
+  nowMs: number;
+}
+
+export interface ReserveRequest {
+  tokens: number;
+  limit: number;
   nowMs: number;
 }
 
@@ -38,6 +64,8 @@ export interface CancelAdmissionRequest {
  */
 export interface LearnerGate {
   admit(request: AdmitRequest): Promise<Admission>;
-  recordUsage(request: RecordUsageRequest): Promise<{ remaining: number }>;
+  /** A hold with no conversation (help texts); `null` when the daily budget is spent. */
+  reserve(request: ReserveRequest): Promise<TokenHold | null>;
+  settle(request: SettleRequest): Promise<{ charged: number; remaining: number }>;
   cancelAdmission(request: CancelAdmissionRequest): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { IdSchema, PageContextSchema } from "@atomic-guide/shared";
+import { type Citation, IdSchema, PageContextSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 
 export const ChatMessageRequestSchema = v.object({
@@ -27,5 +27,25 @@ export interface ChatReply {
   response: string;
   suggestions: string[];
   provider: string;
+  /** The page blocks and FAQ entries the answer draws on (page ids are `data-guide-block` ids). */
+  citations: Citation[];
   tokenUsage: { used: number; remaining: number };
+}
+
+export const HELP_KINDS = ["hint", "content_summary", "prerequisite_resource"] as const;
+export type HelpKind = (typeof HELP_KINDS)[number];
+
+/** `POST /api/chat/help`: help text for the element an intervention is about. */
+export const HelpRequestSchema = v.object({
+  kind: v.picklist(HELP_KINDS),
+  interventionId: v.optional(IdSchema),
+  pageContext: PageContextSchema,
+});
+export type HelpRequest = v.InferOutput<typeof HelpRequestSchema>;
+
+export interface HelpReply {
+  kind: HelpKind;
+  text: string;
+  citations: Citation[];
+  provider: string;
 }

@@ -7,26 +7,23 @@ import {
   notFound,
   nowIso,
 } from "@atomic-guide/shared";
-import { type BudgetLimits, loadBudgetLimits, secondsUntilNextUtcDay } from "../budget/limits";
-import { overBudget } from "../budget/over-budget";
+import { type BudgetLimits, loadBudgetLimits } from "../budget/limits";
+import { turnMaximum } from "../budget/turn-maximum";
 import type { FinishTurn } from "../do/chat-conversation";
 import { conversationOwner, conversationStub, tenantBudgetStub } from "../do/stubs";
 import type { ChatEnvVars } from "../env-vars";
-import { type FaqEntry, isStrongFaqMatch, matchFaq } from "../knowledge/faq";
+import { type FaqEntry, type FaqMatch, isStrongFaqMatch, matchFaq } from "../knowledge/faq";
 import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
-import {
-  answerWithFallback,
-  availableProviders,
-  type ProviderPreference,
-  providerChain,
-} from "../providers/fallback-chain";
-import { aiRunnerFrom } from "../providers/workers-ai";
+import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
+import { estimateTokens } from "../providers/types";
 import { sendChatEvent } from "./analytics";
 import { followUpSuggestions } from "./follow-up-questions";
-import type { LearnerGate } from "./learner-gate";
-import { ANSWER_CHAR_CAP, buildMessages } from "./prompt";
+import { groundedAnswer } from "./grounded-answer";
+import type { LearnerGate, TokenHold } from "./learner-gate";
+import { buildMessages } from "./prompt";
 import type { ChatMessageRequest, ChatReply } from "./schemas";
+import { refuseAndRelease, tenantHold } from "./token-holds";
 
 /** Earlier messages sent to the model with each question. */
 export const MODEL_WINDOW = 10;
@@ -48,13 +45,15 @@ export interface PreparedTurn {
   history: { role: "user" | "assistant"; content: string }[];
   turns: number;
   profile: LearnerProfile | undefined;
-  remaining: number;
   faq: FaqEntry[];
+  /** Tokens held for this turn by the learner's and the tenant's counters. */
+  holds: { learner: TokenHold; tenant: TokenHold };
 }
 
 /**
  * Everything that can refuse the message, done before any model is called or any byte is
- * streamed: budgets (429, nothing stored or charged) and ownership (404).
+ * streamed: budgets (429, nothing stored or charged) and ownership (404). The turn's maximum
+ * cost is held on both budgets here, so concurrent turns cannot overspend them.
  */
 export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): Promise<PreparedTurn> {
   const { env, auth, vars } = deps;
@@ -63,12 +62,18 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
   const create = request.conversationId === undefined;
   const conversationId = request.conversationId ?? crypto.randomUUID();
   const title = create ? request.message.slice(0, 80) : null;
-  // Independent look-ups run side by side; only the learner's admission waits for the limits.
+  const maximum = turnMaximum(vars, {
+    message: request.message,
+    pageContent: request.pageContext?.pageContent,
+    modelCalled: deps.preference !== "offline",
+    window: MODEL_WINDOW,
+  });
+  // Independent look-ups run side by side; the holds wait only for the limits.
   const limitsLoaded = loadBudgetLimits(env.KNOWLEDGE, auth.tenantId, vars);
-  const [limits, faq, tenantUsed, admission] = await Promise.all([
+  const [limits, faq, tenant, admission] = await Promise.all([
     limitsLoaded,
     faqCandidates(env, auth, request.message, courseId),
-    tenantBudgetStub(env, auth.tenantId).usedToday(nowMs),
+    limitsLoaded.then((l) => tenantHold(env, auth.tenantId, maximum, l, nowMs)),
     limitsLoaded.then((l) =>
       deps.learner.admit({
         tenantId: auth.tenantId,
@@ -77,19 +82,14 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
         create,
         title,
         limits: l,
+        maximum,
         nowMs,
       }),
     ),
   ]);
-  if (admission.kind === "not_found") throw notFound("No such conversation.");
-  const tenantRemaining = Math.max(0, limits.tenantTokensPerDay - tenantUsed);
-  if (tenantRemaining <= 0) {
-    // Checked alongside the learner's admission for speed; the rare refusal undoes that admission.
-    if (admission.kind === "ok") await deps.learner.cancelAdmission({ conversationId, created: create, nowMs });
-    throw overBudget("tenant_daily_tokens", secondsUntilNextUtcDay(nowMs));
+  if (admission.kind !== "ok" || tenant === null) {
+    throw await refuseAndRelease({ deps, admission, tenant, conversationId, created: create, nowMs });
   }
-  if (admission.kind === "over_budget") throw overBudget(admission.scope, admission.retryAfter);
-
   const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn({
     owner: conversationOwner(auth),
     create,
@@ -100,7 +100,11 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
     at: nowIso(nowMs),
     windowSize: MODEL_WINDOW,
   });
-  if (!begun) throw notFound("No such conversation.");
+  if (!begun) {
+    await deps.learner.cancelAdmission({ conversationId, created: create, nowMs, ...admission });
+    await tenantBudgetStub(env, auth.tenantId).settle(tenant, 0, limits.tenantTokensPerDay, nowMs);
+    throw notFound("No such conversation.");
+  }
   return {
     deps,
     request,
@@ -109,73 +113,74 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
     history: begun.history,
     turns: begun.turns,
     profile: admission.profile,
-    remaining: Math.min(admission.remaining, tenantRemaining),
     faq,
+    holds: { learner: { reserved: admission.reserved, day: admission.day }, tenant },
   };
 }
 
-/** Asks the providers, streams through `onToken`, stores and charges the answer. */
+/** Asks the providers, streams through `onToken`, stores the answer and settles the holds. */
 export async function executeTurn(turn: PreparedTurn, onToken: (text: string) => void): Promise<ChatReply> {
   const { env, auth, vars } = turn.deps;
   const { message, pageContext } = turn.request;
-  const providers = availableProviders(vars, aiRunnerFrom(env), turn.faq);
-  const faqHit = matchFaq(message, turn.faq, 1)[0];
+  const faqMatches: FaqMatch[] = matchFaq(message, turn.faq, 2);
+  const faqHit = faqMatches[0];
   // A question the FAQ answers well gets the institution's own answer, at no cost.
   const useFaq = turn.deps.preference === "auto" && isStrongFaqMatch(faqHit);
-  const chain = useFaq
-    ? [providers.offline]
-    : providerChain(turn.deps.preference, providers, complexityScore(message, turn.turns), vars.COMPLEXITY_THRESHOLD);
-
-  let sent = 0;
-  const cappedOnToken = (text: string) => {
-    if (sent >= ANSWER_CHAR_CAP) return;
-    const piece = text.slice(0, ANSWER_CHAR_CAP - sent);
-    sent += piece.length;
-    onToken(piece);
-  };
-  const answer = await answerWithFallback(
-    chain,
-    {
-      messages: buildMessages({ message, pageContext, profile: turn.profile, history: turn.history }),
-      maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, turn.remaining)),
-      question: message,
-      pageContent: pageContext?.pageContent,
-      tenantId: auth.tenantId,
-      courseId: pageContext?.courseId ?? auth.contextId,
-    },
-    cappedOnToken,
-    { firstTokenMs: vars.AI_FIRST_TOKEN_TIMEOUT_MS, totalMs: vars.AI_TIMEOUT_MS },
-  );
-  if (answer.failures.length > 0) {
-    createLogger({ service: "chat", tenantId: auth.tenantId }).warn("provider fallback", {
-      failures: answer.failures,
-      answeredBy: answer.provider,
-    });
-  }
-  const text = answer.text.slice(0, ANSWER_CHAR_CAP);
-  const tokens = answer.usage.inputTokens + answer.usage.outputTokens;
+  const messages = buildMessages({
+    message,
+    pageContext,
+    profile: turn.profile,
+    history: turn.history,
+    faq: faqMatches,
+  });
+  const held = Math.min(turn.holds.learner.reserved, turn.holds.tenant.reserved);
+  const inputTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+  const answer = await groundedAnswer({
+    env,
+    vars,
+    auth,
+    faq: turn.faq,
+    chain: (providers) =>
+      useFaq
+        ? [providers.offline]
+        : providerChain(
+            turn.deps.preference,
+            providers,
+            complexityScore(message, turn.turns),
+            vars.COMPLEXITY_THRESHOLD,
+          ),
+    messages,
+    question: message,
+    pageContent: pageContext?.pageContent,
+    elementId: pageContext?.elementId,
+    graded: pageContext?.graded,
+    faqShown: faqMatches,
+    maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, held - inputTokens)),
+    onToken,
+  });
+  // Never more than both holds allow: that is what keeps concurrent turns within the budgets.
+  const tokens = Math.min(answer.tokens, held);
   const nowMs = Date.now();
   const at = nowIso(nowMs);
   const messageId = crypto.randomUUID();
   const finish: FinishTurn = {
     owner: conversationOwner(auth),
     messageId,
-    content: text,
+    content: answer.text,
     provider: answer.provider,
     tokens,
     at,
   };
   const [stored, learnerUsage, tenantUsage] = await Promise.all([
     conversationStub(env, auth.tenantId, turn.conversationId).finishTurn(finish),
-    turn.deps.learner.recordUsage({
+    turn.deps.learner.settle({
+      ...turn.holds.learner,
       conversationId: turn.conversationId,
       tokens,
       limit: turn.limits.learnerTokensPerDay,
       nowMs,
     }),
-    tokens > 0
-      ? tenantBudgetStub(env, auth.tenantId).record(tokens, turn.limits.tenantTokensPerDay, nowMs)
-      : Promise.resolve({ remaining: turn.remaining }),
+    tenantBudgetStub(env, auth.tenantId).settle(turn.holds.tenant, tokens, turn.limits.tenantTokensPerDay, nowMs),
   ]);
   if (!stored) throw new ApiError(409, "conversation_gone", "The conversation was deleted while answering.");
   turn.deps.waitUntil(
@@ -194,9 +199,10 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   return {
     conversationId: turn.conversationId,
     messageId,
-    response: text,
+    response: answer.text,
     suggestions: followUpSuggestions(message, turn.faq, useFaq ? faqHit?.entry.id : undefined),
     provider: answer.provider,
+    citations: answer.citations,
     tokenUsage: { used: tokens, remaining: Math.min(learnerUsage.remaining, tenantUsage.remaining) },
   };
 }

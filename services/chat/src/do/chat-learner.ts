@@ -2,9 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  isApiErrorLike,
+  answerClose,
   type LearnerProfile,
   LearnerProfileSchema,
+  publicError,
+  socketErrorFrame,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
@@ -13,7 +15,9 @@ import type {
   AdmitRequest,
   CancelAdmissionRequest,
   LearnerGate,
-  RecordUsageRequest,
+  ReserveRequest,
+  SettleRequest,
+  TokenHold,
 } from "../chat/learner-gate";
 import { ProviderPreferenceSchema, SocketMessageSchema } from "../chat/schemas";
 import { executeTurn, prepareTurn } from "../chat/turn";
@@ -64,11 +68,31 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     );
   }
 
+  /** Adds (or, negative, gives back) tokens on a day's counter. */
+  private addTokens(day: string, tokens: number) {
+    this.sql.exec(
+      "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = MAX(0, tokens + excluded.tokens)",
+      day,
+      Math.round(tokens),
+    );
+  }
+
+  /** Holds up to `tokens` of what is left today; the counter includes holds until they settle. */
+  private hold(tokens: number, limit: number, nowMs: number): TokenHold {
+    const day = utcDay(nowMs);
+    const reserved = Math.max(0, Math.min(Math.round(tokens), limit - this.tokensToday(nowMs)));
+    if (reserved > 0) this.addTokens(day, reserved);
+    return { reserved, day };
+  }
+
   async admit(request: AdmitRequest): Promise<Admission> {
     const { limits, nowMs } = request;
     const known = this.sql
-      .exec("SELECT 1 FROM conversations WHERE conversation_id = ?", request.conversationId)
-      .toArray().length;
+      .exec<{ message_count: number }>(
+        "SELECT message_count FROM conversations WHERE conversation_id = ?",
+        request.conversationId,
+      )
+      .toArray()[0];
     if (!request.create && !known) return { kind: "not_found" };
     const used = this.tokensToday(nowMs);
     if (used >= limits.learnerTokensPerDay) {
@@ -93,7 +117,14 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
-    return { kind: "ok", remaining: limits.learnerTokensPerDay - used, profile: this.profile() };
+    const { fixed, perEarlierMessage, window } = request.maximum;
+    const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
+    return { kind: "ok", ...this.hold(maximum, limits.learnerTokensPerDay, nowMs), profile: this.profile() };
+  }
+
+  async reserve(request: ReserveRequest): Promise<TokenHold | null> {
+    if (this.tokensToday(request.nowMs) >= request.limit) return null;
+    return this.hold(request.tokens, request.limit, request.nowMs);
   }
 
   async cancelAdmission(request: CancelAdmissionRequest): Promise<void> {
@@ -101,6 +132,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       "DELETE FROM recent_messages WHERE rowid = (SELECT MAX(rowid) FROM recent_messages WHERE at = ?)",
       request.nowMs,
     );
+    if (request.reserved > 0) this.addTokens(request.day, -request.reserved);
     if (request.created) {
       this.sql.exec(
         "DELETE FROM conversations WHERE conversation_id = ? AND message_count = 0",
@@ -109,21 +141,21 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     }
   }
 
-  async recordUsage(request: RecordUsageRequest): Promise<{ remaining: number }> {
+  /** Replaces the hold by what the turn cost, never more than was held. */
+  async settle(request: SettleRequest): Promise<{ charged: number; remaining: number }> {
     const { nowMs } = request;
-    this.sql.exec(
-      "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens",
-      utcDay(nowMs),
-      Math.max(0, Math.round(request.tokens)),
-    );
+    const charged = Math.max(0, Math.min(Math.round(request.tokens), request.reserved));
+    if (charged !== request.reserved) this.addTokens(request.day, charged - request.reserved);
     this.sql.exec("DELETE FROM usage_day WHERE day < ?", utcDay(nowMs - 7 * 86_400_000));
-    // Two messages per turn: the learner's and the answer.
-    this.sql.exec(
-      "UPDATE conversations SET updated_at = ?, message_count = message_count + 2 WHERE conversation_id = ?",
-      new Date(nowMs).toISOString(),
-      request.conversationId,
-    );
-    return { remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
+    if (request.conversationId !== undefined) {
+      // Two messages per turn: the learner's and the answer.
+      this.sql.exec(
+        "UPDATE conversations SET updated_at = ?, message_count = message_count + 2 WHERE conversation_id = ?",
+        new Date(nowMs).toISOString(),
+        request.conversationId,
+      );
+    }
+    return { charged, remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
   }
 
   /** Most recently active first; `limit` bounds the listing, export and erasure pass none. */
@@ -253,24 +285,21 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       );
       send({ type: "ai_done", ...reply });
     } catch (e) {
-      if (isApiErrorLike(e) && e.status === 429) {
-        const headers = (e as { headers?: Record<string, string> }).headers ?? {};
+      const failure = publicError(e);
+      if (failure.status === 429) {
         send({
           type: "rate_limit",
-          code: e.code,
-          message: e.message,
-          retryAfter: Number(headers["Retry-After"] ?? 60),
+          code: failure.code,
+          message: failure.message,
+          retryAfter: Number(failure.headers["Retry-After"] ?? 60),
         });
-      } else if (isApiErrorLike(e) && e.status < 500) {
-        send({ type: "error", code: e.code, message: e.message });
       } else {
-        send({ type: "error", code: "internal_error", message: "Something went wrong on our side." });
+        send(socketErrorFrame(e));
       }
     }
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    // 1005 and 1006 are reserved and may not be sent back.
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    answerClose(ws, code);
   }
 }

@@ -26,7 +26,8 @@ export function learnerGate(env: Env, auth: AuthContext): LearnerGate {
   const stub = learnerStub(env, auth);
   return {
     admit: (request) => stub.admit(request),
-    recordUsage: (request) => stub.recordUsage(request),
+    reserve: (request) => stub.reserve(request),
+    settle: (request) => stub.settle(request),
     cancelAdmission: (request) => stub.cancelAdmission(request),
   };
 }

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
+import type { TokenHold } from "../chat/learner-gate";
 
 export interface TenantBudgetState {
   remaining: number;
@@ -26,19 +27,33 @@ export class ChatTenantBudgetDO extends DurableObject<Env> {
     return this.used(utcDay(nowMs));
   }
 
-  async check(limit: number, nowMs: number): Promise<TenantBudgetState> {
-    return { remaining: Math.max(0, limit - this.used(utcDay(nowMs))), retryAfter: secondsUntilNextUtcDay(nowMs) };
+  private add(day: string, tokens: number) {
+    this.sql.exec(
+      "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = MAX(0, tokens + excluded.tokens)",
+      day,
+      Math.round(tokens),
+    );
   }
 
-  async record(tokens: number, limit: number, nowMs: number): Promise<TenantBudgetState> {
+  /**
+   * Holds up to `tokens` of what the tenant has left today, before a model is called; `null`
+   * when nothing is left. Holds count as spent until `settle` replaces them by the real cost.
+   */
+  async reserve(tokens: number, limit: number, nowMs: number): Promise<TokenHold | null> {
     const day = utcDay(nowMs);
-    this.sql.exec(
-      "INSERT INTO usage_day (day, tokens) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET tokens = tokens + excluded.tokens",
-      day,
-      Math.max(0, Math.round(tokens)),
-    );
+    const left = limit - this.used(day);
+    if (left <= 0) return null;
+    const reserved = Math.max(0, Math.min(Math.round(tokens), left));
+    if (reserved > 0) this.add(day, reserved);
+    return { reserved, day };
+  }
+
+  /** Charges `tokens` (never more than was held) in place of the hold; returns what is left. */
+  async settle(hold: TokenHold, tokens: number, limit: number, nowMs: number): Promise<TenantBudgetState> {
+    const charged = Math.max(0, Math.min(Math.round(tokens), hold.reserved));
+    if (charged !== hold.reserved) this.add(hold.day, charged - hold.reserved);
     // Older days are kept for a week (operators ask "what did yesterday cost?"), then dropped.
     this.sql.exec("DELETE FROM usage_day WHERE day < ?", utcDay(nowMs - 7 * 86_400_000));
-    return this.check(limit, nowMs);
+    return { remaining: Math.max(0, limit - this.used(utcDay(nowMs))), retryAfter: secondsUntilNextUtcDay(nowMs) };
   }
 }

@@ -19,11 +19,15 @@ export function tokenize(text: string): string[] {
     .map(stem);
 }
 
-/** A light suffix strip so "derivatives" meets "derivative" and "solving" meets "solve". */
+/**
+ * A light suffix strip so "derivatives" meets "derivative", "produces" meets "produce" and
+ * "solving" meets "solve": a final "e" goes too, since "es" and "ing" take it away.
+ */
 function stem(token: string): string {
   if (token.length > 5 && token.endsWith("ing")) return token.slice(0, -3);
   if (token.length > 4 && token.endsWith("es")) return token.slice(0, -2);
   if (token.length > 3 && token.endsWith("s")) return token.slice(0, -1);
+  if (token.length > 3 && token.endsWith("e")) return token.slice(0, -1);
   return token;
 }
 

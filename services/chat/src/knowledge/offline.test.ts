@@ -41,11 +41,15 @@ const request = (question: string, pageContent?: string) => ({
 
 describe("offline retrieval", () => {
   it("picks the FAQ entry that answers the question", () => {
-    expect(composeOfflineAnswer(request("when are the office hours?"), FAQ)).toBe(
+    expect(composeOfflineAnswer(request("when are the office hours?"), FAQ).text).toBe(
       `${OFFLINE_FAQ_LABEL}\n\nOffice hours are Tuesdays 2-4pm in room 101.`,
     );
-    expect(composeOfflineAnswer(request("which chapters are on the final exam"), FAQ)).toContain("Chapters 1 to 9");
-    expect(composeOfflineAnswer(request("can I hand in my assignment late?"), FAQ)).toContain("late submission form");
+    expect(composeOfflineAnswer(request("which chapters are on the final exam"), FAQ).text).toContain(
+      "Chapters 1 to 9",
+    );
+    expect(composeOfflineAnswer(request("can I hand in my assignment late?"), FAQ).text).toContain(
+      "late submission form",
+    );
   });
 
   it("answers from the page's best passage when the FAQ has nothing", () => {
@@ -56,12 +60,12 @@ describe("offline retrieval", () => {
       request("why do leaves look green? which light does chlorophyll absorb", page),
       FAQ,
     );
-    expect(answer).toMatch(/^Offline answer from this page/);
-    expect(answer.split("\n\n")[1]).toContain("Chlorophyll absorbs red and blue light");
+    expect(answer.text).toMatch(/^Offline answer from this page/);
+    expect(answer.text.split("\n\n")[1]).toContain("Chlorophyll absorbs red and blue light");
   });
 
   it("says so when neither knows", () => {
-    expect(composeOfflineAnswer(request("zebra quantum gravity"), FAQ)).toBe(OFFLINE_NONE);
+    expect(composeOfflineAnswer(request("zebra quantum gravity"), FAQ).text).toBe(OFFLINE_NONE);
   });
 
   it("reads the tenant's FAQ from KV for the course, ignoring other courses and invalid data", async () => {

@@ -1,4 +1,4 @@
-import { D1TimeoutError, withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { isTimeout, withTimeout } from "@atomic-guide/shared/timeout";
 import type { ChatEnvVars } from "../env-vars";
 import type { FaqEntry } from "../knowledge/faq";
 import { externalProvider } from "./external";
@@ -22,7 +22,11 @@ export interface AvailableProviders {
   offline: ChatProvider;
 }
 
-export function availableProviders(vars: ChatEnvVars, ai: AiRunner | undefined, faq: readonly FaqEntry[]) {
+export function availableProviders(
+  vars: ChatEnvVars,
+  ai: AiRunner | undefined,
+  faq: readonly FaqEntry[],
+): AvailableProviders {
   const providers: AvailableProviders = { offline: offlineProvider(faq) };
   if (ai) providers["workers-ai"] = workersAiProvider(ai, vars.WORKERS_AI_MODEL);
   if (vars.EXTERNAL_AI_BASE_URL) {
@@ -67,7 +71,7 @@ export interface Timeouts {
 
 const failureReason = (e: unknown): ProviderFailureReason => {
   if (e instanceof ProviderError) return e.reason;
-  return e instanceof D1TimeoutError ? "timeout" : "error";
+  return isTimeout(e) ? "timeout" : "error";
 };
 
 /**
@@ -87,7 +91,7 @@ export async function answerWithFallback(
     const controller = new AbortController();
     // The silent-model timer: a provider that has not produced a first token in time is given up.
     let firstToken: ReturnType<typeof setTimeout> | undefined = setTimeout(
-      () => controller.abort(new ProviderError(provider.name, "timeout", "no first token in time")),
+      () => controller.abort(new ProviderError(provider.name, "silent", "no first token in time")),
       timeouts.firstTokenMs,
     );
     const aborted = new Promise<never>((_, reject) => {

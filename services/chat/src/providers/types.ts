@@ -1,3 +1,5 @@
+import type { Citation } from "@atomic-guide/shared";
+
 export const PROVIDER_NAMES = ["workers-ai", "external", "offline"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
@@ -24,6 +26,8 @@ export interface TokenUsage {
 export interface ProviderAnswer {
   text: string;
   usage: TokenUsage;
+  /** The sources a retrieval answer quoted; model answers are cited by the turn. */
+  citations?: Citation[] | undefined;
 }
 
 /**
@@ -36,7 +40,8 @@ export interface ChatProvider {
   stream(request: ModelRequest, onToken: (text: string) => void, signal: AbortSignal): Promise<ProviderAnswer>;
 }
 
-export type ProviderFailureReason = "error" | "timeout" | "quota" | "unavailable";
+/** `silent`: no first token in time; `timeout`: the whole answer took too long. */
+export type ProviderFailureReason = "error" | "timeout" | "silent" | "quota" | "unavailable";
 
 /** A provider failure worth falling through for (error status, timeout, quota). */
 export class ProviderError extends Error {

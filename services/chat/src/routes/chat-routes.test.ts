@@ -125,7 +125,7 @@ describe("streaming with Accept: text/event-stream", () => {
     const done = events.at(-1)?.data as ChatReply;
     expect(tokens.map((t) => (t.data as { text: string }).text).join("")).toBe(done.response);
     expect(Object.keys(done).sort()).toEqual(
-      ["conversationId", "messageId", "provider", "response", "suggestions", "tokenUsage"].sort(),
+      ["citations", "conversationId", "messageId", "provider", "response", "suggestions", "tokenUsage"].sort(),
     );
     expect(done.provider).toBe("offline");
   });

@@ -1,20 +1,25 @@
 import {
   ApiError,
   authContextFrom,
-  errorBody,
   type HandlerContext,
   IdSchema,
-  isApiErrorLike,
   json,
   notFound,
   parseJsonBody,
   parseWith,
+  publicErrorBody,
   requireFeature,
 } from "@atomic-guide/shared";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
+import { helpFor } from "../chat/help";
 import { suggestFor } from "../chat/proactive-suggestion";
-import { ChatMessageRequestSchema, ProviderPreferenceSchema, SuggestionRequestSchema } from "../chat/schemas";
+import {
+  ChatMessageRequestSchema,
+  HelpRequestSchema,
+  ProviderPreferenceSchema,
+  SuggestionRequestSchema,
+} from "../chat/schemas";
 import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
 import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
 import { chatEnvVars } from "../env-vars";
@@ -71,12 +76,7 @@ router.post("/api/chat/message", async (request, env, ctx) => {
         const reply = await executeTurn(turn, (text) => void send("token", { text }));
         await send("done", reply);
       } catch (e) {
-        await send(
-          "error",
-          isApiErrorLike(e) && e.status < 500
-            ? errorBody(e.code, e.message)
-            : errorBody("internal_error", "Something went wrong on our side."),
-        );
+        await send("error", publicErrorBody(e));
       } finally {
         await writer.close().catch(() => undefined);
       }
@@ -112,6 +112,12 @@ router.post("/api/chat/suggestion", async (request, env) => {
   const auth = authContextFrom(request);
   const body = await parseJsonBody(request, SuggestionRequestSchema);
   return json(await suggestFor(env, auth, body));
+});
+
+router.post("/api/chat/help", async (request, env, ctx) => {
+  const deps = turnDeps(request, env, ctx);
+  const body = await parseJsonBody(request, HelpRequestSchema);
+  return json(await helpFor(deps, body));
 });
 
 router.get("/ws/chat", async (request, env) => {

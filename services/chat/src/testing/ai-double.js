@@ -1,7 +1,8 @@
 // Test double of the Workers AI binding (the outside world), bound as `AI` in tests only. It
 // speaks the binding's shape, `run(model, input, options)`, and its streaming formats. The
 // learner's message steers it: [[ai:fail]] throws like a saturated model, [[ai:hang]] never
-// answers, [[ai:openai]] streams OpenAI-style chunks, [[ai:cut]] fails after one chunk, [[ai:big]] reports heavy usage.
+// answers, [[ai:openai]] streams OpenAI-style chunks, [[ai:cut]] fails after one chunk, [[ai:big]] reports heavy usage,
+// [[ai:leak]] states the answer to 3x + 7 = 22.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const calls = [];
@@ -31,6 +32,14 @@ export default class AiDouble extends WorkerEntrypoint {
     if (last.includes("[[ai:cut]]")) {
       // One chunk, then the model reports a failure in-band: an answer lost mid-way.
       return sse([JSON.stringify({ response: "Partial " }), JSON.stringify({ error: "upstream connection reset" })]);
+    }
+    if (last.includes("[[ai:leak]]")) {
+      // A model that ignores the graded-item rule and states the result.
+      return sse([
+        JSON.stringify({ response: "Subtract 7 from both sides: 3x = 15. " }),
+        JSON.stringify({ response: "Divide by 3, so x = 5." }),
+        "[DONE]",
+      ]);
     }
     if (last.includes("[[ai:openai]]")) {
       return sse([

@@ -1,6 +1,6 @@
 // A real HTTP server on loopback speaking the OpenAI-compatible chat completions protocol, for
 // the external provider's tests. The learner's message steers it: [[ext:500]] and [[ext:429]]
-// answer those statuses, [[ext:hang]] never answers. GET /__calls?marker=.. returns the request
+// answer those statuses, [[ext:hang]] never answers, [[ext:greet]] greets the [NAME_n] it was sent. GET /__calls?marker=.. returns the request
 // bodies whose last message contains the marker.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,7 +57,10 @@ export async function startOpenAiServer(): Promise<{ baseUrl: string; server: Se
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
-      for (const content of ["External ", "model ", "answer."]) {
+      // [[ext:greet]] greets whoever the prompt names, split over two chunks as a model may.
+      const name = last.includes("[[ext:greet]]") ? /\[NAME_\d+\]/.exec(last)?.[0] : undefined;
+      const pieces = name ? ["Well done, ", name.slice(0, 3), `${name.slice(3)}!`] : ["External ", "model ", "answer."];
+      for (const content of pieces) {
         res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
       }
       res.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 50, completion_tokens: 20 } })}\n\n`);

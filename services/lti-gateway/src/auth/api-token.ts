@@ -1,7 +1,7 @@
 import { ApiError, IdSchema, parseWith, TenantIdSchema } from "@atomic-guide/shared";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import * as v from "valibot";
-import { derivedKey } from "../keys/derive";
+import { derivedKeys } from "../keys/derive";
 import { hasInstructorRole } from "./roles";
 
 /**
@@ -17,7 +17,8 @@ export const API_TOKEN_TYPE = "atomic-guide-api+jwt";
 export const API_TOKEN_TTL_SECONDS = 60 * 60;
 /** Leeway for clock skew between isolates; small because both ends are ours. */
 const CLOCK_TOLERANCE_SECONDS = 5;
-const KEY_ID = "api-hs256-v1";
+/** The JWT kid names the API_TOKEN_SECRET version, so a token verifies across a rotation. */
+const keyIdFor = (version: string) => (version === "v0" ? "api-hs256-v1" : `api-hs256-secret-${version}`);
 
 const bounded = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 
@@ -50,15 +51,22 @@ export type ApiTokenClaims = v.InferOutput<typeof ApiTokenClaimsSchema>;
 export type ApiTokenClaimsInput = Omit<ApiTokenClaims, "isInstructor"> & { isInstructor?: boolean };
 
 /**
- * The HMAC key, derived from KEY_ENCRYPTION_SECRET with its own info string, so the secret that
- * wraps the tool's RSA keys is never used directly as a signing key and a key derived for
- * another purpose never verifies an API token.
+ * The current HMAC key, derived from API_TOKEN_SECRET (its own secret, unrelated to the one that
+ * wraps the tool's RSA keys), so a key derived for another purpose never verifies an API token.
  */
-export function apiTokenSigningKey(env: Env): Promise<CryptoKey> {
-  return derivedKey(env, "atomic-guide api-token hs256 v1", { name: "HMAC", hash: "SHA-256", length: 256 }, [
-    "sign",
-    "verify",
-  ]);
+export async function apiTokenSigningKey(env: Env): Promise<CryptoKey> {
+  return (await apiTokenKeys(env))[0]?.key as CryptoKey;
+}
+
+/** The API-token HMAC keys, current first, then the previous API_TOKEN_SECRET version (keys/derive.ts). */
+function apiTokenKeys(env: Env) {
+  return derivedKeys(
+    env,
+    "api-token",
+    "atomic-guide api-token hs256 v1",
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    ["sign", "verify"],
+  );
 }
 
 /** Signs an API token for a verified launch; valid for one hour. Throws ApiError 400 for claims that do not fit. */
@@ -73,17 +81,19 @@ export async function mintApiToken(
     "invalid_launch_claims",
   );
   const { userId, ...rest } = claims;
+  const [current] = await apiTokenKeys(env);
+  if (!current) throw new Error("API_TOKEN_SECRET is not set");
   const issuedAt = Math.floor(Date.now() / 1000);
   const exp = issuedAt + API_TOKEN_TTL_SECONDS;
   const token = await new SignJWT({ ...rest })
-    .setProtectedHeader({ alg: "HS256", typ: API_TOKEN_TYPE, kid: KEY_ID })
+    .setProtectedHeader({ alg: "HS256", typ: API_TOKEN_TYPE, kid: keyIdFor(current.version) })
     .setIssuer(API_TOKEN_ISSUER)
     .setAudience(API_TOKEN_AUDIENCE)
     .setSubject(userId)
     .setJti(crypto.randomUUID())
     .setIssuedAt(issuedAt)
     .setExpirationTime(exp)
-    .sign(await apiTokenSigningKey(env));
+    .sign(current.key);
   return { token, expiresAt: new Date(exp * 1000).toISOString(), expiresIn: API_TOKEN_TTL_SECONDS };
 }
 
@@ -106,7 +116,11 @@ export async function verifyApiTokenWithExpiry(
   if (token.length === 0 || token.length > 8192) throw invalidToken();
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, await apiTokenSigningKey(env), {
+    const keys = await apiTokenKeys(env);
+    // By kid (the secret version); an unknown kid gets the current key and fails unless it matches.
+    const keyFor = (header: { kid?: string }) =>
+      (keys.find((k) => keyIdFor(k.version) === header.kid) ?? keys[0])?.key as CryptoKey;
+    ({ payload } = await jwtVerify(token, keyFor, {
       algorithms: ["HS256"],
       issuer: API_TOKEN_ISSUER,
       audience: API_TOKEN_AUDIENCE,

@@ -1,4 +1,6 @@
 import { ApiError, type AuthContext, tagRequestTenant } from "@atomic-guide/shared";
+import { enforceLimit } from "../limits/limiter";
+import { API_LIMIT } from "../limits/policy";
 import { getTenant, type Tenant } from "../tenants/store";
 import { type ApiTokenClaims, apiClaimsFrom } from "./api-token";
 
@@ -53,11 +55,15 @@ export async function callerFromClaims(env: Env, claims: ApiTokenClaims, expires
   return { claims, auth, expiresAtMs };
 }
 
-/** Verifies the request's Bearer API token (401 when missing, expired, forged or mis-scoped). */
+/**
+ * Verifies the request's Bearer API token (401 when missing, expired, forged or mis-scoped) and
+ * counts the call against the user's rate limit (429 rate_limited past it).
+ */
 export async function authenticate(request: Request, env: Env): Promise<Caller> {
   const { claims, expiresAtMs } = await apiClaimsFrom(request, env);
   const caller = await callerFromClaims(env, claims, expiresAtMs);
   // Request metrics are per tenant; the gateway learns the tenant only here.
   tagRequestTenant(request, caller.auth.tenantId);
+  await enforceLimit(env, API_LIMIT, `${caller.auth.tenantId}:${caller.auth.userId}`);
   return caller;
 }

@@ -1,4 +1,11 @@
-import { ApiError, type AuthContext, createLogger, errorFields, REQUEST_ID_HEADER } from "@atomic-guide/shared";
+import {
+  ApiError,
+  type AuthContext,
+  carriedFlags,
+  createLogger,
+  errorFields,
+  REQUEST_ID_HEADER,
+} from "@atomic-guide/shared";
 import type { TenantFlags } from "../flags/store";
 import { versionHeaders } from "../rollout/version-headers";
 import { forwardableBody } from "./body";
@@ -41,7 +48,8 @@ export async function forwardToService(
   const { body, streamed } = await forwardableBody(request);
   const headers = forwardedHeaders(request.headers, {
     service: target.service,
-    auth: target.auth,
+    // The flags ride in the caller too, so the service can honour them on the RPC calls it makes.
+    auth: { ...target.auth, flags: carriedFlags(target.flags) },
     flags: target.flags,
     version: await versionHeaders(env, target.service, target.auth.tenantId),
     keepContentLength: streamed,

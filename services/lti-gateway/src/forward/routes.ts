@@ -1,6 +1,7 @@
+import type { BackendService } from "@atomic-guide/shared";
 import type { FeatureFlag } from "../flags/store";
 
-export type ForwardService = "chat" | "struggle-detector" | "analytics";
+export type ForwardService = BackendService;
 
 /** Where a forwarded request goes and what it needs. */
 export interface ForwardRoute {

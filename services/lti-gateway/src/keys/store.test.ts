@@ -1,8 +1,15 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { verifyRs256 } from "../../../../testing/lti-platform";
 import { gateway } from "../lti/test-harness";
-import { KEY_MAX_AGE_MS, KEY_OVERLAP_MS, maintainToolKeys, signWithToolKey } from "./store";
+import {
+  currentSigningKey,
+  ensureToolKey,
+  KEY_MAX_AGE_MS,
+  KEY_OVERLAP_MS,
+  maintainToolKeys,
+  signWithToolKey,
+} from "./store";
 
 type Jwks = { keys: Record<string, unknown>[] };
 const jwks = async (path = "/.well-known/jwks.json") => (await (await gateway(path)).json()) as Jwks;
@@ -10,6 +17,24 @@ const rotate = (token = env.ADMIN_TOKEN) =>
   gateway("/admin/keys/rotate", { method: "POST", headers: { Authorization: `Bearer ${token}` } });
 
 describe("tool keys and JWKS", () => {
+  it("an anonymous JWKS request never creates the first key (issue 13, finding 10)", async () => {
+    await env.PLATFORMS.delete("toolkeys:index");
+    const res = await gateway("/.well-known/jwks.json");
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Jwks).keys).toEqual([]);
+    expect(await env.PLATFORMS.get("toolkeys:index")).toBeNull();
+  });
+
+  it("imports the private signing key as non-extractable", async () => {
+    await ensureToolKey(env);
+    const { key } = await currentSigningKey(env);
+    expect(key.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey("jwk", key)).rejects.toThrow();
+  });
+  beforeEach(async () => {
+    await ensureToolKey(env);
+  });
+
   it("publishes public RS256 keys with kid, use and alg, cacheable, at both URLs", async () => {
     const res = await gateway("/.well-known/jwks.json");
     expect(res.status).toBe(200);
@@ -59,7 +84,7 @@ describe("tool keys and JWKS", () => {
     expect(published.length).toBeGreaterThanOrEqual(2);
     const current = published[0];
     const soon = await maintainToolKeys(env, Date.now() + 60_000);
-    expect(soon).toEqual({ rotated: false, removed: [] });
+    expect(soon).toEqual({ rotated: false, removed: [], rewrapped: 0 });
     const later = await maintainToolKeys(env, Date.now() + KEY_OVERLAP_MS + 60_000);
     expect(later.rotated).toBe(false);
     expect((await jwks()).keys.map((k) => k.kid)).toEqual([current]);

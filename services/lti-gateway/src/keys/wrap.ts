@@ -1,45 +1,50 @@
 import * as v from "valibot";
-import { derivedKey } from "./derive";
+import { derivedKey, derivedKeys } from "./derive";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export const WrappedSchema = v.object({
   v: v.literal(1),
+  /** Version of KEY_WRAPPING_SECRET that wrapped it; absent on records from before versioning ("v0"). */
+  secretVersion: v.optional(v.pipe(v.string(), v.regex(/^v\d{1,6}$/))),
   iv: v.pipe(v.string(), v.base64()),
   ciphertext: v.pipe(v.string(), v.base64()),
 });
 export type Wrapped = v.InferOutput<typeof WrappedSchema>;
 
-/**
- * The AES-GCM key that wraps the tool's private signing keys at rest in KV, unrelated to any
- * other key derived from the same secret (the API token's HMAC key in particular).
- */
-function wrappingKey(env: Env): Promise<CryptoKey> {
-  return derivedKey(env, "atomic-guide tool-key wrap aes-gcm v1", { name: "AES-GCM", length: 256 }, [
-    "encrypt",
-    "decrypt",
-  ]);
-}
+const INFO = "atomic-guide tool-key wrap aes-gcm v1";
+const AES: SubtleCryptoImportKeyAlgorithm = { name: "AES-GCM", length: 256 };
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
-/** Encrypts `plaintext`; `aad` (the key id) ties the ciphertext to the record it belongs to. */
+/** Encrypts `plaintext` with the current wrapping secret; `aad` (the key id) ties it to its record. */
 export async function wrap(env: Env, plaintext: string, aad: string): Promise<Wrapped> {
+  const { version, key } = await derivedKey(env, "wrap", INFO, AES, ["encrypt", "decrypt"]);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ciphertext = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: encoder.encode(aad) },
-    await wrappingKey(env),
+    key,
     encoder.encode(plaintext),
   );
-  return { v: 1, iv: toBase64(iv), ciphertext: toBase64(new Uint8Array(ciphertext)) };
+  return { v: 1, secretVersion: version, iv: toBase64(iv), ciphertext: toBase64(new Uint8Array(ciphertext)) };
 }
 
+/** Whether a record was wrapped with an older secret version than the current one. */
+export async function needsRewrap(env: Env, wrapped: Wrapped): Promise<boolean> {
+  const { version } = await derivedKey(env, "wrap", INFO, AES, ["encrypt", "decrypt"]);
+  return (wrapped.secretVersion ?? "v0") !== version;
+}
+
+/** Decrypts with the secret version that wrapped it (current or previous); throws if neither is set. */
 export async function unwrap(env: Env, wrapped: Wrapped, aad: string): Promise<string> {
+  const version = wrapped.secretVersion ?? "v0";
+  const match = (await derivedKeys(env, "wrap", INFO, AES, ["encrypt", "decrypt"])).find((k) => k.version === version);
+  if (!match) throw new Error(`wrapping secret ${version} is no longer configured`);
   const plaintext = await crypto.subtle.decrypt(
     { name: "AES-GCM", iv: fromBase64(wrapped.iv), additionalData: encoder.encode(aad) },
-    await wrappingKey(env),
+    match.key,
     fromBase64(wrapped.ciphertext),
   );
   return decoder.decode(plaintext);

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SimulatedPlatform } from "../../../../testing/lti-platform";
-import { handleDynamicRegistration, issuerMatchesConfigurationUrl } from "./dynamic-registration";
+import { handleDynamicRegistration } from "./dynamic-registration";
+import { issuerMatchesConfigurationUrl } from "./issuer-match";
 import { getRegistration } from "./registry";
 import { ADMIN, adminPost, errorCode, gateway, launch, launchJson, login, routeFetchTo } from "./test-harness";
 
@@ -53,7 +54,7 @@ describe("LTI Dynamic Registration", () => {
       productFamily: "canvas",
       source: "dynamic",
     });
-    expect(reg?.tenantId).toMatch(/^example-university-[0-9a-f]{8}$/);
+    expect(reg?.tenantId).toMatch(/^example-university-[0-9a-f]{32}$/);
     expect((await listPlatforms()).find((p) => p.clientId === canvas.clientId)?.status).toBe("pending");
 
     const blocked = await login(canvas);

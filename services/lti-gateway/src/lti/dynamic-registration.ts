@@ -1,14 +1,21 @@
-import { nowIso } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { autoActivatesRegistrations, gatewayConfig, isLocalDevelopment } from "../env";
-import { ensureTenant } from "../tenants/store";
-import { malformed, rejected } from "./errors";
+import { ensureToolKey } from "../keys/store";
+import { recordDynamicRegistration } from "./dynamic-registration-record";
+import { LtiError, malformed, rejected } from "./errors";
 import { cspNonce, escapeHtml, htmlPage } from "./html";
+import { issuerMatchesConfigurationUrl } from "./issuer-match";
 import { NRPS_SCOPE } from "./nrps";
+import { readPlatformJson } from "./platform-response";
 import { isAllowedPlatformUrl } from "./platform-url";
-import { getRegistration, putRegistration } from "./registry";
-import { defaultTenantId } from "./tenant-id";
+import { countPendingRegistrations, DeploymentIdSchema, issuerKeyFits, registrationKeyFits } from "./registry";
 import { toolUrlsFor } from "./tool-urls";
+
+/**
+ * Registrations (new ones and revisions) waiting for an operator. /lti/register is open to
+ * anyone, so past this bound it refuses until an operator activates or deletes some.
+ */
+export const MAX_PENDING_REGISTRATIONS = 100;
 
 const PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration";
 const TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration";
@@ -33,33 +40,16 @@ const OpenIdConfigurationSchema = v.looseObject({
   [PLATFORM_CONFIG]: v.looseObject({
     product_family_code: v.optional(v.pipe(v.string(), v.maxLength(64))),
     version: v.optional(v.string()),
-    "https://canvas.instructure.com/lti/account_name": v.optional(v.pipe(v.string(), v.maxLength(200))),
+    // Trimmed; an empty name falls back to the issuer's host (a tenant needs a name).
+    "https://canvas.instructure.com/lti/account_name": v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
   }),
 });
 type OpenIdConfiguration = v.InferOutput<typeof OpenIdConfigurationSchema>;
 
 const RegistrationResponseSchema = v.looseObject({
   client_id: v.pipe(v.string(), v.minLength(1), v.maxLength(255), v.regex(/^[\x21-\x7e]+$/)),
-  [TOOL_CONFIG]: v.optional(
-    v.looseObject({ deployment_id: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(255))) }),
-  ),
+  [TOOL_CONFIG]: v.optional(v.looseObject({ deployment_id: v.optional(DeploymentIdSchema) })),
 });
-
-async function boundedJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text.length > MAX_CONFIG_BYTES) throw malformed("registration_failed", "The platform's answer is too large.");
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** §3.5.1: the configuration URL must be under the issuer (Canvas: issuer host; Moodle: wwwroot). */
-export function issuerMatchesConfigurationUrl(issuer: string, configurationUrl: string): boolean {
-  const base = issuer.replace(/\/+$/, "");
-  return configurationUrl === base || configurationUrl.startsWith(`${base}/`);
-}
 
 async function fetchConfiguration(configUrl: string, token: string | undefined): Promise<OpenIdConfiguration> {
   let response: Response;
@@ -78,7 +68,7 @@ async function fetchConfiguration(configUrl: string, token: string | undefined):
       `The platform's OpenID configuration answered ${response.status}.`,
     );
   }
-  const parsed = v.safeParse(OpenIdConfigurationSchema, await boundedJson(response));
+  const parsed = v.safeParse(OpenIdConfigurationSchema, await readPlatformJson(response, MAX_CONFIG_BYTES));
   if (!parsed.success)
     throw malformed("invalid_openid_configuration", "The platform's OpenID configuration is incomplete.");
   return parsed.output;
@@ -140,14 +130,19 @@ async function postRegistration(config: OpenIdConfiguration, body: unknown, toke
   } catch {
     throw malformed("registration_failed", "The platform's registration endpoint could not be reached.");
   }
-  const answer = await boundedJson(response);
+  const answer = await readPlatformJson(response, MAX_CONFIG_BYTES);
   if (!response.ok) {
     // Canvas answers 422 {errors: [...]} (canvas-lms #2396); show what it said, escaped, bounded.
     const detail = JSON.stringify(answer ?? {}).slice(0, 300);
     throw malformed("registration_refused", `The platform refused the registration (${response.status}): ${detail}`);
   }
   const parsed = v.safeParse(RegistrationResponseSchema, answer);
-  if (!parsed.success) throw malformed("registration_failed", "The platform's registration answer has no client_id.");
+  if (!parsed.success) {
+    throw malformed(
+      "registration_failed",
+      "The platform's registration answer has no usable client_id or deployment_id.",
+    );
+  }
   return parsed.output;
 }
 
@@ -182,42 +177,50 @@ export async function handleDynamicRegistration(request: Request, env: Env): Pro
   if (!config.id_token_signing_alg_values_supported.includes("RS256")) {
     throw malformed("invalid_openid_configuration", "The platform does not sign id_tokens with RS256.");
   }
-  const answer = await postRegistration(config, toolConfiguration(request, env, config), token);
   const platform = config[PLATFORM_CONFIG];
+  const label = platform["https://canvas.instructure.com/lti/account_name"] || new URL(config.issuer).host;
+  // Everything that can refuse does so before the platform creates its side.
+  if (!issuerKeyFits(config.issuer)) throw malformed("invalid_parameter", "The platform's issuer is too long.");
+  if ((await countPendingRegistrations(env, MAX_PENDING_REGISTRATIONS)) >= MAX_PENDING_REGISTRATIONS) {
+    throw new LtiError(403, "too_many_pending_registrations", "Too many registrations wait for an operator.");
+  }
+  await ensureToolKey(env);
+  const answer = await postRegistration(config, toolConfiguration(request, env, config), token);
   const deploymentId = answer[TOOL_CONFIG]?.deployment_id;
-  const existing = await getRegistration(env, config.issuer, answer.client_id);
-  const label = platform["https://canvas.instructure.com/lti/account_name"] ?? new URL(config.issuer).host;
-  const tenantId = existing?.tenantId ?? (await defaultTenantId(label, config.issuer, answer.client_id));
-  await ensureTenant(env, { tenantId, name: label });
-  const status = existing?.status === "active" || autoActivatesRegistrations(env) ? "active" : "pending";
-  const now = nowIso();
-  await putRegistration(env, {
+  if (!registrationKeyFits(config.issuer, answer.client_id)) {
+    throw malformed("registration_failed", "The platform's client_id is too long to store.");
+  }
+  const outcome = await recordDynamicRegistration(env, {
     issuer: config.issuer,
     clientId: answer.client_id,
-    tenantId,
-    name: label,
-    status,
-    authorizationEndpoint: config.authorization_endpoint,
-    tokenEndpoint: config.token_endpoint,
-    jwksUri: config.jwks_uri,
-    ...(config.authorization_server ? { authorizationServer: config.authorization_server } : {}),
-    deploymentIds: [...new Set([...(existing?.deploymentIds ?? []), ...(deploymentId ? [deploymentId] : [])])],
-    // Moodle names its deployment at registration; Canvas does not (see docs/lti.md).
-    newDeployments: deploymentId ? "reject" : "adopt",
-    ...(platform.product_family_code ? { productFamily: platform.product_family_code } : {}),
-    source: "dynamic",
-    createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
+    label,
+    autoActivate: autoActivatesRegistrations(env),
+    fields: {
+      name: label,
+      authorizationEndpoint: config.authorization_endpoint,
+      tokenEndpoint: config.token_endpoint,
+      jwksUri: config.jwks_uri,
+      ...(config.authorization_server ? { authorizationServer: config.authorization_server } : {}),
+      deploymentIds: deploymentId ? [deploymentId] : [],
+      // Moodle names its deployment at registration; Canvas does not (see docs/lti.md).
+      newDeployments: deploymentId ? "reject" : "adopt",
+      ...(platform.product_family_code ? { productFamily: platform.product_family_code } : {}),
+    },
   });
+  const status = outcome.kind === "revision" ? "pending" : outcome.status;
   const nonce = cspNonce();
   const message =
-    status === "active"
-      ? "Atomic Guide is registered and active."
-      : "Atomic Guide is registered. An Atomic Guide operator must activate the registration before the first launch.";
+    outcome.kind === "revision"
+      ? "This platform was already registered. The changed settings wait for an Atomic Guide operator to review them; until then the existing registration stays in use."
+      : status === "active"
+        ? "Atomic Guide is registered and active."
+        : "Atomic Guide is registered. An Atomic Guide operator must activate the registration before the first launch.";
   return htmlPage({
     title: "Atomic Guide registered",
     nonce,
-    body: `<main id="lti-registered" data-status="${status}" data-client-id="${escapeHtml(answer.client_id)}">
+    // The platform shows this page in its own frame; no other site may.
+    frameAncestors: [new URL(config.issuer).origin],
+    body: `<main id="lti-registered" data-status="${status}" data-outcome="${outcome.kind}" data-client-id="${escapeHtml(answer.client_id)}">
 <h1>Registration complete</h1>
 <p>${escapeHtml(message)}</p>
 <p>Client id: <code>${escapeHtml(answer.client_id)}</code>${deploymentId ? `, deployment id: <code>${escapeHtml(deploymentId)}</code>` : ""}</p>

@@ -58,7 +58,7 @@ export function htmlPage(opts: PageOptions): Response {
     "object-src 'none'",
     "base-uri 'none'",
     `form-action ${formAction}`,
-    ...(opts.frameAncestors ? [`frame-ancestors 'self' ${opts.frameAncestors.join(" ")}`] : []),
+    ...(opts.frameAncestors ? [`frame-ancestors ${["'self'", ...opts.frameAncestors].join(" ")}`] : []),
   ].join("; ");
   const html = `<!doctype html>
 <html lang="en">
@@ -87,11 +87,13 @@ ${opts.body}
 }
 
 /** The /lti error page: the same code and message the JSON envelope would carry. */
-export function errorPage(status: number, code: string, message: string): Response {
+export function errorPage(status: number, code: string, message: string, frameOrigins: string[] = []): Response {
   const nonce = cspNonce();
   return htmlPage({
     status,
     nonce,
+    // Framed only by the platform the request came from, when known; never by any other site.
+    frameAncestors: frameOrigins,
     title: "Atomic Guide could not start",
     body: `<main id="lti-error" data-error-code="${escapeHtml(code)}">
 <h1>Atomic Guide could not start</h1>

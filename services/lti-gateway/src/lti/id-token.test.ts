@@ -1,8 +1,9 @@
 // The certification "bad payload" scenarios [Cert §6.1] and the security cases beyond them
-// (lti-security.md §3.11), each asserting its own rejection code and status.
+// (docs/lti.md, "What the tool checks on every launch"), each asserting its own rejection code and status.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { generateSigningKey, type SimulatedPlatform, signHs256, signJwt } from "../../../../testing/lti-platform";
+import { jwksCacheKey } from "./platform-jwks";
 import {
   errorCode,
   launch,
@@ -264,12 +265,12 @@ describe("platform JWKS cache", () => {
     const afterFirst = fetches();
     expect((await launch(moodle)).response.status).toBe(200);
     expect(fetches()).toBe(afterFirst);
-    const cached = (await env.PLATFORMS.get(`jwks:${moodle.jwksUri}`, "json")) as { maxAgeMs: number };
+    const cached = (await env.PLATFORMS.get(await jwksCacheKey(moodle.jwksUri), "json")) as { maxAgeMs: number };
     expect(cached.maxAgeMs).toBe(300_000); // the platform's Cache-Control: max-age=300
 
     // The platform rotates; our copy (older than the refetch cooldown) lacks the new kid.
     await env.PLATFORMS.put(
-      `jwks:${moodle.jwksUri}`,
+      await jwksCacheKey(moodle.jwksUri),
       JSON.stringify({ jwks: moodle.jwks(), fetchedAt: Date.now() - 60_000, maxAgeMs: 300_000 }),
     );
     await moodle.rotateKey();
@@ -281,7 +282,7 @@ describe("platform JWKS cache", () => {
   it("does not refetch for an unknown kid while its copy is younger than the cooldown", async () => {
     const fetches = () => canvas.requests.filter((r) => r.url === canvas.jwksUri).length;
     await env.PLATFORMS.put(
-      `jwks:${canvas.jwksUri}`,
+      await jwksCacheKey(canvas.jwksUri),
       JSON.stringify({ jwks: canvas.jwks(), fetchedAt: Date.now() - 1000, maxAgeMs: 300_000 }),
     );
     const before = fetches();
@@ -291,7 +292,7 @@ describe("platform JWKS cache", () => {
   });
 
   it("refuses launches when the platform's JWKS cannot be fetched", async () => {
-    await env.PLATFORMS.delete(`jwks:${canvas.jwksUri}`);
+    await env.PLATFORMS.delete(await jwksCacheKey(canvas.jwksUri));
     vi.restoreAllMocks();
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("down", { status: 503 }));
     const { response } = await launch(canvas);

@@ -198,7 +198,7 @@ function checkLtiClaims(p: Record<string, unknown>, expected: ExpectedLaunch): V
   return { ...base, deepLinking };
 }
 
-/** Full id_token validation against the registration and login state (lti-security.md §3.3–3.4). */
+/** Full id_token validation against the registration and login state (docs/lti.md, "What the tool checks on every launch"). */
 export async function verifyIdToken(env: Env, token: string, expected: ExpectedLaunch): Promise<VerifiedLaunch> {
   const payload = await verifySignature(env, token, expected.registration.jwksUri);
   checkSecurityClaims(payload, expected, Math.floor(Date.now() / 1000));

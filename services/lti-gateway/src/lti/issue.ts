@@ -1,11 +1,13 @@
 import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
+import { platformIds } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
+import { launchFlags } from "../flags/launch";
 import { services } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
-import { type LaunchContext, stableId } from "./launch-context";
+import type { LaunchContext } from "./launch-context";
 import { type LaunchJson, launchPage } from "./launch-page";
 import { fetchRoster } from "./nrps";
 import { getRegistration } from "./registry";
@@ -38,9 +40,10 @@ async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): P
     if (!reg || !launch.nrpsUrl) return;
     const roster = await fetchRoster(env, reg, launch.nrpsUrl);
     // Same id mapping as the launch, so a roster member and that learner's launches line up.
+    const scoped = await platformIds(launch.issuer, launch.clientId);
     const members: RosterSync["members"] = await Promise.all(
       roster.slice(0, MAX_ROSTER).map(async (m) => ({
-        userId: await stableId(m.userId),
+        userId: await scoped(m.userId),
         ...(m.name ? { name: m.name } : {}),
         roles: m.roles.filter((r) => r.length <= 255).slice(0, 50),
       })),
@@ -88,11 +91,13 @@ export async function issueLaunch(
     ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
   };
   const urls = toolUrlsFor(request);
+  const flags = await launchFlags(env, launch.tenantId);
   let sessionId: string | undefined;
   if (launch.messageType === "LtiDeepLinkingRequest") {
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
   } else {
-    sessionId = await openLearningSession(env, auth, launch.launchId);
+    // No struggle session for a tenant with detection off (or flags that cannot be read).
+    if (flags?.struggleDetection) sessionId = await openLearningSession(env, auth, launch.launchId);
     if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
   }
   const dl = launch.deepLinking;
@@ -105,6 +110,7 @@ export async function issueLaunch(
     context: { id: launch.contextId, ...(launch.contextTitle ? { title: launch.contextTitle } : {}) },
     messageType: launch.messageType,
     ...(sessionId ? { sessionId } : {}),
+    ...(flags ? { flags } : {}),
     ...(dl
       ? {
           deepLinking: {

@@ -11,6 +11,8 @@ export interface LaunchJson {
   context: { id: string; title?: string };
   messageType: LaunchContext["messageType"];
   sessionId?: string;
+  /** The tenant's features, so the app shows only what is on (absent when they could not be read). */
+  flags?: { chat: boolean; struggleDetection: boolean; analytics: boolean };
   deepLinking?: {
     acceptTypes: string[];
     acceptMultiple: boolean;
@@ -53,7 +55,7 @@ function pickerView(launch: LaunchJson): string {
 }
 
 /**
- * The app page (contract 7): the launch JSON, a plain working view inside #app that the web
+ * The app page (docs/web-app.md): the launch JSON, a plain working view inside #app that the web
  * app replaces when it loads, and the web app's two assets.
  */
 export function launchPage(

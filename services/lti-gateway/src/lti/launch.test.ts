@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ROLE, type SimulatedPlatform } from "../../../../testing/lti-platform";
 import { verifyApiToken } from "../auth/api-token";
+import { platformIds } from "../auth/platform-ids";
 import { getRegistration } from "./registry";
 import {
   errorCode,
@@ -130,11 +131,16 @@ describe("POST /lti/launch: valid launches", () => {
     expect(json.tenantId).toBe(canvasTenant);
     expect(json.messageType).toBe("LtiResourceLinkRequest");
     expect(json.user).toEqual({ name: "Ada Lovelace", roles: [ROLE.learner], isInstructor: false });
-    expect(json.context).toEqual({ id: "4dde05e8ca1973bcca9bffc13e1548820eee93a3", title: "Analytical Engines 101" });
+    // The platform's ids, namespaced by its registration (auth/platform-ids.ts).
+    const scoped = await platformIds(canvas.issuer, canvas.clientId);
+    expect(json.context).toEqual({
+      id: await scoped("4dde05e8ca1973bcca9bffc13e1548820eee93a3"),
+      title: "Analytical Engines 101",
+    });
     const claims = await verifyApiToken(env, json.apiToken);
     expect(claims).toMatchObject({
       tenantId: canvasTenant,
-      userId: "8d4c9a3e-2b1f-4c6e-9f0a-5e7d3b2c1a90",
+      userId: await scoped("8d4c9a3e-2b1f-4c6e-9f0a-5e7d3b2c1a90"),
       isInstructor: false,
       issuer: canvas.issuer,
       clientId: canvas.clientId,
@@ -204,7 +210,7 @@ describe("POST /lti/launch: valid launches", () => {
     const json = await launchJson(response);
     if (label === "names only") expect(json.user.name).toBe("Alan Turing");
     if (label === "no PII") expect(json.user.name).toBeUndefined();
-    if (!withContext) expect(json.context.id).toBe("link:7");
+    if (!withContext) expect(json.context.id).toBe(await (await platformIds(moodle.issuer, moodle.clientId))("link:7"));
   });
 
   it("ignores unknown claims and Canvas's serialization artefacts", async () => {
@@ -285,7 +291,10 @@ describe("POST /lti/launch: the state", () => {
     );
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe("platform_error");
-    expect(await res.text()).toContain("&lt;b&gt;Please log in&lt;/b&gt;");
+    const html = await res.text();
+    // A fixed text for the known code; the posted description is never shown (issue 13, finding 11).
+    expect(html).toContain("You are not logged in to the platform.");
+    expect(html).not.toContain("Please log in");
     const token = await moodle.sign(moodle.idTokenClaims({ nonce: l.nonce, targetLinkUri: TARGET }));
     const after = await postLaunch({ id_token: token, state: l.state }, l.cookie);
     expect(await errorCode(after)).toBe("invalid_state");

@@ -1,12 +1,14 @@
 import * as v from "valibot";
+import { platformIds } from "../auth/platform-ids";
 import { stateObject } from "../do/oidc-state";
 import { isLocalDevelopment } from "../env";
-import { malformed, rejected } from "./errors";
+import { framedBy, malformed, rejected } from "./errors";
 import { cspNonce, escapeHtml, htmlPage, scriptJson } from "./html";
 import { type VerifiedLaunch, verifyIdToken } from "./id-token";
 import { issueLaunch } from "./issue";
 import { type LaunchContext, LaunchContextSchema, stableId } from "./launch-context";
 import { requestParams } from "./params";
+import { platformErrorMessage } from "./platform-error";
 import { platformOrigin } from "./platform-url";
 import { adoptDeployment, getRegistration, type PlatformRegistration } from "./registry";
 import {
@@ -37,9 +39,11 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
   const form = await requestParams(request, { query: false });
   if (form.error !== undefined) {
     // The platform refused the login (e.g. Moodle with no session); the state is spent either way.
-    if (form.state) await takeLoginState(env, form.state);
-    const detail = form.error_description ? `: ${form.error_description.slice(0, 300)}` : "";
-    throw malformed("platform_error", `The platform reported an error (${form.error.slice(0, 100)})${detail}.`);
+    // Anyone can post this form: the text is fixed per known code, error_description never shown.
+    const spent = form.state ? await takeLoginState(env, form.state) : null;
+    const error = malformed("platform_error", platformErrorMessage(form.error));
+    if (spent) error.frameOrigins = loginOrigins(spent, env);
+    throw error;
   }
   if (!form.id_token) throw malformed("missing_id_token", "The launch has no id_token.");
   if (!form.state) throw malformed("missing_state", "The launch has no state.");
@@ -51,6 +55,23 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
       "This launch's state is unknown, expired or was already used. Launch the tool again.",
     );
 
+  const idToken = form.id_token;
+  return framedBy(loginOrigins(login, env), () => launchWithState(request, env, ctx, { state, idToken, login }));
+}
+
+/** The platform's origins a login names (issuer, authorization endpoint): who may frame its pages. */
+function loginOrigins(login: LoginState, env: Env): string[] {
+  const loopback = isLocalDevelopment(env);
+  const origins = [platformOrigin(login.issuer, loopback), login.authorizationOrigin];
+  return [...new Set(origins.filter((o): o is string => o !== undefined))];
+}
+
+async function launchWithState(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  { state, idToken, login }: { state: string; idToken: string; login: LoginState },
+): Promise<Response> {
   const cookie = readCookie(request, stateCookieName(state));
   const cookieBound = cookie !== undefined && timingSafeEqual(cookie, login.binding);
   if (!cookieBound && !login.storageTarget) {
@@ -62,7 +83,7 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
   if (registration.status !== "active") {
     throw rejected("registration_inactive", "This platform's registration is waiting for an operator to activate it.");
   }
-  const verified = await verifyIdToken(env, form.id_token, {
+  const verified = await verifyIdToken(env, idToken, {
     registration,
     nonce: login.nonce,
     targetLinkUri: login.targetLinkUri,
@@ -72,9 +93,15 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
     if (registration.newDeployments !== "adopt") {
       throw rejected("unknown_deployment", "This deployment of the tool is not registered.");
     }
-    await adoptDeployment(env, registration, verified.deploymentId);
+    // The launch passed every check; recording the deployment is best effort (KV allows one
+    // write per second per key, and concurrent first launches all try to adopt).
+    await adoptDeployment(env, registration, verified.deploymentId).catch((e: unknown) => {
+      console.warn(JSON.stringify({ event: "deployment_adoption_deferred", error: String(e).slice(0, 200) }));
+    });
   }
 
+  // User and course ids are only unique within one platform: namespace them (auth/platform-ids.ts).
+  const scoped = await platformIds(registration.issuer, registration.clientId);
   const parsedLaunch = v.safeParse(LaunchContextSchema, {
     launchId: crypto.randomUUID(),
     tenantId: registration.tenantId,
@@ -83,10 +110,10 @@ export async function handleLaunch(request: Request, env: Env, ctx: ExecutionCon
     deploymentId: await stableId(verified.deploymentId),
     platformDeploymentId: verified.deploymentId,
     messageType: verified.messageType,
-    userId: await stableId(verified.sub),
+    userId: await scoped(verified.sub),
     ...(verified.name ? { name: verified.name.slice(0, 255) } : {}),
     roles: verified.roles,
-    contextId: await stableId(
+    contextId: await scoped(
       verified.context?.id ?? `link:${verified.resourceLink?.id ?? `deployment:${verified.deploymentId}`}`,
     ),
     ...(verified.context?.title || verified.context?.label
@@ -153,13 +180,18 @@ async function storageProofPage(
   frame.postMessage({ subject: "lti.get_data", message_id: id, key: cfg.key }, cfg.origin);
 })();
 </script>`;
-  return htmlPage({ title: "Checking your launch…", body, nonce });
+  return htmlPage({ title: "Checking your launch…", body, nonce, frameAncestors: launch.frameOrigins });
 }
 
 const VerifyFormSchema = v.object({ verification: TokenValueSchema, state: TokenValueSchema });
 
 /** The platform-storage proof: the page returns the state it read back; then the token is issued. */
 export async function handleLaunchVerify(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  // Only our own proof page may post this (finding 2 of issue 13): a cross-site form carrying
+  // values copied from an attacker's proof page would log the victim into the attacker's session.
+  if (request.headers.get("Sec-Fetch-Site") !== "same-origin") {
+    throw rejected("cross_site_verification", "The launch confirmation must come from this tool's own page.");
+  }
   const form = v.safeParse(VerifyFormSchema, await requestParams(request, { query: false }));
   if (!form.success) throw malformed("invalid_verification", "The launch confirmation is malformed.");
   const record = v.safeParse(VerifyRecordSchema, await stateObject(env, verifyKey(form.output.verification)).take());

@@ -3,8 +3,8 @@ import { isLocalDevelopment } from "../env";
 import { malformed, rejected } from "./errors";
 import { cspNonce, escapeHtml, htmlPage, scriptJson } from "./html";
 import { requestParams } from "./params";
-import { isAllowedPlatformUrl } from "./platform-url";
-import { DeploymentIdSchema, resolveRegistration } from "./registry";
+import { isAllowedPlatformUrl, platformOrigin } from "./platform-url";
+import { DeploymentIdSchema, issuerKeyFits, registrationKeyFits, resolveRegistration } from "./registry";
 import { randomToken, StorageTargetSchema, saveLoginState, stateCookie } from "./state";
 import { isOwnTargetLink, toolUrlsFor } from "./tool-urls";
 
@@ -30,6 +30,9 @@ export async function handleLogin(request: Request, env: Env): Promise<Response>
   const params = parsed.output;
   const urls = toolUrlsFor(request);
 
+  if (!issuerKeyFits(params.iss, 0) || (params.client_id && !registrationKeyFits(params.iss, params.client_id))) {
+    throw malformed("invalid_parameter", "The login request's iss or client_id is too long.");
+  }
   const registration = await resolveRegistration(env, params.iss, params.client_id || undefined);
   if (!registration) throw rejected("unknown_registration", "This platform (issuer and client id) is not registered.");
   if (registration.status !== "active") {
@@ -96,7 +99,15 @@ export async function handleLogin(request: Request, env: Env): Promise<Response>
       headers: { Location: authUrl.toString(), "Set-Cookie": cookie, "Cache-Control": "no-store" },
     });
   }
-  return storagePutPage({ authUrl, state, nonce, storageTarget, cookie });
+  const frameOrigins = [...new Set([platformOrigin(registration.issuer, isLocalDevelopment(env)), authUrl.origin])];
+  return storagePutPage({
+    authUrl,
+    state,
+    nonce,
+    storageTarget,
+    cookie,
+    frameOrigins: frameOrigins.filter((o): o is string => o !== undefined),
+  });
 }
 
 /**
@@ -104,7 +115,14 @@ export async function handleLogin(request: Request, env: Env): Promise<Response>
  * for the platform to confirm, then continues to the authorization endpoint. The cookie is set
  * as well; whichever the browser keeps binds the launch.
  */
-function storagePutPage(opts: { authUrl: URL; state: string; nonce: string; storageTarget: string; cookie: string }) {
+function storagePutPage(opts: {
+  authUrl: URL;
+  state: string;
+  nonce: string;
+  storageTarget: string;
+  cookie: string;
+  frameOrigins: string[];
+}) {
   const nonce = cspNonce();
   const config = {
     target: opts.storageTarget,
@@ -141,5 +159,11 @@ function storagePutPage(opts: { authUrl: URL; state: string; nonce: string; stor
   setTimeout(go, 3000);
 })();
 </script>`;
-  return htmlPage({ title: "Connecting…", body, nonce, headers: { "Set-Cookie": opts.cookie } });
+  return htmlPage({
+    title: "Connecting…",
+    body,
+    nonce,
+    headers: { "Set-Cookie": opts.cookie },
+    frameAncestors: opts.frameOrigins,
+  });
 }

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from "jose";
 import * as v from "valibot";
 import { rejected } from "./errors";
+import { readPlatformJson } from "./platform-response";
 
 const JwkSchema = v.looseObject({ kty: v.string(), kid: v.optional(v.string()) });
 const JwksSchema = v.object({ keys: v.pipe(v.array(JwkSchema), v.maxLength(100)) });
@@ -15,7 +16,19 @@ const REFETCH_COOLDOWN_MS = 30_000;
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_JWKS_BYTES = 64 * 1024;
 
-const cacheKey = (uri: string) => `jwks:${uri}`;
+/** How long a copy past its max-age is kept to serve while the platform is down. */
+const STALE_KEEP_S = 24 * 60 * 60;
+
+/** The KV key of a JWKS copy: a hash, so a long jwks_uri never makes a key over KV's 512 bytes. */
+export async function jwksCacheKey(uri: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(uri)));
+  return `jwks:${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Fetches in flight in this isolate, by jwks_uri: concurrent launches share one request. */
+const inFlight = new Map<string, Promise<Cached>>();
+/** When a fetch last failed in this isolate, by jwks_uri: no new attempt within the cooldown. */
+const failedAt = new Map<string, number>();
 
 /** max-age from Cache-Control, clamped; no-store/no-cache still cache for the floor. */
 export function maxAgeFrom(cacheControl: string | null): number {
@@ -25,7 +38,10 @@ export function maxAgeFrom(cacheControl: string | null): number {
   return Math.min(MAX_MAX_AGE_S, Math.max(MIN_MAX_AGE_S, Number(match[1])));
 }
 
-async function fetchJwks(env: Env, uri: string, now: number): Promise<Cached> {
+const unavailable = (message = "The platform's signing keys could not be fetched.") =>
+  rejected("jwks_unavailable", message);
+
+async function downloadJwks(uri: string, now: number): Promise<{ cached: Cached; maxAge: number }> {
   let response: Response;
   try {
     response = await fetch(uri, {
@@ -34,39 +50,70 @@ async function fetchJwks(env: Env, uri: string, now: number): Promise<Cached> {
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
   } catch {
-    throw rejected("jwks_unavailable", "The platform's signing keys could not be fetched.");
+    throw unavailable();
   }
-  const text = response.ok ? await response.text() : "";
-  if (!response.ok || text.length > MAX_JWKS_BYTES) {
-    throw rejected("jwks_unavailable", "The platform's signing keys could not be fetched.");
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw unavailable();
   }
-  let parsed: v.SafeParseResult<typeof JwksSchema>;
-  try {
-    parsed = v.safeParse(JwksSchema, JSON.parse(text));
-  } catch {
-    throw rejected("jwks_unavailable", "The platform's signing keys are not a valid JWKS.");
-  }
-  if (!parsed.success) throw rejected("jwks_unavailable", "The platform's signing keys are not a valid JWKS.");
+  const parsed = v.safeParse(JwksSchema, await readPlatformJson(response, MAX_JWKS_BYTES));
+  if (!parsed.success) throw unavailable("The platform's signing keys are not a valid JWKS.");
   const maxAge = maxAgeFrom(response.headers.get("Cache-Control"));
-  const cached: Cached = { jwks: parsed.output, fetchedAt: now, maxAgeMs: maxAge * 1000 };
-  await env.PLATFORMS.put(cacheKey(uri), JSON.stringify(cached), { expirationTtl: maxAge });
-  return cached;
+  return { cached: { jwks: parsed.output, fetchedAt: now, maxAgeMs: maxAge * 1000 }, maxAge };
 }
 
+/** One fetch per jwks_uri at a time in this isolate; the KV write is best effort (1 write/s/key). */
+function fetchJwks(env: Env, uri: string, now: number): Promise<Cached> {
+  const running = inFlight.get(uri);
+  if (running) return running;
+  const last = failedAt.get(uri);
+  if (last !== undefined && now - last < REFETCH_COOLDOWN_MS) return Promise.reject(unavailable());
+  const promise = (async () => {
+    try {
+      const { cached, maxAge } = await downloadJwks(uri, now);
+      failedAt.delete(uri);
+      try {
+        await env.PLATFORMS.put(await jwksCacheKey(uri), JSON.stringify(cached), {
+          expirationTtl: maxAge + STALE_KEEP_S,
+        });
+      } catch {
+        // KV refuses a second write to one key within a second: the copy in hand is just as good.
+      }
+      return cached;
+    } catch (e) {
+      failedAt.set(uri, now);
+      throw e;
+    }
+  })();
+  inFlight.set(uri, promise);
+  void promise.then(
+    () => inFlight.delete(uri),
+    () => inFlight.delete(uri),
+  );
+  return promise;
+}
+
+/** Our copy (fresh or stale) and whether it was just fetched; a stale copy is served if the platform is down. */
 async function cachedJwks(env: Env, uri: string, now: number): Promise<{ entry: Cached; fresh: boolean }> {
-  const parsed = v.safeParse(CachedSchema, await env.PLATFORMS.get(cacheKey(uri), "json"));
-  if (parsed.success && parsed.output.fetchedAt + parsed.output.maxAgeMs > now) {
-    return { entry: parsed.output, fresh: false };
+  const parsed = v.safeParse(CachedSchema, await env.PLATFORMS.get(await jwksCacheKey(uri), "json"));
+  const copy = parsed.success ? parsed.output : undefined;
+  if (copy && copy.fetchedAt + copy.maxAgeMs > now) return { entry: copy, fresh: false };
+  try {
+    return { entry: await fetchJwks(env, uri, now), fresh: true };
+  } catch (e) {
+    if (copy) return { entry: copy, fresh: false };
+    throw e;
   }
-  return { entry: await fetchJwks(env, uri, now), fresh: true };
 }
 
 const hasKid = (jwks: Cached["jwks"], kid: string) => jwks.keys.some((k) => k.kid === kid);
 
 /**
  * The platform's verification key for a token header, from the stored registration's jwks_uri
- * (never from the token). KV-cached for the platform's Cache-Control max-age; an unknown kid
- * refetches once (unless our copy is younger than the cooldown), then fails.
+ * (never from the token). KV-cached for the platform's Cache-Control max-age and kept a day
+ * longer to serve while the platform is down; an unknown kid refetches once (unless our copy is
+ * younger than the cooldown, or a fetch failed within it), then fails. Concurrent fetches of
+ * one jwks_uri in an isolate are coalesced.
  */
 export async function platformKeyFor(env: Env, jwksUri: string, header: JWSHeaderParameters): Promise<CryptoKey> {
   const kid = header.kid;
@@ -74,7 +121,7 @@ export async function platformKeyFor(env: Env, jwksUri: string, header: JWSHeade
   const now = Date.now();
   let { entry, fresh } = await cachedJwks(env, jwksUri, now);
   if (!hasKid(entry.jwks, kid) && !fresh && now - entry.fetchedAt >= REFETCH_COOLDOWN_MS) {
-    entry = await fetchJwks(env, jwksUri, now);
+    entry = await fetchJwks(env, jwksUri, now).catch(() => entry);
   }
   if (!hasKid(entry.jwks, kid))
     throw rejected("unknown_kid", "The id_token was signed with a key the platform does not publish.");

@@ -42,7 +42,8 @@ async function storageLaunch() {
 const verify = (fields: Record<string, string>) =>
   gateway("/lti/launch/verify", {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    // What the browser sends for the proof page's own form post.
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
     body: new URLSearchParams(fields).toString(),
   });
 

@@ -23,12 +23,40 @@ export const ClientIdSchema = IdSchema;
 export const NewDeploymentPolicySchema = v.picklist(["reject", "adopt"]);
 export type NewDeploymentPolicy = v.InferOutput<typeof NewDeploymentPolicySchema>;
 
+/** Longest KV key (UTF-8 bytes); a longer one makes the KV call throw, so inputs that would need one are refused. */
+export const MAX_KV_KEY_BYTES = 512;
+
+const RevisionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+
+/**
+ * What a dynamic re-registration of an existing (issuer, client id) asked for. It never takes
+ * effect by itself: an operator sees it next to the active fields in GET /admin/platforms and
+ * applies it with POST /admin/platforms/activate {revisionId} (finding 1 of issue 13: whoever can
+ * place a JSON file under the issuer's host could otherwise swap the platform's keys).
+ */
+export const RegistrationRevisionSchema = v.object({
+  revisionId: RevisionIdSchema,
+  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  authorizationEndpoint: v.pipe(v.string(), v.url()),
+  tokenEndpoint: v.pipe(v.string(), v.url()),
+  jwksUri: v.pipe(v.string(), v.url()),
+  authorizationServer: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  deploymentIds: v.pipe(v.array(DeploymentIdSchema), v.maxLength(1000)),
+  newDeployments: NewDeploymentPolicySchema,
+  productFamily: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  receivedAt: IsoTimestampSchema,
+});
+export type RegistrationRevision = v.InferOutput<typeof RegistrationRevisionSchema>;
+
+export const RegistrationStatusSchema = v.picklist(["pending", "active", "inactive"]);
+
 export const PlatformRegistrationSchema = v.object({
   issuer: IssuerSchema,
   clientId: ClientIdSchema,
   tenantId: TenantIdSchema,
   name: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  status: v.picklist(["pending", "active"]),
+  /** "inactive": deactivated by an operator; logins, launches and its API tokens are refused. */
+  status: RegistrationStatusSchema,
   authorizationEndpoint: v.pipe(v.string(), v.url()),
   tokenEndpoint: v.pipe(v.string(), v.url()),
   jwksUri: v.pipe(v.string(), v.url()),
@@ -40,18 +68,31 @@ export const PlatformRegistrationSchema = v.object({
   source: v.picklist(["manual", "dynamic"]),
   createdAt: IsoTimestampSchema,
   updatedAt: IsoTimestampSchema,
+  pendingRevision: v.optional(RegistrationRevisionSchema),
 });
 export type PlatformRegistration = v.InferOutput<typeof PlatformRegistrationSchema>;
 
 // Components are URI-encoded so an issuer containing ":" can never collide with another pair.
 const issuerPrefix = (issuer: string) => `registration:${encodeURIComponent(issuer)}:`;
 const registrationKey = (issuer: string, clientId: string) => `${issuerPrefix(issuer)}${encodeURIComponent(clientId)}`;
+const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength;
+
+/** Whether (issuer, client id) can be stored at all (KV keys are at most 512 bytes). */
+export function registrationKeyFits(issuer: string, clientId: string): boolean {
+  return utf8Length(registrationKey(issuer, clientId)) <= MAX_KV_KEY_BYTES;
+}
+
+/** Whether an issuer leaves room for a client id of up to `clientIdRoom` encoded bytes. */
+export function issuerKeyFits(issuer: string, clientIdRoom = 64): boolean {
+  return utf8Length(issuerPrefix(issuer)) + clientIdRoom <= MAX_KV_KEY_BYTES;
+}
 
 export async function getRegistration(
   env: Env,
   issuer: string,
   clientId: string,
 ): Promise<PlatformRegistration | null> {
+  if (!registrationKeyFits(issuer, clientId)) return null;
   const raw = await env.PLATFORMS.get(registrationKey(issuer, clientId), "json");
   const parsed = v.safeParse(PlatformRegistrationSchema, raw);
   return parsed.success ? parsed.output : null;
@@ -59,32 +100,76 @@ export async function getRegistration(
 
 export async function putRegistration(env: Env, registration: PlatformRegistration): Promise<PlatformRegistration> {
   const valid = v.parse(PlatformRegistrationSchema, { ...registration, updatedAt: nowIso() });
-  await env.PLATFORMS.put(registrationKey(valid.issuer, valid.clientId), JSON.stringify(valid));
+  // The status rides in the key's metadata so the pending bound counts it from a list alone.
+  await env.PLATFORMS.put(registrationKey(valid.issuer, valid.clientId), JSON.stringify(valid), {
+    metadata: { status: valid.status, revision: valid.pendingRevision !== undefined },
+  });
   return valid;
 }
 
+/**
+ * Whether the registration exists and is active: what the API-token check asks so that tokens
+ * of a deactivated or deleted registration stop working.
+ */
+export async function isRegistrationActive(env: Env, issuer: string, clientId: string): Promise<boolean> {
+  return (await getRegistration(env, issuer, clientId))?.status === "active";
+}
+
+export async function deleteRegistration(env: Env, issuer: string, clientId: string): Promise<void> {
+  await env.PLATFORMS.delete(registrationKey(issuer, clientId));
+}
+
+/** A fresh id for a pending revision. */
+export const newRevisionId = () =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_");
+
 /** Every registration of one issuer (bounded: a single issuer rarely has more than a handful). */
 export async function registrationsForIssuer(env: Env, issuer: string): Promise<PlatformRegistration[]> {
-  return listUnder(env, issuerPrefix(issuer), 100);
-}
-
-export async function listRegistrations(env: Env): Promise<PlatformRegistration[]> {
-  return listUnder(env, "registration:", 1000);
-}
-
-async function listUnder(env: Env, prefix: string, max: number): Promise<PlatformRegistration[]> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await env.PLATFORMS.list({ prefix, cursor, limit: Math.min(1000, max) });
-    names.push(...page.keys.map((k) => k.name));
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor && names.length < max);
-  const values = await Promise.all(names.slice(0, max).map((n) => env.PLATFORMS.get(n, "json")));
+  if (!issuerKeyFits(issuer, 0)) return [];
+  const page = await env.PLATFORMS.list({ prefix: issuerPrefix(issuer), limit: 100 });
+  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
   return values.flatMap((raw) => {
     const parsed = v.safeParse(PlatformRegistrationSchema, raw);
     return parsed.success ? [parsed.output] : [];
   });
+}
+
+/** One page of registrations for the operator's listing: one KV list call and at most `limit` reads. */
+export async function listRegistrationsPage(
+  env: Env,
+  opts: { cursor?: string; limit: number },
+): Promise<{ platforms: PlatformRegistration[]; cursor?: string }> {
+  const page = await env.PLATFORMS.list({
+    prefix: "registration:",
+    limit: opts.limit,
+    ...(opts.cursor ? { cursor: opts.cursor } : {}),
+  });
+  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
+  const platforms = values.flatMap((raw) => {
+    const parsed = v.safeParse(PlatformRegistrationSchema, raw);
+    return parsed.success ? [parsed.output] : [];
+  });
+  return page.list_complete ? { platforms } : { platforms, cursor: page.cursor };
+}
+
+/**
+ * How many registrations wait for an operator, counted from key metadata (no value reads),
+ * stopping at `atLeast`: enough to enforce the bound on unauthenticated dynamic registration.
+ */
+export async function countPendingRegistrations(env: Env, atLeast: number): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await env.PLATFORMS.list<{ status?: string; revision?: boolean }>({
+      prefix: "registration:",
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const k of page.keys) if (k.metadata?.status === "pending" || k.metadata?.revision) count++;
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor && count < atLeast);
+  return count;
 }
 
 /**

@@ -1,14 +1,17 @@
 import { tenantSlug } from "../tenants/store";
 
+const RANDOM_BYTES = 16;
+const SLUG_MAX = 30;
+
 /**
- * A tenant id for a registration that names none: a readable slug plus a short hash of the
- * (issuer, client id) pair. Never the slug alone: every Canvas cloud customer shares one issuer,
- * and two institutions must never be merged into one tenant by accident.
+ * A tenant id for a registration that names none: a readable slug plus 128 random bits. Never
+ * derived from caller-chosen input (issuer, client id, account name): whoever chooses those must
+ * not be able to predict or collide with another institution's id (finding 3 of issue 13).
+ * Slug (≤ 30) + "-" + 32 hex characters fits the 63-character tenant id.
  */
-export async function defaultTenantId(label: string, issuer: string, clientId: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([issuer, clientId]))),
-  );
-  const hash = Array.from(digest.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${tenantSlug(label).slice(0, 40).replace(/-+$/, "")}-${hash}`;
+export function defaultTenantId(label: string): string {
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(RANDOM_BYTES)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+  return `${tenantSlug(label).slice(0, SLUG_MAX).replace(/-+$/, "")}-${random}`;
 }

@@ -1,4 +1,4 @@
-import { IsoTimestampSchema, TenantIdSchema } from "@atomic-guide/shared";
+import { BACKEND_SERVICES, IsoTimestampSchema, TenantIdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 
 /**
@@ -6,7 +6,7 @@ import * as v from "valibot";
  * itself is not here: a Worker cannot pick its own version; its affinity comes from a zone
  * Transform Rule at the edge (docs/operations.md).
  */
-export const RolloutServiceSchema = v.picklist(["chat", "struggle-detector", "analytics"]);
+export const RolloutServiceSchema = v.picklist(BACKEND_SERVICES);
 export type RolloutService = v.InferOutput<typeof RolloutServiceSchema>;
 export const ROLLOUT_SERVICES = RolloutServiceSchema.options;
 

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetHealthReport, HEALTH_REPORT_TTL_MS } from "./health";
 
 const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
 
@@ -12,6 +13,11 @@ async function getHealth() {
 }
 
 describe("GET /health", () => {
+  beforeEach(forgetHealthReport);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("asks every service over its binding for its D1, KV and Durable Object", async () => {
     const { res, body } = await getHealth();
     expect(res.status).toBe(200);
@@ -34,5 +40,19 @@ describe("GET /health", () => {
     expect(body.status).toBe("degraded");
     expect(body.services.analytics!.d1!.status).toBe("down");
     expect(body.services.chat!.status).toBe("ok");
+  });
+
+  it("serves one report to every caller for a few seconds, so a flood costs one fan-out", async () => {
+    // The clock is the test's: frozen, then moved past the window by hand.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now());
+    expect((await getHealth()).body.services.chat!.d1!.status).toBe("ok");
+    // Broken after the report was built: callers inside the window still get that report...
+    await env.TEST_DB_CHAT.prepare("DELETE FROM d1_migrations").run();
+    vi.setSystemTime(Date.now() + HEALTH_REPORT_TTL_MS - 1);
+    expect((await getHealth()).body.services.chat!.d1!.status).toBe("ok");
+    // ...and the next window's report sees the change.
+    vi.setSystemTime(Date.now() + 1);
+    expect((await getHealth()).body.services.chat!.d1!.status).toBe("down");
   });
 });

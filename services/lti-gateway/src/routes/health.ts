@@ -1,9 +1,13 @@
-import { isTimeout, type ServiceHealth, ServiceHealthSchema, serviceHealth, withTimeout } from "@atomic-guide/shared";
+import {
+  isTimeout,
+  type ServiceHealth,
+  ServiceHealthSchema,
+  type ServiceName,
+  serviceHealth,
+  withTimeout,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 import { services } from "../services";
-
-export const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-export type ServiceName = (typeof SERVICES)[number];
 
 const RPC_TIMEOUT_MS = 3000;
 
@@ -22,7 +26,34 @@ async function remoteHealth(call: () => Promise<unknown>): Promise<ServiceHealth
   }
 }
 
+/**
+ * Each /health fans out to every service's D1, KV and Durable Object. The finished report is
+ * shared by every caller in this isolate for a few seconds, so a flood of /health costs one
+ * fan-out per isolate per window. (The report, not the promise, is kept: a promise belongs to
+ * the request whose I/O settles it.)
+ */
+export const HEALTH_REPORT_TTL_MS = 5000;
+let cached: { report: HealthReport; expiresAt: number } | null = null;
+
+/** Test hook: the next /health builds a fresh report. */
+export function forgetHealthReport(): void {
+  cached = null;
+}
+
 export async function systemHealth(env: Env): Promise<Response> {
+  if (!cached || cached.expiresAt <= Date.now()) {
+    cached = { report: await buildReport(env), expiresAt: Date.now() + HEALTH_REPORT_TTL_MS };
+  }
+  const { body, canLaunch } = cached.report;
+  return Response.json(body, { status: canLaunch ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+}
+
+interface HealthReport {
+  body: { status: "ok" | "degraded"; services: Record<ServiceName, ServiceHealth> };
+  canLaunch: boolean;
+}
+
+async function buildReport(env: Env): Promise<HealthReport> {
   const ns = env.OIDC_STATE;
   const [gateway, chat, struggle, analytics] = await Promise.all([
     serviceHealth({
@@ -46,8 +77,5 @@ export async function systemHealth(env: Env): Promise<Response> {
   const allOk = Object.values(report).every((s) => s.status === "ok");
   // Launches need only KV (registrations) and the state DO; without them the gateway cannot serve.
   const canLaunch = gateway.kv.status === "ok" && gateway.durableObject.status === "ok";
-  return Response.json(
-    { status: allOk ? "ok" : "degraded", services: report },
-    { status: canLaunch ? 200 : 503, headers: { "Cache-Control": "no-store" } },
-  );
+  return { body: { status: allOk ? "ok" : "degraded", services: report }, canLaunch };
 }

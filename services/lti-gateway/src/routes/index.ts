@@ -1,6 +1,7 @@
 import { notFound } from "@atomic-guide/shared";
 import { IttyRouter } from "itty-router";
 import { registerDevRoutes } from "../dev";
+import { limitAnonymous } from "../limits/anonymous";
 import { registerAdminRoutes } from "./admin";
 import { registerApiRoutes } from "./api";
 import { systemHealth } from "./health";
@@ -8,6 +9,9 @@ import { registerLtiRoutes } from "./lti";
 import type { GatewayRouter } from "./router";
 
 export const router: GatewayRouter = IttyRouter();
+
+// First: the anonymous routes' per-IP limits (the /api limit needs the verified caller; see auth/caller.ts).
+router.all("*", (request, env) => limitAnonymous(request, env));
 
 router.get("/health", (_req, env) => systemHealth(env));
 registerLtiRoutes(router);

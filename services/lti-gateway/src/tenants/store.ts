@@ -30,6 +30,19 @@ export async function ensureTenant(env: Env, input: { tenantId: string; name: st
   return tenant;
 }
 
+/** Thrown by createTenant when the id is taken: a new registration never joins a tenant silently. */
+export class TenantExistsError extends Error {
+  override readonly name = "TenantExistsError";
+}
+
+/** Creates a new tenant; refuses an id that already exists instead of joining it. */
+export async function createTenant(env: Env, input: { tenantId: string; name: string }): Promise<Tenant> {
+  if (await getTenant(env, input.tenantId)) throw new TenantExistsError(`tenant ${input.tenantId} exists`);
+  const tenant = v.parse(TenantSchema, { tenantId: input.tenantId, name: input.name, createdAt: nowIso() });
+  await env.PLATFORMS.put(tenantKey(tenant.tenantId), JSON.stringify(tenant));
+  return tenant;
+}
+
 /** Derives a tenant slug from a platform name or host: lower-case, dash-separated, bounded. */
 export function tenantSlug(source: string): string {
   const slug = source

@@ -49,9 +49,20 @@ export interface LearnerProfilesTable {
   updated_at: string;
 }
 
+export interface GuideSettingsAuditTable {
+  tenant_id: string;
+  context_id: string;
+  change_id: string;
+  changed_by: string;
+  changed_at: string;
+  before_settings: string | null;
+  after_settings: string;
+}
+
 export interface StruggleDb {
   learning_sessions: LearningSessionsTable;
   struggle_events: StruggleEventsTable;
   interventions: InterventionsTable;
   learner_profiles: LearnerProfilesTable;
+  guide_settings_audit: GuideSettingsAuditTable;
 }

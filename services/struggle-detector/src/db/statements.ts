@@ -109,16 +109,18 @@ export function upsertProfile(db: Kysely<StruggleDb>, who: Learner, profile: unk
   );
 }
 
+/** Learner tables. The settings audit is the institution's record of instructors' changes, not learner data. */
+type LearnerTable = Exclude<keyof StruggleDb, "guide_settings_audit">;
 const ERASED_TABLES = {
   learning_sessions: "learner.eraseSessions",
   struggle_events: "learner.eraseStruggleEvents",
   interventions: "learner.eraseInterventions",
   learner_profiles: "learner.eraseProfile",
-} as const satisfies Record<keyof StruggleDb, string>;
+} as const satisfies Record<LearnerTable, string>;
 
 /** Erasure: every row of the learner in every table. */
 export function eraseLearner(db: Kysely<StruggleDb>, who: Learner): Statement[] {
-  return (Object.keys(ERASED_TABLES) as (keyof StruggleDb)[]).map((t) =>
+  return (Object.keys(ERASED_TABLES) as LearnerTable[]).map((t) =>
     toStatement(
       db
         .deleteFrom(t)

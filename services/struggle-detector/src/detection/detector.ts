@@ -1,13 +1,18 @@
-import { emptyMedian, medianOf, observe, type P2State } from "./p2-median";
+import { answerChange, quizAttempt } from "./answers";
+import { away, dwell, idle, scroll } from "./attention";
+import type { SkillState } from "./mastery";
+import { emptyMedian, medianOf, type P2State } from "./p2-median";
 import type { Signal } from "./signals";
 import type { DetectorConfig } from "./thresholds";
 
 export const DRIVERS = [
-  "longHover",
   "idle",
-  "scrollReversal",
+  "rereading",
   "answerChanges",
-  "wrongAttempts",
+  "wrongAnswers",
+  "wheelSpinning",
+  "rapidGuessing",
+  "lowMastery",
   "helpRequest",
   "slowDwell",
 ] as const;
@@ -15,14 +20,13 @@ export type Driver = (typeof DRIVERS)[number];
 export type Level = "none" | "watch" | "struggling";
 
 /**
- * Everything the detector remembers between signals: running counters and decayed evidence,
- * never the signal history, so each signal costs O(1) whatever the session's length.
+ * Everything the detector remembers between signals: decayed evidence, bounded rings and running
+ * medians, never the signal history, so each signal costs O(1) whatever the session's length.
  * Plain JSON so the Durable Object stores it as one row.
  */
 export interface DetectorState {
-  /** Latest signal time processed (ms); later signals are measured from it. */
+  /** Latest signal time processed (ms). */
   lastAt: number | null;
-  lastType: Signal["type"] | null;
   /** Evidence per driver, decayed to `evidenceAt`. */
   evidence: Record<Driver, number>;
   evidenceAt: number;
@@ -30,22 +34,35 @@ export interface DetectorState {
   driverElement: Partial<Record<Driver, string>>;
   level: Level;
   score: number;
+  /** Answer changes on the item being worked on. */
   answer: { elementId: string | null; count: number };
-  wrong: { elementId: string | null; count: number };
-  /** The two elements most recently scrolled to, and the times of recent reversals (bounded ring). */
-  scroll: { prev: string | null; cur: string | null; reversals: number[] };
-  dwell: P2State;
+  /** Attempts without success on the item being worked on. */
+  item: { elementId: string | null; attempts: number };
+  /** Times of recent wrong answers (any item) and rapid responses: bounded rings. */
+  wrongTimes: number[];
+  rapidTimes: number[];
+  /** The block in view, since when, the blocks seen recently, and recent returns to one of them. */
+  view: { cur: string | null; since: number; recent: string[]; revisits: number[] };
+  /** Dwell per expected reading time (the learner's reading pace) and time away: running medians. */
+  pace: P2State;
+  away: P2State;
+  /** Word counts of recently seen blocks. */
+  words: [string, number][];
+  skills: Record<string, SkillState>;
+  /** Until when the learner is chatting (no chat offer then). */
+  chattingUntil: number | null;
 }
 
 export const initialState = (): DetectorState => ({
   lastAt: null,
-  lastType: null,
   evidence: {
-    longHover: 0,
     idle: 0,
-    scrollReversal: 0,
+    rereading: 0,
     answerChanges: 0,
-    wrongAttempts: 0,
+    wrongAnswers: 0,
+    wheelSpinning: 0,
+    rapidGuessing: 0,
+    lowMastery: 0,
     helpRequest: 0,
     slowDwell: 0,
   },
@@ -54,10 +71,32 @@ export const initialState = (): DetectorState => ({
   level: "none",
   score: 0,
   answer: { elementId: null, count: 0 },
-  wrong: { elementId: null, count: 0 },
-  scroll: { prev: null, cur: null, reversals: [] },
-  dwell: emptyMedian(),
+  item: { elementId: null, attempts: 0 },
+  wrongTimes: [],
+  rapidTimes: [],
+  view: { cur: null, since: 0, recent: [], revisits: [] },
+  pace: emptyMedian(),
+  away: emptyMedian(),
+  words: [],
+  skills: {},
+  chattingUntil: null,
 });
+
+/**
+ * A state stored by an older version lacks the newer fields; it continues with them empty and
+ * with evidence only for drivers that still exist.
+ */
+export function restoreState(stored: unknown): DetectorState {
+  const fresh = initialState();
+  if (!stored || typeof stored !== "object") return fresh;
+  const s = stored as Partial<DetectorState>;
+  const evidence = { ...fresh.evidence };
+  for (const d of DRIVERS) {
+    const value = s.evidence?.[d];
+    if (typeof value === "number") evidence[d] = value;
+  }
+  return { ...fresh, ...s, evidence, view: { ...fresh.view, ...s.view }, item: s.item ?? fresh.item };
+}
 
 /** Gaps longer than this are a break (lunch, a closed laptop), not a learner stuck on the page. */
 export const IDLE_GAP_MAX_MS = 30 * 60_000;
@@ -76,6 +115,9 @@ export interface StepResult {
   fired: Driver[];
   levelChange?: LevelChange;
 }
+
+export type Fire = (d: Driver, elementId: string | null | undefined, scale?: number) => void;
+export type TimedSignal = Signal & { atMs: number };
 
 function decayTo(state: DetectorState, atMs: number, config: DetectorConfig): void {
   // Late (out-of-order) signals add evidence at the current instant rather than rewinding time.
@@ -106,71 +148,50 @@ export function nextLevel(current: Level, score: number, c: DetectorConfig): Lev
   }
 }
 
+/** Success after effort is the strongest counter-evidence there is. */
+export function relieve(state: DetectorState): void {
+  for (const d of DRIVERS) state.evidence[d] *= 0.5;
+}
+
 /** Feeds one signal (in timestamp order) through every detector. Mutates `state`. */
-export function step(state: DetectorState, s: Signal & { atMs: number }, c: DetectorConfig): StepResult {
+export function step(state: DetectorState, s: TimedSignal, c: DetectorConfig): StepResult {
   const fired: Driver[] = [];
-  const fire = (d: Driver, elementId: string | null | undefined, scale = 1) => {
+  const fire: Fire = (d, elementId, scale = 1) => {
     state.evidence[d] += c.weights[d] * scale;
     if (elementId) state.driverElement[d] = elementId;
     fired.push(d);
   };
   decayTo(state, s.atMs, c);
 
-  // A silence between signals is idleness, unless the client already reported it as an idle signal.
-  if (state.lastAt !== null && state.lastType !== "idle" && s.type !== "idle") {
-    const gap = s.atMs - state.lastAt;
-    if (gap >= c.idleMs && gap <= IDLE_GAP_MAX_MS) fire("idle", s.elementId);
-  }
-
   switch (s.type) {
-    case "hover":
-      // Hovers are glances, not time spent on an element: they stay out of the dwell median.
-      if ((s.durationMs ?? 0) >= c.longHoverMs) fire("longHover", s.elementId);
-      break;
-    case "focus_change":
-      dwell(state, s, c, fire);
-      break;
-    case "idle":
-      if ((s.durationMs ?? 0) >= c.idleMs && (s.durationMs ?? 0) <= IDLE_GAP_MAX_MS) fire("idle", s.elementId);
-      break;
     case "scroll":
       scroll(state, s, c, fire);
       break;
-    case "answer_change": {
-      const el = s.elementId ?? null;
-      state.answer =
-        state.answer.elementId === el ? { elementId: el, count: state.answer.count + 1 } : { elementId: el, count: 1 };
-      if (state.answer.count >= c.answerChanges) {
-        fire("answerChanges", el);
-        // Another full run of changes is needed before it counts again.
-        state.answer.count = 0;
-      }
+    case "hover":
+      dwell(state, s, c, fire);
       break;
-    }
+    case "idle":
+      idle(state, s, c, fire);
+      break;
+    case "focus_change":
+      away(state, s, c, fire);
+      break;
+    case "answer_change":
+      answerChange(state, s, c, fire);
+      break;
     case "quiz_attempt":
-      if (s.correct === false) {
-        const el = s.elementId ?? null;
-        state.wrong =
-          state.wrong.elementId === el ? { elementId: el, count: state.wrong.count + 1 } : { elementId: el, count: 1 };
-        if (state.wrong.count >= c.wrongAttemptsInARow) fire("wrongAttempts", el);
-      } else if (s.correct === true) {
-        // Getting it right is the strongest counter-evidence there is.
-        state.wrong = { elementId: null, count: 0 };
-        state.answer = { elementId: null, count: 0 };
-        for (const d of DRIVERS) state.evidence[d] *= 0.5;
-      }
+      quizAttempt(state, s, c, fire);
       break;
     case "help_request":
-      fire("helpRequest", s.elementId);
+      // A chat message is the learner talking to the guide, not a plea: it only quiets chat offers.
+      if (s.contentType === "chat") state.chattingUntil = Math.max(state.chattingUntil ?? 0, s.atMs + c.chatQuietMs);
+      else fire("helpRequest", s.elementId ?? state.view.cur);
       break;
     case "click":
       break;
   }
 
-  if (state.lastAt === null || s.atMs >= state.lastAt) {
-    state.lastAt = s.atMs;
-    state.lastType = s.type;
-  }
+  if (state.lastAt === null || s.atMs >= state.lastAt) state.lastAt = s.atMs;
 
   state.score = scoreOf(totalEvidence(state));
   const to = nextLevel(state.level, state.score, c);
@@ -192,36 +213,8 @@ export function step(state: DetectorState, s: Signal & { atMs: number }, c: Dete
   };
 }
 
-type Fire = (d: Driver, elementId: string | null | undefined, scale?: number) => void;
-
-function dwell(state: DetectorState, s: Signal, c: DetectorConfig, fire: Fire): void {
-  if (s.durationMs === undefined) return;
-  const median = state.dwell.n >= c.slowDwellMinSamples ? medianOf(state.dwell) : undefined;
-  if (median !== undefined && s.durationMs >= c.slowDwellFloorMs && s.durationMs >= median * c.slowDwellRatio) {
-    fire("slowDwell", s.elementId);
-  }
-  observe(state.dwell, s.durationMs);
-}
-
-function scroll(state: DetectorState, s: Signal & { atMs: number }, c: DetectorConfig, fire: Fire): void {
-  const el = s.elementId ?? null;
-  if (el === null || el === state.scroll.cur) return;
-  // Back to the element seen just before the current one: the reader reversed direction.
-  if (el === state.scroll.prev) {
-    const ring = state.scroll.reversals;
-    ring.push(s.atMs);
-    if (ring.length > c.scrollReversals) ring.shift();
-    const first = ring[0] as number;
-    if (ring.length >= c.scrollReversals && s.atMs - first <= c.scrollWindowMs) {
-      fire("scrollReversal", el);
-      state.scroll.reversals = [];
-    }
-  }
-  state.scroll.prev = state.scroll.cur;
-  state.scroll.cur = el;
-}
-
-export const medianDwellMs = (state: DetectorState) => {
-  const m = medianOf(state.dwell);
-  return m === undefined ? undefined : Math.round(m);
+/** The learner's median reading pace (dwell / expected reading time), rounded, once there is one. */
+export const medianPace = (state: DetectorState) => {
+  const m = medianOf(state.pace);
+  return m === undefined ? undefined : Math.round(m * 100) / 100;
 };

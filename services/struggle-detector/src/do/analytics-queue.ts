@@ -5,7 +5,7 @@ import {
   type LearningEvent,
   type RpcBinding,
 } from "@atomic-guide/shared";
-import { withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { withTimeout } from "@atomic-guide/shared/timeout";
 import type { LearnerRuntime } from "./runtime";
 
 const ANALYTICS_BATCH = 200;

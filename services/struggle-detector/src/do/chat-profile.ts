@@ -6,7 +6,7 @@ import {
   nowIso,
   type RpcBinding,
 } from "@atomic-guide/shared";
-import { withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { withTimeout } from "@atomic-guide/shared/timeout";
 import { changedMeaningfully, chatProfile } from "./profile";
 import { type LearnerRuntime, RETRY_BASE_MS } from "./runtime";
 

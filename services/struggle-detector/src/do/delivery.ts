@@ -1,5 +1,5 @@
-import { type AuthContext, type ChatRpc, errorFields, nowIso, type RpcBinding } from "@atomic-guide/shared";
-import { withTimeout } from "@atomic-guide/shared/resilience/d1-errors";
+import { type AuthContext, type ChatRpc, errorFields, featureOn, nowIso, type RpcBinding } from "@atomic-guide/shared";
+import { withTimeout } from "@atomic-guide/shared/timeout";
 import * as statements from "../db/statements";
 import { chatFallback, messageFor, type Plan } from "../interventions/policy";
 import { queueEvent } from "./analytics-queue";
@@ -66,7 +66,9 @@ export async function deliver(
   planned: Plan,
   now: number,
 ): Promise<PublicIntervention> {
-  const suggestion = planned.kind === "chat_offer" ? await chatSuggestion(rt, auth, planned, now) : undefined;
+  // A tenant with chat off is never offered chat: its offer becomes the fallback kind at once.
+  const offersChat = planned.kind === "chat_offer" && featureOn(auth, "chat");
+  const suggestion = offersChat ? await chatSuggestion(rt, auth, planned, now) : undefined;
   const plan = planned.kind === "chat_offer" && !suggestion ? chatFallback(planned) : planned;
   const row: InterventionRow = {
     intervention_id: crypto.randomUUID(),

@@ -40,7 +40,7 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   }
   const now = Date.now();
   const prepared = prepareBatch(batch.signals, now);
-  const config = await rt.configFor(auth.tenantId);
+  const config = await rt.configFor(auth);
   const sessionsBefore = rt.counters.sessions;
   const sessionId = resolveSession(rt, auth, now, batch.sessionId);
   const newSession = rt.counters.sessions !== sessionsBefore;
@@ -63,10 +63,12 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   const ledger = rt.store.getMeta<DeliveryLedger>("ledger") ?? emptyLedger();
   const gate = mayIntervene(rt.state.level, ledger, now, config);
   let plan: Plan | undefined;
+  // A batch of only duplicates changed nothing, so it cannot be the reason for a new intervention.
   if (gate.allowed && accepted > 0) {
-    plan = planIntervention(rt.state, topDrivers(rt.state), config);
+    // "Now" for the learner's own timeline (chatting) is the latest signal; the rate limit uses the server clock.
+    plan = planIntervention(rt.state, topDrivers(rt.state), config, rt.state.lastAt ?? now);
     // Reserved before any await, so a concurrent batch cannot pass the same gate.
-    rt.store.setMeta("ledger", recordDelivery(ledger, now));
+    if (plan) rt.store.setMeta("ledger", recordDelivery(ledger, now));
   }
   rt.counters.signals += accepted;
   rt.counters.updatedAt = nowIso(now);

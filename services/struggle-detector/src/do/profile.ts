@@ -1,6 +1,6 @@
 import type { LearnerProfile } from "@atomic-guide/shared";
 import type { DetectorState } from "../detection/detector";
-import { medianDwellMs } from "../detection/detector";
+import { medianPace } from "../detection/detector";
 
 /** Running figures the detector keeps about one learner. */
 export interface ProfileCounters {
@@ -40,7 +40,8 @@ export function publicProfile(c: ProfileCounters, state: DetectorState) {
   return {
     ...c,
     struggle: { score: round(state.score), level: state.level },
-    medianDwellMs: medianDwellMs(state) ?? null,
+    medianReadingPace: medianPace(state) ?? null,
+    skills: skillMastery(state),
     helpfulRate: answered === 0 ? null : round(c.outcomes.helpful / answered),
   };
 }
@@ -48,13 +49,27 @@ export type PublicProfile = ReturnType<typeof publicProfile>;
 
 export const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Per-skill mastery (BKT), weakest first. */
+export function skillMastery(state: DetectorState) {
+  return Object.entries(state.skills)
+    .map(([skill, s]) => ({ skill, mastery: round(s.pKnown), attempts: s.attempts }))
+    .sort((a, b) => a.mastery - b.mastery);
+}
+
+/** Skills practised enough to judge and still below the weak-mastery line, for chat to explain from. */
+const WEAK_SKILL = 0.4;
+const weakSkills = (state: DetectorState) =>
+  skillMastery(state)
+    .filter((s) => s.attempts >= 2 && s.mastery < WEAK_SKILL)
+    .map((s) => s.skill);
+
 /** What chat sees of the learner. */
 export function chatProfile(c: ProfileCounters, state: DetectorState, at: string): LearnerProfile {
   return {
     updatedAt: at,
     struggleLevel: state.level,
     struggleScore: round(state.score),
-    strugglingTopics: c.strugglingElements.slice(0, 20),
+    strugglingTopics: [...new Set([...c.strugglingElements, ...weakSkills(state)])].slice(0, 20),
   };
 }
 

@@ -1,8 +1,9 @@
-import { createLogger, nowIso } from "@atomic-guide/shared";
+import { type AuthContext, createLogger, nowIso } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
-import { type DetectorState, initialState } from "../detection/detector";
+import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
 import { SERVICE } from "../service";
+import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
 import { LocalStore } from "./local-store";
 import { emptyCounters, type ProfileCounters } from "./profile";
 
@@ -24,7 +25,7 @@ export class LearnerRuntime {
   state: DetectorState;
   counters: ProfileCounters;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
-  private config: { value: DetectorConfig; loadedAt: number } | undefined;
+  private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 
   constructor(
     readonly ctx: DurableObjectState,
@@ -32,7 +33,7 @@ export class LearnerRuntime {
   ) {
     this.store = new LocalStore(ctx.storage.sql);
     this.outbox = new D1Outbox(ctx.storage.sql, "d1");
-    this.state = this.store.getMeta<DetectorState>("state") ?? initialState();
+    this.state = restoreState(this.store.getMeta<DetectorState>("state"));
     this.counters = this.store.getMeta<ProfileCounters>("counters") ?? emptyCounters(nowIso());
   }
 
@@ -62,12 +63,19 @@ export class LearnerRuntime {
     if (force || current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
-  async configFor(tenantId: string): Promise<DetectorConfig> {
+  /** The tenant's config with the course's instructor settings on top, cached for a minute. */
+  async configFor(auth: Pick<AuthContext, "tenantId" | "contextId">): Promise<DetectorConfig> {
     const now = Date.now();
-    if (this.config && now - this.config.loadedAt < CONFIG_TTL_MS) return this.config.value;
-    const { config, error } = await loadTenantConfig(this.env.TENANT_CONFIG, tenantId);
-    if (error) this.log.warn("tenant detector config rejected; using defaults", { tenantId, reason: error });
-    this.config = { value: config, loadedAt: now };
-    return config;
+    const cached = this.config;
+    if (cached && cached.contextId === auth.contextId && now - cached.loadedAt < CONFIG_TTL_MS) return cached.value;
+    const [{ config, error }, course] = await Promise.all([
+      loadTenantConfig(this.env.TENANT_CONFIG, auth.tenantId),
+      auth.contextId ? readCourseSettings(this.env.TENANT_CONFIG, auth.tenantId, auth.contextId) : undefined,
+    ]);
+    if (error)
+      this.log.warn("tenant detector config rejected; using defaults", { tenantId: auth.tenantId, reason: error });
+    const value = course ? applyCourseSettings(config, course) : config;
+    this.config = { value, contextId: auth.contextId, loadedAt: now };
+    return value;
   }
 }

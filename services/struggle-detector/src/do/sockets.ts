@@ -7,6 +7,7 @@ import {
   isApiErrorLike,
   type Logger,
   parseWith,
+  socketErrorFrame,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
@@ -88,21 +89,8 @@ export async function handleSocketMessage(
       }),
     );
   } catch (e) {
-    const body =
-      isApiErrorLike(e) && e.status < 500
-        ? { code: e.code, message: e.message }
-        : { code: "internal_error", message: "Something went wrong on our side." };
     if (!isApiErrorLike(e)) log.error("socket message failed", errorFields(e));
-    ws.send(JSON.stringify({ type: "error", ...body }));
-  }
-}
-
-/** Answers the client's close; codes 1005/1006 are reserved and may not be sent back. */
-export function answerClose(ws: WebSocket, code: number): void {
-  try {
-    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
-  } catch {
-    // Already closed by the runtime's automatic close reply.
+    ws.send(JSON.stringify(socketErrorFrame(e)));
   }
 }
 

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type AuthContext,
+  answerClose,
   authContextFrom,
   type OpenSessionRequest,
   OpenSessionRequestSchema,
@@ -17,7 +18,7 @@ import { claim, ownerOf } from "./owner";
 import { publicProfile } from "./profile";
 import { LearnerRuntime } from "./runtime";
 import { startSession } from "./sessions";
-import { acceptSocket, answerClose, handleSocketMessage, isUpgrade, upgradeRequired } from "./sockets";
+import { acceptSocket, handleSocketMessage, isUpgrade, upgradeRequired } from "./sockets";
 import { afterWrite, runAlarm } from "./write-behind";
 
 export type { IngestResult } from "./ingest";

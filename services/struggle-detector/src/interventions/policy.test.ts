@@ -39,20 +39,39 @@ describe("when an intervention may be offered", () => {
 
 describe("which intervention", () => {
   const state = initialState();
-  state.driverElement = { answerChanges: "q1", scrollReversal: "sec2", wrongAttempts: "quiz" };
+  state.driverElement = { answerChanges: "q1", rereading: "sec2", wrongAnswers: "quiz", rapidGuessing: "q4" };
 
   it("follows the strongest driver", () => {
-    expect(planIntervention(state, ["helpRequest"], C)).toMatchObject({ kind: "chat_offer", trigger: "struggle" });
-    expect(planIntervention(state, ["idle"], C)).toMatchObject({ kind: "chat_offer", trigger: "idle" });
-    expect(planIntervention(state, ["answerChanges", "idle"], C)).toMatchObject({ kind: "hint", elementId: "q1" });
-    expect(planIntervention(state, ["scrollReversal"], C)).toMatchObject({
+    expect(planIntervention(state, ["helpRequest"], C, NOON)).toMatchObject({
+      kind: "chat_offer",
+      trigger: "struggle",
+    });
+    expect(planIntervention(state, ["idle"], C, NOON)).toMatchObject({ kind: "chat_offer", trigger: "idle" });
+    expect(planIntervention(state, ["answerChanges", "idle"], C, NOON)).toMatchObject({
+      kind: "hint",
+      elementId: "q1",
+    });
+    expect(planIntervention(state, ["rapidGuessing"], C, NOON)).toMatchObject({ kind: "hint", elementId: "q4" });
+    expect(planIntervention(state, ["rereading"], C, NOON)).toMatchObject({
       kind: "content_summary",
       elementId: "sec2",
     });
-    state.wrong = { elementId: "quiz", count: 2 };
-    expect(planIntervention(state, ["wrongAttempts"], C)).toMatchObject({ kind: "prerequisite_resource" });
-    state.wrong = { elementId: "quiz", count: 4 };
-    expect(planIntervention(state, ["wrongAttempts"], C)).toMatchObject({ kind: "instructor_notified" });
+    state.item = { elementId: "quiz", attempts: 3 };
+    expect(planIntervention(state, ["wrongAnswers"], C, NOON)).toMatchObject({ kind: "prerequisite_resource" });
+    state.item = { elementId: "quiz", attempts: 4 };
+    expect(planIntervention(state, ["wrongAnswers"], C, NOON)).toMatchObject({ kind: "instructor_notified" });
+  });
+
+  it("offers no chat while the learner is chatting, and again once they have stopped", () => {
+    const chatting = { ...initialState(), chattingUntil: NOON + 1, driverElement: { helpRequest: "p1" } };
+    expect(planIntervention(chatting, ["helpRequest"], C, NOON)).toMatchObject({ kind: "hint", elementId: "p1" });
+    expect(planIntervention(chatting, ["helpRequest"], C, NOON + 1)).toMatchObject({ kind: "chat_offer" });
+  });
+
+  it("keeps to the kinds the course allows, and offers nothing when it allows none", () => {
+    const onlySummary = { ...C, allowedInterventions: ["content_summary" as const] };
+    expect(planIntervention(state, ["answerChanges"], onlySummary, NOON)).toMatchObject({ kind: "content_summary" });
+    expect(planIntervention(state, ["answerChanges"], { ...C, allowedInterventions: [] }, NOON)).toBeUndefined();
   });
 
   it("falls back from a chat offer to something chat is not needed for", () => {

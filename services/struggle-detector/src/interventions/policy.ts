@@ -50,40 +50,60 @@ export interface Plan {
   drivers: Driver[];
 }
 
-/**
- * Picks the intervention that answers the strongest sign. Help-seeking and idleness are met by a
- * conversation; confusion on one element by a hint there; wandering up and down by a summary;
- * repeated wrong answers by the prerequisite, and once they persist, by a human.
- */
-export function planIntervention(state: DetectorState, drivers: Driver[], c: DetectorConfig): Plan {
-  const lead = drivers[0] ?? "helpRequest";
-  const elementId = state.driverElement[lead];
-  const base = { elementId, drivers };
+/** The kind that answers a driver: a conversation, a hint on the element, a summary, or the basics. */
+function kindFor(lead: Driver, state: DetectorState, c: DetectorConfig): Pick<Plan, "kind" | "trigger"> {
   switch (lead) {
     case "helpRequest":
-      return { ...base, kind: "chat_offer", trigger: "struggle" };
+      return { kind: "chat_offer", trigger: "struggle" };
     case "idle":
-      return { ...base, kind: "chat_offer", trigger: "idle" };
-    case "wrongAttempts":
+      return { kind: "chat_offer", trigger: "idle" };
+    case "wrongAnswers":
+    case "wheelSpinning":
+    case "lowMastery":
       return {
-        ...base,
-        kind: state.wrong.count >= c.notifyInstructorAfterWrong ? "instructor_notified" : "prerequisite_resource",
+        kind: state.item.attempts >= c.notifyInstructorAfterWrong ? "instructor_notified" : "prerequisite_resource",
       };
-    case "scrollReversal":
-      return { ...base, kind: "content_summary" };
+    case "rereading":
+      return { kind: "content_summary" };
     case "answerChanges":
-    case "longHover":
+    case "rapidGuessing":
     case "slowDwell":
-      return { ...base, kind: "hint" };
+      return { kind: "hint" };
   }
 }
 
-/** What to offer when chat cannot answer: something the learner can act on without it. */
+/** What to offer when chat cannot answer or the learner is already chatting: something usable without it. */
 export const chatFallback = (plan: Plan): Plan => ({
   ...plan,
   kind: plan.elementId ? "hint" : "content_summary",
   trigger: undefined,
 });
+
+/** Kinds tried, in order, when the chosen one is not allowed in the course. */
+const FALLBACK_ORDER: readonly InterventionKind[] = ["hint", "content_summary", "prerequisite_resource", "chat_offer"];
+
+/**
+ * Picks the intervention that answers the strongest sign. Help-seeking and idleness are met by a
+ * conversation (unless the learner is already chatting); confusion on one element by a hint there;
+ * wandering back and forth by a summary; repeated wrong answers by the prerequisite, and once they
+ * persist, by a human. Only kinds the course allows; undefined when it allows none.
+ */
+export function planIntervention(
+  state: DetectorState,
+  drivers: Driver[],
+  c: DetectorConfig,
+  nowMs: number,
+): Plan | undefined {
+  const lead = drivers[0] ?? "helpRequest";
+  const chatting = state.chattingUntil !== null && nowMs < state.chattingUntil;
+  let plan: Plan = { elementId: state.driverElement[lead], drivers, ...kindFor(lead, state, c) };
+  if (plan.kind === "chat_offer" && chatting) plan = chatFallback(plan);
+  const allowed = new Set<InterventionKind>(c.allowedInterventions);
+  if (allowed.has(plan.kind)) return plan;
+  const kind = FALLBACK_ORDER.find((k) => allowed.has(k) && !(k === "chat_offer" && chatting));
+  if (!kind) return undefined;
+  return { ...plan, kind, trigger: kind === "chat_offer" ? "struggle" : undefined };
+}
 
 const MESSAGES: Record<InterventionKind, string> = {
   hint: "This step seems to be taking a while. Would a hint for it help?",

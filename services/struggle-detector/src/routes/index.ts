@@ -1,5 +1,6 @@
 import {
   authContextFrom,
+  decodePathParam,
   type HandlerContext,
   IdSchema,
   json,
@@ -25,6 +26,7 @@ import { isUpgrade, upgradeRequired } from "../do/sockets";
 import { detectorFor } from "../do/stub";
 import { SERVICE } from "../service";
 import { ConsentInputSchema, RespondSchema } from "./bodies";
+import { addCourseSettingsRoutes } from "./course-settings";
 
 export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
 
@@ -104,12 +106,14 @@ router.get("/api/learners/me/interventions", async (request, env: Env, ctx: Exec
 router.post("/api/interventions/:id/respond", async (request, env: Env) => {
   const auth = authContextFrom(request);
   // An id that could never exist is answered like a missing one.
-  const id = v.safeParse(IdSchema, decodeURIComponent(request.params.id ?? ""));
+  const id = v.safeParse(IdSchema, decodePathParam(request.params.id));
   if (!id.success) throw notFound("No such intervention.");
   const body = await parseJsonBody(request, RespondSchema);
   const intervention = await detectorFor(env, auth).respond(auth, id.output, body);
   return json({ intervention });
 });
+
+addCourseSettingsRoutes(router);
 
 router.all("*", () => {
   throw notFound("No such struggle-detector route.");

@@ -1,4 +1,4 @@
-// A launch page shaped exactly like the gateway's (contract 7): the launch JSON in a
+// A launch page shaped exactly like the gateway's (services/lti-gateway/src/lti/launch-page.ts): the launch JSON in a
 // non-executing script tag, a plain fallback view in <main id="app">, and the two app assets.
 // Used until the gateway serves the app itself; the e2e tests then use the gateway's page.
 

@@ -1,4 +1,5 @@
 import {
+  decodePathParam,
   FaqInputSchema,
   FaqListQuerySchema,
   type FaqTenant,
@@ -19,7 +20,7 @@ async function faqTenant(env: Env, raw: string | undefined): Promise<FaqTenant> 
   return { tenantId: tenant.tenantId, ...(tenant.d1Binding ? { d1Binding: tenant.d1Binding } : {}) };
 }
 
-const faqIdOf = (raw: string | undefined) => parseWith(IdSchema, decodeURIComponent(raw ?? ""), "invalid_faq_id");
+const faqIdOf = (raw: string | undefined) => parseWith(IdSchema, decodePathParam(raw), "invalid_faq_id");
 
 /** /admin/tenants/:tenantId/faq: list, create, update and delete FAQ entries (held by chat). */
 export function registerFaqAdminRoutes(router: GatewayRouter): void {

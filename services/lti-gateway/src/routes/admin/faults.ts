@@ -1,4 +1,4 @@
-import { notFound, parseJsonBody, parseWith } from "@atomic-guide/shared";
+import { notFound, parseJsonBody, parseWith, SERVICE_NAMES, type ServiceName } from "@atomic-guide/shared";
 import {
   controlD1Faults,
   D1FaultCommandSchema,
@@ -9,14 +9,12 @@ import {
 import * as v from "valibot";
 import type { GatewayRouter } from "../router";
 
-const FAULT_SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
-type FaultService = (typeof FAULT_SERVICES)[number];
-const FaultTargetSchema = v.picklist([...FAULT_SERVICES, "all"]);
+const FaultTargetSchema = v.picklist([...SERVICE_NAMES, "all"]);
 
 type Control = (command?: unknown) => Promise<D1FaultState>;
 
 /** Each service keeps its fault record in its own KV; the gateway reaches the others over RPC. */
-function controlOf(env: Env, service: FaultService): Control {
+function controlOf(env: Env, service: ServiceName): Control {
   // Called on the stub itself: a method taken off an RPC stub is not a plain function.
   const remote = (binding: Fetcher) => (command?: unknown) =>
     (binding as Fetcher & D1FaultControlRpc).controlD1Faults(command);
@@ -32,12 +30,12 @@ function controlOf(env: Env, service: FaultService): Control {
   }
 }
 
-function targets(params: Record<string, string | undefined>): FaultService[] {
+function targets(params: Record<string, string | undefined>): ServiceName[] {
   const target = parseWith(FaultTargetSchema, params.service, "unknown_service");
-  return target === "all" ? [...FAULT_SERVICES] : [target];
+  return target === "all" ? [...SERVICE_NAMES] : [target];
 }
 
-const applyAll = async (env: Env, services: FaultService[], command?: unknown) => ({
+const applyAll = async (env: Env, services: ServiceName[], command?: unknown) => ({
   faults: await Promise.all(services.map((s) => controlOf(env, s)(command))),
 });
 
@@ -55,7 +53,7 @@ export function registerFaultAdminRoutes(router: GatewayRouter): void {
     if (!faultsAllowed(env)) throw notFound();
   });
 
-  router.get("/admin/faults", async (_request, env) => Response.json(await applyAll(env, [...FAULT_SERVICES])));
+  router.get("/admin/faults", async (_request, env) => Response.json(await applyAll(env, [...SERVICE_NAMES])));
 
   router.put("/admin/faults/:service", async (request, env) => {
     const services = targets(request.params);

@@ -66,7 +66,7 @@ describe("/admin/platforms", () => {
     const b = (await (await adminPost("/admin/platforms", { ...body, clientId: "x2", name: undefined })).json()) as {
       tenantId: string;
     };
-    expect(a.tenantId).toMatch(/^lms-example-edu-[0-9a-f]{8}$/);
+    expect(a.tenantId).toMatch(/^lms-example-edu-[0-9a-f]{32}$/);
     expect(a.tenantId).not.toBe(b.tenantId);
   });
 

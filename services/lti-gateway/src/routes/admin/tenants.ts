@@ -1,4 +1,4 @@
-import { ApiError, parseJsonBody, TenantIdSchema } from "@atomic-guide/shared";
+import { ApiError, decodePathParam, parseJsonBody, TenantIdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { getFlags, TenantFlagsUpdateSchema, updateFlags } from "../../flags/store";
 import { getTenant, type Tenant } from "../../tenants/store";
@@ -8,7 +8,7 @@ const NO_STORE = { "Cache-Control": "no-store" };
 
 /** The tenant named in the path, which must exist, so a typo never creates settings nobody reads. */
 export async function existingTenant(env: Env, raw: string | undefined): Promise<Tenant> {
-  const tenantId = decodeURIComponent(raw ?? "");
+  const tenantId = decodePathParam(raw);
   const tenant = v.is(TenantIdSchema, tenantId) ? await getTenant(env, tenantId) : null;
   if (tenant === null) throw new ApiError(404, "tenant_not_found", "No tenant with that id.");
   return tenant;

@@ -112,6 +112,8 @@ describe("forwarding /api to the owning service", () => {
       contextId: "course-big-uni",
       name: "Zoë Ñandú",
       d1Binding: "DB_TENANT_BIG",
+      // The tenant's switches ride along, so the service honours them on its own RPC calls.
+      flags: { chat: true, struggleDetection: true, analytics: true },
     });
     expect(sent.headers.get("Authorization")).toBeNull();
     expect(sent.headers.get("Cloudflare-Workers-Version-Key")).toBe("big-uni");

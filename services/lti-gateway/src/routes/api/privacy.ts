@@ -1,13 +1,21 @@
-import { ApiError, type AuthContext, createLogger, errorFields, nowIso, withTimeout } from "@atomic-guide/shared";
+import {
+  ApiError,
+  type AuthContext,
+  BACKEND_SERVICES,
+  type BackendService,
+  createLogger,
+  errorFields,
+  nowIso,
+  withTimeout,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 import { authenticate, type Caller } from "../../auth/caller";
-import type { ForwardService } from "../../forward/routes";
 import { requireNoInput } from "./empty-body";
 
 const log = createLogger({ service: "lti-gateway", module: "privacy" });
 
 /**
- * The learner-data methods every service offers over RPC (contract 5). Declared here rather
+ * The learner-data methods every service offers over RPC (docs/api.md, Privacy). Declared here rather
  * than taken from the shared RPC contracts so the gateway compiles whichever service has added
  * them yet; a service without them fails at call time and is reported, never skipped silently.
  */
@@ -19,10 +27,9 @@ interface LearnerDataRpc {
 const EraseResultSchema = v.object({ deleted: v.pipe(v.number(), v.integer(), v.minValue(0)) });
 
 const RPC_TIMEOUT_MS = 15_000;
-const SERVICES: readonly ForwardService[] = ["chat", "struggle-detector", "analytics"];
 
-function learnerDataOf(env: Env, service: ForwardService): LearnerDataRpc {
-  const bindings: Record<ForwardService, Fetcher> = {
+function learnerDataOf(env: Env, service: BackendService): LearnerDataRpc {
+  const bindings: Record<BackendService, Fetcher> = {
     chat: env.CHAT,
     "struggle-detector": env.STRUGGLE_DETECTOR,
     analytics: env.ANALYTICS,
@@ -38,9 +45,9 @@ async function fanOut<T>(
   op: "exportLearner" | "eraseLearner",
   auth: AuthContext,
   check: (answer: unknown) => T,
-): Promise<Record<ForwardService, Outcome<T>>> {
+): Promise<Record<BackendService, Outcome<T>>> {
   const outcomes = await Promise.all(
-    SERVICES.map(async (service): Promise<Outcome<T>> => {
+    BACKEND_SERVICES.map(async (service): Promise<Outcome<T>> => {
       try {
         const answer = await withTimeout(learnerDataOf(env, service)[op](auth), RPC_TIMEOUT_MS);
         return { ok: true, value: check(answer) };
@@ -55,7 +62,7 @@ async function fanOut<T>(
       }
     }),
   );
-  return Object.fromEntries(SERVICES.map((s, i) => [s, outcomes[i]])) as Record<ForwardService, Outcome<T>>;
+  return Object.fromEntries(BACKEND_SERVICES.map((s, i) => [s, outcomes[i]])) as Record<BackendService, Outcome<T>>;
 }
 
 /**
@@ -84,7 +91,7 @@ function gatewayRecord(caller: Caller) {
 export async function exportLearner(request: Request, env: Env): Promise<Response> {
   const caller = await authenticate(request, env);
   const results = await fanOut(env, "exportLearner", caller.auth, (answer) => answer ?? null);
-  const missing = SERVICES.filter((s) => !results[s].ok);
+  const missing = BACKEND_SERVICES.filter((s) => !results[s].ok);
   if (missing.length > 0) {
     // A partial file presented as "everything we hold about you" would mislead; ask to retry.
     throw new ApiError(
@@ -97,7 +104,7 @@ export async function exportLearner(request: Request, env: Env): Promise<Respons
     );
   }
   const services: Record<string, unknown> = { "lti-gateway": gatewayRecord(caller) };
-  for (const s of SERVICES) {
+  for (const s of BACKEND_SERVICES) {
     const r = results[s];
     if (r.ok) services[s] = r.value;
   }
@@ -129,7 +136,7 @@ export async function eraseLearner(request: Request, env: Env): Promise<Response
     // Nothing durable to erase here (see gatewayRecord).
     "lti-gateway": { status: "erased", deleted: 0 },
   };
-  for (const s of SERVICES) {
+  for (const s of BACKEND_SERVICES) {
     const r = results[s];
     services[s] = r.ok ? { status: "erased", deleted: r.value.deleted } : { status: "failed" };
   }

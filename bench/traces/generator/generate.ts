@@ -1,0 +1,278 @@
+import type { Signal } from "../../../packages/shared/src/signals";
+import { ARCHETYPES, type Archetype, type Trace, type TracedSignal } from "../lib/format";
+
+/**
+ * Traces of the eight archetypes, built the way the web client sends signals (the agreement in
+ * docs/struggle-detection.md): a `scroll` when a block becomes the one in view, a `hover` with the
+ * dwell when it stops being, `idle` after 30 s without input (never while media plays),
+ * `focus_change` with the time away, `quiz_attempt` with the time since the item was shown or
+ * last attempted. Seeded, so the files are reproducible; the detector's numbers are not used.
+ */
+
+interface Block {
+  id: string;
+  words: number;
+  contentType: "text" | "formula" | "video" | "quiz" | "code" | "image";
+  skill?: string;
+}
+
+/** The sample course page the traces walk through. */
+const PAGE: Record<string, Block> = {
+  intro: { id: "intro", words: 120, contentType: "text" },
+  reading: { id: "reading-2", words: 380, contentType: "text" },
+  formula: { id: "formula-1", words: 14, contentType: "formula" },
+  video: { id: "video-1", words: 12, contentType: "video" },
+  example: { id: "worked-example", words: 210, contentType: "text" },
+  q1: { id: "q1", words: 35, contentType: "quiz", skill: "linear-equations" },
+  q2: { id: "q2", words: 42, contentType: "quiz", skill: "linear-equations" },
+  q3: { id: "q3", words: 30, contentType: "quiz", skill: "fractions" },
+  q4: { id: "q4", words: 38, contentType: "quiz", skill: "fractions" },
+};
+const READING_MS_PER_WORD = 240;
+const DENSITY: Record<string, number> = { formula: 3, code: 2, quiz: 1.5 };
+const expectedMs = (b: Block) => Math.max(3_000, b.words * READING_MS_PER_WORD * (DENSITY[b.contentType] ?? 1));
+
+/** Park-Miller: tiny, deterministic, good enough for noise. */
+function rng(seed: number) {
+  let s = seed % 2_147_483_647 || 1;
+  return () => {
+    s = (s * 16_807) % 2_147_483_647;
+    return (s - 1) / 2_147_483_646;
+  };
+}
+
+type Emitted = Omit<Signal, "at">;
+
+/** A simulated learner in a simulated browser tab: emits what the client would. */
+class Session {
+  t = 0;
+  private cur: Block | undefined;
+  private viewStart = 0;
+  /** Time away while the current block is in view (not part of its dwell). */
+  private awayInView = 0;
+  readonly signals: TracedSignal[] = [];
+  constructor(readonly rand: () => number) {}
+
+  between(lo: number, hi: number) {
+    return Math.round(lo + this.rand() * (hi - lo));
+  }
+  chance(p: number) {
+    return this.rand() < p;
+  }
+  wait(ms: number) {
+    this.t += Math.max(0, Math.round(ms));
+  }
+  emit(s: Emitted) {
+    this.signals.push({ ...s, offsetMs: this.t } as TracedSignal);
+  }
+  private leave() {
+    const b = this.cur;
+    if (!b) return;
+    const dwell = this.t - this.viewStart - this.awayInView;
+    this.emit({ type: "hover", elementId: b.id, durationMs: dwell, wordCount: b.words, contentType: b.contentType });
+  }
+  /** Scrolls a block into view (the previous one reports its dwell). */
+  view(b: Block) {
+    if (this.cur?.id === b.id) return;
+    this.leave();
+    this.cur = b;
+    this.viewStart = this.t;
+    this.awayInView = 0;
+    this.emit({ type: "scroll", elementId: b.id, wordCount: b.words, contentType: b.contentType });
+  }
+  /** Reads the block in view for `pace` times its expected reading time. */
+  read(b: Block, pace: number) {
+    this.view(b);
+    this.wait(expectedMs(b) * pace);
+  }
+  /** No input for `ms` (ms >= 30 s) while a non-media block is in view; reported when input resumes. */
+  idle(ms: number) {
+    this.wait(ms);
+    const b = this.cur;
+    this.emit({ type: "idle", durationMs: Math.round(ms), ...(b ? { elementId: b.id, wordCount: b.words } : {}) });
+  }
+  away(ms: number) {
+    this.wait(ms);
+    this.awayInView += Math.round(ms);
+    this.emit({ type: "focus_change", durationMs: Math.round(ms) });
+  }
+  change(q: Block) {
+    this.emit({ type: "answer_change", elementId: q.id, ...(q.skill ? { skill: q.skill } : {}) });
+  }
+  /** Answers item `q` after `thinkMs` since it was shown or last attempted. */
+  attempt(q: Block, thinkMs: number, correct: boolean) {
+    this.view(q);
+    this.wait(thinkMs);
+    this.emit({
+      type: "quiz_attempt",
+      elementId: q.id,
+      durationMs: Math.round(thinkMs),
+      correct,
+      ...(q.skill ? { skill: q.skill } : {}),
+    });
+  }
+  help() {
+    this.emit({ type: "help_request", ...(this.cur ? { elementId: this.cur.id } : {}) });
+  }
+  chat() {
+    this.emit({ type: "help_request", contentType: "chat", ...(this.cur ? { elementId: this.cur.id } : {}) });
+  }
+  click() {
+    if (this.cur) this.emit({ type: "click", elementId: this.cur.id });
+  }
+  end() {
+    this.leave();
+    this.cur = undefined;
+  }
+}
+
+const { intro, reading, formula, video, example, q1, q2, q3, q4 } = PAGE as Record<string, Block> & {
+  intro: Block;
+  reading: Block;
+  formula: Block;
+  video: Block;
+  example: Block;
+  q1: Block;
+  q2: Block;
+  q3: Block;
+  q4: Block;
+};
+const item = (q: Block) => expectedMs(q);
+
+const BUILDERS: Record<Archetype, (s: Session) => void> = {
+  steady_reader(s) {
+    s.read(intro, s.between(80, 130) / 100);
+    s.read(reading, s.between(60, 90) / 100);
+    // A long block: a pause to think while reading it is part of reading.
+    if (s.chance(0.6)) s.idle(s.between(31_000, 55_000));
+    s.wait(expectedMs(reading) * 0.3);
+    s.read(formula, s.between(80, 140) / 100);
+    if (s.chance(0.5)) s.read(reading, 0.2); // one look back
+    s.read(example, s.between(80, 130) / 100);
+    if (s.chance(0.5)) s.away(s.between(8_000, 40_000));
+    if (s.chance(0.6)) {
+      s.chat();
+      s.wait(s.between(20_000, 50_000));
+      s.chat();
+    }
+    for (const q of [q1, q2, q3]) {
+      if (s.chance(0.3)) s.change(q);
+      const right = s.chance(0.85);
+      s.attempt(q, (item(q) * s.between(90, 200)) / 100, right);
+      if (!right) s.attempt(q, s.between(15_000, 35_000), true);
+      s.wait(s.between(1_000, 4_000));
+    }
+    s.end();
+  },
+  video_watcher(s) {
+    s.read(intro, s.between(80, 120) / 100);
+    s.view(video);
+    s.wait(s.between(180_000, 420_000)); // watching: no idle while it plays
+    if (s.chance(0.5)) s.away(s.between(10_000, 30_000));
+    s.wait(s.between(30_000, 90_000));
+    s.read(formula, s.between(90, 150) / 100);
+    if (s.chance(0.4)) {
+      s.view(video); // rewatch a part
+      s.wait(s.between(40_000, 90_000));
+    }
+    s.read(example, s.between(70, 110) / 100);
+    for (const q of [q1, q2]) s.attempt(q, (item(q) * s.between(100, 180)) / 100, s.chance(0.9));
+    s.end();
+  },
+  fast_expert(s) {
+    s.read(intro, s.between(30, 50) / 100);
+    s.read(reading, s.between(35, 55) / 100);
+    s.read(formula, s.between(40, 70) / 100);
+    s.read(example, s.between(30, 50) / 100);
+    for (const q of [q1, q2, q3, q4]) {
+      s.attempt(q, (item(q) * s.between(45, 80)) / 100, true);
+      s.wait(s.between(500, 1_500));
+    }
+    s.end();
+  },
+  productive_struggle(s) {
+    s.read(intro, s.between(140, 220) / 100);
+    s.read(reading, s.between(140, 200) / 100);
+    s.read(formula, s.between(150, 230) / 100);
+    s.read(example, s.between(140, 210) / 100);
+    s.view(q1);
+    s.wait(s.between(10_000, 20_000));
+    s.idle(s.between(35_000, 55_000));
+    s.change(q1);
+    if (s.chance(0.5)) s.change(q1);
+    s.attempt(q1, s.between(30_000, 60_000), false);
+    s.wait(s.between(5_000, 15_000));
+    if (s.chance(0.5)) s.read(example, 0.5);
+    s.attempt(q1, s.between(40_000, 70_000), true);
+    s.attempt(q2, (item(q2) * s.between(150, 300)) / 100, true);
+    s.end();
+  },
+  wheel_spinning(s) {
+    s.read(intro, s.between(80, 120) / 100);
+    s.read(reading, s.between(70, 110) / 100);
+    s.read(example, s.between(80, 120) / 100);
+    const tries = s.between(5, 8);
+    for (let i = 0; i < tries; i++) {
+      const q = i < 4 ? q1 : q2; // same skill, another item
+      if (s.chance(0.6)) s.change(q);
+      s.attempt(q, s.between(6_000, 25_000), false);
+    }
+    s.end();
+  },
+  rereading(s) {
+    s.read(intro, s.between(80, 120) / 100);
+    s.read(reading, s.between(40, 70) / 100);
+    s.read(formula, s.between(100, 150) / 100);
+    const loop = [reading, formula, example, formula, reading, example];
+    const n = s.between(8, 12);
+    for (let i = 0; i < n; i++) {
+      s.view(loop[(i + s.between(0, 1)) % loop.length] as Block);
+      s.wait(s.between(4_000, 18_000));
+    }
+    s.end();
+  },
+  rapid_guessing(s) {
+    s.read(intro, s.between(15, 30) / 100);
+    s.read(reading, s.between(5, 15) / 100);
+    for (const q of [q1, q2, q3, q4, q1, q2]) {
+      s.attempt(q, s.between(700, 3_000), s.chance(0.35));
+      s.wait(s.between(200, 1_200));
+    }
+    s.end();
+  },
+  stuck_on_question(s) {
+    s.read(intro, s.between(80, 120) / 100);
+    s.read(reading, s.between(70, 110) / 100);
+    s.read(example, s.between(80, 120) / 100);
+    s.view(q2);
+    s.wait(s.between(10_000, 20_000));
+    s.idle(s.between(45_000, 90_000));
+    for (let i = 0; i < s.between(3, 5); i++) {
+      s.change(q2);
+      s.wait(s.between(3_000, 10_000));
+    }
+    s.attempt(q2, s.between(20_000, 40_000), false);
+    s.idle(s.between(40_000, 80_000));
+    if (s.chance(0.5)) s.away(s.between(90_000, 200_000));
+    for (let i = 0; i < s.between(3, 4); i++) {
+      s.change(q2);
+      s.wait(s.between(2_000, 8_000));
+    }
+    if (s.chance(0.3)) s.help();
+    s.idle(s.between(35_000, 70_000));
+    s.attempt(q2, s.between(20_000, 40_000), false);
+    s.end();
+  },
+};
+
+export function generateTrace(archetype: Archetype, variant: number): Trace {
+  const session = new Session(rng(1_000 * (Object.keys(ARCHETYPES).indexOf(archetype) + 1) + variant * 7 + 13));
+  BUILDERS[archetype](session);
+  return {
+    format: "atomic-guide-trace/1",
+    archetype,
+    label: ARCHETYPES[archetype],
+    source: "generator",
+    signals: session.signals,
+  };
+}

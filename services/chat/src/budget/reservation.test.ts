@@ -1,0 +1,41 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { learnerStub, tenantBudgetStub } from "../do/stubs";
+import { call, learner } from "../testing/helpers";
+import { budgetKey } from "./limits";
+
+const turn = (me: ReturnType<typeof learner>, message: string) =>
+  call(me, "POST", "/api/chat/message", { message }, { provider: "workers-ai" });
+
+describe("budget holds", () => {
+  it("never lets concurrent turns spend more than the learner's daily budget", async () => {
+    const me = learner();
+    // The Workers AI double reports 50 tokens a turn: without holds, all six would be admitted.
+    await env.KNOWLEDGE.put(
+      budgetKey(me.tenantId),
+      JSON.stringify({ learnerTokensPerDay: 120, messagesPerMinute: 50 }),
+    );
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => turn(me, `Question ${i}?`)));
+    const answered = replies.filter((r) => r.status === 200);
+    const spent = (await Promise.all(answered.map((r) => r.json<{ tokenUsage: { used: number } }>()))).reduce(
+      (n, r) => n + r.tokenUsage.used,
+      0,
+    );
+    expect(await learnerStub(env, me).tokensUsedToday(Date.now())).toBe(spent);
+    expect(spent).toBeLessThanOrEqual(120);
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+  });
+
+  it("never lets concurrent turns of several learners spend more than the tenant's budget", async () => {
+    const first = learner();
+    await env.KNOWLEDGE.put(budgetKey(first.tenantId), JSON.stringify({ tenantTokensPerDay: 150 }));
+    const learners = Array.from({ length: 6 }, (_, i) => ({ ...first, userId: `learner-${i}` }));
+    const replies = await Promise.all(learners.map((me, i) => turn(me, `Question ${i}?`)));
+    const spent = (
+      await Promise.all(replies.filter((r) => r.status === 200).map((r) => r.json<{ tokenUsage: { used: number } }>()))
+    ).reduce((n, r) => n + r.tokenUsage.used, 0);
+    expect(await tenantBudgetStub(env, first.tenantId).usedToday(Date.now())).toBe(spent);
+    expect(spent).toBeLessThanOrEqual(150);
+    expect(replies.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+  });
+});

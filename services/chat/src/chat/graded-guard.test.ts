@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { ask, learner } from "../testing/helpers";
+import { GRADED_NOTICE, guardGradedOutput, leaksAnswer } from "./graded-guard";
+
+const ITEM = "Exercise 2: Solve 3x + 7 = 22.";
+const PAGE = `[[block:ex-2]]\n${ITEM}\n[[block:intro]]\nTo solve a linear equation, undo each operation on both sides.`;
+
+describe("graded-item guard on the model's output", () => {
+  it.each([
+    "Subtract 7 from both sides: 3x = 15. Divide by 3, so x = 5.",
+    "The answer is 5.",
+    "x=5",
+    "So we get x = 5!",
+    "It is 5.",
+    "Correct answer: B",
+    "The final answer: 42",
+  ])("replaces an output that gives the answer away with a hint: %s", (output) => {
+    expect(leaksAnswer(output, ITEM)).toBe(true);
+    const guarded = guardGradedOutput(output, ITEM);
+    expect(guarded.replaced).toBe(true);
+    expect(guarded.text.startsWith(GRADED_NOTICE)).toBe(true);
+    expect(guarded.text).toContain("A similar problem: 2y + 5 = 13.");
+    expect(guarded.text).not.toMatch(/x\s*=\s*5\b|\bis 5\b/);
+  });
+
+  it.each([
+    "Try subtracting 7 from both sides first. What do you get?",
+    "For 2y + 3 = 11: subtract 3 to get 2y = 8, so y = 4. Now try yours.",
+  ])("lets hints and worked examples of similar problems through: %s", (output) => {
+    expect(guardGradedOutput(output, ITEM)).toEqual({ text: output, replaced: false });
+  });
+
+  it("withholds a leaking model answer on a graded item, and lets it through on an ungraded one", async () => {
+    const question = "How do I solve 3x + 7 = 22? [[ai:leak]]";
+    const graded = await ask(
+      learner(),
+      { message: question, pageContext: { pageContent: PAGE, elementId: "ex-2", graded: true } },
+      { provider: "workers-ai" },
+    );
+    expect(graded.provider).toBe("workers-ai");
+    expect(graded.response.startsWith(GRADED_NOTICE)).toBe(true);
+    expect(graded.response).not.toContain("x = 5");
+    const practice = await ask(
+      learner(),
+      { message: question, pageContext: { pageContent: PAGE, elementId: "ex-2" } },
+      { provider: "workers-ai" },
+    );
+    expect(practice.response).toContain("x = 5");
+  });
+});

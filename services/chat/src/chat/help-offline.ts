@@ -1,0 +1,114 @@
+import type { Citation } from "@atomic-guide/shared";
+import { rankBm25 } from "../knowledge/bm25";
+import { bestPassages, excerpt, pageCitation, WHOLE_PAGE_ID } from "../knowledge/extract";
+import { type FaqEntry, matchFaq } from "../knowledge/faq";
+import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
+import type { ChatProvider } from "../providers/types";
+import { findLinearEquation, workedExample } from "./linear-equation";
+import type { HelpKind } from "./schemas";
+
+export interface HelpSubject {
+  kind: HelpKind;
+  blocks: PageBlock[];
+  /** The block the intervention is about; absent when the page did not send it. */
+  focus: PageBlock | undefined;
+  pageTitle?: string | undefined;
+}
+
+const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
+const cite = (block: PageBlock, text: string) => pageCitation(block.id ?? WHOLE_PAGE_ID, text);
+
+/** The sentences of a block that carry most of its terms: its own summary, in reading order. */
+function centralSentences(text: string, count: number): string[] {
+  const sentences = sentencesOf(text);
+  if (sentences.length <= count) return sentences;
+  const picked = new Set(
+    rankBm25(text, sentences, (s) => s)
+      .slice(0, count)
+      .map((r) => r.item),
+  );
+  return sentences.filter((s) => picked.has(s));
+}
+
+function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
+  const focus = subject.focus;
+  const equation = focus ? findLinearEquation(focus.text) : undefined;
+  if (focus && equation) {
+    return {
+      text: [
+        `Hint: undo what was done to ${equation.variable} one step at a time, first the number added or subtracted, then the factor in front.`,
+        workedExample(equation),
+      ].join("\n\n"),
+      citations: [cite(focus, focus.text)],
+    };
+  }
+  const probe = focus?.text ?? subject.pageTitle ?? "";
+  const others = subject.blocks.filter((b) => b !== focus);
+  const passages = bestPassages(probe, others, 2);
+  const faqHit = matchFaq(probe, faq, 1)[0];
+  const parts = ["Hint: the page explains what you need nearby."];
+  const citations: Citation[] = [];
+  if (passages.length > 0) {
+    parts.push(...passages.map((p) => quote(p.text)));
+    citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
+  } else if (focus) {
+    const lead = sentencesOf(focus.text)[0] ?? focus.text;
+    parts[0] = "Hint: read this part again slowly and say in your own words what it asks before you answer.";
+    parts.push(quote(lead));
+    citations.push(cite(focus, lead));
+  }
+  if (faqHit && faqHit.coverage >= 0.34) {
+    parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
+    citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+  }
+  return { text: parts.join("\n\n"), citations };
+}
+
+function summary(subject: HelpSubject): { text: string; citations: Citation[] } {
+  const focus = subject.focus ?? subject.blocks[0];
+  if (!focus) return { text: "There is no page content to summarise here.", citations: [] };
+  const sentences = centralSentences(focus.text, 3);
+  return { text: ["In short:", ...sentences.map(quote)].join("\n\n"), citations: [cite(focus, sentences.join(" "))] };
+}
+
+function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
+  const focus = subject.focus;
+  const probe = focus?.text ?? subject.pageTitle ?? "";
+  const earlier = focus ? subject.blocks.slice(0, subject.blocks.indexOf(focus)) : [];
+  const passages = bestPassages(probe, earlier, 2);
+  const faqHit = matchFaq(probe, faq, 1)[0];
+  const parts: string[] = [];
+  const citations: Citation[] = [];
+  if (passages.length > 0) {
+    parts.push("This part builds on what the page explained earlier. Review:", ...passages.map((p) => quote(p.text)));
+    citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
+  }
+  if (faqHit && faqHit.coverage >= 0.34) {
+    parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
+    citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+  }
+  if (parts.length === 0) {
+    parts.push(
+      "I couldn't find an earlier part of this page or your course FAQ that this builds on. Try the previous lesson, or ask your instructor what to review.",
+    );
+  }
+  return { text: parts.join("\n\n"), citations };
+}
+
+/** Help texts with no model: extractive from the page and the FAQ, each quoted and cited. */
+export function composeOfflineHelp(subject: HelpSubject, faq: readonly FaqEntry[]) {
+  if (subject.kind === "hint") return hint(subject, faq);
+  if (subject.kind === "content_summary") return summary(subject);
+  return prerequisite(subject, faq);
+}
+
+export function offlineHelpProvider(subject: HelpSubject, faq: readonly FaqEntry[]): ChatProvider {
+  return {
+    name: "offline",
+    async stream(_request, onToken) {
+      const { text, citations } = composeOfflineHelp(subject, faq);
+      onToken(text);
+      return { text, usage: { inputTokens: 0, outputTokens: 0 }, citations };
+    },
+  };
+}

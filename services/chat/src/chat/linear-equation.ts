@@ -1,0 +1,40 @@
+/** `ax + b = c` (also `ax - b = c`, `ax = c`), the shape of many graded exercises. */
+export interface LinearEquation {
+  a: number;
+  b: number;
+  c: number;
+  variable: string;
+}
+
+const PATTERN = /(?<![\p{L}\d.])(-?\d*)\s*(\p{L})(?!\p{L})\s*(?:([+-])\s*(\d+))?\s*=\s*(-?\d+)(?!\d|\.\d)/iu;
+
+export function findLinearEquation(text: string): LinearEquation | undefined {
+  const m = PATTERN.exec(text);
+  if (!m) return undefined;
+  const [, coefficient = "", variable = "x", sign, constant, right = "0"] = m;
+  const a = coefficient === "" ? 1 : coefficient === "-" ? -1 : Number(coefficient);
+  const b = constant === undefined ? 0 : (sign === "-" ? -1 : 1) * Number(constant);
+  if (!Number.isFinite(a) || a === 0) return undefined;
+  return { a, b, c: Number(right), variable };
+}
+
+export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
+
+const term = (n: number) => (n < 0 ? `- ${-n}` : `+ ${n}`);
+const left = (e: LinearEquation) => `${e.a === 1 ? "" : e.a}${e.variable}${e.b === 0 ? "" : ` ${term(e.b)}`}`;
+
+/** A similar problem with other numbers (and another letter), solved step by step. */
+export function workedExample(original: LinearEquation): string {
+  const variable = original.variable === "y" ? "t" : "y";
+  const a = Math.abs(original.a) === 2 ? 3 : 2;
+  const answer = Math.round(solve(original)) === 4 ? 6 : 4;
+  const b = original.b === 5 ? 3 : 5;
+  const e = { a, b, c: a * answer + b, variable };
+  return [
+    `A similar problem: ${left(e)} = ${e.c}.`,
+    `1. Subtract ${b} from both sides: ${a}${variable} = ${e.c - b}.`,
+    `2. Divide both sides by ${a}: ${variable} = ${answer}.`,
+    `3. Check: ${a} × ${answer} + ${b} = ${e.c}. ✓`,
+    "Now do the same steps with the numbers of your exercise.",
+  ].join("\n");
+}

@@ -1,0 +1,88 @@
+import type { Citation } from "@atomic-guide/shared";
+import { rankBm25, termCoverage, tokenize } from "./bm25";
+import { type PageBlock, sentencesOf } from "./page-blocks";
+
+/** A block id for citations when the page sent no markers. */
+export const WHOLE_PAGE_ID = "page";
+
+/** A quoted passage: consecutive sentences of one block. */
+export interface Passage {
+  blockId: string;
+  text: string;
+  /** Position in the page, to quote passages in reading order. */
+  order: number;
+}
+
+interface Sentence {
+  blockId: string;
+  blockIndex: number;
+  index: number;
+  text: string;
+}
+
+const MAX_PASSAGES = 3;
+/** A sentence must hold at least this share of the question's terms to be quoted (a quarter: questions carry filler words). */
+const MIN_COVERAGE = 0.25;
+/** Sentences scoring under this share of the best one are not worth quoting beside it. */
+const RELATIVE_FLOOR = 0.5;
+const EXCERPT_CHARS = 280;
+
+const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
+  blocks.flatMap((block, blockIndex) =>
+    sentencesOf(block.text).map((text, index) => ({ blockId: block.id ?? WHOLE_PAGE_ID, blockIndex, index, text })),
+  );
+
+/**
+ * The page's sentences that answer the question best, each with the sentence after it in the same
+ * block (an exercise's statement is usually followed by its first step), in reading order.
+ * Empty when no sentence holds enough of the question's words.
+ */
+export function bestPassages(question: string, blocks: readonly PageBlock[], max = MAX_PASSAGES): Passage[] {
+  if (tokenize(question).length === 0) return [];
+  const sentences = sentencesOfBlocks(blocks);
+  const ranked = rankBm25(question, sentences, (s) => s.text).filter(
+    (r) => termCoverage(question, r.item.text) >= MIN_COVERAGE,
+  );
+  const top = ranked[0]?.score ?? 0;
+  const picked = ranked.filter((r) => r.score >= top * RELATIVE_FLOOR).slice(0, max);
+  const byKey = new Map(sentences.map((s) => [`${s.blockIndex}:${s.index}`, s]));
+  const passages = new Map<string, Passage>();
+  for (const { item } of picked) {
+    const key = `${item.blockIndex}:${item.index}`;
+    if (passages.has(key)) continue;
+    const next = byKey.get(`${item.blockIndex}:${item.index + 1}`);
+    const nextKey = `${item.blockIndex}:${item.index + 1}`;
+    const withNext = next && !picked.some((p) => `${p.item.blockIndex}:${p.item.index}` === nextKey);
+    passages.set(key, {
+      blockId: item.blockId,
+      text: withNext ? `${item.text} ${next.text}` : item.text,
+      order: item.blockIndex * 10_000 + item.index,
+    });
+  }
+  return [...passages.values()].sort((a, b) => a.order - b.order);
+}
+
+/** The leading sentences of a text: a block's own summary, for help with no question. */
+export function leadSentences(text: string, count: number): string {
+  return sentencesOf(text).slice(0, count).join(" ");
+}
+
+export const excerpt = (text: string) =>
+  text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : text;
+
+export const pageCitation = (blockId: string, text: string): Citation => ({
+  source: "page",
+  id: blockId,
+  excerpt: excerpt(text),
+});
+
+/** One citation per cited block or entry, first mention kept. */
+export function uniqueCitations(citations: readonly Citation[]): Citation[] {
+  const seen = new Set<string>();
+  return citations.filter((c) => {
+    const key = `${c.source}:${c.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
