@@ -1,6 +1,5 @@
 import { parseMarkdown } from "./block";
-import { texToMath } from "./tex";
-import type { Block, Inline, MathNode } from "./tree";
+import type { Block, Inline } from "./tree";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
@@ -79,18 +78,18 @@ function renderInline(doc: Document, node: Inline): Node {
   }
 }
 
-function renderMath(doc: Document, tex: string, display: boolean): Element {
-  const math = doc.createElementNS(MATHML, "math");
-  if (display) math.setAttribute("display", "block");
-  // Screen readers without MathML support still get the source.
-  math.setAttribute("aria-label", tex);
-  math.append(mathNode(doc, texToMath(tex)));
-  return math;
-}
+// Temml is most of the app's weight: it loads with the first formula, not with the first screen.
+let tex: Promise<typeof import("./tex")> | null = null;
 
-function mathNode(doc: Document, node: MathNode): Element {
-  const el = doc.createElementNS(MATHML, node.tag);
-  if ("text" in node) el.textContent = node.text;
-  else for (const child of node.children) el.append(mathNode(doc, child));
-  return el;
+function renderMath(doc: Document, source: string, display: boolean): Element {
+  const math = doc.createElementNS(MATHML, "math") as MathMLElement;
+  if (display) math.setAttribute("display", "block");
+  // Screen readers without MathML support still get the source; it also shows until Temml is in.
+  math.setAttribute("aria-label", source);
+  const placeholder = doc.createElementNS(MATHML, "mtext");
+  placeholder.textContent = source;
+  math.append(placeholder);
+  tex ??= import("./tex");
+  tex.then((m) => m.renderTex(math, source, display)).catch(() => undefined);
+  return math;
 }

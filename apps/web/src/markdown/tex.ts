@@ -1,135 +1,50 @@
-import type { MathNode } from "./tree";
+import temml from "temml";
 
-// A small TeX subset rendered as MathML (Chromium, Firefox and Safari draw MathML Core), so no
-// math library or font download is needed. Anything unknown is shown as its source text.
-const SYMBOLS: Record<string, { tag: "mi" | "mo"; text: string }> = {
-  alpha: { tag: "mi", text: "α" },
-  beta: { tag: "mi", text: "β" },
-  gamma: { tag: "mi", text: "γ" },
-  delta: { tag: "mi", text: "δ" },
-  epsilon: { tag: "mi", text: "ε" },
-  theta: { tag: "mi", text: "θ" },
-  lambda: { tag: "mi", text: "λ" },
-  mu: { tag: "mi", text: "μ" },
-  pi: { tag: "mi", text: "π" },
-  sigma: { tag: "mi", text: "σ" },
-  phi: { tag: "mi", text: "φ" },
-  omega: { tag: "mi", text: "ω" },
-  Delta: { tag: "mi", text: "Δ" },
-  Sigma: { tag: "mi", text: "Σ" },
-  Omega: { tag: "mi", text: "Ω" },
-  infty: { tag: "mi", text: "∞" },
-  cdot: { tag: "mo", text: "·" },
-  times: { tag: "mo", text: "×" },
-  div: { tag: "mo", text: "÷" },
-  pm: { tag: "mo", text: "±" },
-  le: { tag: "mo", text: "≤" },
-  leq: { tag: "mo", text: "≤" },
-  ge: { tag: "mo", text: "≥" },
-  geq: { tag: "mo", text: "≥" },
-  neq: { tag: "mo", text: "≠" },
-  ne: { tag: "mo", text: "≠" },
-  approx: { tag: "mo", text: "≈" },
-  to: { tag: "mo", text: "→" },
-  rightarrow: { tag: "mo", text: "→" },
-  sum: { tag: "mo", text: "∑" },
-  prod: { tag: "mo", text: "∏" },
-  int: { tag: "mo", text: "∫" },
-  partial: { tag: "mi", text: "∂" },
-  in: { tag: "mo", text: "∈" },
-  sin: { tag: "mi", text: "sin" },
-  cos: { tag: "mi", text: "cos" },
-  tan: { tag: "mi", text: "tan" },
-  log: { tag: "mi", text: "log" },
-  ln: { tag: "mi", text: "ln" },
-  lim: { tag: "mi", text: "lim" },
+// TeX becomes MathML through Temml (browsers draw MathML Core; no fonts or CSS to load). Temml
+// builds the tree with createElementNS, never innerHTML. Untrusted input: no \href, \url or
+// \html* commands (trust off), bounded macro expansion and sizes, and a TeX error shows as its
+// source instead of throwing.
+const OPTIONS = {
+  throwOnError: false,
+  trust: false,
+  strict: false,
+  annotate: false,
+  maxExpand: 200,
+  maxSize: [20, 20] as [number, number],
 };
-const MAX_TEX = 2000;
-const MAX_DEPTH = 20;
 
-export function texToMath(tex: string): MathNode {
-  const parser = new TexParser(tex.slice(0, MAX_TEX));
-  return { tag: "mrow", children: parser.sequence(0, null) };
-}
+const MAX_TEX = 2_000;
+const MAX_DEPTH = 40;
 
-class TexParser {
-  private i = 0;
-  constructor(private readonly src: string) {}
-
-  sequence(depth: number, close: string | null): MathNode[] {
-    const out: MathNode[] = [];
-    while (this.i < this.src.length) {
-      const c = this.src[this.i] as string;
-      if (close !== null && c === close) {
-        this.i++;
-        return out;
-      }
-      if (c === "^" || c === "_") {
-        this.i++;
-        const base = out.pop() ?? { tag: "mrow", children: [] };
-        const script = this.atom(depth);
-        out.push(attachScript(base, c, script));
-        continue;
-      }
-      const atom = this.atom(depth);
-      if (atom) out.push(atom);
-    }
-    return out;
+/** Temml's parser recurses per group: hostile nesting would exhaust the stack, so it is refused. */
+export function isTexTooDeep(tex: string): boolean {
+  if (tex.length > MAX_TEX) return true;
+  let depth = 0;
+  for (const ch of tex) {
+    if (ch === "{") depth++;
+    else if (ch === "}") depth--;
+    if (depth > MAX_DEPTH) return true;
   }
+  return false;
+}
 
-  private atom(depth: number): MathNode {
-    const c = this.src[this.i] as string;
-    if (depth > MAX_DEPTH) {
-      this.i = this.src.length;
-      return { tag: "mtext", text: "…" };
+/** Fills an existing <math> element with the MathML for `tex`, or its source when unreadable. */
+export function renderTex(math: MathMLElement, tex: string, display: boolean): void {
+  try {
+    if (!isTexTooDeep(tex)) {
+      temml.render(tex, math, { ...OPTIONS, displayMode: display });
+      return;
     }
-    if (/\s/.test(c)) {
-      this.i++;
-      while (/\s/.test(this.src[this.i] ?? "")) this.i++;
-      return this.i < this.src.length && !"^_}".includes(this.src[this.i] as string)
-        ? this.atom(depth)
-        : { tag: "mrow", children: [] };
-    }
-    if (c === "{") {
-      this.i++;
-      return { tag: "mrow", children: this.sequence(depth + 1, "}") };
-    }
-    if (c === "\\") {
-      const m = /^\\([a-zA-Z]+|.)/.exec(this.src.slice(this.i));
-      const name = m?.[1] ?? "";
-      this.i += 1 + name.length;
-      if (name === "frac") return { tag: "mfrac", children: [this.atom(depth + 1), this.atom(depth + 1)] };
-      if (name === "sqrt") return { tag: "msqrt", children: [this.atom(depth + 1)] };
-      if (name === "text" || name === "mathrm") {
-        const arg = this.atom(depth + 1);
-        return { tag: "mtext", text: flatText(arg) };
-      }
-      if (name === "left" || name === "right") return this.atom(depth);
-      const sym = SYMBOLS[name];
-      if (sym) return { tag: sym.tag, text: sym.text };
-      if (/^[{}\\$%&#_ ,;!]$/.test(name)) return { tag: "mo", text: name.trim() ? name : " " };
-      return { tag: "mtext", text: `\\${name}` };
-    }
-    if (/\d/.test(c)) {
-      const m = /^\d+(\.\d+)?/.exec(this.src.slice(this.i));
-      const num = m?.[0] ?? c;
-      this.i += num.length;
-      return { tag: "mn", text: num };
-    }
-    this.i++;
-    if (/[a-zA-Z]/.test(c)) return { tag: "mi", text: c };
-    if (c === "}") return { tag: "mrow", children: [] };
-    return { tag: "mo", text: c };
+  } catch {
+    // Falls through to the source text.
   }
+  const text = math.ownerDocument.createElementNS("http://www.w3.org/1998/Math/MathML", "mtext");
+  text.textContent = tex;
+  math.replaceChildren(text);
 }
 
-function attachScript(base: MathNode, kind: string, script: MathNode): MathNode {
-  // x_i^2: a subscript followed by a superscript merges into one msubsup.
-  if (kind === "^" && base.tag === "msub")
-    return { tag: "msubsup", children: [base.children[0], base.children[1], script] };
-  return { tag: kind === "^" ? "msup" : "msub", children: [base, script] };
-}
-
-function flatText(node: MathNode): string {
-  return "text" in node ? node.text : node.children.map(flatText).join("");
+/** The same MathML as text (for tests, which run without a DOM); null when refused. */
+export function texToMathMLString(tex: string, display = false): string | null {
+  if (isTexTooDeep(tex)) return null;
+  return temml.renderToString(tex, { ...OPTIONS, displayMode: display });
 }

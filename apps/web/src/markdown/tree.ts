@@ -17,9 +17,3 @@ export type Block =
   | { type: "list"; ordered: boolean; start: number; items: Inline[][] }
   | { type: "quote"; children: Block[] }
   | { type: "rule" };
-
-export type MathNode =
-  | { tag: "mi" | "mn" | "mo" | "mtext"; text: string }
-  | { tag: "mrow" | "msqrt"; children: MathNode[] }
-  | { tag: "mfrac" | "msup" | "msub"; children: [MathNode, MathNode] }
-  | { tag: "msubsup"; children: [MathNode, MathNode, MathNode] };

@@ -94,8 +94,9 @@ export class InterventionList {
     );
     card.append(h("h3", null, kindLabel(item.kind)), body, actions, feedback);
     this.element.prepend(card);
-    // Point at what it is about as it arrives: scrolled to, outlined, and said out loud.
-    if (item.elementId) pointAt(this.ctx.page, item.elementId, this.ctx.announce);
+    // Point at what it is about as it arrives: outlined and said out loud. Not scrolled: moving
+    // the page under the learner would also read as their own scrolling; "Show me" scrolls.
+    if (item.elementId) pointAt(this.ctx.page, item.elementId, this.ctx.announce, { scroll: false });
   }
 
   /** "Show me" on a hint, summary or prerequisite: chat writes it for the element, shown in full. */

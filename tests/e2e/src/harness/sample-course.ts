@@ -14,6 +14,8 @@ export interface SampleCourseSession {
   signals: RecordedSignal[];
   /** Bodies of POST /api/chat/message. */
   chatRequests: Record<string, unknown>[];
+  /** The struggle level of every answer to a batch (socket acks and HTTP answers), in order. */
+  levels: string[];
   close(): Promise<void>;
 }
 
@@ -32,10 +34,28 @@ export async function openSampleCourse(
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   // A fake clock in every frame lets a recording skip minutes of reading or idling: the
   // client's own timers and Date.now() move with page.clock.runFor, nothing else waits.
-  if (opts.fakeClock) await context.clock.install({ time: Date.now() });
+  // It starts an hour back, so minutes skipped ahead never put a signal in the server's future.
+  if (opts.fakeClock) await context.clock.install({ time: Date.now() - 3_600_000 });
   const page = await context.newPage();
   const signals: RecordedSignal[] = [];
   const chatRequests: Record<string, unknown>[] = [];
+  const levels: string[] = [];
+  const level = (body: unknown) => {
+    const l = (body as { struggle?: { level?: unknown } } | null)?.struggle?.level;
+    if (typeof l === "string") levels.push(l);
+  };
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", (f) => {
+      try {
+        const msg = JSON.parse(String(f.payload)) as { type?: string };
+        if (msg.type === "ack") level(msg);
+      } catch {}
+    }),
+  );
+  page.on("response", async (r) => {
+    if (r.request().method() === "POST" && new URL(r.url()).pathname === "/api/cognitive/signals" && r.ok())
+      level(await r.json().catch(() => null));
+  });
   let start: number | null = null;
   const record = (batch: unknown) => {
     if (!Array.isArray(batch)) return;
@@ -46,6 +66,13 @@ export async function openSampleCourse(
       signals.push({ ...(rest as { type: string }), offsetMs: at - start });
     }
   };
+  if (process.env.TRACE_DEBUG) {
+    page.on("websocket", (ws) => {
+      ws.on("framereceived", (f) => console.log("WS<", String(f.payload).slice(0, 200)));
+      ws.on("close", () => console.log("WS closed"));
+    });
+    page.on("response", (r) => r.status() >= 400 && console.log("HTTP", r.status(), r.url()));
+  }
   page.on("websocket", (ws) =>
     ws.on("framesent", (f) => {
       try {
@@ -69,7 +96,7 @@ export async function openSampleCourse(
     const allow = guide.getByRole("button", { name: "Yes, allow" });
     if (await allow.isVisible()) await allow.click();
   }
-  return { page, guide, signals, chatRequests, close: () => context.close() };
+  return { page, guide, signals, chatRequests, levels, close: () => context.close() };
 }
 
 /** Waits until the client has sent a signal matching `match` (batches leave within ~5 s). */

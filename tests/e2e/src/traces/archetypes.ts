@@ -26,15 +26,23 @@ async function pass(page: Page, ms: number, nudgeEvery?: number): Promise<void> 
   }
 }
 
+/** Scrolls so the block starts at the top of the window: it becomes the block in view. */
 async function show(page: Page, block: string): Promise<void> {
-  await page.locator(`[data-guide-block="${block}"] h2`).scrollIntoViewIfNeeded();
   await page.mouse.move(320, 320);
-  await page.waitForTimeout(150);
+  await page.locator(`[data-guide-block="${block}"]`).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await page.waitForTimeout(200);
+}
+
+/** Brings a quiz item to the middle of the window, as a learner scrolling to it would. */
+async function toItem(page: Page, item: string): Promise<void> {
+  await page.mouse.move(320, 320);
+  await page.locator(`[data-quiz-item="${item}"]`).evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await page.waitForTimeout(200);
 }
 
 async function answer(page: Page, item: string, value: string): Promise<void> {
   const el = page.locator(`[data-quiz-item="${item}"]`);
-  await el.scrollIntoViewIfNeeded();
+  await toItem(page, item);
   await el.getByRole("textbox").fill(value);
   await el.getByRole("button", { name: "Check" }).click();
   await page.waitForTimeout(100);
@@ -96,7 +104,7 @@ export const ARCHETYPES: Archetype[] = [
       await show(page, "practice-intro");
       await pass(page, 3 * SECOND);
       for (const [item, value] of PRACTICE) {
-        await page.locator(`[data-quiz-item="${item}"]`).scrollIntoViewIfNeeded();
+        await toItem(page, item);
         await pass(page, (8 + n) * SECOND, 4 * SECOND);
         await answer(page, item, value);
       }
@@ -109,12 +117,12 @@ export const ARCHETYPES: Archetype[] = [
     async act(page, n) {
       await show(page, "worked-example");
       await pass(page, 25 * SECOND, 10 * SECOND);
-      await page.locator('[data-quiz-item="q-exercise-1"]').scrollIntoViewIfNeeded();
+      await toItem(page, "q-exercise-1");
       await pass(page, (40 + n * 10) * SECOND, 10 * SECOND);
       await answer(page, "q-exercise-1", "29");
       await pass(page, 50 * SECOND, 10 * SECOND);
       await answer(page, "q-exercise-1", "5");
-      await page.locator('[data-quiz-item="q-two-step"]').scrollIntoViewIfNeeded();
+      await toItem(page, "q-two-step");
       await pass(page, 35 * SECOND, 10 * SECOND);
       await answer(page, "q-two-step", "7");
     },
@@ -143,7 +151,7 @@ export const ARCHETYPES: Archetype[] = [
       const guesses = ["3", "7", "1", "6", "2", "4"];
       for (let round = 0; round < 2; round++)
         for (const [i, [item]] of PRACTICE.entries()) {
-          await page.locator(`[data-quiz-item="${item}"]`).scrollIntoViewIfNeeded();
+          await toItem(page, item);
           await pass(page, (1 + ((i + n) % 2)) * SECOND);
           await answer(page, item, guesses[(i + round + n) % guesses.length] ?? "1");
         }
@@ -154,7 +162,7 @@ export const ARCHETYPES: Archetype[] = [
     label: "struggling",
     slug: "equations",
     async act(page, n) {
-      await page.locator('[data-quiz-item="q-exercise-1"]').scrollIntoViewIfNeeded();
+      await toItem(page, "q-exercise-1");
       await page.mouse.move(320, 320);
       await pass(page, (150 + n * 30) * SECOND);
       await answer(page, "q-exercise-1", "22");
@@ -173,7 +181,7 @@ export const ARCHETYPES: Archetype[] = [
       const wrong = ["8", "9", "12", "2", "3", "5", "11", "1"];
       for (let i = 0; i < 8 + n; i++) {
         const item = i % 2 === 0 ? "q-p3" : "q-p4";
-        await page.locator(`[data-quiz-item="${item}"]`).scrollIntoViewIfNeeded();
+        await toItem(page, item);
         await pass(page, 15 * SECOND, 5 * SECOND);
         await answer(page, item, wrong[i % wrong.length] ?? "0");
       }
