@@ -6,7 +6,7 @@
 // upload is read (a 401, a 413) closes the connection mid-upload (malformed-input.test.ts).
 import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, closePlatforms, launch } from "../../../testing/flows";
+import { bearer, closePlatforms, launch } from "../../support/flows";
 
 type Caller = "anonymous" | "learner" | "instructor" | "admin";
 
