@@ -73,7 +73,11 @@ export interface HealthProbes {
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
   const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
-  if (p.service) breakerFor(p.service, "DB", p.env ? breakerOptionsFromEnv(p.env) : undefined);
+  if (p.service) {
+    const fromEnv = p.env ? breakerOptionsFromEnv(p.env) : undefined;
+    const own = breakerFor(p.service, "DB", fromEnv);
+    if (fromEnv) own.configure(fromEnv);
+  }
   const [d1, kv, durableObject] = await Promise.all([
     probe(() =>
       db

@@ -25,6 +25,7 @@ import {
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots, readThrough } from "@atomic-guide/shared/resilience/fallback";
+import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
 import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
 import { backupHealth } from "./backup/health";
@@ -47,6 +48,16 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
   }
 
   override async fetch(request: Request): Promise<Response> {
+    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
+    const rpc = await serveRpcOverFetch(request, this, [
+      "recordLearningEvents",
+      "syncRoster",
+      "getMetrics",
+      "recordAudit",
+      "exportLearner",
+      "eraseLearner",
+    ]);
+    if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, {
       env: this.env,
       ctx: this.ctx,

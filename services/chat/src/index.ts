@@ -22,6 +22,7 @@ import {
   serveWithRouter,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
+import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
 import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
 import { suggestFor } from "./chat/proactive-suggestion";
@@ -37,6 +38,14 @@ const SERVICE = "chat";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
   override async fetch(request: Request): Promise<Response> {
+    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
+    const rpc = await serveRpcOverFetch(request, this, [
+      "suggest",
+      "updateLearnerProfile",
+      "exportLearner",
+      "eraseLearner",
+    ]);
+    if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
 

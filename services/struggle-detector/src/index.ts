@@ -12,6 +12,7 @@ import {
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
+import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
 import { detectorFor } from "./do/stub";
 import { learnerSnapshotPrefix, router } from "./routes";
 import { SERVICE } from "./service";
@@ -24,6 +25,9 @@ export default class StruggleDetectorService
   implements StruggleDetectorRpc, D1FaultControlRpc
 {
   override async fetch(request: Request): Promise<Response> {
+    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
+    const rpc = await serveRpcOverFetch(request, this, ["openSession", "exportLearner", "eraseLearner"]);
+    if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
 

@@ -172,17 +172,14 @@ export class CircuitBreaker {
 const registry = new Map<string, CircuitBreaker>();
 const keyOf = (service: string, binding: string) => `${service}\u0000${binding}`;
 
-/**
- * The isolate's breaker for one service's D1 binding (created closed on first use). Options given
- * here apply whichever caller made the breaker first (a read, a query, the health check).
- */
+/** The isolate's breaker for one service's D1 binding (created closed on first use, with `options`). */
 export function breakerFor(service: string, binding = "DB", options?: Partial<BreakerOptions>): CircuitBreaker {
   const key = keyOf(service, binding);
   let breaker = registry.get(key);
   if (!breaker) {
     breaker = new CircuitBreaker(service, binding, options);
     registry.set(key, breaker);
-  } else if (options) breaker.configure(options);
+  }
   return breaker;
 }
 

@@ -54,7 +54,8 @@ export function withD1Resilience(
   binding = "DB",
   options?: GuardOptions,
 ): D1Database {
+  // The Worker's vars (tests only) win over defaults, whoever made the breaker first.
   const fromEnv = breakerOptionsFromEnv(env);
-  const guard = fromEnv && !options?.breaker ? { ...options, breaker: fromEnv } : options;
-  return withD1Breaker(withD1Faults(db, env, service), service, binding, guard);
+  if (fromEnv) breakerFor(service, binding, fromEnv).configure(fromEnv);
+  return withD1Breaker(withD1Faults(db, env, service), service, binding, options);
 }

@@ -1,9 +1,17 @@
-import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
+import {
+  type AuthContext,
+  createLogger,
+  errorFields,
+  type RosterSync,
+  type StruggleDetectorRpc,
+  withTimeout,
+} from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
 import { platformIds } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
 import { launchFlags } from "../flags/launch";
+import { rpcFor } from "../rollout/pinned-rpc";
 import { services } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
@@ -22,7 +30,7 @@ async function openLearningSession(env: Env, auth: AuthContext, launchId: string
   const log = createLogger({ service: "lti-gateway" });
   try {
     const result = await withTimeout(
-      services(env).struggleDetector.openSession(auth, { launchId }),
+      rpcFor<StruggleDetectorRpc>(env, "struggle-detector", auth.tenantId).openSession(auth, { launchId }),
       SESSION_OPEN_TIMEOUT_MS,
     );
     return result.sessionId;

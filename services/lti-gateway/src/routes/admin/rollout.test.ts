@@ -74,3 +74,48 @@ describe("/admin/rollout", () => {
     expect(list.services["struggle-detector"]).toBeNull();
   });
 });
+
+describe("/admin/rollout/tenants/:tenantId", () => {
+  const TENANT = "pin-college";
+  const seedTenant = () =>
+    env.PLATFORMS.put(
+      `tenant:${TENANT}`,
+      JSON.stringify({ tenantId: TENANT, name: "Pin College", createdAt: new Date().toISOString() }),
+    );
+
+  it("refuses an unknown tenant, and a pin when no service has a candidate", async () => {
+    expect((await admin("PUT", "/admin/rollout/tenants/nobody-here")).status).toBe(404);
+    await seedTenant();
+    for (const service of ["chat", "struggle-detector", "analytics"])
+      await admin("DELETE", `/admin/rollout/${service}`);
+    const res = await admin("PUT", `/admin/rollout/tenants/${TENANT}`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("no_candidate");
+  });
+
+  it("pins one tenant across every service with a candidate in one call, and shows it per tenant", async () => {
+    await seedTenant();
+    await admin("PUT", "/admin/rollout/chat", { candidateVersionId: CANDIDATE, tenants: ["other"] });
+    await admin("PUT", "/admin/rollout/analytics", { candidateVersionId: CANDIDATE, tenants: [] });
+    await admin("DELETE", "/admin/rollout/struggle-detector");
+    const pin = await admin("PUT", `/admin/rollout/tenants/${TENANT}`);
+    expect(pin.status).toBe(200);
+    const expected = {
+      chat: { version: CANDIDATE, pinned: true },
+      analytics: { version: CANDIDATE, pinned: true },
+      "struggle-detector": { version: "deployment", pinned: false },
+    };
+    expect(await pin.json()).toEqual({ tenantId: TENANT, services: expected });
+    const listed = (await (await admin("GET", "/admin/rollout")).json()) as {
+      services: Record<string, { tenants: string[] } | null>;
+      tenants: { tenantId: string; services: unknown }[];
+    };
+    expect(listed.services.chat?.tenants).toEqual(["other", TENANT]);
+    expect(listed.tenants.find((t) => t.tenantId === TENANT)?.services).toEqual(expected);
+
+    const unpin = await admin("DELETE", `/admin/rollout/tenants/${TENANT}`);
+    expect(((await unpin.json()) as { services: Record<string, { pinned: boolean }> }).services.chat?.pinned).toBe(
+      false,
+    );
+  });
+});

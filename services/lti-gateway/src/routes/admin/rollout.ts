@@ -1,7 +1,9 @@
 import { parseJsonBody, parseWith } from "@atomic-guide/shared";
+import { knownTenantIds, pinTenant, tenantRouting, unpinTenant } from "../../rollout/pins";
 import { ROLLOUT_SERVICES, RolloutInputSchema, RolloutServiceSchema } from "../../rollout/record";
 import { clearRollout, readRollout, writeRollout } from "../../rollout/store";
 import type { GatewayRouter } from "../router";
+import { existingTenant } from "./tenants";
 
 const serviceParam = (params: Record<string, string | undefined>) =>
   parseWith(RolloutServiceSchema, params.service, "unknown_service");
@@ -15,7 +17,22 @@ export function registerRolloutAdminRoutes(router: GatewayRouter): void {
     const entries = await Promise.all(
       ROLLOUT_SERVICES.map(async (service) => [service, await readRollout(env, service)] as const),
     );
-    return Response.json({ services: Object.fromEntries(entries) });
+    // For every tenant: the version of each service its calls (forwarded and RPC) reach.
+    const tenants = await Promise.all(
+      (await knownTenantIds(env)).map(async (tenantId) => ({ tenantId, services: await tenantRouting(env, tenantId) })),
+    );
+    return Response.json({ services: Object.fromEntries(entries), tenants });
+  });
+
+  // One call pins a tenant across every service that has a candidate (scripts/ops/pin-tenant.mjs).
+  router.put("/admin/rollout/tenants/:tenantId", async (request, env) => {
+    const tenant = await existingTenant(env, request.params.tenantId);
+    return Response.json({ tenantId: tenant.tenantId, services: await pinTenant(env, tenant.tenantId) });
+  });
+
+  router.delete("/admin/rollout/tenants/:tenantId", async (request, env) => {
+    const tenant = await existingTenant(env, request.params.tenantId);
+    return Response.json({ tenantId: tenant.tenantId, services: await unpinTenant(env, tenant.tenantId) });
   });
 
   router.put("/admin/rollout/:service", async (request, env) => {
