@@ -5,11 +5,16 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mustRun, ok, PERSIST_DIR, root, SERVICES, step } from "./lib.mjs";
 
-/** Local secrets per service; each is generated once and never overwritten. */
+/**
+ * Local secrets per service; each is generated once and never overwritten. The gateway's two
+ * versioned secrets start at v1; a legacy KEY_ENCRYPTION_SECRET already in the file is left as
+ * it is (it becomes the "v0" ring entry) and never generated on a new machine.
+ */
 const LOCAL_SECRETS = {
   "lti-gateway": {
     ADMIN_TOKEN: () => randomBytes(32).toString("base64url"),
-    KEY_ENCRYPTION_SECRET: () => randomBytes(32).toString("base64url"),
+    KEY_WRAPPING_SECRET: () => `v1.${randomBytes(32).toString("base64url")}`,
+    API_TOKEN_SECRET: () => `v1.${randomBytes(32).toString("base64url")}`,
   },
 };
 

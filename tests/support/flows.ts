@@ -212,15 +212,19 @@ export async function launch(system: RunningSystem, options: LaunchOptions): Pro
 
 const encoder = new TextEncoder();
 
+/** The secret part of a `v<N>.<secret>` value: what the gateway feeds HKDF. */
+const secretOf = (versioned: string) => versioned.slice(versioned.indexOf(".") + 1);
+
 /**
  * Re-signs an API token's claims with the gateway's key as the docs describe it (HS256, HKDF
- * from KEY_ENCRYPTION_SECRET), with other times: how the tests make a genuine but expired token.
+ * from the secret part of API_TOKEN_SECRET; the token's header, kid included, is kept), with
+ * other times: how the tests make a genuine but expired token.
  */
 export async function resignApiToken(
   token: string,
   edit: (claims: Record<string, unknown>) => void,
-  /** Another installation's KEY_ENCRYPTION_SECRET, for tokens this system never issued. */
-  secret: string = TEST_SECRETS.KEY_ENCRYPTION_SECRET,
+  /** Another installation's secret, for tokens this system never issued. */
+  secret: string = secretOf(TEST_SECRETS.API_TOKEN_SECRET),
 ): Promise<string> {
   const [h, p] = token.split(".");
   if (!h || !p) throw new Error("not a JWT");

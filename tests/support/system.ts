@@ -11,7 +11,8 @@ const root = join(import.meta.dirname, "..", "..");
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdefghijklmnopqrstuvwxyz";
 export const TEST_SECRETS = {
   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-  KEY_ENCRYPTION_SECRET: "test-key-encryption-secret-0123456789abcdef",
+  KEY_WRAPPING_SECRET: "v1.test-key-wrapping-secret-0123456789abcdef",
+  API_TOKEN_SECRET: "v1.test-api-token-secret-0123456789abcdefgh",
 };
 
 export interface RunningSystem {

@@ -63,6 +63,11 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/admin/platforms", as: "admin" },
   { method: "GET", path: "/admin/platforms", as: "admin", bodyless: true },
   { method: "POST", path: "/admin/platforms/activate", as: "admin" },
+  { method: "POST", path: "/admin/platforms/deactivate", as: "admin" },
+  { method: "POST", path: "/admin/platforms/delete", as: "admin" },
+  { method: "POST", path: "/admin/platforms/revision/discard", as: "admin" },
+  // Takes no body (it re-wraps whatever is stored), so only its authentication is swept.
+  { method: "POST", path: "/admin/keys/rewrap", as: "admin", bodyless: true },
   { method: "GET", path: "/admin/tenants/uni-a/flags", as: "admin", bodyless: true },
   { method: "PUT", path: "/admin/tenants/uni-a/flags", as: "admin" },
   { method: "GET", path: "/admin/tenants/uni-a/faq", as: "admin", bodyless: true, badQueries: ["courseId=%00"] },

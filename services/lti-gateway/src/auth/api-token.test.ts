@@ -100,11 +100,11 @@ describe("mintApiToken / verifyApiToken", () => {
   });
 
   it("refuses a token minted by a gateway with another secret (another deployment)", async () => {
-    const other: Env = { ...env, KEY_ENCRYPTION_SECRET: "a-completely-different-secret-0123456789abcdef" };
+    const other: Env = { ...env, API_TOKEN_SECRET: "v1.a-completely-different-secret-0123456789abcdef" };
     const { token } = await mintApiToken(other, claimsFor("acme"));
     expect(await rejection(token)).toMatchObject({ status: 401, code: "invalid_token" });
     // And the key really is derived: HMAC with the raw secret is not the signing key.
-    const raw = new TextEncoder().encode(env.KEY_ENCRYPTION_SECRET);
+    const raw = new TextEncoder().encode(env.API_TOKEN_SECRET.slice("v1.".length));
     const rawSigned = await new SignJWT({ ...claimsFor("acme"), isInstructor: false })
       .setProtectedHeader({ alg: "HS256", typ: API_TOKEN_TYPE })
       .setIssuer(API_TOKEN_ISSUER)

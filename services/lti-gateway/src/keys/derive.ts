@@ -10,7 +10,8 @@ import * as v from "valibot";
  * KEY_ENCRYPTION_SECRET stands in as version "v0", so installations from before the split keep
  * their keys and tokens until they rotate.
  */
-export type SecretPurpose = "wrap" | "api-token";
+export const SECRET_PURPOSES = ["wrap", "api-token"] as const;
+export type SecretPurpose = (typeof SECRET_PURPOSES)[number];
 
 const SECRET_NAMES: Record<SecretPurpose, { current: string; previous: string }> = {
   wrap: { current: "KEY_WRAPPING_SECRET", previous: "KEY_WRAPPING_SECRET_PREVIOUS" },
@@ -54,7 +55,7 @@ export function secretsFor(env: object, purpose: SecretPurpose): VersionedSecret
   const ring = [current ?? legacy, previous ?? (current ? legacy : undefined)].filter(
     (s): s is VersionedSecret => s !== undefined,
   );
-  if (ring.length === 0) throw new Error(`${names.current} is not set`);
+  if (ring.length === 0) throw new Error(`${names.current} is not set (nor the legacy ${LEGACY_SECRET})`);
   if (ring[0]?.version === ring[1]?.version) throw new Error(`${names.previous} must be an older version`);
   return ring;
 }

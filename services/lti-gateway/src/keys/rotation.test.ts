@@ -71,6 +71,23 @@ describe("rotating the API-token secret", () => {
   });
 });
 
+describe("a legacy-only installation (KEY_ENCRYPTION_SECRET, from before the split)", () => {
+  const legacy = withSecrets({ KEY_ENCRYPTION_SECRET: `legacy-${"l".repeat(40)}` });
+  for (const name of ["KEY_WRAPPING_SECRET", "API_TOKEN_SECRET"] as const) delete (legacy as Partial<Env>)[name];
+
+  it("signs and verifies API tokens and wraps keys as version v0", async () => {
+    const { token } = await mintApiToken(legacy, claims);
+    expect(JSON.parse(atob(token.split(".")[0] ?? "")).kid).toBe("api-hs256-v1");
+    expect((await verifyApiToken(legacy, token)).userId).toBe("user-1");
+    // The test gateway's own (versioned) secret did not sign it.
+    await expect(verifyApiToken(env, token)).rejects.toMatchObject({ code: "invalid_token" });
+    const { kid } = await rotateToolKeyUnlocked(legacy, Date.now());
+    const record = await readKeyRecord(env, kid);
+    expect(record?.wrappedPrivateJwk.secretVersion).toBe("v0");
+    expect(JSON.parse(await unwrap(legacy, record?.wrappedPrivateJwk as never, kid)).kid).toBe(kid);
+  });
+});
+
 describe("key creation and rotation are serialised", () => {
   it("concurrent rotations all land in the index (no lost read-modify-write)", async () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => rotateToolKey(env)));
