@@ -1,7 +1,7 @@
 import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
-import type { StruggleDb } from "../db/schema";
 import { outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
+import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
 import type { CourseOutcomes } from "../interventions/bandit";
