@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DRIVERS, initialState, nextLevel, restoreState } from "./detector";
+import { beginSession, DRIVERS, initialState, nextLevel, restoreState } from "./detector";
 import { emptyMedian, medianOf, observe } from "./p2-median";
 import { feed, T0 } from "./test-feed";
 import { DEFAULT_CONFIG, mergeConfig } from "./thresholds";
@@ -140,5 +140,83 @@ describe("tenant configuration", () => {
     expect(bad.error).toBeDefined();
     expect(mergeConfig({ watchExit: 0.45 }).config).toEqual(C);
     expect(mergeConfig({ unknownKnob: 1 }).error).toBeDefined();
+  });
+});
+
+describe("a new session", () => {
+  /** Wrong answers across items and a help request: struggling, ending at T0 + 8 s. */
+  const struggled = () =>
+    feed([
+      ...[0, 2_000, 4_000, 6_000].map((t, i) => ({
+        type: "quiz_attempt" as const,
+        t,
+        elementId: `q${i}`,
+        correct: false,
+      })),
+      { type: "help_request", t: 8_000, elementId: "q3" },
+    ]).state;
+  /** A browser relaunched on a clock behind the last session's: its signals come before `evidenceAt`. */
+  const behind = -10 * 60_000;
+
+  it("starts calm and keeps the learner's baselines", () => {
+    const before = struggled();
+    observe(before.pace, 1.4);
+    expect(before.level).toBe("struggling");
+    const after = beginSession(before);
+    expect(after.level).toBe("none");
+    expect(Object.values(after.evidence).every((e) => e === 0)).toBe(true);
+    expect(after.pace).toEqual(before.pace);
+    expect(after.skills).toEqual(before.skills);
+  });
+
+  it("a video watched for minutes after a struggling session stays below struggling", () => {
+    const { results, state } = feed(
+      [
+        {
+          type: "hover",
+          t: behind + 190_000,
+          elementId: "balance-video",
+          durationMs: 190_000,
+          wordCount: 11,
+          contentType: "video",
+        },
+        { type: "scroll", t: behind + 190_000, elementId: "video-notes", wordCount: 64, contentType: "text" },
+        {
+          type: "hover",
+          t: behind + 231_000,
+          elementId: "video-notes",
+          durationMs: 41_000,
+          wordCount: 64,
+          contentType: "text",
+        },
+      ],
+      beginSession(struggled()),
+    );
+    expect(state.level).toBe("none");
+    expect(results.every((r) => r.levelChange === undefined)).toBe(true);
+  });
+
+  it("chat messages and a dwell after a struggling session never raise the level", () => {
+    const { results, state } = feed(
+      [
+        ...[0, 20_000, 40_000].map((t) => ({
+          type: "help_request" as const,
+          t: behind + t,
+          elementId: "intro",
+          contentType: "chat",
+        })),
+        {
+          type: "hover",
+          t: behind + 60_000,
+          elementId: "intro",
+          durationMs: 60_000,
+          wordCount: 40,
+          contentType: "text",
+        },
+      ],
+      beginSession(struggled()),
+    );
+    expect(state.level).toBe("none");
+    expect(results.every((r) => r.levelChange === undefined)).toBe(true);
   });
 });

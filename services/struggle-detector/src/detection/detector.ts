@@ -98,6 +98,17 @@ export function restoreState(stored: unknown): DetectorState {
   return { ...fresh, ...s, evidence, view: { ...fresh.view, ...s.view }, item: s.item ?? fresh.item };
 }
 
+/**
+ * A new session (a launch, or a return after SESSION_IDLE_MS) starts calm: evidence, level and the
+ * view and item trackers belong to one sitting; the learner's own baselines (reading pace, time
+ * away, skills, block lengths) carry over. Without this a session whose client clock runs behind the
+ * last one's (another device, the same learner relaunching) would inherit the old evidence
+ * undecayed, since signals earlier than `evidenceAt` never decay it.
+ */
+export function beginSession(state: DetectorState): DetectorState {
+  return { ...initialState(), pace: state.pace, away: state.away, skills: state.skills, words: state.words };
+}
+
 /** Gaps longer than this are a break (lunch, a closed laptop), not a learner stuck on the page. */
 export const IDLE_GAP_MAX_MS = 30 * 60_000;
 

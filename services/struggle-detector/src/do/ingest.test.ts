@@ -129,6 +129,29 @@ describe("sessions", () => {
   });
 });
 
+describe("a new session after a struggling one", () => {
+  it("starts calm even when the new client's clock runs behind the last session's signals", async () => {
+    const who = learner("relaunch");
+    const first = await post(who, { sessionId: "launch-1", ...stuckBatch("quiz-1", -20_000) });
+    expect(first.struggle.level).toBe("struggling");
+    // The next launch's page clock is a minute behind: three chat messages, then a dwell.
+    const chat = await post(who, {
+      sessionId: "launch-2",
+      signals: [
+        ...[-80_000, -75_000, -70_000].map((o) => ({
+          type: "help_request",
+          at: iso(o),
+          elementId: "intro",
+          contentType: "chat",
+        })),
+        { type: "hover", at: iso(-65_000), elementId: "intro", durationMs: 15_000, wordCount: 40, contentType: "text" },
+      ],
+    });
+    expect(chat.sessionId).toBe("launch-2");
+    expect(chat.struggle.level).toBe("none");
+  });
+});
+
 describe("a batch of only duplicates", () => {
   it("never triggers an intervention, even when one would be allowed", async () => {
     const who = learner("dupes");

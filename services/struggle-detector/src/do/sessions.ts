@@ -1,5 +1,6 @@
 import { type AuthContext, nowIso } from "@atomic-guide/shared";
 import * as statements from "../db/statements";
+import { beginSession } from "../detection/detector";
 import { queueEvent } from "./analytics-queue";
 import { enqueueD1, learnerDb, learnerOf } from "./d1-sync";
 import type { LearnerRuntime } from "./runtime";
@@ -38,6 +39,8 @@ export function startSession(
     last_activity_ms: now,
   };
   rt.store.insertSession(row);
+  rt.state = beginSession(rt.state);
+  rt.store.setMeta("state", rt.state);
   rt.counters.sessions += 1;
   rt.saveCounters();
   enqueueD1(rt, auth, `session:${sessionId}`, [
