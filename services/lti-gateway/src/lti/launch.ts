@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import { platformIds } from "../auth/platform-ids";
 import { stateObject } from "../do/oidc-state";
 import { isLocalDevelopment } from "../env";
 import { framedBy, malformed, rejected } from "./errors";
@@ -100,8 +99,6 @@ async function launchWithState(
     });
   }
 
-  // User and course ids are only unique within one platform: namespace them (auth/platform-ids.ts).
-  const scoped = await platformIds(registration.issuer, registration.clientId);
   const parsedLaunch = v.safeParse(LaunchContextSchema, {
     launchId: crypto.randomUUID(),
     tenantId: registration.tenantId,
@@ -110,10 +107,10 @@ async function launchWithState(
     deploymentId: await stableId(verified.deploymentId),
     platformDeploymentId: verified.deploymentId,
     messageType: verified.messageType,
-    userId: await scoped(verified.sub),
+    userId: await stableId(verified.sub),
     ...(verified.name ? { name: verified.name.slice(0, 255) } : {}),
     roles: verified.roles,
-    contextId: await scoped(
+    contextId: await stableId(
       verified.context?.id ?? `link:${verified.resourceLink?.id ?? `deployment:${verified.deploymentId}`}`,
     ),
     ...(verified.context?.title || verified.context?.label
