@@ -144,8 +144,12 @@ describe("outage: every D1 down, then back without a restart", () => {
       body: { signals: stuckBurst("outage-late") },
     });
     expect(lateSignals.status).toBe(202);
-    const health = (await (await system.fetch("/health")).json()) as { status: string };
-    expect(health.status).toBe("degraded");
+    await expect
+      .poll(async () => ((await (await system.fetch("/health")).json()) as { status: string }).status, {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBe("degraded");
     const inD1DuringOutage = await analyticsCounts();
 
     await d1Up();
@@ -156,7 +160,13 @@ describe("outage: every D1 down, then back without a restart", () => {
       { attempts: 60, intervalMs: 250 },
     );
     expect(recovered.map((p) => [p.status, p.degraded])).toEqual(reads().map(() => [200, false]));
-    expect(((await (await system.fetch("/health")).json()) as { status: string }).status).toBe("ok");
+    // The gateway caches /health for a few seconds: wait for a report made after the recovery.
+    await expect
+      .poll(async () => ((await (await system.fetch("/health")).json()) as { status: string }).status, {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBe("ok");
     // The learner's struggle events as their Durable Object holds them (the truth), via the export.
     const exported = (await (await api(system, late.apiToken, "/api/learners/me/export")).json()) as {
       services: { "struggle-detector": { struggleEvents: { event_id: string }[] } };
