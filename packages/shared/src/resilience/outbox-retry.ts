@@ -1,3 +1,4 @@
+import { breakerOptionsFromEnv, DEFAULT_BREAKER_OPTIONS } from "./breaker";
 import type { D1Outbox, FlushResult } from "./outbox";
 
 export interface BackoffOptions {
@@ -19,6 +20,17 @@ export function outboxBackoffMs(attempts: number, options: BackoffOptions = {}):
   const random = options.random ?? Math.random;
   const raw = Math.min(max, base * 2 ** Math.max(0, attempts - 1));
   return Math.round(raw * (1 - jitter + 2 * jitter * random()));
+}
+
+/**
+ * The backoff of a Worker's outboxes, paced by its D1 breaker: a retry never waits longer than
+ * the breaker's longest cooldown, so what waited during an outage drains within one breaker
+ * period of D1 coming back (a 5-minute cap left audit rows and archives waiting minutes after
+ * every read had recovered). Tests that scale the breaker (D1_BREAKER_*) scale this with it.
+ */
+export function outboxBackoffFor(env: object): BackoffOptions {
+  const breaker = { ...DEFAULT_BREAKER_OPTIONS, ...breakerOptionsFromEnv(env) };
+  return { baseMs: Math.min(1_000, breaker.cooldownMs), maxMs: breaker.maxCooldownMs };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { D1Outbox, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
-import { flushOutbox } from "@atomic-guide/shared/resilience/outbox-retry";
+import { flushOutbox, outboxBackoffFor } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { AuditRow } from "../audit/log";
 import { analyticsDb } from "../db/access";
 import { auditWrites, compileOnly } from "../db/queries";
@@ -27,13 +27,14 @@ export class AuditOutbox {
       tenantId: row.tenant_id,
       statements: [outboxStatement(auditWrites.insertQueued(compileOnly, row).compile())],
     });
-    await flushOutbox(this.storage, outbox, analyticsDb(this.env).d1);
+    await flushOutbox(this.storage, outbox, analyticsDb(this.env).d1, outboxBackoffFor(this.env));
   }
 
   /** From the alarm: replays what is waiting, if this object ever queued anything. */
   async retry(): Promise<void> {
     const outbox = this.outbox ?? (this.exists() ? this.open() : undefined);
-    if (outbox && outbox.pending() > 0) await flushOutbox(this.storage, outbox, analyticsDb(this.env).d1);
+    if (outbox && outbox.pending() > 0)
+      await flushOutbox(this.storage, outbox, analyticsDb(this.env).d1, outboxBackoffFor(this.env));
   }
 
   pending(): number {

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
-import { flushOutbox, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
+import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements } from "../db/archive";
 
 export interface ConversationOwner {
@@ -259,7 +259,7 @@ export class ChatConversationDO extends DurableObject<Env> {
       d1Binding: row.d1_binding ?? undefined,
     }).d1;
     // Retries come from the alarm, with the shared outbox backoff.
-    const { pending, error } = await flushOutbox(this.ctx.storage, this.outbox, d1);
+    const { pending, error } = await flushOutbox(this.ctx.storage, this.outbox, d1, outboxBackoffFor(this.env));
     if (pending > 0) {
       createLogger({ service: "chat", conversationId: row.conversation_id }).warn("archive to D1 deferred", {
         pending,

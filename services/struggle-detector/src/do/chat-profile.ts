@@ -29,7 +29,7 @@ export async function pushProfile(rt: LearnerRuntime, auth: AuthContext): Promis
     return true;
   } catch (e) {
     rt.log.warn("chat profile push failed", errorFields(e));
-    await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
+    await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));
     return false;
   }
 }

@@ -34,6 +34,6 @@ export async function eraseLearnerData(rt: LearnerRuntime, auth: AuthContext): P
   if (d1.done) return { deleted: deleted + d1.deleted };
   rt.store.setMeta("owner", ownerOf(auth));
   enqueueD1(rt, auth, `erase:${Date.now()}`, d1.statements);
-  await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
+  await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));
   return { deleted };
 }

@@ -1,6 +1,6 @@
 import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
-import { outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
+import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
@@ -15,10 +15,10 @@ import { emptyCounters, type ProfileCounters } from "./profile";
 const CONFIG_TTL_MS = 60_000;
 /** A course's ratings change slowly; re-read them every five minutes at most. */
 const OUTCOMES_TTL_MS = 5 * 60_000;
-/** Failed syncs (D1, analytics, chat) are retried by the alarm with the shared backoff. */
-export const retryDelayMs = (retries: number) => outboxBackoffMs(retries);
+/** Failed syncs (D1, analytics, chat) are retried by the alarm with the shared backoff, paced by the D1 breaker. */
+export const retryDelayMs = (env: Env, retries: number) => outboxBackoffMs(retries, outboxBackoffFor(env));
 /** The first retry after a write that could not sync at once. */
-export const firstRetryDelayMs = () => outboxBackoffMs(1);
+export const firstRetryDelayMs = (env: Env) => outboxBackoffMs(1, outboxBackoffFor(env));
 
 /**
  * What one learner's Durable Object holds in memory, shared by the modules that ingest, deliver

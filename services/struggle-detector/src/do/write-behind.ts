@@ -22,7 +22,7 @@ export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   const auth = authOf(owner);
   const ok = await flushAll(rt, auth);
   if (profileDue(rt)) await pushProfile(rt, auth);
-  if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs());
+  if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));
 }
 
 /** The alarm: debounced D1 copies, signal pruning, retries with backoff, analytics and the chat profile. */
@@ -39,5 +39,5 @@ export async function runAlarm(rt: LearnerRuntime): Promise<void> {
   }
   const retries = (rt.store.getMeta<number>("retries") ?? 0) + 1;
   rt.store.setMeta("retries", retries);
-  await rt.scheduleAlarm(Date.now() + retryDelayMs(retries), true);
+  await rt.scheduleAlarm(Date.now() + retryDelayMs(rt.env, retries), true);
 }
