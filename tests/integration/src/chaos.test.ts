@@ -1,6 +1,6 @@
 // The chaos test: the whole system in one Miniflare, several learners sending signals and chat
-// messages, and every service's D1 failing for a while in the middle. It checks that reads
-// were served degraded during the outage, launches never failed, and afterwards every write
+// messages, and every service's D1 failing for a while in the middle. It checks that the
+// learners' reads answered live (from their Durable Objects) during the outage, launches never failed, and afterwards every write
 // is in D1 exactly once. D1 faults are the dev/test-only injection (resilience/d1-faults.ts),
 // switched through each service's SNAPSHOTS KV record like GET/PUT /admin/faults does.
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -257,7 +257,6 @@ describe("chaos: D1 fails under load and comes back", () => {
 
     let n = 0;
     for (let r = 0; r < ROUNDS_BEFORE; r++) await round(learners, ++n);
-    // Warm the snapshots the degraded reads will come from.
     for (const l of learners) await readSessions(l);
     expect(tally.reads.fresh).toBe(LEARNERS);
 
@@ -349,13 +348,14 @@ describe("chaos: D1 fails under load and comes back", () => {
 
     // Launches never failed, before, during or after the outage.
     expect(tally.launches).toEqual({ ok: LEARNERS + 1, failed: 0 });
-    // The outage was visible: /health degraded, reads served from snapshots and marked.
+    // The outage was visible in /health...
     expect(tally.healthDuringOutage).toBe("degraded");
-    // Struggle-detector served the degraded reads, so its breaker opened...
-    expect(tally.servicesDuringOutage?.["struggle-detector"]).toMatch(/breaker [^)]*open/);
+    // ...struggle-detector saw its D1 down...
+    expect(tally.servicesDuringOutage?.["struggle-detector"]).toMatch(/^degraded \(d1 down/);
     // ...and half-open probes closed every breaker once D1 was back.
     expect(tally.healthAfterOutage).toBe("ok");
-    expect(tally.reads).toEqual({ fresh: LEARNERS, degraded: LEARNERS * ROUNDS_DURING, failed: 0 });
+    // ...and the learners' own history never noticed: their Durable Objects answer it live.
+    expect(tally.reads).toEqual({ fresh: LEARNERS * (1 + ROUNDS_DURING), degraded: 0, failed: 0 });
     expect(inD1DuringOutage.userMessages).toBeLessThanOrEqual(sentBeforeOutage.messages);
     expect(inD1DuringOutage.sessionSignals).toBeLessThanOrEqual(sentBeforeOutage.signals);
     // Writes were accepted throughout (queued during the outage, never dropped).

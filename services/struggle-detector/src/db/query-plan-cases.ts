@@ -4,20 +4,19 @@ import { CompiledQuery } from "kysely";
 import type { InterventionRow, SessionRow, StruggleEventRow } from "../do/local-store";
 import { countRating, courseOutcomesQuery } from "../interventions/course-outcomes";
 import { insertSettingsChangeQuery } from "../settings/audit";
-import { interventionsPageQuery, sessionsPageQuery } from "./history";
 import type { StruggleDb } from "./schema";
 import * as statements from "./statements";
 
 /**
- * The service's D1 queries live beside the code that owns their tables (history.ts for the API's
- * reads, statements.ts for the Durable Object's outbox writes), each named by a `/* name *\/`
+ * The service's D1 queries live beside the code that owns their tables (statements.ts for the Durable
+ * Object's outbox writes; the learner's history pages are answered by the object itself), each named by a `/* name *\/`
  * comment. `namedQueries` lists every one with representative arguments for the query-plan gate
  * (query-plan-cases.test.ts), which fails when one scans a table it should search.
  */
 const db = planCompiler<StruggleDb>();
 const who = { tenantId: "acme", userId: "u1", contextId: "course-1" };
 const t = "2026-01-01T00:00:00.000Z";
-const after = { t, id: "s1" };
+const _after = { t, id: "s1" };
 
 /** Outbox statements are plain `{sql, params}`; the gate plans them as compiled queries. */
 const planned = (s: OutboxStatement) => CompiledQuery.raw(s.sql, [...(s.params ?? s.parameters ?? [])]);
@@ -66,10 +65,6 @@ const eraseOf = (name: string) => () => {
 };
 
 export const namedQueries: NamedQuery[] = [
-  { name: "sessions.page", build: () => sessionsPageQuery(db, "acme", "u1", undefined, 21) },
-  { name: "sessions.pageAfter", build: () => sessionsPageQuery(db, "acme", "u1", after, 21) },
-  { name: "interventions.page", build: () => interventionsPageQuery(db, "acme", "u1", undefined, 21) },
-  { name: "interventions.pageAfter", build: () => interventionsPageQuery(db, "acme", "u1", after, 21) },
   { name: "sessions.upsert", build: () => planned(statements.upsertSession(db, who, session)) },
   { name: "struggleEvents.insert", build: () => planned(statements.insertStruggleEvent(db, who, event)) },
   { name: "interventions.insert", build: () => planned(statements.insertIntervention(db, who, intervention)) },

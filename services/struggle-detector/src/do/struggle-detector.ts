@@ -7,10 +7,12 @@ import {
   OpenSessionRequestSchema,
   parseWith,
 } from "@atomic-guide/shared";
+import { PageSchema } from "../db/history";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
 import { ConsentInputSchema, type RespondAction, RespondSchema } from "../routes/bodies";
 import { type ConsentRecord, currentConsent, recordConsent } from "./consent";
 import type { PublicIntervention } from "./delivery";
+import { interventionsPage, sessionsPage } from "./history-pages";
 import { type IngestResult, ingest } from "./ingest";
 import { eraseLearnerData, exportLearnerData } from "./learner-data";
 import { recordOutcome } from "./outcomes";
@@ -100,6 +102,17 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   async profile(authInput: AuthContext) {
     claim(this.rt.store, authInput);
     return publicProfile(this.rt.counters, this.rt.state);
+  }
+
+  /** A page of the learner's sessions, newest first (`?cursor=&limit=`, as the route parsed them). */
+  async sessionsPage(authInput: AuthContext, pageInput: unknown) {
+    claim(this.rt.store, authInput);
+    return sessionsPage(this.ctx.storage.sql, parseWith(PageSchema, pageInput));
+  }
+
+  async interventionsPage(authInput: AuthContext, pageInput: unknown) {
+    claim(this.rt.store, authInput);
+    return interventionsPage(this.ctx.storage.sql, parseWith(PageSchema, pageInput));
   }
 
   async exportData(authInput: AuthContext) {

@@ -8,23 +8,14 @@ import {
   parseJsonBody,
   parseQuery,
   requireFeature,
-  tenantDb,
 } from "@atomic-guide/shared";
-import { readThrough, readThroughResponse, snapshotKey } from "@atomic-guide/shared/resilience/fallback";
+import { snapshotKey } from "@atomic-guide/shared/resilience/fallback";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
-import {
-  InterventionPageSchema,
-  listInterventions,
-  listSessions,
-  PageQuerySchema,
-  SessionPageSchema,
-} from "../db/history";
-import type { StruggleDb } from "../db/schema";
+import { PageQuerySchema } from "../db/history";
 import { SignalBatchSchema } from "../detection/signals";
 import { isUpgrade, upgradeRequired } from "../do/sockets";
 import { detectorFor } from "../do/stub";
-import { SERVICE } from "../service";
 import { ConsentInputSchema, RespondSchema } from "./bodies";
 import { addCourseSettingsRoutes } from "./course-settings";
 
@@ -69,38 +60,18 @@ router.get("/api/learners/me/profile", async (request, env: Env) => {
   return json(await detectorFor(env, auth).profile(auth));
 });
 
-router.get("/api/learners/me/sessions", async (request, env: Env, ctx: ExecutionContext) => {
+// The learner's own history answers from their Durable Object (the source of truth), so it
+// needs no D1 and no snapshot: a page answers during an outage whether or not it was read before.
+router.get("/api/learners/me/sessions", async (request, env: Env) => {
   const auth = authContextFrom(request);
   const page = parseQuery(new URL(request.url), PageQuerySchema);
-  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
-  const result = await readThrough({
-    service: SERVICE,
-    kv: env.SNAPSHOTS,
-    tenantId: auth.tenantId,
-    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}sessions:${page.limit}:${page.cursor ?? ""}`,
-    schema: SessionPageSchema,
-    read: () => listSessions(tdb, auth, page),
-    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
-    waitUntil: (p) => ctx.waitUntil(p),
-  });
-  return readThroughResponse(result);
+  return json(await detectorFor(env, auth).sessionsPage(auth, page));
 });
 
-router.get("/api/learners/me/interventions", async (request, env: Env, ctx: ExecutionContext) => {
+router.get("/api/learners/me/interventions", async (request, env: Env) => {
   const auth = authContextFrom(request);
   const page = parseQuery(new URL(request.url), PageQuerySchema);
-  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
-  const result = await readThrough({
-    service: SERVICE,
-    kv: env.SNAPSHOTS,
-    tenantId: auth.tenantId,
-    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}interventions:${page.limit}:${page.cursor ?? ""}`,
-    schema: InterventionPageSchema,
-    read: () => listInterventions(tdb, auth, page),
-    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
-    waitUntil: (p) => ctx.waitUntil(p),
-  });
-  return readThroughResponse(result);
+  return json(await detectorFor(env, auth).interventionsPage(auth, page));
 });
 
 router.post("/api/interventions/:id/respond", async (request, env: Env) => {
