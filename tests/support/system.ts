@@ -71,14 +71,15 @@ export default class Down extends WorkerEntrypoint {
   fetch() { return new Response("service stopped", { status: 503 }); }
 }`;
 
-function withTenantDatabases<W extends { d1Databases?: unknown }>(
+function withTenantDatabases<W extends object>(
   worker: W,
   service: ServiceName,
   bindings: string[],
 ): W {
   if (bindings.length === 0) return worker;
   const own = Object.fromEntries(bindings.map((b) => [b, { id: tenantDatabaseId(service, b) }]));
-  return { ...worker, d1Databases: { ...(worker.d1Databases as object), ...own } };
+  const shared = (worker as { d1Databases?: Record<string, unknown> }).d1Databases;
+  return { ...worker, d1Databases: { ...shared, ...own } };
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
