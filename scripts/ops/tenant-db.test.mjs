@@ -125,6 +125,10 @@ describe("the pieces", () => {
 
   it("tenant tables come from the migrations: tenant_id columns, not FTS5 shadows", () => {
     assert.ok(tenantTables("analytics").includes("learning_events"));
+    assert.ok(tenantTables("analytics").includes("audit_log"));
+    // Operator request metrics stay shared: a move must neither copy nor delete them.
+    assert.ok(!tenantTables("analytics").includes("request_samples"));
+    assert.ok(!tenantTables("analytics").includes("request_rollups"));
     assert.ok(tenantTables("chat").includes("messages"));
     assert.ok(!tenantTables("chat").some((t) => /fts/i.test(t)));
     assert.ok(!tenantTables("chat").includes("d1_migrations"));

@@ -1,6 +1,8 @@
 // Which tables of a service hold tenant rows: built from the service's migrations in an
 // in-memory SQLite (node:sqlite), every ordinary table with a tenant_id column. Virtual tables
 // (chat's FTS5 index) and their shadow tables are left out: triggers on the base table fill them.
+// So are tables that stay in the shared database for every tenant (SHARED_TABLES): analytics'
+// operator request metrics name no learner and are read across tenants (docs/architecture.md).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { root } from "./lib.mjs";
@@ -8,6 +10,9 @@ import { root } from "./lib.mjs";
 // node:sqlite prints an ExperimentalWarning on Node 22; expected here.
 process.removeAllListeners("warning");
 const { DatabaseSync } = await import("node:sqlite");
+
+/** Tables with a tenant_id that are operator-wide, never moved: the services read them from `DB` only. */
+export const SHARED_TABLES = { analytics: ["request_samples", "request_rollups"] };
 
 export function tenantTables(service) {
   const dir = join(root, "migrations", service);
@@ -21,8 +26,9 @@ export function tenantTables(service) {
     .all();
   const virtual = tables.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name);
   const shadow = (name) => virtual.some((v) => name.startsWith(`${v}_`));
+  const shared = SHARED_TABLES[service] ?? [];
   return tables
-    .filter((t) => !virtual.includes(t.name) && !shadow(t.name))
+    .filter((t) => !virtual.includes(t.name) && !shadow(t.name) && !shared.includes(t.name))
     .filter((t) =>
       db
         .prepare(`PRAGMA table_info("${t.name}")`)

@@ -20,6 +20,9 @@ export default defineConfig(async () => {
     auxDbs[auxDbBinding(s)] = db;
     auxMigrations[auxDbBinding(s)] = await readD1Migrations(join(root, "migrations", s));
   }
+  // A tenant database beside DB, migrated like it: conversations follow a tenant that moved.
+  const chatMigrations = await readD1Migrations(join(root, "migrations", "chat"));
+  auxMigrations.DB_TENANT_TEST = chatMigrations;
   const external = await startOpenAiServer();
   return {
     plugins: [
@@ -37,7 +40,7 @@ export default defineConfig(async () => {
             },
           ],
           serviceBindings: { ...own.serviceBindings, AI: { name: "chat-ai-double" } },
-          d1Databases: { ...own.d1Databases, ...auxDbs },
+          d1Databases: { ...own.d1Databases, ...auxDbs, DB_TENANT_TEST: { id: "atomic-guide-chat-db_tenant_test" } },
           bindings: {
             ...own.bindings,
             ENVIRONMENT: "test",
@@ -45,7 +48,7 @@ export default defineConfig(async () => {
             EXTERNAL_AI_API_KEY: TEST_API_KEY,
             AI_FIRST_TOKEN_TIMEOUT_MS: 400,
             AI_TIMEOUT_MS: 3000,
-            TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations", "chat")),
+            TEST_MIGRATIONS: chatMigrations,
             TEST_AUX_MIGRATIONS: auxMigrations,
           },
         },

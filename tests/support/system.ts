@@ -20,6 +20,8 @@ export interface RunningSystem {
   /** Sends a request to the gateway, the only public Worker. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
   db(service: ServiceName): Promise<D1Database>;
+  /** A tenant database (`tenantDatabases`) of one service. */
+  tenantDb(service: ServiceName, binding: string): Promise<D1Database>;
   /** The loopback URL of a Worker started with `directSockets`. */
   directUrl(workerName: string): Promise<URL>;
   dispose(): Promise<void>;
@@ -54,13 +56,31 @@ export interface SystemOptions {
   down?: ServiceName[];
   /** Opens workerd's inspector (Chrome DevTools protocol) on this port: the bench's CPU profiler. */
   inspectorPort?: number;
+  /**
+   * Tenant databases (binding names such as `DB_TENANT_ACME`), each bound in every service beside
+   * its `DB` and migrated like it, as `scripts/ops/tenant-db.mjs add` does in a real account.
+   */
+  tenantDatabases?: string[];
 }
+
+const tenantDatabaseId = (service: ServiceName, binding: string) => `atomic-guide-${service}-${binding.toLowerCase()}`;
 
 /** What a stopped service looks like from its callers: every fetch 503, every RPC method missing. */
 const DOWN_SERVICE = `import { WorkerEntrypoint } from "cloudflare:workers";
 export default class Down extends WorkerEntrypoint {
   fetch() { return new Response("service stopped", { status: 503 }); }
 }`;
+
+function withTenantDatabases<W extends object>(
+  worker: W,
+  service: ServiceName,
+  bindings: string[],
+): W {
+  if (bindings.length === 0) return worker;
+  const own = Object.fromEntries(bindings.map((b) => [b, { id: tenantDatabaseId(service, b) }]));
+  const shared = (worker as { d1Databases?: Record<string, unknown> }).d1Databases;
+  return { ...worker, d1Databases: { ...shared, ...own } };
+}
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
@@ -69,10 +89,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...SERVICE_NAMES.map((s) =>
       options.down?.includes(s)
         ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
-        : {
-            ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
-            ...(s === "lti-gateway" ? direct : {}),
-          },
+        : withTenantDatabases(
+            {
+              ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+              ...(s === "lti-gateway" ? direct : {}),
+            },
+            s,
+            options.tenantDatabases ?? [],
+          ),
     ),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
@@ -80,12 +104,19 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const mf = new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
   await mf.ready;
   const db = (s: ServiceName) => mf.getD1Database("DB", `atomic-guide-${s}`) as unknown as Promise<D1Database>;
-  for (const s of SERVICE_NAMES) if (!options.down?.includes(s)) await migrate(await db(s), s);
+  const tenantDb = (s: ServiceName, binding: string) =>
+    mf.getD1Database(binding, `atomic-guide-${s}`) as unknown as Promise<D1Database>;
+  for (const s of SERVICE_NAMES) {
+    if (options.down?.includes(s)) continue;
+    await migrate(await db(s), s);
+    for (const binding of options.tenantDatabases ?? []) await migrate(await tenantDb(s, binding), s);
+  }
   return {
     mf,
     fetch: (path, init) =>
       mf.dispatchFetch(`http://localhost:8787${path}`, init as never) as unknown as Promise<Response>,
     db,
+    tenantDb,
     directUrl: (name) => mf.unsafeGetDirectURL(name) as Promise<URL>,
     dispose: () => mf.dispose(),
   };

@@ -19,6 +19,11 @@ export interface ServiceTestOptions {
   bindings?: Record<string, unknown>;
   /** Other Miniflare options for the service under test. */
   miniflare?: Record<string, unknown>;
+  /**
+   * Tenant databases (binding names such as `DB_TENANT_TEST`) bound beside `DB` and migrated
+   * like it, so tests can prove a tenant's rows land in its own database.
+   */
+  tenantDatabases?: string[];
 }
 
 const root = join(import.meta.dirname, "..", "..");
@@ -138,6 +143,12 @@ export function serviceTestConfig(options: ServiceTestOptions) {
       auxDbs[auxDbBinding(s)] = db;
       auxMigrations[auxDbBinding(s)] = await readD1Migrations(join(root, "migrations", s));
     }
+    const ownMigrations = await readD1Migrations(join(root, "migrations", options.service));
+    const tenantDbs: Record<string, { id: string }> = {};
+    for (const binding of options.tenantDatabases ?? []) {
+      tenantDbs[binding] = { id: `${workerName(options.service)}-${binding.toLowerCase()}` };
+      auxMigrations[binding] = ownMigrations;
+    }
     return {
       plugins: [
         cloudflareTest({
@@ -147,11 +158,11 @@ export function serviceTestConfig(options: ServiceTestOptions) {
           miniflare: {
             ...options.miniflare,
             workers: aux.map((s) => auxiliaryWorker(s)),
-            d1Databases: { ...own.d1Databases, ...auxDbs },
+            d1Databases: { ...own.d1Databases, ...auxDbs, ...tenantDbs },
             bindings: {
               ...own.bindings,
               ENVIRONMENT: "test",
-              TEST_MIGRATIONS: await readD1Migrations(join(root, "migrations", options.service)),
+              TEST_MIGRATIONS: ownMigrations,
               TEST_AUX_MIGRATIONS: auxMigrations,
               ...options.bindings,
             },

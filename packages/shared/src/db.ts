@@ -51,6 +51,18 @@ export function tenantDb<Schema>(env: object, ref: TenantRef): TenantDb<Schema> 
   return { tenantId: ref.tenantId, db: entry.db as Kysely<Schema>, d1: entry.d1 };
 }
 
+/**
+ * Every D1 binding this Worker has, the shared `DB` first, then each tenant database
+ * (`DB_TENANT_*`) by name: what a job that is no one tenant's (a retention sweep) iterates, so a
+ * tenant database added by `scripts/ops/tenant-db.mjs` is covered without a list to edit.
+ */
+export function boundD1Bindings(env: object): string[] {
+  const names = Object.entries(env)
+    .filter(([name, value]) => v.is(D1BindingNameSchema, name) && typeof (value as D1Database)?.prepare === "function")
+    .map(([name]) => name);
+  return names.sort((a, b) => (a === "DB" ? -1 : b === "DB" ? 1 : a.localeCompare(b)));
+}
+
 /** Service-wide access for work that is not one tenant's (retention jobs, outbox replay). */
 export function serviceDb<Schema>(env: object, service: string, binding = "DB"): TenantDb<Schema> {
   return tenantDb<Schema>(env, { tenantId: "*", service, d1Binding: binding === "DB" ? undefined : binding });

@@ -127,6 +127,7 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
         service: SERVICE,
         kv: this.env.SNAPSHOTS,
         tenantId: caller.tenantId,
+        ...(caller.d1Binding ? { d1Binding: caller.d1Binding } : {}),
         key: learnerExportKey(caller.tenantId, caller.userId),
         schema: LearnerExportSchema,
         read: () => exportLearnerData(this.env, caller),

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { type AuthContext, TenantIdSchema } from "../auth-context";
+import { type AuthContext, D1BindingNameSchema, TenantIdSchema } from "../auth-context";
 import { MetricServiceSchema, type MetricsBatch, RouteTemplateSchema } from "../metrics/schema";
 import { IdSchema, IsoTimestampSchema } from "../validation";
 import type { ServiceRpc } from "./service";
@@ -9,11 +9,14 @@ export { type MetricsBatch, MetricsBatchSchema } from "../metrics/schema";
 /**
  * Learning events that struggle-detector and chat send to analytics, so instructor insight
  * answers from one place. `eventId` is the idempotency key: analytics stores each once, so
- * outbox replays after a D1 outage never count an event twice.
+ * outbox replays after a D1 outage never count an event twice. `d1Binding` is the tenant's
+ * dedicated database as the sender knows it now (absent: the shared `DB`); analytics stores the
+ * event there, so a tenant's learner data stays in its own database in every service.
  */
 const base = {
   eventId: IdSchema,
   tenantId: TenantIdSchema,
+  d1Binding: v.optional(D1BindingNameSchema),
   userId: IdSchema,
   contextId: v.optional(IdSchema),
   at: IsoTimestampSchema,

@@ -1,16 +1,21 @@
 import type { AuditEntry, AuthContext } from "@atomic-guide/shared";
 import { isApiErrorLike } from "@atomic-guide/shared/errors";
-import { analyticsDb } from "../db/access";
+import { analyticsDbFor } from "../db/access";
 import { auditWrites } from "../db/queries";
 import type { AnalyticsDatabase } from "../db/schema";
 
 export type AuditRow = AnalyticsDatabase["audit_log"];
 
-/** The one Durable Object that holds audit entries D1 could not take (named, so every isolate finds it). */
-export const auditQueueFor = (env: Env) => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("audit-queue"));
+/**
+ * The Durable Object that holds audit entries D1 could not take (named, so every isolate finds
+ * it): one per database, so a queued row is replayed into the database it was meant for.
+ */
+export const auditQueueFor = (env: Env, d1Binding?: string) =>
+  env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName(d1Binding ? `audit-queue:${d1Binding}` : "audit-queue"));
 
 /**
- * Records who read or exported whose data, when, and through which route. Audit rows are an
+ * Records who read or exported whose data, when, and through which route, in the tenant's
+ * database (`actor.d1Binding`): the rows name the tenant's learners. Audit rows are an
  * accountability record: they are kept when a learner's data is erased (they hold ids, never
  * content) and pruned after AUDIT_RETENTION_DAYS.
  *
@@ -30,9 +35,9 @@ export async function recordAuditEntry(env: Env, actor: AuthContext, entry: Audi
     context_id: entry.contextId ?? null,
   };
   try {
-    await auditWrites.insert(analyticsDb(env).db, row).execute();
+    await auditWrites.insert(analyticsDbFor(env, actor).db, row).execute();
   } catch (e) {
     if (!isApiErrorLike(e) || e.status !== 503) throw e;
-    await auditQueueFor(env).queueAudit(row);
+    await auditQueueFor(env, actor.d1Binding).queueAudit(row, actor.d1Binding);
   }
 }

@@ -39,7 +39,7 @@ export interface FlushResult {
 export class MetricsBufferDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private flushing: Promise<FlushResult> | undefined;
-  /** Used by the one instance named for audit rows (audit/log.ts), idle everywhere else. */
+  /** Used by the instances named for audit rows (audit/log.ts, one per database), idle everywhere else. */
   private readonly audit: AuditOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -96,8 +96,8 @@ export class MetricsBufferDO extends DurableObject<Env> {
   }
 
   /** An audit row D1 could not take during an outage; durable when this returns. */
-  async queueAudit(row: AuditRow): Promise<void> {
-    await this.audit.queue(row);
+  async queueAudit(row: AuditRow, d1Binding?: string): Promise<void> {
+    await this.audit.queue(row, d1Binding);
   }
 
   async pendingAudit(): Promise<number> {

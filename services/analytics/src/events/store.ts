@@ -1,5 +1,5 @@
 import type { AuthContext, LearnerAnalyticsExport, LearningEvent, RosterSync } from "@atomic-guide/shared";
-import { analyticsDb } from "../db/access";
+import { analyticsDbFor } from "../db/access";
 import { eventWrites, learnerQueries } from "../db/queries";
 import type { AnalyticsDatabase } from "../db/schema";
 
@@ -87,11 +87,26 @@ function eventOf(row: EventRow): LearningEvent {
   }
 }
 
-/** Stores each event once: a replayed eventId changes nothing. One statement for the whole batch. */
+/**
+ * Stores each event once: a replayed eventId changes nothing. Each event goes to its tenant's
+ * database (the `d1Binding` its sender stamped); one statement per database in the batch.
+ */
 export async function storeLearningEvents(env: Env, events: readonly LearningEvent[]): Promise<number> {
-  const { db } = analyticsDb(env);
-  const result = await db.executeQuery(eventWrites.insertEvents(events.map(eventRow)));
-  return Number(result.numAffectedRows ?? 0n);
+  const byDatabase = new Map<string, LearningEvent[]>();
+  for (const e of events) {
+    const key = e.d1Binding ?? "DB";
+    const same = byDatabase.get(key);
+    if (same) same.push(e);
+    else byDatabase.set(key, [e]);
+  }
+  let stored = 0;
+  for (const batch of byDatabase.values()) {
+    const first = batch[0] as LearningEvent;
+    const { db } = analyticsDbFor(env, first);
+    const result = await db.executeQuery(eventWrites.insertEvents(batch.map(eventRow)));
+    stored += Number(result.numAffectedRows ?? 0n);
+  }
+  return stored;
 }
 
 const LEARNER_ROLE = /#Learner$|^Learner$|\/membership#Learner$/;
@@ -105,7 +120,7 @@ const ROSTER_CHUNK = 1000;
 
 /** Replaces the course roster: upserts every member, then removes those not in this sync. */
 export async function syncCourseRoster(env: Env, auth: AuthContext, roster: RosterSync): Promise<number> {
-  const { d1 } = analyticsDb(env);
+  const { d1 } = analyticsDbFor(env, auth);
   const syncedAt = new Date().toISOString();
   const rows = roster.members.map((m) => ({
     tenant_id: auth.tenantId,
@@ -131,8 +146,11 @@ export async function syncCourseRoster(env: Env, auth: AuthContext, roster: Rost
   return rows.length;
 }
 
-export async function exportLearnerData(env: Env, auth: AuthContext): Promise<LearnerAnalyticsExport> {
-  const { db } = analyticsDb(env);
+export async function exportLearnerData(
+  env: Env,
+  auth: Pick<AuthContext, "tenantId" | "userId" | "d1Binding">,
+): Promise<LearnerAnalyticsExport> {
+  const { db } = analyticsDbFor(env, auth);
   const [events, roster] = await Promise.all([
     learnerQueries.events(db, auth.tenantId, auth.userId).execute(),
     learnerQueries.roster(db, auth.tenantId, auth.userId).execute(),
@@ -160,7 +178,7 @@ function parseRoles(json: string): string[] {
 
 /** Deletes the learner's events and roster entries. Metrics samples never name a learner. */
 export async function eraseLearnerData(env: Env, auth: AuthContext): Promise<number> {
-  const { d1, db } = analyticsDb(env);
+  const { d1, db } = analyticsDbFor(env, auth);
   const statements = [
     learnerQueries.eraseEvents(db, auth.tenantId, auth.userId).compile(),
     learnerQueries.eraseRoster(db, auth.tenantId, auth.userId).compile(),

@@ -1,4 +1,4 @@
-import { analyticsDb } from "../db/access";
+import { type AnalyticsTenant, analyticsDbFor } from "../db/access";
 import { type CourseWindow, insightReads } from "../db/queries";
 
 /**
@@ -33,8 +33,11 @@ export interface CourseInsights {
  * Everything about the course in the window, before any small-group suppression: the shape a
  * snapshot keeps, so one snapshot serves every tenant setting (`withMinGroup` applies it).
  */
-export async function courseInsights(env: Env, window: CourseWindow): Promise<CourseInsights> {
-  const { db } = analyticsDb(env);
+export async function courseInsights(
+  env: Env,
+  window: CourseWindow & Pick<AnalyticsTenant, "d1Binding">,
+): Promise<CourseInsights> {
+  const { db } = analyticsDbFor(env, window);
   const [hotSpots, activeUsers, roster, delivered, outcomes, chat] = await Promise.all([
     insightReads.hotSpots(db, window).execute(),
     insightReads.activeUsers(db, window).execute(),

@@ -102,27 +102,27 @@ function due(key: string, now: number): boolean {
  * the answer (waitUntil); a failure leaves the previous snapshot, never the write undone.
  */
 export async function refreshAfterEvents(env: Env, events: readonly LearningEvent[], now = Date.now()): Promise<void> {
-  const courses = new Map<string, { tenantId: string; contextId: string }>();
-  const tenants = new Set<string>();
-  const learners = new Map<string, { tenantId: string; userId: string }>();
+  // Each read goes to the database the events were just stored in (their d1Binding).
+  const courses = new Map<string, { tenantId: string; contextId: string; d1Binding?: string | undefined }>();
+  const tenants = new Map<string, { tenantId: string; d1Binding?: string | undefined }>();
+  const learners = new Map<string, { tenantId: string; userId: string; d1Binding?: string | undefined }>();
   for (const e of events) {
-    tenants.add(e.tenantId);
-    if (e.contextId) courses.set(insightKey(e.tenantId, e.contextId), { tenantId: e.tenantId, contextId: e.contextId });
-    learners.set(learnerExportKey(e.tenantId, e.userId), { tenantId: e.tenantId, userId: e.userId });
+    const { tenantId, d1Binding } = e;
+    tenants.set(tenantId, { tenantId, d1Binding });
+    if (e.contextId) courses.set(insightKey(tenantId, e.contextId), { tenantId, contextId: e.contextId, d1Binding });
+    learners.set(learnerExportKey(tenantId, e.userId), { tenantId, userId: e.userId, d1Binding });
   }
   const window = resolveWindow(undefined, undefined, DEFAULT_INSIGHT_WINDOW_MS, now);
   const jobs: Promise<void>[] = [];
   for (const [key, course] of [...courses].slice(0, MAX_REFRESHES)) {
     if (due(key, now)) jobs.push(refresh(env, key, () => courseInsights(env, { ...course, ...window })));
   }
-  for (const tenantId of [...tenants].slice(0, MAX_REFRESHES)) {
-    const key = overviewKey(tenantId);
-    if (due(key, now)) jobs.push(refresh(env, key, () => tenantOverview(env, tenantId, window)));
+  for (const tenant of [...tenants.values()].slice(0, MAX_REFRESHES)) {
+    const key = overviewKey(tenant.tenantId);
+    if (due(key, now)) jobs.push(refresh(env, key, () => tenantOverview(env, tenant, window)));
   }
   for (const [key, learner] of [...learners].slice(0, MAX_REFRESHES)) {
-    if (due(key, now)) {
-      jobs.push(refresh(env, key, () => exportLearnerData(env, { ...learner, roles: [], isInstructor: false })));
-    }
+    if (due(key, now)) jobs.push(refresh(env, key, () => exportLearnerData(env, learner)));
   }
   await Promise.all(jobs);
 }

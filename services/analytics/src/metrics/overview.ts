@@ -1,6 +1,6 @@
 import type { RouteMetrics } from "@atomic-guide/shared";
 import { METRIC_SERVICES } from "@atomic-guide/shared/metrics/schema";
-import { analyticsDb } from "../db/access";
+import { type AnalyticsTenant, analyticsDbFor, metricsDb } from "../db/access";
 import { insightReads, metricsReads } from "../db/queries";
 import { summarizeRoutes } from "./report";
 import { minuteOf } from "./rollup";
@@ -23,13 +23,16 @@ export interface TenantOverview {
 /** A service is `degraded` for the tenant when more than 5% of its requests failed in the window. */
 const DEGRADED_ERROR_RATE = 0.05;
 
-export async function tenantOverview(env: Env, tenantId: string, window: Window): Promise<TenantOverview> {
-  const { db } = analyticsDb(env);
+/** Usage comes from the tenant's database, request figures from the shared metrics rollups. */
+export async function tenantOverview(env: Env, tenant: AnalyticsTenant, window: Window): Promise<TenantOverview> {
+  const { tenantId } = tenant;
+  const { db } = metricsDb(env);
+  const learnerData = analyticsDbFor(env, tenant).db;
   const from = minuteOf(window.from);
   const to = minuteOf(window.to);
   const [rollups, events, ...open] = await Promise.all([
     metricsReads.tenantRollups(db, tenantId, from, to).execute(),
-    insightReads.tenantEventCounts(db, tenantId, window.from, window.to).execute(),
+    insightReads.tenantEventCounts(learnerData, tenantId, window.from, window.to).execute(),
     // What the buffers hold has not reached the rollups yet.
     ...METRIC_SERVICES.map((service) =>
       metricsBufferFor(env, service)

@@ -1,6 +1,6 @@
 import type { MetricsQuery, MetricsReport, QueryMetrics, RouteMetrics } from "@atomic-guide/shared";
 import { METRIC_SERVICES } from "@atomic-guide/shared/metrics/schema";
-import { analyticsDb } from "../db/access";
+import { metricsDb } from "../db/access";
 import { metricsReads } from "../db/queries";
 import { type Histogram, histogramPercentile, mergeHistograms, parseHistogram, round } from "./histogram";
 import { minuteOf } from "./rollup";
@@ -77,7 +77,7 @@ export async function metricsReport(env: Env, query: MetricsQuery): Promise<Metr
   const window = resolveWindow(query.from, query.to, DEFAULT_METRICS_WINDOW_MS);
   const from = minuteOf(window.from);
   const to = minuteOf(window.to);
-  const { db } = analyticsDb(env);
+  const { db } = metricsDb(env);
   const services = query.service ? [query.service] : [...METRIC_SERVICES];
   const perService = await Promise.all(
     services.map(async (service) => {

@@ -1,4 +1,4 @@
-import { analyticsDb } from "../db/access";
+import { everyAnalyticsDb, metricsDb } from "../db/access";
 import { retentionDeletes } from "../db/queries";
 import { analyticsConfig } from "../env";
 import { minuteOf } from "./rollup";
@@ -18,29 +18,53 @@ export interface PruneResult {
 /**
  * Deletes what has outlived its retention. Runs every 15 minutes from the cron trigger, so each
  * sweep removes only about 15 minutes' worth of rows, each through its table's time index.
+ * Metrics live in the shared database only; learner data (events, audit rows) in every
+ * database the Worker binds, tenant databases included, found from the bindings themselves.
  */
 export async function pruneExpired(env: Env, now = Date.now()): Promise<PruneResult> {
   const config = analyticsConfig(env);
   const before = (days: number) => new Date(now - days * DAY_MS).toISOString();
-  const { d1, db } = analyticsDb(env);
-  const statements = [
-    retentionDeletes.requestSamples(db, before(config.RAW_RETENTION_DAYS)),
-    retentionDeletes.querySamples(db, before(config.RAW_RETENTION_DAYS)),
-    retentionDeletes.requestRollups(db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
-    retentionDeletes.queryRollups(db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
-    retentionDeletes.dropped(db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
-    retentionDeletes.events(db, before(config.EVENT_RETENTION_DAYS)),
-    retentionDeletes.audit(db, before(config.AUDIT_RETENTION_DAYS)),
-  ].map((q) => q.compile());
-  const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
-  const changes = (i: number) => results[i]?.meta.changes ?? 0;
+  const changes = (results: D1Result[], i: number) => results[i]?.meta.changes ?? 0;
+  const run = async (
+    { d1 }: { d1: D1Database },
+    queries: { compile(): { sql: string; parameters: readonly unknown[] } }[],
+  ) => {
+    const statements = queries.map((q) => q.compile());
+    return d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
+  };
+
+  const shared = metricsDb(env);
+  const metrics = await run(shared, [
+    retentionDeletes.requestSamples(shared.db, before(config.RAW_RETENTION_DAYS)),
+    retentionDeletes.querySamples(shared.db, before(config.RAW_RETENTION_DAYS)),
+    retentionDeletes.requestRollups(shared.db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
+    retentionDeletes.queryRollups(shared.db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
+    retentionDeletes.dropped(shared.db, minuteOf(before(config.ROLLUP_RETENTION_DAYS))),
+  ]);
+  let events = 0;
+  let audit = 0;
+  const failed: string[] = [];
+  for (const database of everyAnalyticsDb(env)) {
+    try {
+      const learnerData = await run(database, [
+        retentionDeletes.events(database.db, before(config.EVENT_RETENTION_DAYS)),
+        retentionDeletes.audit(database.db, before(config.AUDIT_RETENTION_DAYS)),
+      ]);
+      events += changes(learnerData, 0);
+      audit += changes(learnerData, 1);
+    } catch {
+      // One unreachable tenant database must not keep the others' expired rows.
+      failed.push(database.binding);
+    }
+  }
+  if (failed.length > 0) throw new Error(`retention sweep failed for ${failed.join(", ")}`);
   return {
-    requestSamples: changes(0),
-    querySamples: changes(1),
-    requestRollups: changes(2),
-    queryRollups: changes(3),
-    dropped: changes(4),
-    events: changes(5),
-    audit: changes(6),
+    requestSamples: changes(metrics, 0),
+    querySamples: changes(metrics, 1),
+    requestRollups: changes(metrics, 2),
+    queryRollups: changes(metrics, 3),
+    dropped: changes(metrics, 4),
+    events,
+    audit,
   };
 }

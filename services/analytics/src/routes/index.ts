@@ -73,12 +73,13 @@ router.get("/api/analytics/overview", async (request, env, ctx) => {
   const auth = requireInstructor(request);
   const query = parseQuery(new URL(request.url), WindowQuerySchema);
   const window = resolveWindow(query.from, query.to, DEFAULT_INSIGHT_WINDOW_MS);
-  const read = () => tenantOverview(env, auth.tenantId, window);
+  const read = () => tenantOverview(env, auth, window);
   if (!isDefaultWindow(query)) return json(await read());
   const result = await readThrough({
     service: "analytics",
     kv: env.SNAPSHOTS,
     tenantId: auth.tenantId,
+    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
     key: overviewKey(auth.tenantId),
     schema: TenantOverviewSchema,
     read,
@@ -95,12 +96,19 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
   const query = parseQuery(new URL(request.url), WindowQuerySchema);
   const window = resolveWindow(query.from, query.to, DEFAULT_INSIGHT_WINDOW_MS);
   const minGroupSize = minGroupSizeOf(request);
-  const read = () => courseInsights(env, { tenantId: auth.tenantId, contextId: contextId.output, ...window });
+  const read = () =>
+    courseInsights(env, {
+      tenantId: auth.tenantId,
+      d1Binding: auth.d1Binding,
+      contextId: contextId.output,
+      ...window,
+    });
   const result = isDefaultWindow(query)
     ? await readThrough({
         service: "analytics",
         kv: env.SNAPSHOTS,
         tenantId: auth.tenantId,
+        ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
         key: insightKey(auth.tenantId, contextId.output),
         schema: CourseInsightsSchema,
         read,

@@ -188,6 +188,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
       eventId: messageId,
       type: "chat_message",
       tenantId: auth.tenantId,
+      d1Binding: auth.d1Binding,
       userId: auth.userId,
       contextId: auth.contextId,
       at,

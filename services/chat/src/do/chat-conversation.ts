@@ -108,9 +108,20 @@ export class ChatConversationDO extends DurableObject<Env> {
       .toArray()[0];
   }
 
+  /**
+   * The owner row when `owner` is this conversation's owner. The caller's database (from the
+   * tenant record, per request) replaces the stored one when they differ: a conversation begun
+   * before its tenant moved to its own D1 archives, from then on, where the tenant now lives.
+   */
   private isOwner(owner: ConversationOwner) {
     const row = this.ownerRow();
-    return row && row.tenant_id === owner.tenantId && row.user_id === owner.userId ? row : undefined;
+    if (!row || row.tenant_id !== owner.tenantId || row.user_id !== owner.userId) return undefined;
+    const current = owner.d1Binding ?? null;
+    if (row.d1_binding !== current) {
+      this.sql.exec("UPDATE owner SET d1_binding = ? WHERE id = 1", current);
+      row.d1_binding = current;
+    }
+    return row;
   }
 
   /** Stores the learner's message and returns the window of earlier messages, or null if not theirs. */

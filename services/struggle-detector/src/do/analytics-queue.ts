@@ -7,6 +7,7 @@ import {
 } from "@atomic-guide/shared";
 import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import { withTimeout } from "@atomic-guide/shared/timeout";
+import { storedOwner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
 
 const ANALYTICS_BATCH = 200;
@@ -27,20 +28,26 @@ export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: Learner
   });
 }
 
-/** Sends the oldest queued events; true when the queue is empty afterwards. */
+/**
+ * Sends the oldest queued events; true when the queue is empty afterwards. Each is stamped with
+ * the learner's database as the owner record holds it now (updated on every call), so events
+ * queued before a tenant moved to its own database follow it there.
+ */
 export async function flushAnalytics(rt: LearnerRuntime): Promise<boolean> {
   const queued = rt.store.queuedEvents(ANALYTICS_BATCH);
   const last = queued.at(-1);
   if (!last) return true;
+  const d1Binding = storedOwner(rt.store)?.d1Binding;
   try {
     // A background flush has no caller of its own: it goes where the learner's last call was pinned.
     const analytics = rt.analyticsCaller
       ? pinnedBinding<RpcBinding<AnalyticsRpc>>(rt.env.ANALYTICS, "analytics", rt.analyticsCaller, rt.env.ENVIRONMENT)
       : (rt.env.ANALYTICS as RpcBinding<AnalyticsRpc>);
-    await withTimeout(
-      analytics.recordLearningEvents(queued.map((q) => JSON.parse(q.body) as LearningEvent)),
-      RPC_TIMEOUT_MS,
-    );
+    const events = queued.map((q) => {
+      const { d1Binding: _queuedWith, ...event } = JSON.parse(q.body) as LearningEvent;
+      return (d1Binding ? { ...event, d1Binding } : event) as LearningEvent;
+    });
+    await withTimeout(analytics.recordLearningEvents(events), RPC_TIMEOUT_MS);
     rt.store.dropQueuedEvents(last.seq);
     return rt.store.queuedEventCount() === 0;
   } catch (e) {
