@@ -13,7 +13,10 @@ import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
+import type { LaunchComparison } from "./launch-comparison";
+import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
+import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
 import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
@@ -89,12 +92,16 @@ const loadBefore = loadavg()[0] ?? 0;
 step(`starting a model double (first token after ${PROVIDER_DELAY_MS} ms)`);
 const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 
+// The reference tool's launch (bench/peer), side by side with ours in the same workerd.
+if (PeerRow.selected(only)) step("building the peer Worker (bench/peer)");
+const peerRow = PeerRow.selected(only) ? PeerRow.build() : undefined;
+
 step("starting the system and the floor Worker on one workerd");
 const inspectorPort = profiling ? await freePort() : undefined;
 const system = await startSystem({
   directSockets: true,
   ...(inspectorPort === undefined ? {} : { inspectorPort }),
-  extraWorkers: FLOOR_WORKERS,
+  extraWorkers: [...FLOOR_WORKERS, ...(peerRow ? [peerRow.worker()] : [])],
   bindings: {
     chat: {
       EXTERNAL_AI_BASE_URL: provider.baseUrl,
@@ -128,6 +135,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const skipped: { name: string; reason: string }[] = [];
+let comparison: LaunchComparison | undefined;
 let sustained: SustainedResult | undefined;
 let sustainedFailure: string | undefined;
 let memoryAfterScenarios: { rss: number; peak: number } | undefined;
@@ -180,6 +188,22 @@ try {
       await prepared.teardown?.();
     }
   }
+  if (peerRow) {
+    step("launch: ours vs the peer (@atomicjolt/lti-endpoints), alternating rounds at 1 and 8 in flight");
+    const log = (m: string) => console.log(`  ${m}`);
+    const ours = { profilers, sources: bundleSources };
+    comparison = await peerRow.compare(
+      { system, fixture, pid, quick, inspectorPort, ours, profileOps: PROFILE_OPS },
+      log,
+    );
+    for (const a of comparison.arms) {
+      log(
+        `${a.side} @${a.concurrency}: ${a.result.rps.toFixed(1)} launches/s, p50 ${a.result.p50.toFixed(1)} ms, CPU ${a.result.cpuMsPerRequest.toFixed(2)} ms/launch, errors ${a.result.errors}`,
+      );
+    }
+    for (const [side, p] of Object.entries(comparison.profiles))
+      log(`${side} JS CPU per launch (profiler, p50): ${p.sumP50Ms.toFixed(2)} ms`);
+  }
   memoryAfterScenarios = processMemoryMiB(pid);
   // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
   // scenarios divide more of it by fewer operations, so show what idle costs.
@@ -210,6 +234,7 @@ try {
   await closePlatforms(system);
   await system.dispose();
   await provider.close();
+  peerRow?.dispose();
 }
 
 const floorRows = rows.filter((r) => r.name.startsWith("floor: hello-world"));
@@ -357,6 +382,7 @@ ${
 } ${simulatorNote}
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
 ${profileSection(rows)}
+${launchComparisonSection(comparison)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ## Bundle sizes
@@ -378,6 +404,7 @@ npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CP
 writeFileSync(join(root, "docs", "benchmarks.md"), doc);
 step("wrote docs/benchmarks.md");
 const failures = rows.filter((r) => r.result.errors > 0).map((r) => r.name);
+if (comparison?.arms.some((a) => a.result.errors > 0)) failures.push("launch: ours vs peer");
 if ((sustained && sustained.errors > 0) || sustainedFailure) failures.push("sustained load");
 if (failures.length) {
   console.error(`errors in: ${failures.join(", ")}`);
