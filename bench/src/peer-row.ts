@@ -53,7 +53,7 @@ export class PeerRow {
         ? undefined
         : await WorkerProfilers.connect(ctx.inspectorPort, [PEER_WORKER], SAMPLING_INTERVAL_US);
     try {
-      return await runLaunchComparison(
+      const comparison = await runLaunchComparison(
         {
           ours: {
             send: async (i) =>
@@ -80,6 +80,16 @@ export class PeerRow {
         },
         log,
       );
+      for (const a of comparison.arms) {
+        const r = a.result;
+        log(
+          `${a.side} @${a.concurrency}: ${r.rps.toFixed(1)} launches/s, p50 ${r.p50.toFixed(1)} ms, CPU ${r.cpuMsPerRequest.toFixed(2)} ms/launch, errors ${r.errors}`,
+        );
+      }
+      for (const [side, p] of Object.entries(comparison.profiles)) {
+        log(`${side} JS CPU per launch (profiler, p50): ${p.sumP50Ms.toFixed(2)} ms`);
+      }
+      return comparison;
     } finally {
       peerProfilers?.close();
     }

@@ -11,6 +11,8 @@ import { gzipSync } from "node:zlib";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
+import { type ColdStartResult, runColdStart } from "./cold-start";
+import { coldStartSection } from "./cold-start-report";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
 import type { LaunchComparison } from "./launch-comparison";
@@ -32,6 +34,8 @@ const loadMode = argv.includes("--load");
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 /** `--no-profile`: skip the profiled pass (V8's sampling profiler on every Worker) after each scenario. */
 const profiling = !argv.includes("--no-profile");
+/** `--cold`: each Worker's cold start, minified and not, in fresh workerd processes (after the rest). */
+const coldMode = argv.includes("--cold");
 /** Operations in each scenario's profiled pass, one at a time. */
 const PROFILE_OPS = quick ? 20 : 200;
 const step = (msg: string) => console.log(`\x1b[36m›\x1b[0m ${msg}`);
@@ -190,19 +194,11 @@ try {
   }
   if (peerRow) {
     step("launch: ours vs the peer (@atomicjolt/lti-endpoints), alternating rounds at 1 and 8 in flight");
-    const log = (m: string) => console.log(`  ${m}`);
     const ours = { profilers, sources: bundleSources };
     comparison = await peerRow.compare(
       { system, fixture, pid, quick, inspectorPort, ours, profileOps: PROFILE_OPS },
-      log,
+      (m) => console.log(`  ${m}`),
     );
-    for (const a of comparison.arms) {
-      log(
-        `${a.side} @${a.concurrency}: ${a.result.rps.toFixed(1)} launches/s, p50 ${a.result.p50.toFixed(1)} ms, CPU ${a.result.cpuMsPerRequest.toFixed(2)} ms/launch, errors ${a.result.errors}`,
-      );
-    }
-    for (const [side, p] of Object.entries(comparison.profiles))
-      log(`${side} JS CPU per launch (profiler, p50): ${p.sumP50Ms.toFixed(2)} ms`);
   }
   memoryAfterScenarios = processMemoryMiB(pid);
   // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
@@ -276,6 +272,14 @@ function uploadSizes(): string[] {
     }
   }
   return lines;
+}
+let cold: ColdStartResult | undefined;
+if (coldMode) {
+  step("cold start: each Worker alone in a fresh workerd, minified and not");
+  const shipped = new Map(
+    SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")]),
+  );
+  cold = await runColdStart(quick ? 2 : 5, shipped, (m) => console.log(`  ${m}`));
 }
 // About 3 s per Worker: cheap enough for every run.
 step("wrangler deploy --dry-run for the upload sizes");
@@ -385,6 +389,7 @@ ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
+${coldStartSection(cold)}
 ## Bundle sizes
 
 From \`services/*/dist/index.js\` as \`wrangler deploy --dry-run\` builds it; gzip computed here the
@@ -399,6 +404,7 @@ npm run bench                   # full run, rewrites this file
 npm run bench -- --load         # adds the sustained section (500 conversations, 1,000 sockets, 60 s)
 npm run bench -- --quick        # a tenth of the requests, for a smoke check (--load then holds 50 and 100 for 15 s)
 npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CPU)
+npm run bench -- --cold         # adds the cold start section (each Worker in fresh workerd processes, minified and not)
 \`\`\`
 `;
 writeFileSync(join(root, "docs", "benchmarks.md"), doc);
