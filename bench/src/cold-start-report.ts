@@ -1,5 +1,5 @@
 // The "Cold start" section of docs/benchmarks.md (`--cold`).
-import type { ColdRow, ColdStartResult } from "./cold-start";
+import { COMPILE_REPS, type ColdRow, type ColdStartResult } from "./cold-start";
 
 const f = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? "n/a" : n.toFixed(digits));
 
@@ -17,7 +17,7 @@ export function coldStartSection(result: ColdStartResult | undefined): string {
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...result.rows.map(
       (r) =>
-        `| ${r.label} | ${r.variant === "empty" ? "empty module, same bindings" : r.variant} | ${f(r.bundleKiB)} | ${f(r.gzipKiB)} | ${f(r.compileMs)} | ${r.variant === "empty" ? "–" : f(load(r))} | ${f(r.median.startupCpuMs)} | ${f(r.median.readyMs, 0)} | ${f(r.median.firstMs)} | ${f(r.median.firstJsMs, 2)} | ${f(r.median.warmMs)} | ${f(r.median.warmJsMs, 2)} |`,
+        `| ${r.label} | ${r.variant === "empty" ? "empty module, same bindings" : r.variant} | ${r.variant === "empty" ? "– | – | –" : `${f(r.bundleKiB)} | ${f(r.gzipKiB)} | ${f(r.compileMs)}`} | ${r.variant === "empty" ? "–" : f(load(r))} | ${f(r.median.startupCpuMs)} | ${f(r.median.readyMs, 0)} | ${f(r.median.firstMs)} | ${f(r.median.firstJsMs, 2)} | ${f(r.median.warmMs)} | ${f(r.median.warmJsMs, 2)} |`,
     ),
   ];
   return `
@@ -39,7 +39,7 @@ to workerd serving, which includes spawning the process. Both builds come from
 maps, the peer as its app ships it (not minified); the shipped build of ours is \`services/*/dist\`
 as this run built it. "V8 compile in Node" is a proxy measured outside workerd: the bundle compiled
 as an ES module in a child Node process (\`vm.SourceTextModule\`: parse and top-level compile, inner
-functions pre-parsed, nothing evaluated), median of ${result.runs * 3}; it isolates the parse cost
+functions pre-parsed, nothing evaluated), the median CPU time of ${COMPILE_REPS} compiles taken in turn; it isolates the parse cost
 that minification changes, which the start-up CPU difference shows only through the noise of the
 whole process starting.
 

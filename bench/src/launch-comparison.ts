@@ -7,7 +7,17 @@ import { type LoadResult, percentile, runLoad } from "./load";
 import { type ProfiledFigures, profiledPass } from "./profiled-pass";
 import type { BundleSources, WorkerProfilers } from "./profiler";
 
-export type Side = "ours" | "peer";
+/** "peer-direct": the peer's launch reduced to our two requests (the platform posts straight to /lti/launch). */
+export type Side = "ours" | "peer" | "peer-direct";
+const SIDES: Side[] = ["ours", "peer", "peer-direct"];
+/** Which sides run at which number in flight: the reduced peer only where the issue compares it. */
+const ARMS: { side: Side; concurrency: (typeof CONCURRENCIES)[number] }[] = [
+  { side: "ours", concurrency: 1 },
+  { side: "peer", concurrency: 1 },
+  { side: "ours", concurrency: 8 },
+  { side: "peer", concurrency: 8 },
+  { side: "peer-direct", concurrency: 8 },
+];
 
 export interface ComparisonArm {
   side: Side;
@@ -60,7 +70,7 @@ export async function runLaunchComparison(
   };
   const tallies = new Map<string, Tally>();
   const key = (side: Side, c: number) => `${side}@${c}`;
-  for (const side of ["ours", "peer"] as const) {
+  for (const side of SIDES) {
     const warm = await runLoad(
       { requests: plan.warmup, concurrency: 8, send: sides[side].send, offset: take(plan.warmup) },
       pid,
@@ -68,9 +78,10 @@ export async function runLaunchComparison(
     if (warm.errors > 0) log(`${side} warm-up: ${warm.errors} of ${plan.warmup} failed (not counted)`);
   }
   for (let round = 0; round < plan.rounds; round++) {
-    const order: Side[] = round % 2 === 0 ? ["ours", "peer"] : ["peer", "ours"];
+    // Ours first in even rounds, last in odd ones.
+    const order = round % 2 === 0 ? ARMS : [...ARMS].reverse();
     for (const concurrency of CONCURRENCIES) {
-      for (const side of order) {
+      for (const { side } of order.filter((a) => a.concurrency === concurrency)) {
         const requests = plan.opsPerRound[concurrency];
         const latencies: number[] = [];
         const timed = async (i: number) => {
@@ -99,7 +110,7 @@ export async function runLaunchComparison(
   }
   const arms: ComparisonArm[] = [];
   for (const concurrency of CONCURRENCIES) {
-    for (const side of ["ours", "peer"] as const) {
+    for (const { side } of ARMS.filter((a) => a.concurrency === concurrency)) {
       const t = tallies.get(key(side, concurrency))!;
       const sorted = [...t.latencies].sort((a, b) => a - b);
       arms.push({
@@ -120,6 +131,7 @@ export async function runLaunchComparison(
   }
   const profiles: Partial<Record<Side, ProfiledFigures>> = {};
   for (const side of ["ours", "peer"] as const) {
+    // The reduced peer runs the same Worker; its profile would repeat the peer's minus one request.
     const { profilers, sources, send } = sides[side];
     if (!profilers || !sources || plan.profileOps === 0) continue;
     profiles[side] = await profiledPass(profilers, sources, plan.profileOps, send, take(plan.profileOps));

@@ -36,10 +36,15 @@ export function redirectForm(html: string): { action: string; fields: Record<str
   return { action, fields };
 }
 
+/**
+ * `direct`: the launch reduced to our two requests, as if the platform's redirect_uri were
+ * /lti/launch: the id_token goes straight there and /lti/redirect and its page are skipped.
+ */
 export async function peerLaunch(
   peer: URL,
   platform: SimulatedPlatform,
   user: { sub: string; name: string },
+  direct = false,
 ): Promise<void> {
   const target = new URL("/lti/launch", peer).toString();
   const storageCookie = "open_id_storage=1";
@@ -59,6 +64,7 @@ export async function peerLaunch(
       context: { id: "bench-course", title: "Benchmarks 101", label: "BENCH" },
     }),
   );
+  if (direct) return finishLaunch(peer, target, { id_token: idToken, state: auth.state }, cookie);
   // The redirect_uri names https://<host>/lti/redirect; the request goes to the peer's loopback socket.
   const redirected = await fetch(
     new URL(new URL(auth.redirectUri).pathname, peer),
@@ -67,7 +73,11 @@ export async function peerLaunch(
   const page = await redirected.text();
   if (redirected.status !== 200) throw new Error(`peer redirect answered ${redirected.status}: ${page.slice(0, 300)}`);
   const next = redirectForm(page);
-  const launched = await fetch(new URL(new URL(next.action).pathname, peer), form(next.fields, cookie));
+  await finishLaunch(peer, next.action, next.fields, cookie);
+}
+
+async function finishLaunch(peer: URL, action: string, fields: Record<string, string>, cookie: string) {
+  const launched = await fetch(new URL(new URL(action).pathname, peer), form(fields, cookie));
   const html = await launched.text();
   if (launched.status !== 200 || !html.includes('<div id="main-content">')) {
     throw new Error(`peer launch answered ${launched.status}: ${html.slice(0, 300)}`);

@@ -70,6 +70,12 @@ export class PeerRow {
             ...(peerProfilers ? { profilers: peerProfilers } : {}),
             sources: new BundleSources(new Map([[PEER_WORKER, this.script]])),
           },
+          "peer-direct": {
+            send: async (i) => {
+              await peerLaunch(peer, fixture.platform, { sub: `bench-vs-peer-${i}`, name: `Peer ${i}` }, true);
+              return true;
+            },
+          },
         },
         ctx.pid,
         {
