@@ -2,7 +2,9 @@
 // (Miniflare, built bundles, real D1/KV/DO/R2), drives each scenario over loopback HTTP and
 // WebSockets, and writes docs/benchmarks.md from the figures it measured. Ratios are to the
 // floor of the same run. Flags: --quick (a tenth of the requests), --no-build, --load (the
-// sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it).
+// sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it),
+// --cold (each Worker's cold start, src/cold-start.ts). The reference tool's launch (bench/peer) runs
+// beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
 import { execFileSync, execSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
