@@ -2,7 +2,9 @@
 // (Miniflare, built bundles, real D1/KV/DO/R2), drives each scenario over loopback HTTP and
 // WebSockets, and writes docs/benchmarks.md from the figures it measured. Ratios are to the
 // floor of the same run. Flags: --quick (a tenth of the requests), --no-build, --load (the
-// sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it).
+// sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it),
+// --cold (each Worker's cold start, src/cold-start.ts). The reference tool's launch (bench/peer) runs
+// beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
 import { execFileSync, execSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
@@ -11,9 +13,14 @@ import { gzipSync } from "node:zlib";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
+import { type ColdStartResult, runColdStart } from "./cold-start";
+import { coldStartSection } from "./cold-start-report";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
+import type { LaunchComparison } from "./launch-comparison";
+import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
+import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
 import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
@@ -29,6 +36,8 @@ const loadMode = argv.includes("--load");
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 /** `--no-profile`: skip the profiled pass (V8's sampling profiler on every Worker) after each scenario. */
 const profiling = !argv.includes("--no-profile");
+/** `--cold`: each Worker's cold start, minified and not, in fresh workerd processes (after the rest). */
+const coldMode = argv.includes("--cold");
 /** Operations in each scenario's profiled pass, one at a time. */
 const PROFILE_OPS = quick ? 20 : 200;
 const step = (msg: string) => console.log(`\x1b[36m›\x1b[0m ${msg}`);
@@ -89,12 +98,16 @@ const loadBefore = loadavg()[0] ?? 0;
 step(`starting a model double (first token after ${PROVIDER_DELAY_MS} ms)`);
 const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 
+// The reference tool's launch (bench/peer), side by side with ours in the same workerd.
+if (PeerRow.selected(only)) step("building the peer Worker (bench/peer)");
+const peerRow = PeerRow.selected(only) ? PeerRow.build() : undefined;
+
 step("starting the system and the floor Worker on one workerd");
 const inspectorPort = profiling ? await freePort() : undefined;
 const system = await startSystem({
   directSockets: true,
   ...(inspectorPort === undefined ? {} : { inspectorPort }),
-  extraWorkers: FLOOR_WORKERS,
+  extraWorkers: [...FLOOR_WORKERS, ...(peerRow ? [peerRow.worker()] : [])],
   bindings: {
     chat: {
       EXTERNAL_AI_BASE_URL: provider.baseUrl,
@@ -128,6 +141,7 @@ interface Row {
 }
 const rows: Row[] = [];
 const skipped: { name: string; reason: string }[] = [];
+let comparison: LaunchComparison | undefined;
 let sustained: SustainedResult | undefined;
 let sustainedFailure: string | undefined;
 let memoryAfterScenarios: { rss: number; peak: number } | undefined;
@@ -180,6 +194,14 @@ try {
       await prepared.teardown?.();
     }
   }
+  if (peerRow) {
+    step("launch: ours vs the peer (@atomicjolt/lti-endpoints), alternating rounds at 1 and 8 in flight");
+    const ours = { profilers, sources: bundleSources };
+    comparison = await peerRow.compare(
+      { system, fixture, pid, quick, inspectorPort, ours, profileOps: PROFILE_OPS },
+      (m) => console.log(`  ${m}`),
+    );
+  }
   memoryAfterScenarios = processMemoryMiB(pid);
   // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
   // scenarios divide more of it by fewer operations, so show what idle costs.
@@ -210,6 +232,7 @@ try {
   await closePlatforms(system);
   await system.dispose();
   await provider.close();
+  peerRow?.dispose();
 }
 
 const floorRows = rows.filter((r) => r.name.startsWith("floor: hello-world"));
@@ -251,6 +274,14 @@ function uploadSizes(): string[] {
     }
   }
   return lines;
+}
+let cold: ColdStartResult | undefined;
+if (coldMode) {
+  step("cold start: each Worker alone in a fresh workerd, minified and not");
+  const shipped = new Map(
+    SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")]),
+  );
+  cold = await runColdStart(quick ? 2 : 5, shipped, (m) => console.log(`  ${m}`));
 }
 // About 3 s per Worker: cheap enough for every run.
 step("wrangler deploy --dry-run for the upload sizes");
@@ -357,8 +388,10 @@ ${
 } ${simulatorNote}
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
 ${profileSection(rows)}
+${launchComparisonSection(comparison)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
+${coldStartSection(cold)}
 ## Bundle sizes
 
 From \`services/*/dist/index.js\` as \`wrangler deploy --dry-run\` builds it; gzip computed here the
@@ -373,11 +406,13 @@ npm run bench                   # full run, rewrites this file
 npm run bench -- --load         # adds the sustained section (500 conversations, 1,000 sockets, 60 s)
 npm run bench -- --quick        # a tenth of the requests, for a smoke check (--load then holds 50 and 100 for 15 s)
 npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CPU)
+npm run bench -- --cold         # adds the cold start section (each Worker in fresh workerd processes, minified and not)
 \`\`\`
 `;
 writeFileSync(join(root, "docs", "benchmarks.md"), doc);
 step("wrote docs/benchmarks.md");
 const failures = rows.filter((r) => r.result.errors > 0).map((r) => r.name);
+if (comparison?.arms.some((a) => a.result.errors > 0)) failures.push("launch: ours vs peer");
 if ((sustained && sustained.errors > 0) || sustainedFailure) failures.push("sustained load");
 if (failures.length) {
   console.error(`errors in: ${failures.join(", ")}`);
