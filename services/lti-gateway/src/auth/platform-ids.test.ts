@@ -57,10 +57,13 @@ describe("a course named in an /api URL", () => {
     expect(await callerCourseId(claims, `${other}:42`)).toBeNull();
   });
 
-  it("gives a primary platform's token its raw course only", async () => {
+  it("gives a primary platform's token its own course only, never a scoped one", async () => {
     const ns = await platformNamespace(issuer, "client-b");
     const claims = { ...claimsFor("t"), issuer, clientId: "client-b", contextId: "42", isInstructor: true };
     expect(await callerCourseId(claims, "42")).toBe("42");
     expect(await callerCourseId(claims, `${ns}:42`)).toBeNull();
+    const hashed = { ...claims, contextId: await scopedId("", "Zoë") };
+    expect(await callerCourseId(hashed, "Zoë")).toBe(hashed.contextId);
+    expect(await callerCourseId(hashed, "Zoe")).toBeNull();
   });
 });
