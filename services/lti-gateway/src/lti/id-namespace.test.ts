@@ -87,6 +87,15 @@ describe("user and course ids namespaced by platform (issue 13 finding 5)", () =
     expect((await launchUser5(siteA)).claims.userId).toBe("5");
   });
 
+  it("decides a registration moved to another tenant afresh there", async () => {
+    await register(siteA, { tenantId: tenant });
+    const other = `${tenant}-moved`;
+    await register(siteB, { tenantId: other });
+    // Site A was its old tenant's primary; in site B's tenant it is the second platform.
+    await register(siteA, { tenantId: other });
+    expect((await launchUser5(siteA)).claims).toMatchObject({ tenantId: other, userId: `${await nsOf(siteA)}:5` });
+  });
+
   it("scopes a pending registration's ids when an operator activates it second", async () => {
     await register(siteA, { tenantId: tenant });
     await register(siteB, { tenantId: tenant });
