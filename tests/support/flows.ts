@@ -37,6 +37,11 @@ export interface LaunchOptions {
   name?: string;
   /** The course; default the simulator's course. */
   contextId?: string;
+  /**
+   * Another platform (site) of the same tenant, registered on first use after the tenant's own:
+   * the tenant's second, third… registration. Default: the tenant's first platform.
+   */
+  site?: string;
 }
 
 export interface Launched {
@@ -101,25 +106,35 @@ export async function serve(handler: (request: Request) => Promise<Response | un
  * The tenant's simulated LMS, registered with the gateway (tenant A is Moodle-shaped, any other
  * Canvas-shaped, so both token shapes cross the system). One per system and tenant.
  */
-export function tenantPlatform(system: RunningSystem, tenantId: string = DEFAULT_TENANT): Promise<TenantPlatform> {
+export function tenantPlatform(
+  system: RunningSystem,
+  tenantId: string = DEFAULT_TENANT,
+  site?: string,
+): Promise<TenantPlatform> {
   let byTenant = platforms.get(system);
   if (!byTenant) {
     byTenant = new Map();
     platforms.set(system, byTenant);
   }
-  let existing = byTenant.get(tenantId);
+  const key = site === undefined ? tenantId : `${tenantId}\n${site}`;
+  let existing = byTenant.get(key);
   if (!existing) {
-    existing = startTenantPlatform(system, tenantId);
-    byTenant.set(tenantId, existing);
+    existing =
+      site === undefined
+        ? startTenantPlatform(system, tenantId)
+        : // The tenant's own platform first, so it is the tenant's primary registration.
+          tenantPlatform(system, tenantId).then(() => startTenantPlatform(system, tenantId, site));
+    byTenant.set(key, existing);
   }
   return existing;
 }
 
-async function startTenantPlatform(system: RunningSystem, tenantId: string): Promise<TenantPlatform> {
+async function startTenantPlatform(system: RunningSystem, tenantId: string, site?: string): Promise<TenantPlatform> {
   let platform: SimulatedPlatform | undefined;
   const server = await serve(async (request) => platform?.handle(request));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const shape = tenantId === DEFAULT_TENANT ? "moodle" : "canvas";
+  // A further site is a Moodle: its issuer is its own origin, so it is a registration of its own.
+  const shape = tenantId === DEFAULT_TENANT || site !== undefined ? "moodle" : "canvas";
   platform = await SimulatedPlatform.create({
     shape,
     origin,
@@ -130,7 +145,9 @@ async function startTenantPlatform(system: RunningSystem, tenantId: string): Pro
   const res = await system.fetch("/admin/platforms", {
     method: "POST",
     headers: adminHeaders,
-    body: JSON.stringify(platform.registrationBody({ tenantId, name: `Simulated ${shape} (${tenantId})` })),
+    body: JSON.stringify(
+      platform.registrationBody({ tenantId, name: `Simulated ${shape} (${tenantId}${site ? `, ${site}` : ""})` }),
+    ),
   });
   if (res.status !== 201 && res.status !== 200) {
     server.close();
@@ -168,7 +185,7 @@ export function launchJsonFrom(html: string): LaunchJson {
  * and the browser's form post (with the state cookie) to /lti/launch.
  */
 export async function launch(system: RunningSystem, options: LaunchOptions): Promise<Launched> {
-  const tenant = await tenantPlatform(system, options.tenant ?? DEFAULT_TENANT);
+  const tenant = await tenantPlatform(system, options.tenant ?? DEFAULT_TENANT, options.site);
   const { platform } = tenant;
   const config = (await (await system.fetch("/lti/config")).json()) as { targetLinkUri: string };
   const init = await system.fetch(`/lti/init?${new URLSearchParams(platform.loginParams(config.targetLinkUri))}`, {

@@ -2,7 +2,8 @@ import { nowIso } from "@atomic-guide/shared";
 import { generateSigningKey, ROLE, SimulatedPlatform } from "@atomic-guide/testing/lti-platform";
 import * as v from "valibot";
 import { cspNonce, escapeHtml, htmlPage } from "../lti/html";
-import { getRegistration, putRegistration } from "../lti/registry";
+import { withIdNamespace } from "../lti/id-namespace";
+import { getRegistration, type PlatformRegistration, putRegistration } from "../lti/registry";
 import { ensureTenant } from "../tenants/store";
 
 /**
@@ -85,7 +86,7 @@ async function ensureRegistered(env: Env, platform: SimulatedPlatform): Promise<
   await ensureTenant(env, { tenantId: DEV_TENANT, name: "Sample School (local development)" });
   if ((await getRegistration(env, platform.issuer, platform.clientId))?.status === "active") return;
   const now = nowIso();
-  await putRegistration(env, {
+  const registration: PlatformRegistration = {
     ...platform.registrationBody(),
     name: "Built-in LMS (local development)",
     tenantId: DEV_TENANT,
@@ -94,7 +95,8 @@ async function ensureRegistered(env: Env, platform: SimulatedPlatform): Promise<
     source: "manual",
     createdAt: now,
     updatedAt: now,
-  });
+  };
+  await putRegistration(env, await withIdNamespace(env, registration));
 }
 
 /** Starts a launch the way an LMS does: the browser goes to the tool's login URL. */

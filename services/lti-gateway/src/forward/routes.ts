@@ -52,6 +52,14 @@ export function apiRouteFor(pathname: string): ForwardRoute | null {
   return null;
 }
 
+/** The URL with the context id segment of /api/courses/:contextId/... replaced. */
+export function withCourseContext(url: URL, contextId: string): URL {
+  const next = new URL(url);
+  // A replacer function: an id may hold "$", which a replacement string would interpret.
+  next.pathname = url.pathname.replace(/^\/api\/courses\/[^/]+/, () => `/api/courses/${encodeURIComponent(contextId)}`);
+  return next;
+}
+
 /** The context id in /api/courses/:contextId/..., decoded, or null for other paths. */
 export function courseContextOf(pathname: string): string | null {
   const match = /^\/api\/courses\/([^/]+)/.exec(pathname);

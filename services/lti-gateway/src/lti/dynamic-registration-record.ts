@@ -1,6 +1,7 @@
 import { ApiError, nowIso } from "@atomic-guide/shared";
 import { createTenant, TenantExistsError } from "../tenants/store";
 import { malformed } from "./errors";
+import { withIdNamespace } from "./id-namespace";
 import {
   getRegistration,
   newRevisionId,
@@ -44,7 +45,7 @@ export async function recordDynamicRegistration(
   }
   const status = input.autoActivate ? "active" : "pending";
   const { name: _name, ...fields } = input.fields;
-  await putRegistration(env, {
+  const registration: PlatformRegistration = {
     issuer: input.issuer,
     clientId: input.clientId,
     tenantId,
@@ -54,7 +55,8 @@ export async function recordDynamicRegistration(
     source: "dynamic",
     createdAt: now,
     updatedAt: now,
-  });
+  };
+  await putRegistration(env, await withIdNamespace(env, registration));
   return { kind: "created", status };
 }
 

@@ -1,5 +1,6 @@
 import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
+import { scopedId } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
 import { launchFlags } from "../flags/launch";
@@ -7,7 +8,8 @@ import { tenantPins } from "../rollout/version-headers";
 import { servicesFor } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
-import { type LaunchContext, stableId } from "./launch-context";
+import { idNamespaceOf } from "./id-namespace";
+import type { LaunchContext } from "./launch-context";
 import { type LaunchJson, launchPage } from "./launch-page";
 import { fetchRoster } from "./nrps";
 import { getRegistration } from "./registry";
@@ -40,9 +42,10 @@ async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): P
     if (!reg || !launch.nrpsUrl) return;
     const roster = await fetchRoster(env, reg, launch.nrpsUrl);
     // Same id mapping as the launch, so a roster member and that learner's launches line up.
+    const namespace = await idNamespaceOf(env, reg);
     const members: RosterSync["members"] = await Promise.all(
       roster.slice(0, MAX_ROSTER).map(async (m) => ({
-        userId: await stableId(m.userId),
+        userId: await scopedId(namespace, m.userId),
         ...(m.name ? { name: m.name } : {}),
         roles: m.roles.filter((r) => r.length <= 255).slice(0, 50),
       })),

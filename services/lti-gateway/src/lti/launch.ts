@@ -1,8 +1,10 @@
 import * as v from "valibot";
+import { scopedId } from "../auth/platform-ids";
 import { stateObject } from "../do/oidc-state";
 import { isLocalDevelopment } from "../env";
 import { framedBy, malformed, rejected } from "./errors";
 import { cspNonce, escapeHtml, htmlPage, scriptJson } from "./html";
+import { idNamespaceOf } from "./id-namespace";
 import { type VerifiedLaunch, verifyIdToken } from "./id-token";
 import { issueLaunch } from "./issue";
 import { type LaunchContext, LaunchContextSchema, stableId } from "./launch-context";
@@ -99,6 +101,9 @@ async function launchWithState(
     });
   }
 
+  // User and course ids are only unique within one platform: scope them by the registration's
+  // namespace ("" for the tenant's primary platform, whose ids stay as sent).
+  const namespace = await idNamespaceOf(env, registration);
   const parsedLaunch = v.safeParse(LaunchContextSchema, {
     launchId: crypto.randomUUID(),
     tenantId: registration.tenantId,
@@ -107,10 +112,11 @@ async function launchWithState(
     deploymentId: await stableId(verified.deploymentId),
     platformDeploymentId: verified.deploymentId,
     messageType: verified.messageType,
-    userId: await stableId(verified.sub),
+    userId: await scopedId(namespace, verified.sub),
     ...(verified.name ? { name: verified.name.slice(0, 255) } : {}),
     roles: verified.roles,
-    contextId: await stableId(
+    contextId: await scopedId(
+      namespace,
       verified.context?.id ?? `link:${verified.resourceLink?.id ?? `deployment:${verified.deploymentId}`}`,
     ),
     ...(verified.context?.title || verified.context?.label

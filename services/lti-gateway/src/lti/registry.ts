@@ -1,5 +1,6 @@
 import { IdSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
+import { IdNamespaceSchema } from "../auth/platform-ids";
 
 /** One LTI deployment id: up to 255 ASCII characters, case-sensitive [Core §3.1.3]. */
 export const DeploymentIdSchema = v.pipe(
@@ -69,6 +70,11 @@ export const PlatformRegistrationSchema = v.object({
   createdAt: IsoTimestampSchema,
   updatedAt: IsoTimestampSchema,
   pendingRevision: v.optional(RegistrationRevisionSchema),
+  /**
+   * How this registration's user and course ids are scoped (auth/platform-ids.ts), fixed when
+   * it is first activated (lti/id-namespace.ts). Absent on records written before namespacing.
+   */
+  idNamespace: v.optional(IdNamespaceSchema),
 });
 export type PlatformRegistration = v.InferOutput<typeof PlatformRegistrationSchema>;
 
@@ -98,12 +104,24 @@ export async function getRegistration(
   return parsed.success ? parsed.output : null;
 }
 
+export interface RegistrationKeyMetadata {
+  status?: string;
+  revision?: boolean;
+  tenantId?: string;
+  idNamespace?: string;
+}
+
 export async function putRegistration(env: Env, registration: PlatformRegistration): Promise<PlatformRegistration> {
   const valid = v.parse(PlatformRegistrationSchema, { ...registration, updatedAt: nowIso() });
-  // The status rides in the key's metadata so the pending bound counts it from a list alone.
-  await env.PLATFORMS.put(registrationKey(valid.issuer, valid.clientId), JSON.stringify(valid), {
-    metadata: { status: valid.status, revision: valid.pendingRevision !== undefined },
-  });
+  // The status rides in the key's metadata so the pending bound counts it from a list alone;
+  // the tenant and namespace so a tenant's registrations are found without reading each value.
+  const metadata: RegistrationKeyMetadata = {
+    status: valid.status,
+    revision: valid.pendingRevision !== undefined,
+    tenantId: valid.tenantId,
+    ...(valid.idNamespace === undefined ? {} : { idNamespace: valid.idNamespace }),
+  };
+  await env.PLATFORMS.put(registrationKey(valid.issuer, valid.clientId), JSON.stringify(valid), { metadata });
   return valid;
 }
 
@@ -155,6 +173,31 @@ export async function listRegistrationsPage(
 }
 
 /**
+ * Every registration of one tenant, found by listing all registrations: for activation (an
+ * operator's call) and the one-time namespace decision of a record written before namespacing,
+ * never per launch. Key metadata names the tenant of records written since, so only older
+ * records' values are read.
+ */
+export async function registrationsOfTenant(env: Env, tenantId: string): Promise<PlatformRegistration[]> {
+  const found: PlatformRegistration[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.PLATFORMS.list<RegistrationKeyMetadata>({
+      prefix: "registration:",
+      ...(cursor ? { cursor } : {}),
+    });
+    const candidates = page.keys.filter((k) => k.metadata?.tenantId === undefined || k.metadata.tenantId === tenantId);
+    const values = await Promise.all(candidates.map((k) => env.PLATFORMS.get(k.name, "json")));
+    for (const raw of values) {
+      const parsed = v.safeParse(PlatformRegistrationSchema, raw);
+      if (parsed.success && parsed.output.tenantId === tenantId) found.push(parsed.output);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return found;
+}
+
+/**
  * How many registrations wait for an operator, counted from key metadata (no value reads),
  * stopping at `atLeast`: enough to enforce the bound on unauthenticated dynamic registration.
  */
@@ -162,7 +205,7 @@ export async function countPendingRegistrations(env: Env, atLeast: number): Prom
   let count = 0;
   let cursor: string | undefined;
   do {
-    const page = await env.PLATFORMS.list<{ status?: string; revision?: boolean }>({
+    const page = await env.PLATFORMS.list<RegistrationKeyMetadata>({
       prefix: "registration:",
       ...(cursor ? { cursor } : {}),
     });

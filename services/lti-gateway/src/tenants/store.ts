@@ -1,4 +1,4 @@
-import { D1BindingNameSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
+import { D1BindingNameSchema, IdSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 
 /** An institution. Every other service partitions its data by `tenantId`. */
@@ -8,6 +8,11 @@ export const TenantSchema = v.object({
   /** A dedicated D1 binding for this tenant; absent means the shared `DB`. */
   d1Binding: v.optional(D1BindingNameSchema),
   createdAt: IsoTimestampSchema,
+  /**
+   * The registration whose user and course ids are used unscoped (lti/id-namespace.ts). Claimed
+   * once and never released, so a deleted platform's raw-id data never passes to a new one.
+   */
+  rawIdsRegistration: v.optional(v.object({ issuer: v.pipe(v.string(), v.maxLength(2048)), clientId: IdSchema })),
 });
 export type Tenant = v.InferOutput<typeof TenantSchema>;
 
@@ -28,6 +33,19 @@ export async function ensureTenant(env: Env, input: { tenantId: string; name: st
   const tenant = v.parse(TenantSchema, { tenantId: input.tenantId, name: input.name, createdAt: nowIso() });
   await env.PLATFORMS.put(tenantKey(tenant.tenantId), JSON.stringify(tenant));
   return tenant;
+}
+
+/** Records which registration keeps raw ids; the rest of the record is kept as read. */
+export async function putRawIdsRegistration(
+  env: Env,
+  tenant: Tenant,
+  registration: { issuer: string; clientId: string },
+): Promise<void> {
+  const next = v.parse(TenantSchema, {
+    ...tenant,
+    rawIdsRegistration: { issuer: registration.issuer, clientId: registration.clientId },
+  });
+  await env.PLATFORMS.put(tenantKey(tenant.tenantId), JSON.stringify(next));
 }
 
 /** Thrown by createTenant when the id is taken: a new registration never joins a tenant silently. */

@@ -1,5 +1,6 @@
 import {
   decodePathParam,
+  type FaqInput,
   FaqInputSchema,
   FaqListQuerySchema,
   type FaqTenant,
@@ -10,6 +11,7 @@ import {
 } from "@atomic-guide/shared";
 import { services } from "../../services";
 import type { GatewayRouter } from "../router";
+import { faqCourseResolver } from "./faq-course";
 import { existingTenant } from "./tenants";
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -22,24 +24,36 @@ async function faqTenant(env: Env, raw: string | undefined): Promise<FaqTenant> 
 
 const faqIdOf = (raw: string | undefined) => parseWith(IdSchema, decodePathParam(raw), "invalid_faq_id");
 
+/** The entry's body, its course id mapped to the stored one (faq-course.ts). */
+async function faqInput(env: Env, tenant: FaqTenant, request: Request): Promise<FaqInput> {
+  const resolve = await faqCourseResolver(env, tenant.tenantId, new URL(request.url));
+  const { courseId, ...rest } = await parseJsonBody(request, FaqInputSchema);
+  const stored = await resolve(courseId);
+  return stored === undefined ? rest : { ...rest, courseId: stored };
+}
+
 /** /admin/tenants/:tenantId/faq: list, create, update and delete FAQ entries (held by chat). */
 export function registerFaqAdminRoutes(router: GatewayRouter): void {
   router.get("/admin/tenants/:tenantId/faq", async (request, env) => {
     const tenant = await faqTenant(env, request.params.tenantId);
-    const query = parseQuery(new URL(request.url), FaqListQuerySchema);
-    return Response.json(await services(env).chat.listFaq(tenant, query), { headers: NO_STORE });
+    const url = new URL(request.url);
+    const query = parseQuery(url, FaqListQuerySchema);
+    const courseId = await (await faqCourseResolver(env, tenant.tenantId, url))(query.courseId);
+    return Response.json(await services(env).chat.listFaq(tenant, courseId === undefined ? {} : { courseId }), {
+      headers: NO_STORE,
+    });
   });
 
   router.post("/admin/tenants/:tenantId/faq", async (request, env) => {
     const tenant = await faqTenant(env, request.params.tenantId);
-    const input = await parseJsonBody(request, FaqInputSchema);
+    const input = await faqInput(env, tenant, request);
     return Response.json(await services(env).chat.createFaq(tenant, input), { status: 201, headers: NO_STORE });
   });
 
   router.put("/admin/tenants/:tenantId/faq/:faqId", async (request, env) => {
     const tenant = await faqTenant(env, request.params.tenantId);
     const faqId = faqIdOf(request.params.faqId);
-    const input = await parseJsonBody(request, FaqInputSchema);
+    const input = await faqInput(env, tenant, request);
     return Response.json(await services(env).chat.updateFaq(tenant, faqId, input), { headers: NO_STORE });
   });
 

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { isLocalDevelopment } from "../../env";
 import { ensureToolKey } from "../../keys/store";
 import { applyRevision } from "../../lti/dynamic-registration-record";
+import { withIdNamespace } from "../../lti/id-namespace";
 import { isAllowedPlatformUrl } from "../../lti/platform-url";
 import {
   ClientIdSchema,
@@ -105,7 +106,7 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
     const tenantId = await tenantFor(env, body.tenantId, existing, label);
     await ensureToolKey(env);
     const now = nowIso();
-    const saved = await putRegistration(env, {
+    const registration: PlatformRegistration = {
       issuer: body.issuer,
       clientId: body.clientId,
       tenantId,
@@ -121,7 +122,12 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
       source: existing?.source ?? "manual",
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
-    });
+      // Fixed at first activation, within its tenant: a registration moved to another tenant is decided afresh.
+      ...(existing?.idNamespace === undefined || existing.tenantId !== tenantId
+        ? {}
+        : { idNamespace: existing.idNamespace }),
+    };
+    const saved = await putRegistration(env, await withIdNamespace(env, registration));
     return Response.json(summary(saved), { status: existing ? 200 : 201 });
   });
 
@@ -142,7 +148,7 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
     let next: PlatformRegistration | null = null;
     if (body.revisionId !== undefined) next = applyRevision(existing, body.revisionId);
     else if (existing.status !== "active") next = { ...existing, status: "active" };
-    const saved = next ? await putRegistration(env, next) : existing;
+    const saved = next ? await putRegistration(env, await withIdNamespace(env, next)) : existing;
     return Response.json(summary(saved));
   });
 

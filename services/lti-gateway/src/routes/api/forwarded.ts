@@ -1,7 +1,8 @@
 import { notFound } from "@atomic-guide/shared";
 import { authenticate } from "../../auth/caller";
+import { callerCourseId } from "../../auth/course-scope";
 import { forwardToService } from "../../forward/forward";
-import { apiRouteFor, courseContextOf } from "../../forward/routes";
+import { apiRouteFor, courseContextOf, withCourseContext } from "../../forward/routes";
 import { checkAccess } from "./access";
 
 /**
@@ -14,8 +15,12 @@ export async function forwardApiRequest(request: Request, env: Env, requestId: s
   const route = apiRouteFor(url.pathname);
   if (!route) throw notFound("No such API route.");
   const flags = await checkAccess(env, caller, route);
-  const courseId = courseContextOf(url.pathname);
+  const target = { service: route.service, auth: caller.auth, flags, requestId };
+  const named = courseContextOf(url.pathname);
+  if (named === null) return forwardToService(env, request, target);
   // An API token is scoped to the course it was launched from; another course is as missing.
-  if (courseId !== null && courseId !== caller.claims.contextId) throw notFound("No such course.");
-  return forwardToService(env, request, { service: route.service, auth: caller.auth, flags, requestId });
+  const courseId = await callerCourseId(caller.claims, named);
+  if (courseId === null) throw notFound("No such course.");
+  // The service sees the stored id whichever form the caller used.
+  return forwardToService(env, request, { ...target, url: withCourseContext(url, courseId) });
 }
