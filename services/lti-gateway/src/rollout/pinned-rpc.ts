@@ -1,19 +1,9 @@
 import { callOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { bindingOf } from "../services";
 import type { RolloutService } from "./record";
 import { versionHeaders } from "./version-headers";
 
 const OVERRIDES = "Cloudflare-Workers-Version-Overrides";
-
-function bindingOf(env: Env, service: RolloutService): Fetcher {
-  switch (service) {
-    case "chat":
-      return env.CHAT;
-    case "struggle-detector":
-      return env.STRUGGLE_DETECTOR;
-    case "analytics":
-      return env.ANALYTICS;
-  }
-}
 
 /**
  * A service binding for one tenant's calls: plain RPC normally; for a tenant pinned to the
