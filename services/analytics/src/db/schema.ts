@@ -1,3 +1,5 @@
+import type { Kysely } from "kysely";
+
 /** Analytics' D1 tables as kysely sees them (migrations/analytics is the source of truth). */
 export interface AnalyticsDatabase {
   request_samples: {
@@ -89,3 +91,5 @@ export interface AnalyticsDatabase {
     context_id: string | null;
   };
 }
+
+export type Db = Kysely<AnalyticsDatabase>;

@@ -1,8 +1,8 @@
 import { D1Outbox, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { AuditRow } from "../audit/log";
-import { analyticsDb } from "../db/access";
-import { auditWrites, compileOnly } from "../db/queries";
+import { analyticsDb, compileOnly } from "../db/access";
+import { auditWrites } from "../db/audit-queries";
 
 const TABLE = "_outbox_audit";
 
