@@ -12,6 +12,16 @@ const t = "2026-01-01T00:00:00.000Z";
 const m = "2026-01-01T00:00";
 const w: CourseWindow = { tenantId: "acme", contextId: "course-1", from: t, to: t };
 const db = compileOnly;
+const auditRow = {
+  tenant_id: "acme",
+  id: "a1",
+  at: t,
+  actor_user_id: "u1",
+  action: "export",
+  route: "/x",
+  subject_user_id: null,
+  context_id: null,
+};
 
 /** The gate's list: every query above with representative arguments. */
 export const namedQueries: NamedQuery[] = [
@@ -48,31 +58,11 @@ export const namedQueries: NamedQuery[] = [
   { name: "learner.eraseRoster", build: () => learnerQueries.eraseRoster(db, "acme", "u1") },
   {
     name: "audit.insert",
-    build: () =>
-      auditWrites.insert(db, {
-        tenant_id: "acme",
-        id: "a1",
-        at: t,
-        actor_user_id: "u1",
-        action: "export",
-        route: "/x",
-        subject_user_id: null,
-        context_id: null,
-      }),
+    build: () => auditWrites.insert(db, auditRow),
   },
   {
     name: "audit.insertQueued",
-    build: () =>
-      auditWrites.insertQueued(db, {
-        tenant_id: "acme",
-        id: "a1",
-        at: t,
-        actor_user_id: "u1",
-        action: "export",
-        route: "/x",
-        subject_user_id: null,
-        context_id: null,
-      }),
+    build: () => auditWrites.insertQueued(db, auditRow),
   },
   { name: "retention.requestSamples", build: () => retentionDeletes.requestSamples(db, t) },
   { name: "retention.querySamples", build: () => retentionDeletes.querySamples(db, t) },

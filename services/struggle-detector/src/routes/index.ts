@@ -1,4 +1,5 @@
 import {
+  type AuthContext,
   authContextFrom,
   decodePathParam,
   type HandlerContext,
@@ -8,6 +9,7 @@ import {
   parseJsonBody,
   parseQuery,
   requireFeature,
+  type TenantDb,
   tenantDb,
 } from "@atomic-guide/shared";
 import { readThrough, readThroughResponse, snapshotKey } from "@atomic-guide/shared/resilience/fallback";
@@ -17,6 +19,7 @@ import {
   InterventionPageSchema,
   listInterventions,
   listSessions,
+  type PageQuery,
   PageQuerySchema,
   SessionPageSchema,
 } from "../db/history";
@@ -69,39 +72,38 @@ router.get("/api/learners/me/profile", async (request, env: Env) => {
   return json(await detectorFor(env, auth).profile(auth));
 });
 
-router.get("/api/learners/me/sessions", async (request, env: Env, ctx: ExecutionContext) => {
-  const auth = authContextFrom(request);
-  const page = parseQuery(new URL(request.url), PageQuerySchema);
-  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
-  const result = await readThrough({
-    service: SERVICE,
-    kv: env.SNAPSHOTS,
-    tenantId: auth.tenantId,
-    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}sessions:${page.limit}:${page.cursor ?? ""}`,
-    schema: SessionPageSchema,
-    read: () => listSessions(tdb, auth, page),
-    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
-    waitUntil: (p) => ctx.waitUntil(p),
-  });
-  return readThroughResponse(result);
-});
+/**
+ * A page of the learner's own history from D1, read through the KV snapshot so the page still
+ * answers (stale) while D1 is down.
+ */
+function learnerHistoryPage<T>(
+  kind: "sessions" | "interventions",
+  schema: v.GenericSchema<unknown, T>,
+  list: (tdb: TenantDb<StruggleDb>, auth: AuthContext, page: PageQuery) => Promise<T>,
+) {
+  return async (request: IRequest, env: Env, ctx: ExecutionContext) => {
+    const auth = authContextFrom(request);
+    const page = parseQuery(new URL(request.url), PageQuerySchema);
+    const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
+    const result = await readThrough({
+      service: SERVICE,
+      kv: env.SNAPSHOTS,
+      tenantId: auth.tenantId,
+      key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}${kind}:${page.limit}:${page.cursor ?? ""}`,
+      schema,
+      read: () => list(tdb, auth, page),
+      ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
+      waitUntil: (p) => ctx.waitUntil(p),
+    });
+    return readThroughResponse(result);
+  };
+}
 
-router.get("/api/learners/me/interventions", async (request, env: Env, ctx: ExecutionContext) => {
-  const auth = authContextFrom(request);
-  const page = parseQuery(new URL(request.url), PageQuerySchema);
-  const tdb = tenantDb<StruggleDb>(env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding });
-  const result = await readThrough({
-    service: SERVICE,
-    kv: env.SNAPSHOTS,
-    tenantId: auth.tenantId,
-    key: `${learnerSnapshotPrefix(auth.tenantId, auth.userId)}interventions:${page.limit}:${page.cursor ?? ""}`,
-    schema: InterventionPageSchema,
-    read: () => listInterventions(tdb, auth, page),
-    ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
-    waitUntil: (p) => ctx.waitUntil(p),
-  });
-  return readThroughResponse(result);
-});
+router.get("/api/learners/me/sessions", learnerHistoryPage("sessions", SessionPageSchema, listSessions));
+router.get(
+  "/api/learners/me/interventions",
+  learnerHistoryPage("interventions", InterventionPageSchema, listInterventions),
+);
 
 router.post("/api/interventions/:id/respond", async (request, env: Env) => {
   const auth = authContextFrom(request);
