@@ -1,5 +1,19 @@
-// `npm run bench`: runs the benchmark package (bench/), passing arguments through.
-import { run } from "./lib.mjs";
+// `npm run bench`: every benchmark, one way, from bench/ with tsx. With no name, the system bench
+// (bench/src/run.ts, which rewrites docs/benchmarks.md); with a name first, the standalone bench
+// bench/src/standalone/<name>.ts. Arguments pass through either way.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { root, run } from "./lib.mjs";
 
-const { code } = await run("pnpm", ["--filter", "@atomic-guide/bench", "run", "bench", ...process.argv.slice(2)]);
+const STANDALONE = readdirSync(join(root, "bench", "src", "standalone"))
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.slice(0, -".ts".length));
+const [first, ...rest] = process.argv.slice(2);
+const standalone = first !== undefined && STANDALONE.includes(first);
+if (first !== undefined && !first.startsWith("-") && !standalone) {
+  console.error(`unknown bench "${first}": the standalone ones are ${STANDALONE.join(", ")}`);
+  process.exit(2);
+}
+const [script, args] = standalone ? [`src/standalone/${first}.ts`, rest] : ["src/run.ts", process.argv.slice(2)];
+const { code } = await run("pnpm", ["--filter", "@atomic-guide/bench", "exec", "tsx", script, ...args]);
 process.exit(code);

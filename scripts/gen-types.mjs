@@ -19,7 +19,17 @@ if (!SERVICES.includes(service)) {
 const configs = ["-c", "wrangler.jsonc"];
 // An empty env file keeps a developer's local .dev.vars out of the committed types; secrets are
 // declared in each wrangler.jsonc under "secrets".
-const args = ["types", "worker-configuration.d.ts", ...configs, "--env-file", "../../scripts/empty.env", ...flags];
+// Env only: the runtime's types come from @cloudflare/workers-types, the one source every package
+// (services, shared, tests, bench) uses, instead of a 10,000-line copy per service.
+const args = [
+  "types",
+  "worker-configuration.d.ts",
+  ...configs,
+  "--env-file",
+  "../../scripts/empty.env",
+  "--include-runtime=false",
+  ...flags,
+];
 const r = spawnSync("wrangler", args, { stdio: "inherit", cwd: join(root, "services", service) });
 if (r.status !== 0 && flags.includes("--check")) {
   console.error(`${service}: worker-configuration.d.ts is stale; run \`pnpm types\` and commit the result.`);

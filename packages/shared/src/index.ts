@@ -6,6 +6,7 @@ export * from "./errors";
 export * from "./flags";
 export * from "./health";
 export * from "./http";
+export * from "./interventions";
 export * from "./log";
 export * from "./request-id";
 export * from "./rpc";

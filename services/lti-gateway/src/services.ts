@@ -1,4 +1,4 @@
-import type { AnalyticsRpc, ChatRpc, RpcBinding, StruggleDetectorRpc } from "@atomic-guide/shared";
+import type { AnalyticsRpc, BackendService, ChatRpc, RpcBinding, StruggleDetectorRpc } from "@atomic-guide/shared";
 import { pinnedBinding, type VersionPins } from "@atomic-guide/shared/rpc/version-pins";
 
 /** The three internal services, typed by their RPC contracts. */
@@ -10,19 +10,28 @@ export function services(env: Env) {
   };
 }
 
+/** The raw service binding of one backend service, for fetch forwarding and pinned RPC. */
+export function bindingOf(env: Env, service: BackendService): Fetcher {
+  switch (service) {
+    case "chat":
+      return env.CHAT;
+    case "struggle-detector":
+      return env.STRUGGLE_DETECTOR;
+    case "analytics":
+      return env.ANALYTICS;
+  }
+}
+
 /**
  * The three services for one tenant's calls: a pinned tenant's calls reach the candidate
  * versions it is pinned to (over fetch with the version override), everyone else's go by RPC.
  */
 export function servicesFor(env: Env, caller: { tenantId: string; pins?: VersionPins | undefined }) {
+  const pinned = <T extends object>(service: BackendService) =>
+    pinnedBinding<T>(bindingOf(env, service), service, caller, env.ENVIRONMENT);
   return {
-    chat: pinnedBinding<RpcBinding<ChatRpc>>(env.CHAT, "chat", caller, env.ENVIRONMENT),
-    struggleDetector: pinnedBinding<RpcBinding<StruggleDetectorRpc>>(
-      env.STRUGGLE_DETECTOR,
-      "struggle-detector",
-      caller,
-      env.ENVIRONMENT,
-    ),
-    analytics: pinnedBinding<RpcBinding<AnalyticsRpc>>(env.ANALYTICS, "analytics", caller, env.ENVIRONMENT),
+    chat: pinned<RpcBinding<ChatRpc>>("chat"),
+    struggleDetector: pinned<RpcBinding<StruggleDetectorRpc>>("struggle-detector"),
+    analytics: pinned<RpcBinding<AnalyticsRpc>>("analytics"),
   };
 }

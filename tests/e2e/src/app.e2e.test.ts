@@ -1,42 +1,29 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COURSE_CONTENT, LAUNCHES } from "./fixtures/launches.ts";
-import { axeViolations, launchBrowser, serious } from "./harness/browser.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { COURSE_CONTENT } from "./fixtures/launches.ts";
+import { axeViolations, serious } from "./harness/browser.ts";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { screenshotDir } from "./harness/screenshots.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
 const shots = screenshotDir();
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
+const e2e = useBrowserSystem({ extraBody: COURSE_CONTENT });
 
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = await system.mf.ready;
-  front = await startFrontServer(new URL(String(systemUrl)), LAUNCHES, COURSE_CONTENT);
-  browser = await launchBrowser();
+beforeAll(() => {
   mkdirSync(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
 });
 
 /** Opens a launch page and collects CSP violations and script errors while it runs. */
 async function open(name: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  const page = await e2e.browser.newPage({ viewport: { width: 900, height: 900 } });
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text()}`);
   });
-  await page.goto(`${front.url}/e2e/launch/${name}`);
+  await page.goto(`${e2e.front.url}/e2e/launch/${name}`);
   return { page, problems };
 }
 

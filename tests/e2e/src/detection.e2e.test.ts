@@ -2,31 +2,12 @@
 // web/detector agreement acted out with real interactions (traces/archetypes.ts) make the live
 // detector say "struggling" for the struggling ones and never for the others, and chat
 // messages alone do not raise the level. Depends on struggle-detector's issue-14 model.
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCHES } from "./fixtures/launches.ts";
-import { launchBrowser } from "./harness/browser.ts";
+import { describe, expect, it } from "vitest";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { openSampleCourse, type SampleCourseSession } from "./harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 import { ARCHETYPES } from "./traces/archetypes.ts";
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
-});
+const e2e = useBrowserSystem({ keepHost: true });
 
 /** Ends the session the way a learner leaving does and waits for the last batch's answer. */
 async function finish(s: SampleCourseSession): Promise<void> {
@@ -38,7 +19,7 @@ async function finish(s: SampleCourseSession): Promise<void> {
 describe("struggle detection from a real browser", () => {
   for (const archetype of ARCHETYPES)
     it(`${archetype.name}: ${archetype.label === "struggling" ? "detected" : "not flagged"}`, async () => {
-      const s = await openSampleCourse(browser, front.url, { slug: archetype.slug, fakeClock: true });
+      const s = await openSampleCourse(e2e.browser, e2e.front.url, { slug: archetype.slug, fakeClock: true });
       try {
         await archetype.act(s.page, 1);
         await finish(s);
@@ -51,7 +32,7 @@ describe("struggle detection from a real browser", () => {
     });
 
   it("does not raise the level for chat messages alone", async () => {
-    const s = await openSampleCourse(browser, front.url, { fakeClock: true });
+    const s = await openSampleCourse(e2e.browser, e2e.front.url, { fakeClock: true });
     try {
       for (const question of ["What is a linear equation?", "Why subtract first?", "Can you show another example?"]) {
         await s.guide.getByLabel("Ask your guide a question").fill(question);

@@ -3,47 +3,37 @@
 // an instructor launches and sees the hot spot. Screenshots of both views are written for docs.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
-import type { Browser, Page } from "playwright-core";
+import { TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COURSE_CONTENT, LAUNCHES } from "./fixtures/launches.ts";
-import { axeViolations, launchBrowser, serious } from "./harness/browser.ts";
+import { COURSE_CONTENT } from "./fixtures/launches.ts";
+import { axeViolations, serious } from "./harness/browser.ts";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { type LaunchRole, type RunningPlatform, realLaunch, startPlatform } from "./harness/platform.ts";
 import { screenshotDir } from "./harness/screenshots.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
 const shots = screenshotDir();
 const PRACTICE = "quiz-q3";
 
-let system: RunningSystem;
-let systemUrl: string;
-let front: FrontServer;
+const e2e = useBrowserSystem();
 let platform: RunningPlatform;
-let browser: Browser;
 let learner: Page;
 let instructorPage: Page;
 
 beforeAll(async () => {
-  system = await startSystem();
-  systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES);
   platform = await startPlatform();
-  browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
   await platform?.close();
-  await front?.close();
-  await system?.dispose();
 });
 
 async function launchInBrowser(role: LaunchRole, who: { sub: string; name: string }): Promise<Page> {
-  const launched = await realLaunch(systemUrl, platform, role, who);
-  front.realPages.set(role, launched);
-  const page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-  await page.goto(`${front.url}/e2e/real/${role}`);
+  const launched = await realLaunch(e2e.systemUrl, platform, role, who);
+  e2e.front.realPages.set(role, launched);
+  const page = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
+  await page.goto(`${e2e.front.url}/e2e/real/${role}`);
   await page.waitForSelector("#app.app-ready");
   return page;
 }

@@ -1,36 +1,17 @@
 // The sample course of local development in Chromium: a newcomer opens /, launches as a
 // learner through the built-in LMS, and the real client sends what the web/detector agreement
 // says (docs/web-app.md) while they read, scroll back, answer and chat; chat gets the page.
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCHES } from "./fixtures/launches.ts";
-import { launchBrowser } from "./harness/browser.ts";
+import { describe, expect, it } from "vitest";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { openSampleCourse, type RecordedSignal, waitForSignal } from "./harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
-});
+const e2e = useBrowserSystem({ keepHost: true });
 
 const ofType = (signals: RecordedSignal[], type: string) => signals.filter((s) => s.type === type);
 
 describe("the sample course in the browser", () => {
   it("sends dwell per block, the block in view on scroll (re-reading shows), quiz response times and chat as chat", async () => {
-    const s = await openSampleCourse(browser, front.url);
+    const s = await openSampleCourse(e2e.browser, e2e.front.url);
     try {
       const { page, guide } = s;
       // Read down the page, then scroll back up to the long reading: a re-read.
@@ -97,7 +78,7 @@ describe("the sample course in the browser", () => {
   });
 
   it("tells chat when the item in focus is graded", async () => {
-    const s = await openSampleCourse(browser, front.url);
+    const s = await openSampleCourse(e2e.browser, e2e.front.url);
     try {
       const graded = s.page.locator('[data-quiz-item="q-graded"]');
       await graded.scrollIntoViewIfNeeded();
@@ -112,7 +93,7 @@ describe("the sample course in the browser", () => {
   });
 
   it("gives the instructor the course's guide settings, with errors shown before anything is sent", async () => {
-    const s = await openSampleCourse(browser, front.url, { role: "instructor" });
+    const s = await openSampleCourse(e2e.browser, e2e.front.url, { role: "instructor" });
     try {
       await s.guide.getByRole("button", { name: "Guide settings" }).click();
       await s.guide.getByLabel(/Minutes between two interventions/).fill("0");

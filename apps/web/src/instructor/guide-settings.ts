@@ -1,17 +1,11 @@
+import { INTERVENTION_KINDS, type InterventionKind, SENSITIVITIES } from "@atomic-guide/shared/interventions";
 import * as v from "valibot";
 
 // GET/PUT /api/courses/:contextId/guide-settings, as agreed with struggle-detector (which
 // validates the same rules on the server; this copy gives the instructor errors before sending).
-export const SENSITIVITIES = ["low", "medium", "high"] as const;
-export const INTERVENTION_KINDS = [
-  "hint",
-  "content_summary",
-  "chat_offer",
-  "prerequisite_resource",
-  "instructor_notified",
-] as const;
+export { INTERVENTION_KINDS, SENSITIVITIES };
 
-export const KIND_NAMES: Record<(typeof INTERVENTION_KINDS)[number], string> = {
+export const KIND_NAMES: Record<InterventionKind, string> = {
   hint: "Hints",
   content_summary: "Summaries of the content",
   chat_offer: "Offers to chat",

@@ -22,8 +22,8 @@ export function planCompiler<Schema>(): Kysely<Schema> {
 
 /**
  * A query a service declares for the performance gate. Each service exports
- * `namedQueries: NamedQuery[]` from `src/db/queries.ts`; its query-plan test compiles every one
- * with sample arguments and checks the plan against the migrated schema.
+ * `namedQueries: NamedQuery[]`; its query-plan test (tests/support/query-plan-suite.ts) compiles
+ * every one with sample arguments and checks the plan against the migrated schema.
  */
 export interface NamedQuery {
   /** The name in the query's `/* name *\/` comment, as it appears in metrics. */
@@ -46,8 +46,17 @@ export interface PlanViolation {
   detail: string;
 }
 
-const compiledOf = (q: Compilable<unknown> | CompiledQuery<unknown>): CompiledQuery<unknown> =>
+export const compiledOf = (q: Compilable<unknown> | CompiledQuery<unknown>): CompiledQuery<unknown> =>
   "compile" in q ? q.compile() : q;
+
+/** SQLite's plan for one compiled query, step by step. */
+export async function planOf(db: D1Database, compiled: CompiledQuery<unknown>): Promise<PlanRow[]> {
+  const plan = await db
+    .prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`)
+    .bind(...compiled.parameters)
+    .all<PlanRow>();
+  return plan.results;
+}
 
 /**
  * Which plan steps read a real table without an index: `SCAN t`, `SCAN t USING INDEX` (a full
@@ -80,11 +89,7 @@ export async function checkQueryPlans(db: D1Database, queries: readonly NamedQue
       violations.push({ query: query.name, table: "-", detail: "the SQL does not carry its name comment" });
       continue;
     }
-    const plan = await db
-      .prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`)
-      .bind(...compiled.parameters)
-      .all<PlanRow>();
-    for (const scan of scansIn(plan.results, tables)) {
+    for (const scan of scansIn(await planOf(db, compiled), tables)) {
       if (query.allowScan?.[scan.table]) continue;
       violations.push({ query: query.name, ...scan });
     }

@@ -1,7 +1,7 @@
 import type { AuditEntry, AuthContext } from "@atomic-guide/shared";
 import { isApiErrorLike } from "@atomic-guide/shared/errors";
 import { analyticsDbFor } from "../db/access";
-import { auditWrites } from "../db/queries";
+import { auditWrites } from "../db/audit-queries";
 import type { AnalyticsDatabase } from "../db/schema";
 
 export type AuditRow = AnalyticsDatabase["audit_log"];

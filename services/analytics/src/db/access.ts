@@ -1,5 +1,6 @@
 import { boundD1Bindings, serviceDb, tenantDb } from "@atomic-guide/shared";
-import type { AnalyticsDatabase } from "./schema";
+import { planCompiler } from "@atomic-guide/shared/metrics/query-plan";
+import type { AnalyticsDatabase, Db } from "./schema";
 
 /** Whose learner data a query is about: an AuthContext, or a learning event's tenant fields. */
 export interface AnalyticsTenant {
@@ -26,3 +27,6 @@ export const metricsDb = (env: Env) => serviceDb<AnalyticsDatabase>(env, "analyt
 /** Every database the Worker binds, shared first: for sweeps that are no one tenant's (retention). */
 export const everyAnalyticsDb = (env: Env) =>
   boundD1Bindings(env).map((binding) => ({ binding, ...serviceDb<AnalyticsDatabase>(env, "analytics", binding) }));
+
+/** Compiles without a connection: for statements a Durable Object batches itself, and for the gate. */
+export const compileOnly: Db = planCompiler<AnalyticsDatabase>();

@@ -1,3 +1,17 @@
+import type { Kysely } from "kysely";
+
+/** What every per-minute rollup row holds, whatever it rolls up; a late sample merges into it. */
+export interface RollupFigures {
+  count: number;
+  errors: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  total_ms: number;
+  hist: string;
+}
+
 /** Analytics' D1 tables as kysely sees them (migrations/analytics is the source of truth). */
 export interface AnalyticsDatabase {
   request_samples: {
@@ -19,36 +33,20 @@ export interface AnalyticsDatabase {
     ok: number;
     at: string;
   };
-  request_rollups: {
+  request_rollups: RollupFigures & {
     tenant_id: string;
     service: string;
     route: string;
     minute: string;
-    count: number;
-    errors: number;
-    p50_ms: number;
-    p95_ms: number;
-    p99_ms: number;
-    max_ms: number;
-    total_ms: number;
     d1_ms: number;
     d1_count: number;
-    hist: string;
   };
-  query_rollups: {
+  query_rollups: RollupFigures & {
     service: string;
     name: string;
     minute: string;
-    count: number;
-    errors: number;
-    p50_ms: number;
-    p95_ms: number;
-    p99_ms: number;
-    max_ms: number;
-    total_ms: number;
     rows_read: number;
     rows_written: number;
-    hist: string;
   };
   metrics_dropped: { service: string; minute: string; dropped: number };
   learning_events: {
@@ -89,3 +87,5 @@ export interface AnalyticsDatabase {
     context_id: string | null;
   };
 }
+
+export type Db = Kysely<AnalyticsDatabase>;

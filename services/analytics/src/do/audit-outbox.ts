@@ -3,8 +3,8 @@ import { D1Outbox, outboxStatement } from "@atomic-guide/shared/resilience/outbo
 import { flushOutbox, outboxBackoffFor } from "@atomic-guide/shared/resilience/outbox-retry";
 import * as v from "valibot";
 import type { AuditRow } from "../audit/log";
-import { analyticsDbFor } from "../db/access";
-import { auditWrites, compileOnly } from "../db/queries";
+import { analyticsDbFor, compileOnly } from "../db/access";
+import { auditWrites } from "../db/audit-queries";
 
 const TABLE = "_outbox_audit";
 /** The database this object's rows are replayed into (its name, `audit-queue[:<binding>]`, says the same). */

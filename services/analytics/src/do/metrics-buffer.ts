@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MetricSample, MetricsBatch, QuerySample, RequestSample } from "@atomic-guide/shared/metrics/schema";
 import type { AuditRow } from "../audit/log";
-import { compileOnly, metricsReads, metricsWrites } from "../db/queries";
+import { compileOnly } from "../db/access";
+import { metricsReads, metricsWrites } from "../db/metrics-queries";
 import type { AnalyticsDatabase } from "../db/schema";
 import { mergeRollup, minuteOf, NO_TENANT, rollupQueries, rollupRequests } from "../metrics/rollup";
 import { AuditOutbox } from "./audit-outbox";

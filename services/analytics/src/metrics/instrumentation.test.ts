@@ -12,7 +12,7 @@ import {
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import type { MetricsBatch } from "@atomic-guide/shared/metrics/schema";
 import { beforeEach, describe, expect, it } from "vitest";
-import { compileOnly } from "../db/queries";
+import { compileOnly } from "../db/access";
 import type { MetricsBufferDO } from "../do/metrics-buffer";
 import { router } from "../routes";
 import { localMetricsSink, metricsBufferFor } from "./sink";

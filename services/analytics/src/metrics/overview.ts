@@ -1,7 +1,8 @@
 import type { RouteMetrics } from "@atomic-guide/shared";
 import { METRIC_SERVICES } from "@atomic-guide/shared/metrics/schema";
 import { type AnalyticsTenant, analyticsDbFor, metricsDb } from "../db/access";
-import { insightReads, metricsReads } from "../db/queries";
+import { metricsReads } from "../db/metrics-queries";
+import { insightReads } from "../db/queries";
 import { summarizeRoutes } from "./report";
 import { minuteOf } from "./rollup";
 import { metricsBufferFor } from "./sink";

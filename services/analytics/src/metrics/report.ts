@@ -1,7 +1,7 @@
 import type { MetricsQuery, MetricsReport, QueryMetrics, RouteMetrics } from "@atomic-guide/shared";
 import { METRIC_SERVICES } from "@atomic-guide/shared/metrics/schema";
 import { metricsDb } from "../db/access";
-import { metricsReads } from "../db/queries";
+import { metricsReads } from "../db/metrics-queries";
 import { type Histogram, histogramPercentile, mergeHistograms, parseHistogram, round } from "./histogram";
 import { minuteOf } from "./rollup";
 import { metricsBufferFor } from "./sink";

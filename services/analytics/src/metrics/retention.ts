@@ -1,5 +1,5 @@
 import { everyAnalyticsDb, metricsDb } from "../db/access";
-import { retentionDeletes } from "../db/queries";
+import { retentionDeletes } from "../db/retention-queries";
 import { analyticsConfig } from "../env";
 import { minuteOf } from "./rollup";
 

@@ -1,5 +1,5 @@
 import type { QuerySample, RequestSample } from "@atomic-guide/shared/metrics/schema";
-import type { AnalyticsDatabase } from "../db/schema";
+import type { AnalyticsDatabase, RollupFigures } from "../db/schema";
 import {
   type Histogram,
   histogramOf,
@@ -79,22 +79,11 @@ export function rollupQueries(samples: readonly QuerySample[]): QueryRollupRow[]
   });
 }
 
-interface Mergeable {
-  count: number;
-  errors: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  total_ms: number;
-  hist: string;
-}
-
 /**
  * Folds samples that arrived after their minute was rolled up into the stored row. Percentiles
  * of a merged row come from the merged histogram (within a bucket's width of exact).
  */
-export function mergeRollup<T extends Mergeable>(stored: T, late: T): T {
+export function mergeRollup<T extends RollupFigures>(stored: T, late: T): T {
   const hist: Histogram = mergeHistograms(parseHistogram(stored.hist), parseHistogram(late.hist));
   const max = Math.max(stored.max_ms, late.max_ms);
   const merged = {

@@ -8,22 +8,12 @@ import {
 } from "@atomic-guide/shared";
 import { versionHeadersFor } from "@atomic-guide/shared/rpc/version-pins";
 import type { TenantFlags } from "../flags/store";
+import { bindingOf } from "../services";
 import { forwardableBody } from "./body";
 import { forwardedHeaders } from "./headers";
 import type { ForwardService } from "./routes";
 
 const log = createLogger({ service: "lti-gateway", module: "forward" });
-
-function bindingOf(env: Env, service: ForwardService): Fetcher {
-  switch (service) {
-    case "chat":
-      return env.CHAT;
-    case "struggle-detector":
-      return env.STRUGGLE_DETECTOR;
-    case "analytics":
-      return env.ANALYTICS;
-  }
-}
 
 /**
  * Forwards a verified request to its owning service with fetch over the binding: same method,

@@ -1,3 +1,5 @@
+import type { LearningSessionsTable, StruggleEventsTable } from "../db/schema";
+
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
  * de-duplication and export), and the learner's sessions, struggle events and interventions.
@@ -28,29 +30,13 @@ CREATE TABLE IF NOT EXISTS interventions (
 CREATE TABLE IF NOT EXISTS analytics_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 `;
 
-export interface SessionRow {
-  session_id: string;
-  launch_id: string | null;
-  context_id: string | null;
-  started_at: string;
-  last_signal_at: string | null;
-  signal_count: number;
-  struggle_count: number;
-  intervention_count: number;
-  peak_score: number;
+// The object holds one learner, so its rows are D1's without the tenant and user columns.
+export type SessionRow = Omit<LearningSessionsTable, "tenant_id" | "user_id"> & {
   last_activity_ms: number;
   dirty: number;
-}
+};
 
-export interface StruggleEventRow {
-  event_id: string;
-  session_id: string;
-  element_id: string | null;
-  level: "watch" | "struggling";
-  score: number;
-  drivers: string;
-  detected_at: string;
-}
+export type StruggleEventRow = Omit<StruggleEventsTable, "tenant_id" | "user_id" | "context_id">;
 
 export interface InterventionRow {
   intervention_id: string;

@@ -1,8 +1,8 @@
 import { type AuthContext, notFound, nowIso } from "@atomic-guide/shared";
+import type { InterventionKind } from "@atomic-guide/shared/interventions";
 import * as statements from "../db/statements";
 import { type Dismissals, noteResponse } from "../interventions/backoff";
 import { countRating } from "../interventions/course-outcomes";
-import type { InterventionKind } from "../interventions/policy";
 import type { RespondAction } from "../routes/bodies";
 import { queueEvent } from "./analytics-queue";
 import { enqueueD1, learnerDb, learnerOf } from "./d1-sync";

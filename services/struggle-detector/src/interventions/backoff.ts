@@ -1,4 +1,4 @@
-import type { InterventionKind } from "./policy";
+import type { InterventionKind } from "@atomic-guide/shared/interventions";
 
 /**
  * A kind the learner dismissed waits before it is offered again: the cooldown doubled for each

@@ -1,6 +1,6 @@
+import type { InterventionKind } from "@atomic-guide/shared/interventions";
 import { describe, expect, it } from "vitest";
 import { type CourseOutcomes, chooseKind, sampleBeta, seededRng } from "./bandit";
-import type { InterventionKind } from "./policy";
 
 const KINDS: InterventionKind[] = ["content_summary", "hint", "chat_offer"];
 

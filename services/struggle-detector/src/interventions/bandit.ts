@@ -1,5 +1,5 @@
+import type { InterventionKind } from "@atomic-guide/shared/interventions";
 import type { Driver } from "../detection/detector";
-import type { InterventionKind } from "./policy";
 
 /**
  * Which kind of help to offer, learned per course from how learners rated it: Thompson sampling

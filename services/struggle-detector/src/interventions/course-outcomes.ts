@@ -1,4 +1,5 @@
 import type { TenantDb } from "@atomic-guide/shared";
+import { INTERVENTION_KINDS, type InterventionKind } from "@atomic-guide/shared/interventions";
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import { outboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import type { Kysely } from "kysely";
@@ -6,7 +7,6 @@ import type { StruggleDb } from "../db/schema";
 import type { Statement } from "../db/statements";
 import { DRIVERS, type Driver } from "../detection/detector";
 import type { CourseOutcomes } from "./bandit";
-import { INTERVENTION_KINDS, type InterventionKind } from "./policy";
 
 /** One rating counted for the course (through the outbox, whose idempotency keys keep a replay from counting twice). */
 export function countRating(

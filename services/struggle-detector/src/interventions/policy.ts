@@ -1,15 +1,7 @@
+import type { InterventionKind } from "@atomic-guide/shared/interventions";
 import type { DetectorState, Driver } from "../detection/detector";
 import type { DetectorConfig } from "../detection/thresholds";
 import { type CourseOutcomes, chooseKind, MIN_RATINGS, type Rng, ratingsFor } from "./bandit";
-
-export const INTERVENTION_KINDS = [
-  "hint",
-  "content_summary",
-  "chat_offer",
-  "prerequisite_resource",
-  "instructor_notified",
-] as const;
-export type InterventionKind = (typeof INTERVENTION_KINDS)[number];
 
 /** Rate limiting across the learner's whole day, in server time (client clocks cannot be trusted for it). */
 export interface DeliveryLedger {

@@ -1,6 +1,6 @@
+import { INTERVENTION_KINDS, InterventionKindSchema, SensitivitySchema } from "@atomic-guide/shared/interventions";
 import * as v from "valibot";
 import type { DetectorConfig } from "../detection/thresholds";
-import { INTERVENTION_KINDS } from "../interventions/policy";
 
 /**
  * What an instructor tunes for their course (GET|PUT /api/courses/:contextId/guide-settings):
@@ -8,11 +8,11 @@ import { INTERVENTION_KINDS } from "../interventions/policy";
  * tenant's detector config, so an operator's override stays the base.
  */
 export const CourseSettingsSchema = v.strictObject({
-  sensitivity: v.picklist(["low", "medium", "high"], "must be low, medium or high"),
+  sensitivity: SensitivitySchema,
   cooldownMinutes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(240)),
   dailyCap: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(50)),
   allowedInterventions: v.pipe(
-    v.array(v.picklist(INTERVENTION_KINDS, "must be a known intervention kind")),
+    v.array(InterventionKindSchema),
     v.maxLength(INTERVENTION_KINDS.length),
     v.check((kinds) => new Set(kinds).size === kinds.length, "must not repeat a kind"),
   ),

@@ -3,40 +3,24 @@
 // bench/traces/browser/<archetype>-<n>.json. Run: pnpm --filter @atomic-guide/e2e run traces.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { LAUNCHES } from "../fixtures/launches.ts";
-import { launchBrowser } from "../harness/browser.ts";
+import { beforeAll, expect, it } from "vitest";
+import { useBrowserSystem } from "../harness/browser-system.ts";
 import { openSampleCourse } from "../harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "../harness/server.ts";
 import { ARCHETYPES } from "./archetypes.ts";
 
 const OUT = join(import.meta.dirname, "..", "..", "..", "..", "bench", "traces", "browser");
 const PER_ARCHETYPE = Number(process.env.TRACES_PER_ARCHETYPE ?? 2);
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
+const e2e = useBrowserSystem({ keepHost: true });
 
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
+beforeAll(() => {
   mkdirSync(OUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
 });
 
 for (const archetype of ARCHETYPES)
   for (let n = 1; n <= PER_ARCHETYPE; n++)
     it(`${archetype.name}-${n}`, async () => {
-      const s = await openSampleCourse(browser, front.url, { slug: archetype.slug, fakeClock: true });
+      const s = await openSampleCourse(e2e.browser, e2e.front.url, { slug: archetype.slug, fakeClock: true });
       try {
         await archetype.act(s.page, n);
         // Hiding the page ends the last dwell and flushes the queue, as a learner leaving would.

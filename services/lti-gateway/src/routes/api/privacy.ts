@@ -12,6 +12,7 @@ import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import * as v from "valibot";
 import { authenticate, type Caller } from "../../auth/caller";
 import { revokeLearnerTokens } from "../../auth/revocation";
+import { bindingOf } from "../../services";
 import { requireNoInput } from "./empty-body";
 
 const log = createLogger({ service: "lti-gateway", module: "privacy" });
@@ -32,12 +33,7 @@ const RPC_TIMEOUT_MS = 15_000;
 
 /** The service's learner-data methods, for this caller's tenant (a pinned tenant reaches its candidate). */
 function learnerDataOf(env: Env, service: BackendService, auth: AuthContext): LearnerDataRpc {
-  const bindings: Record<BackendService, Fetcher> = {
-    chat: env.CHAT,
-    "struggle-detector": env.STRUGGLE_DETECTOR,
-    analytics: env.ANALYTICS,
-  };
-  return pinnedBinding<LearnerDataRpc>(bindings[service], service, auth, env.ENVIRONMENT);
+  return pinnedBinding<LearnerDataRpc>(bindingOf(env, service), service, auth, env.ENVIRONMENT);
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false };

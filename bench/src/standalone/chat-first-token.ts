@@ -1,16 +1,13 @@
 // Chat benchmark: the time our stack adds before the first token, and 500 concurrent
-// conversations without an error. Runs the built chat Worker (dist/) in Miniflare with a
+// conversations without an error. Runs the built chat Worker (dist/) alone in Miniflare with a
 // Workers AI double of fixed latency (so the provider's own time is known and subtracted) and a
-// stand-in analytics Worker. Usage: pnpm build && pnpm bench [--latency=200] [--samples=200] [--concurrent=500]
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+// stand-in analytics Worker; the system bench measures the same turn through the gateway.
+// Run: npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500]
+import { auxiliaryWorker } from "@atomic-guide/testing/vitest-workers";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { migrate } from "../../../tests/support/system";
 
-const here = import.meta.dirname;
-const require = createRequire(import.meta.url);
-const wrangler = require("wrangler");
-const { Miniflare, convertV4MiniflareOptions } = createRequire(require.resolve("wrangler"))("miniflare");
-
-const arg = (name, fallback) => {
+const arg = (name: string, fallback: number): number => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit ? Number(hit.split("=")[1]) : fallback;
 };
@@ -44,23 +41,14 @@ export default class extends WorkerEntrypoint {
   async recordMetrics() {}
 }`;
 
-const scriptPath = join(here, "..", "dist", "index.js");
-const own = wrangler.unstable_getMiniflareWorkerOptions(join(here, "..", "wrangler.jsonc")).workerOptions;
-const keep = ["compatibilityDate", "compatibilityFlags", "kvNamespaces", "d1Databases", "durableObjects"];
 const chat = {
-  ...Object.fromEntries(keep.filter((k) => k in own).map((k) => [k, own[k]])),
-  name: "atomic-guide-chat",
-  modules: true,
-  scriptPath,
-  modulesRoot: dirname(scriptPath),
-  bindings: {
-    ...own.bindings,
+  ...auxiliaryWorker("chat", {
     // Production behaviour: no dev-only fault injection wrapped around D1.
     ENVIRONMENT: "production",
     BUDGET_TENANT_TOKENS_PER_DAY: 1_000_000_000,
     AI_FIRST_TOKEN_TIMEOUT_MS: 60_000,
     AI_TIMEOUT_MS: 120_000,
-  },
+  }),
   serviceBindings: { AI: { name: "ai-double" }, ANALYTICS: { name: "atomic-guide-analytics" } },
 };
 const mf = new Miniflare(
@@ -70,31 +58,35 @@ const mf = new Miniflare(
       { name: "ai-double", modules: true, script: AI_DOUBLE, compatibilityDate: "2026-10-01" },
       { name: "atomic-guide-analytics", modules: true, script: ANALYTICS_STANDIN, compatibilityDate: "2026-10-01" },
     ],
-  }),
+  } as never),
 );
 await mf.ready;
-const db = await mf.getD1Database("DB", "atomic-guide-chat");
-const { readD1Migrations } = await import("@cloudflare/vitest-plugin");
-for (const m of await readD1Migrations(join(here, "..", "..", "..", "migrations", "chat"))) {
-  for (const q of m.queries) await db.prepare(q).run();
-}
+await migrate((await mf.getD1Database("DB", "atomic-guide-chat")) as unknown as D1Database, "chat");
 
-const authHeader = (userId) =>
+const authHeader = (userId: string) =>
   Buffer.from(
     JSON.stringify({ tenantId: "bench", userId, roles: ["Learner"], isInstructor: false, contextId: "course-1" }),
   ).toString("base64url");
 
+interface Turn {
+  ok: boolean;
+  status?: number;
+  text?: string;
+  firstToken?: number;
+  reply?: { provider?: string; conversationId?: string };
+}
+
 /** Sends one streamed message; resolves with ms to the first token event and whether `done` arrived. */
-async function streamedMessage(userId, body) {
+async function streamedMessage(userId: string, body: { message: string; conversationId?: string }): Promise<Turn> {
   const t0 = performance.now();
-  const res = await mf.dispatchFetch("http://chat/api/chat/message", {
+  const res = (await mf.dispatchFetch("http://chat/api/chat/message", {
     method: "POST",
     headers: { "X-Atomic-Auth": authHeader(userId), Accept: "text/event-stream", "content-type": "application/json" },
     body: JSON.stringify(body),
-  });
-  if (res.status !== 200) return { ok: false, status: res.status, text: await res.text() };
+  })) as unknown as Response;
+  if (res.status !== 200 || !res.body) return { ok: false, status: res.status, text: await res.text() };
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let firstToken;
+  let firstToken: number | undefined;
   let text = "";
   for (;;) {
     const { done, value } = await reader.read();
@@ -103,18 +95,19 @@ async function streamedMessage(userId, body) {
     text += value;
   }
   const doneEvent = text.split("\n\n").find((b) => b.startsWith("event: done"));
-  const reply = doneEvent ? JSON.parse(doneEvent.split("\ndata: ")[1]) : undefined;
+  const reply = doneEvent ? (JSON.parse(doneEvent.split("\ndata: ")[1] ?? "{}") as Turn["reply"]) : undefined;
   return { ok: reply?.provider === "workers-ai", firstToken, reply };
 }
 
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
 try {
   // Warm-up: isolates, DO classes, KV caches.
   for (let i = 0; i < 20; i++) await streamedMessage(`warm-${i}`, { message: "What is a noun?" });
 
   // Floor: a request chat refuses at once (unknown route), i.e. the harness's own round trip.
-  const floor = [];
+  const floor: number[] = [];
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
     await (await mf.dispatchFetch("http://chat/nope", { headers: { "X-Atomic-Auth": authHeader("floor") } })).text();
@@ -123,8 +116,8 @@ try {
   floor.sort((a, b) => a - b);
   console.log(`harness round trip (floor): p50 ${pct(floor, 50).toFixed(1)} ms, p95 ${pct(floor, 95).toFixed(1)} ms`);
 
-  const overhead = [];
-  let conversationId;
+  const overhead: number[] = [];
+  let conversationId: string | undefined;
   for (let i = 0; i < SAMPLES; i++) {
     // A fresh learner every 9 messages keeps the per-minute budget out of the way.
     const user = `seq-${Math.floor(i / 9)}`;
@@ -134,8 +127,8 @@ try {
       ...(conversationId ? { conversationId } : {}),
     });
     if (!r.ok) throw new Error(`sequential message ${i} failed: ${JSON.stringify(r)}`);
-    conversationId = r.reply.conversationId;
-    overhead.push(r.firstToken - LATENCY_MS);
+    conversationId = r.reply?.conversationId;
+    overhead.push((r.firstToken ?? Number.NaN) - LATENCY_MS);
   }
   overhead.sort((a, b) => a - b);
   console.log(

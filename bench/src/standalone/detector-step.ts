@@ -1,11 +1,11 @@
 // Per-signal cost of the detector itself (no I/O): feeds a long mixed stream through step() and
 // prints signals per second and microseconds per signal, next to an empty loop over the same
 // stream. The cost must not grow with session length (O(1) per signal), so it is measured at
-// two lengths. Usage (from services/struggle-detector): node scripts/run.mjs scripts/bench-struggle.ts
+// two lengths. Run: npm run bench -- detector-step (docs/benchmarks.md).
 
-import { initialState, step } from "../src/detection/detector";
-import type { Signal } from "../src/detection/signals";
-import { DEFAULT_CONFIG } from "../src/detection/thresholds";
+import { initialState, step } from "../../../services/struggle-detector/src/detection/detector";
+import type { Signal } from "../../../services/struggle-detector/src/detection/signals";
+import { DEFAULT_CONFIG } from "../../../services/struggle-detector/src/detection/thresholds";
 
 const TYPES: Signal["type"][] = [
   "hover",
@@ -19,7 +19,7 @@ const TYPES: Signal["type"][] = [
 ];
 
 function stream(n: number): (Signal & { atMs: number })[] {
-  const start = Date.parse("2026-11-24T09:00:00.000Z");
+  const start = Date.now() - n * 1_500;
   return Array.from({ length: n }, (_, i) => {
     const type = TYPES[i % TYPES.length] as Signal["type"];
     const atMs = start + i * 1_500;
@@ -47,8 +47,10 @@ function measure(n: number) {
   return { n, elapsed, baseline, sink, score: state.score };
 }
 
-measure(20_000); // warm-up
-for (const n of [10_000, 100_000]) {
+/** `--quick`: a tenth of the signals, for a smoke check. */
+const scale = process.argv.includes("--quick") ? 0.1 : 1;
+measure(20_000 * scale); // warm-up
+for (const n of [10_000 * scale, 100_000 * scale]) {
   const r = measure(n);
   console.log(
     `${String(n).padStart(7)} signals: detector ${((r.elapsed / n) * 1000).toFixed(2)} µs/signal (${Math.round(n / (r.elapsed / 1000)).toLocaleString("en")} signals/s); empty loop ${((r.baseline / n) * 1000).toFixed(3)} µs/signal`,

@@ -1,16 +1,18 @@
 // End-to-end benchmark: signals per second and CPU per signal through the gateway to the
 // learner's StruggleDetectorDO, next to a no-op Durable Object measured in the same run.
-// Boots all four built bundles in one workerd (testing/system.ts); CPU is read from the workerd
+// Boots all four built bundles in one workerd (tests/support/system.ts) and talks to them only
+// over HTTP: the learner's API token comes from a real LTI launch. CPU is read from the workerd
 // process in /proc (user + system, 10 ms ticks), so it covers gateway, service, object and SQLite.
-// Usage (from services/struggle-detector, after building every service's dist/):
-//   node scripts/run.mjs scripts/bench-system.ts [batches] [signalsPerBatch]
+// Run (after building every service's dist/): npm run bench -- signals-vs-noop [batches] [signalsPerBatch]
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startSystem, TEST_SECRETS } from "../../../tests/support/system";
-import { mintApiToken } from "../../lti-gateway/src/auth/api-token";
+import { closePlatforms, tenantPlatform } from "../../../tests/support/flows";
+import { startSystem } from "../../../tests/support/system";
+import { launch } from "../launch";
 
-const BATCHES = Number(process.argv[2] ?? 300);
-const PER_BATCH = Number(process.argv[3] ?? 20);
+const numbers = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const BATCHES = Number(numbers[0] ?? 300);
+const PER_BATCH = Number(numbers[1] ?? 20);
 const TICK_MS = 10;
 
 const NOOP_WORKER = {
@@ -77,23 +79,9 @@ async function run(label: string, send: (i: number) => Promise<Response>, expect
 
 const system = await startSystem({ extraWorkers: [NOOP_WORKER], directSockets: true });
 try {
-  const platforms = await system.mf.getKVNamespace("PLATFORMS", "atomic-guide-lti-gateway");
-  await platforms.put(
-    "tenant:bench",
-    JSON.stringify({ tenantId: "bench", name: "Bench", createdAt: new Date().toISOString() }),
-  );
-  const { token } = await mintApiToken({ ...TEST_SECRETS } as unknown as Env, {
-    tenantId: "bench",
-    userId: "bench-learner",
-    roles: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
-    contextId: "bench-course",
-    launchId: "bench-launch",
-    deploymentId: "d1",
-    issuer: "https://lms.example.edu",
-    clientId: "c1",
-    messageType: "LtiResourceLinkRequest",
-  });
   const gateway = await system.directUrl("atomic-guide-lti-gateway");
+  const { platform } = await tenantPlatform(system, "bench");
+  const { apiToken: token } = await launch(gateway, platform, { sub: "bench-learner", name: "Bench Learner" });
   const noop = await system.directUrl("bench-noop");
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   console.log(`${BATCHES} batches x ${PER_BATCH} signals, sequential, one learner`);
@@ -115,5 +103,6 @@ try {
     fetch(new URL("/api/cognitive/signals", gateway), { method: "POST", headers, body: batch(i) }),
   );
 } finally {
+  await closePlatforms(system);
   await system.dispose();
 }
