@@ -105,9 +105,17 @@ export class InterventionList {
     if (!kind) return;
     body.setAttribute("aria-busy", "true");
     try {
+      // Graded or not is judged on the item itself; the help is about the block around it
+      // (the agreement: `elementId` of the block the intervention is about).
+      const pageContext = chatPageContext(this.ctx, item.elementId);
+      const block = item.elementId ? this.ctx.page.blockIdOf(item.elementId) : undefined;
       const raw = await this.ctx.api.json<Record<string, unknown>>("/api/chat/help", {
         method: "POST",
-        body: { kind, interventionId: item.id, pageContext: chatPageContext(this.ctx, item.elementId) },
+        body: {
+          kind,
+          interventionId: item.id,
+          pageContext: block ? { ...pageContext, elementId: block } : pageContext,
+        },
       });
       const text = typeof raw.text === "string" && raw.text ? raw.text : item.message;
       const citations = toCitations(raw.citations);
