@@ -192,6 +192,30 @@ export const insightReads = {
       .select(["action", sql<number>`count(*)`.as("responses"), sql<number>`count(distinct user_id)`.as("learners")])
       .groupBy("action")
       .modifyEnd(queryName("insight.interventionOutcomes")),
+  /**
+   * Responses in the window by the kind of intervention they answer: each joined to its delivery
+   * by intervention id (indexed), wherever that delivery falls.
+   */
+  responsesByKind: (db: Db, w: CourseWindow) =>
+    db
+      .selectFrom("learning_events as r")
+      .innerJoin("learning_events as d", (join) =>
+        join.onRef("d.tenant_id", "=", "r.tenant_id").onRef("d.intervention_id", "=", "r.intervention_id"),
+      )
+      .where("r.tenant_id", "=", w.tenantId)
+      .where("r.context_id", "=", w.contextId)
+      .where("r.type", "=", "intervention_responded")
+      .where("r.at", ">=", w.from)
+      .where("r.at", "<", w.to)
+      .where("d.type", "=", "intervention_delivered")
+      .select([
+        "d.kind as kind",
+        "r.action as action",
+        sql<number>`count(distinct r.intervention_id)`.as("interventions"),
+        sql<number>`count(distinct r.user_id)`.as("learners"),
+      ])
+      .groupBy(["d.kind", "r.action"])
+      .modifyEnd(queryName("insight.responsesByKind")),
   chatByDay: (db: Db, w: CourseWindow) =>
     courseEvents(db, w, "chat_message")
       .select([
@@ -333,6 +357,7 @@ export const namedQueries: NamedQuery[] = [
   { name: "insight.roster", build: () => insightReads.roster(db, w) },
   { name: "insight.interventionsDelivered", build: () => insightReads.interventionsDelivered(db, w) },
   { name: "insight.interventionOutcomes", build: () => insightReads.interventionOutcomes(db, w) },
+  { name: "insight.responsesByKind", build: () => insightReads.responsesByKind(db, w) },
   { name: "insight.chatByDay", build: () => insightReads.chatByDay(db, w) },
   { name: "overview.eventCounts", build: () => insightReads.tenantEventCounts(db, "acme", t, t) },
   { name: "events.insert", build: () => eventWrites.insertEvents([]) },

@@ -40,6 +40,21 @@ export const CourseInsightsSchema = v.object({
   interventions: v.object({
     delivered: v.array(v.object({ kind: v.string(), count: Figure, learners: Figure })),
     outcomes: v.array(v.object({ action: v.string(), count: Figure, learners: Figure })),
+    // Snapshots written before per-kind outcomes existed read as none.
+    byKind: v.optional(
+      v.array(
+        v.object({
+          kind: v.string(),
+          delivered: Figure,
+          learners: Figure,
+          accepted: Figure,
+          dismissed: Figure,
+          helpful: Figure,
+          notHelpful: Figure,
+        }),
+      ),
+      [],
+    ),
   }),
   chatVolume: v.array(v.object({ day: v.string(), messages: Figure, learners: Figure })),
 });
