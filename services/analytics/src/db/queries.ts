@@ -39,6 +39,7 @@ const EVENT_COLUMNS = [
   "conversation_id",
   "provider",
   "tokens",
+  "learner_name",
 ];
 const ROSTER_COLUMNS = ["tenant_id", "context_id", "user_id", "name", "roles", "is_learner", "synced_at"];
 
@@ -216,6 +217,13 @@ export const insightReads = {
       ])
       .groupBy(["d.kind", "r.action"])
       .modifyEnd(queryName("insight.responsesByKind")),
+  /** Learners who asked their instructor for help, newest first. */
+  helpRequests: (db: Db, w: CourseWindow, limit: number) =>
+    courseEvents(db, w, "help_requested")
+      .select(["intervention_id", "user_id", "learner_name", "element_id", "at"])
+      .orderBy("at", "desc")
+      .limit(limit)
+      .modifyEnd(queryName("insight.helpRequests")),
   chatByDay: (db: Db, w: CourseWindow) =>
     courseEvents(db, w, "chat_message")
       .select([
@@ -358,6 +366,7 @@ export const namedQueries: NamedQuery[] = [
   { name: "insight.interventionsDelivered", build: () => insightReads.interventionsDelivered(db, w) },
   { name: "insight.interventionOutcomes", build: () => insightReads.interventionOutcomes(db, w) },
   { name: "insight.responsesByKind", build: () => insightReads.responsesByKind(db, w) },
+  { name: "insight.helpRequests", build: () => insightReads.helpRequests(db, w, 100) },
   { name: "insight.chatByDay", build: () => insightReads.chatByDay(db, w) },
   { name: "overview.eventCounts", build: () => insightReads.tenantEventCounts(db, "acme", t, t) },
   { name: "events.insert", build: () => eventWrites.insertEvents([]) },

@@ -5,6 +5,7 @@ import { exportLearnerData } from "../events/store";
 import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
 import { courseInsights } from "./course-insights";
+import { HELP_REQUESTS_WINDOW_MS, helpRequests, helpRequestsKey } from "./help-requests";
 
 /**
  * KV snapshots of analytics' reads, for read-only mode (docs/resilience.md). Keys start with the
@@ -118,17 +119,25 @@ function due(key: string, now: number): boolean {
  */
 export async function refreshAfterEvents(env: Env, events: readonly LearningEvent[], now = Date.now()): Promise<void> {
   const courses = new Map<string, { tenantId: string; contextId: string }>();
+  const asked = new Map<string, { tenantId: string; contextId: string }>();
   const tenants = new Set<string>();
   const learners = new Map<string, { tenantId: string; userId: string }>();
   for (const e of events) {
     tenants.add(e.tenantId);
     if (e.contextId) courses.set(insightKey(e.tenantId, e.contextId), { tenantId: e.tenantId, contextId: e.contextId });
+    if (e.contextId && e.type === "help_requested")
+      asked.set(helpRequestsKey(e.tenantId, e.contextId), { tenantId: e.tenantId, contextId: e.contextId });
     learners.set(learnerExportKey(e.tenantId, e.userId), { tenantId: e.tenantId, userId: e.userId });
   }
   const window = resolveWindow(undefined, undefined, DEFAULT_INSIGHT_WINDOW_MS, now);
   const jobs: Promise<void>[] = [];
   for (const [key, course] of [...courses].slice(0, MAX_REFRESHES)) {
     if (due(key, now)) jobs.push(refresh(env, key, () => courseInsights(env, { ...course, ...window })));
+  }
+  // A help request is what an instructor waits for: its list is rewritten at once, never skipped.
+  const recent = resolveWindow(undefined, undefined, HELP_REQUESTS_WINDOW_MS, now);
+  for (const [key, course] of [...asked].slice(0, MAX_REFRESHES)) {
+    jobs.push(refresh(env, key, () => helpRequests(env, { ...course, ...recent })));
   }
   for (const tenantId of [...tenants].slice(0, MAX_REFRESHES)) {
     const key = overviewKey(tenantId);
