@@ -30,6 +30,7 @@ import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
 import { backupHealth } from "./backup/health";
 import { eraseLearnerData, exportLearnerData, storeLearningEvents, syncCourseRoster } from "./events/store";
+import { helpRequestsPrefix } from "./insight/help-requests";
 import { LearnerExportSchema, learnerExportKey, refreshAfterEvents } from "./insight/snapshots";
 import { metricsReport } from "./metrics/report";
 import { pruneExpired } from "./metrics/retention";
@@ -150,6 +151,8 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
     return this.observe("eraseLearner", caller.tenantId, async () => {
       const deleted = await eraseLearnerData(this.env, caller);
       await deleteSnapshots(this.env.SNAPSHOTS, `${caller.tenantId}:${caller.userId}:`);
+      // The courses' help-request lists name learners: rebuilt from D1 at their next read.
+      await deleteSnapshots(this.env.SNAPSHOTS, helpRequestsPrefix(caller.tenantId));
       await recordAuditEntry(this.env, caller, {
         action: "erase",
         route: "/api/learners/me",

@@ -102,9 +102,10 @@ describe("a real launch", () => {
   it("shows the instructor the learner's hot spot on the course dashboard", async () => {
     const instructor = await launchInBrowser("instructor", { sub: "e2e-teacher-1", name: "Grace Teacher" });
     const hotSpot = instructor.locator("table", { hasText: "Content element" }).getByText(PRACTICE, { exact: true });
+    // The learner's "Yes" rating, counted for the kind of help it rated.
     const answered = instructor
-      .getByRole("table", { name: "Interventions and answers" })
-      .getByText("Answered: Helpful");
+      .getByRole("table", { name: "Each kind of help: delivered, accepted and rated helpful" })
+      .getByText("1 of 1 rated (100%)");
     // Learning events reach analytics in the background; refresh until the window shows them.
     for (let i = 0; i < 10 && ((await hotSpot.count()) === 0 || (await answered.count()) === 0); i++) {
       await instructor.waitForTimeout(1_500);

@@ -96,6 +96,8 @@ describe("the sample course in the browser", () => {
     const s = await openSampleCourse(e2e.browser, e2e.front.url, { role: "instructor" });
     try {
       await s.guide.getByRole("button", { name: "Guide settings" }).click();
+      // Typed after the stored settings arrive: before, the loaded values would overwrite them.
+      await s.guide.locator('form.settings-form[aria-busy="false"]').waitFor();
       await s.guide.getByLabel(/Minutes between two interventions/).fill("0");
       await s.guide.getByLabel(/Interventions per learner per day/).fill("51");
       await s.guide.getByRole("button", { name: "Save settings" }).click();

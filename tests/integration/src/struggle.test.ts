@@ -270,7 +270,7 @@ describe("a stuck learner, the intervention and the instructor's insight", () =>
     expect(body.interventions.delivered).toEqual([]);
   });
 
-  it("four wrong answers in a row notify the instructor, who sees it in the course insight", async () => {
+  it("four wrong answers offer to tell the instructor, who sees the delivery in insight and the learner by name once they say yes", async () => {
     const guesser = await launch(system, { role: "learner", userId: "guesser", name: "Lord Byron" });
     const res = await api(system, guesser.apiToken, "/api/cognitive/signals", {
       body: {
@@ -292,5 +292,24 @@ describe("a stuck learner, the intervention and the instructor's insight", () =>
       expect.objectContaining({ kind: "instructor_notified", count: 1 }),
     );
     expect(insight.hotSpots).toContainEqual(expect.objectContaining({ elementId: "quiz-q9", learners: 1 }));
+
+    // An offer names nobody: the instructor's help requests list them only after the learner's yes.
+    const helpPath = `/api/courses/${DEFAULT_CONTEXT}/help-requests`;
+    type HelpRequests = { requests: { userId: string; name: string | null; elementId: string | null }[] };
+    const before = (await (await api(system, instructor.apiToken, helpPath)).json()) as HelpRequests;
+    expect(before.requests).toEqual([]);
+    const offerId = (reply.intervention as { id: string }).id;
+    const yes = await api(system, guesser.apiToken, `/api/interventions/${offerId}/respond`, {
+      body: { action: "accepted" },
+    });
+    expect(yes.status).toBe(200);
+    const after = await eventually(
+      async () => (await (await api(system, instructor.apiToken, helpPath)).json()) as HelpRequests,
+      (b) => b.requests.length > 0,
+    );
+    expect(after.requests).toEqual([
+      expect.objectContaining({ name: "Lord Byron", elementId: "quiz-q9", userId: expect.any(String) }),
+    ]);
+    expect((await api(system, guesser.apiToken, helpPath)).status).toBe(403);
   });
 });

@@ -1,4 +1,5 @@
 import type { AppContext, View } from "../context";
+import { HelpRequestsView } from "./help-requests-view";
 import { InsightsView } from "./insights-view";
 import { OpsView } from "./ops-view";
 import { SettingsView } from "./settings-view";
@@ -7,6 +8,7 @@ import { SettingsView } from "./settings-view";
 export function instructorViews(ctx: AppContext): { id: string; label: string; view: View }[] {
   return [
     { id: "insights", label: "Course insight", view: new InsightsView(ctx) },
+    { id: "help-requests", label: "Help requests", view: new HelpRequestsView(ctx) },
     { id: "settings", label: "Guide settings", view: new SettingsView(ctx) },
     { id: "ops", label: "Service health", view: new OpsView() },
   ];

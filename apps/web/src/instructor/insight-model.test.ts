@@ -1,8 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { columns, horizontalBars, niceMax } from "./chart-layout";
-import { readInsight, windowFor } from "./insight-model";
+import { helpfulShare, readInsight, windowFor } from "./insight-model";
 
 describe("readInsight", () => {
+  it("reads per-kind outcomes: delivered, accepted, rated helpful; withheld figures stay withheld", () => {
+    const ins = readInsight({
+      interventions: {
+        byKind: [
+          { kind: "hint", delivered: 3, learners: 3, accepted: 2, dismissed: 1, helpful: 1, notHelpful: 1 },
+          { kind: "chat_offer", delivered: null, learners: null, accepted: null, dismissed: null, helpful: null },
+        ],
+      },
+    });
+    expect(ins.byKind[0]).toEqual({ kind: "hint", delivered: 3, accepted: 2, helpful: 1, notHelpful: 1, dismissed: 1 });
+    expect(Number.isNaN(ins.byKind[1]?.delivered)).toBe(true);
+    expect(helpfulShare(ins.byKind[0] ?? { helpful: 0, notHelpful: 0 })).toBe("1 of 2 rated (50%)");
+    expect(helpfulShare(ins.byKind[1] ?? { helpful: 0, notHelpful: 0 })).toBe("—");
+    expect(helpfulShare({ helpful: 0, notHelpful: 0 })).toBe("—");
+    expect(readInsight({}).byKind).toEqual([]);
+  });
+
   it("reads analytics' course insight: hot spots by events, days, interventions, learners", () => {
     const ins = readInsight({
       contextId: "course-101",
@@ -55,6 +72,7 @@ describe("readInsight", () => {
       chatVolume: [],
       outcomes: [],
       deliveredByKind: [],
+      byKind: [],
       inactive: [],
       inactiveCount: 0,
       suppressedHotSpots: 0,

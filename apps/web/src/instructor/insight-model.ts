@@ -20,6 +20,15 @@ export interface Learner {
   name?: string;
   lastSeen?: string;
 }
+/** One intervention kind over the window; NaN where analytics withheld the figure. */
+export interface KindOutcome {
+  kind: string;
+  delivered: number;
+  accepted: number;
+  helpful: number;
+  notHelpful: number;
+  dismissed: number;
+}
 /** Counts of NaN are figures analytics withheld (fewer learners than the tenant's minimum group). */
 export interface Insight {
   hotSpots: HotSpot[];
@@ -29,6 +38,8 @@ export interface Insight {
   interventionsDelivered?: number;
   deliveredByKind: Outcome[];
   outcomes: Outcome[];
+  /** Per kind: delivered, accepted, rated helpful (empty from an analytics without it). */
+  byKind: KindOutcome[];
   activeLearners?: number;
   inactiveCount?: number;
   /** Listed only when the tenant allows naming learners. */
@@ -79,6 +90,15 @@ export function readInsight(raw: unknown): Insight {
         .filter(([, v]) => typeof v === "number")
         .map(([label, v]) => ({ label, value: v as number }));
   const deliveredByKind = counted(arr(interventions.delivered), "kind");
+  const figure = (x: unknown) => num(x) ?? Number.NaN;
+  const byKind = arr(interventions.byKind).map((k) => ({
+    kind: str(k.kind) ?? "unknown",
+    delivered: figure(k.delivered),
+    accepted: figure(k.accepted),
+    helpful: figure(k.helpful),
+    notHelpful: figure(k.notHelpful),
+    dismissed: figure(k.dismissed),
+  }));
   const chat = arr(o.chatVolume);
 
   const insight: Insight = {
@@ -87,6 +107,7 @@ export function readInsight(raw: unknown): Insight {
     chatVolume: days(chat, ["messages", "count"]),
     outcomes,
     deliveredByKind,
+    byKind,
     inactive: arr(learners.inactiveLearners, o.inactiveLearners).map((l) => {
       const item: Learner = { id: str(l.userId, l.id) ?? "?" };
       const name = str(l.name);
@@ -114,4 +135,11 @@ export function readInsight(raw: unknown): Insight {
 /** The window control's presets, as ISO from/to (to = now). */
 export function windowFor(days: number, now = new Date()): { from: string; to: string } {
   return { from: new Date(now.getTime() - days * 86_400_000).toISOString(), to: now.toISOString() };
+}
+
+/** "3 of 4 rated (75%)": helpful among those who rated; a dash when nobody did or it is withheld. */
+export function helpfulShare(k: Pick<KindOutcome, "helpful" | "notHelpful">): string {
+  const rated = k.helpful + k.notHelpful;
+  if (!Number.isFinite(rated) || rated === 0) return "—";
+  return `${k.helpful} of ${rated} rated (${Math.round((k.helpful / rated) * 100)}%)`;
 }

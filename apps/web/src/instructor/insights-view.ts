@@ -3,7 +3,7 @@ import type { AppContext, View } from "../context";
 import { append, h, humanize, replaceChildren } from "../ui/dom";
 import { cellText } from "../views/records";
 import { barChart, timeChart } from "./charts";
-import { type Insight, readInsight, windowFor } from "./insight-model";
+import { helpfulShare, type Insight, readInsight, windowFor } from "./insight-model";
 
 const PRESETS = [
   { days: 7, label: "Last 7 days" },
@@ -190,7 +190,14 @@ function render(ins: Insight): DocumentFragment {
           ins.outcomes.map((o) => ({ label: humanize(o.label), value: o.value })),
           "answers",
         ),
-      (ins.deliveredByKind.length > 0 || ins.outcomes.length > 0) &&
+      ins.byKind.length > 0 &&
+        table(
+          "Each kind of help: delivered, accepted and rated helpful",
+          ["Kind of help", "Delivered", "Accepted", "Dismissed", "Rated helpful"],
+          ins.byKind.map((k) => [humanize(k.kind), k.delivered, k.accepted, k.dismissed, helpfulShare(k)]),
+        ),
+      ins.byKind.length === 0 &&
+        (ins.deliveredByKind.length > 0 || ins.outcomes.length > 0) &&
         table(
           "Interventions and answers",
           ["Intervention", "Count"],

@@ -103,6 +103,17 @@ export class ContentPage {
   }
 
   /**
+   * The id of the block an element belongs to: a block is its own, a quiz item the block around
+   * it. Chat cites and grounds on blocks (the `[[block:<id>]]` markers), never on items.
+   */
+  blockIdOf(id: string): string | undefined {
+    if (this.blockById(id)) return id;
+    const item = this.doc.querySelector(`[data-quiz-item="${CSS.escape(id)}"]`);
+    const block = item ? blockElementOf(item) : null;
+    return block ? blockFacts(block)?.id : undefined;
+  }
+
+  /**
    * The page as chat takes it: block-marked text (the block in view and its neighbours first),
    * the element in focus (the quiz item or block the learner last worked in, else the block in
    * view) and whether that item counts for a grade.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kindLabel, toIntervention } from "./intervention-model";
+import { acceptLabel, kindLabel, toIntervention } from "./intervention-model";
 
 describe("toIntervention", () => {
   it("reads a pushed intervention, wrapped or bare, with chat's suggestion", () => {
@@ -36,5 +36,15 @@ describe("toIntervention", () => {
   it("names every kind the detector sends in plain words", () => {
     for (const kind of ["hint", "content_summary", "chat_offer", "prerequisite_resource", "instructor_notified"])
       expect(kindLabel(kind)).not.toBe("A suggestion");
+  });
+});
+
+describe("an offer to tell the instructor", () => {
+  it("asks, and never says the instructor was told before the learner's yes", () => {
+    expect(kindLabel("instructor_notified")).toBe("Tell your instructor?");
+    expect(kindLabel("instructor_notified")).not.toMatch(/has been told/);
+    expect(acceptLabel("instructor_notified")).toBe("Yes, tell my instructor");
+    expect(acceptLabel("hint")).toBe("Show me");
+    expect(acceptLabel("chat_offer")).toBe("Yes, help me");
   });
 });

@@ -16,8 +16,9 @@ const KIND_LABELS: Record<string, string> = {
   resource: "Something to review first",
   prerequisite_resource: "Something to review first",
   content_summary: "A summary",
-  notify_instructor: "Your instructor has been told",
-  instructor_notified: "Your instructor has been told",
+  // An offer: the instructor is told only if the learner says yes (the card's accept button).
+  notify_instructor: "Tell your instructor?",
+  instructor_notified: "Tell your instructor?",
 };
 
 /** The kinds chat can write help content for (POST /api/chat/help), by the names they arrive under. */
@@ -70,4 +71,14 @@ export function toIntervention(raw: unknown): Intervention | null {
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return !!x && typeof x === "object" && !Array.isArray(x);
+}
+
+/** Kinds that offer to tell the instructor: accepting is the learner's consent to be named. */
+export const isInstructorOffer = (kind: string) => kind === "instructor_notified" || kind === "notify_instructor";
+
+/** The accept button's words for a kind. */
+export function acceptLabel(kind: string): string {
+  if (kind === "chat_offer") return "Yes, help me";
+  if (isInstructorOffer(kind)) return "Yes, tell my instructor";
+  return "Show me";
 }

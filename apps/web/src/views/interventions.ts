@@ -5,7 +5,7 @@ import { renderMarkdown } from "../markdown/render";
 import { pointAt } from "../page/point-at";
 import { h, replaceChildren } from "../ui/dom";
 import { citationList } from "./citations";
-import { helpKindOf, type Intervention, kindLabel } from "./intervention-model";
+import { acceptLabel, helpKindOf, type Intervention, isInstructorOffer, kindLabel } from "./intervention-model";
 import { chatPageContext } from "./page-context";
 
 type Action = "accepted" | "dismissed" | "helpful" | "not_helpful";
@@ -68,6 +68,12 @@ export class InterventionList {
           class: "btn btn-primary",
           onclick: async () => {
             if (await respond("accepted")) {
+              if (isInstructorOffer(item.kind)) {
+                // Said only now, after the learner's yes: before it nobody was told anything.
+                replaceChildren(actions);
+                feedback.textContent = "Your instructor has been told, with your name and this part of the page.";
+                return;
+              }
               if (item.elementId) pointAt(this.ctx.page, item.elementId, this.ctx.announce);
               await this.showHelp(item, body);
               this.onAccept(item);
@@ -75,7 +81,7 @@ export class InterventionList {
             }
           },
         },
-        item.kind === "chat_offer" ? "Yes, help me" : "Show me",
+        acceptLabel(item.kind),
       ),
       h(
         "button",
@@ -105,9 +111,17 @@ export class InterventionList {
     if (!kind) return;
     body.setAttribute("aria-busy", "true");
     try {
+      // Graded or not is judged on the item itself; the help is about the block around it
+      // (the agreement: `elementId` of the block the intervention is about).
+      const pageContext = chatPageContext(this.ctx, item.elementId);
+      const block = item.elementId ? this.ctx.page.blockIdOf(item.elementId) : undefined;
       const raw = await this.ctx.api.json<Record<string, unknown>>("/api/chat/help", {
         method: "POST",
-        body: { kind, interventionId: item.id, pageContext: chatPageContext(this.ctx, item.elementId) },
+        body: {
+          kind,
+          interventionId: item.id,
+          pageContext: block ? { ...pageContext, elementId: block } : pageContext,
+        },
       });
       const text = typeof raw.text === "string" && raw.text ? raw.text : item.message;
       const citations = toCitations(raw.citations);

@@ -45,6 +45,15 @@ export const LearningEventSchema = v.variant("type", [
     interventionId: IdSchema,
     action: v.picklist(["accepted", "dismissed", "helpful", "not_helpful"]),
   }),
+  // The learner accepted an offer to tell their instructor (kind instructor_notified): their
+  // consent to be named to the course's instructors, with the name from their launch.
+  v.object({
+    ...base,
+    type: v.literal("help_requested"),
+    interventionId: IdSchema,
+    elementId: v.optional(IdSchema),
+    learnerName: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  }),
   v.object({
     ...base,
     type: v.literal("chat_message"),
@@ -83,7 +92,7 @@ export type MetricsQuery = v.InferOutput<typeof MetricsQuerySchema>;
 
 /** Who read or exported whose data, through which route. */
 export const AuditEntrySchema = v.object({
-  action: v.picklist(["insight_read", "overview_read", "export", "erase", "admin_metrics_read"]),
+  action: v.picklist(["insight_read", "overview_read", "help_requests_read", "export", "erase", "admin_metrics_read"]),
   route: RouteTemplateSchema,
   subjectUserId: v.optional(IdSchema),
   contextId: v.optional(IdSchema),

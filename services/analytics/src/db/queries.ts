@@ -23,6 +23,7 @@ const EVENT_COLUMNS = [
   "conversation_id",
   "provider",
   "tokens",
+  "learner_name",
 ];
 const ROSTER_COLUMNS = ["tenant_id", "context_id", "user_id", "name", "roles", "is_learner", "synced_at"];
 
@@ -86,6 +87,37 @@ export const insightReads = {
       .select(["action", sql<number>`count(*)`.as("responses"), sql<number>`count(distinct user_id)`.as("learners")])
       .groupBy("action")
       .modifyEnd(queryName("insight.interventionOutcomes")),
+  /**
+   * Responses in the window by the kind of intervention they answer: each joined to its delivery
+   * by intervention id (indexed), wherever that delivery falls.
+   */
+  responsesByKind: (db: Db, w: CourseWindow) =>
+    db
+      .selectFrom("learning_events as r")
+      .innerJoin("learning_events as d", (join) =>
+        join.onRef("d.tenant_id", "=", "r.tenant_id").onRef("d.intervention_id", "=", "r.intervention_id"),
+      )
+      .where("r.tenant_id", "=", w.tenantId)
+      .where("r.context_id", "=", w.contextId)
+      .where("r.type", "=", "intervention_responded")
+      .where("r.at", ">=", w.from)
+      .where("r.at", "<", w.to)
+      .where("d.type", "=", "intervention_delivered")
+      .select([
+        "d.kind as kind",
+        "r.action as action",
+        sql<number>`count(distinct r.intervention_id)`.as("interventions"),
+        sql<number>`count(distinct r.user_id)`.as("learners"),
+      ])
+      .groupBy(["d.kind", "r.action"])
+      .modifyEnd(queryName("insight.responsesByKind")),
+  /** Learners who asked their instructor for help, newest first. */
+  helpRequests: (db: Db, w: CourseWindow, limit: number) =>
+    courseEvents(db, w, "help_requested")
+      .select(["intervention_id", "user_id", "learner_name", "element_id", "at"])
+      .orderBy("at", "desc")
+      .limit(limit)
+      .modifyEnd(queryName("insight.helpRequests")),
   chatByDay: (db: Db, w: CourseWindow) =>
     courseEvents(db, w, "chat_message")
       .select([

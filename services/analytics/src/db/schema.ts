@@ -66,6 +66,8 @@ export interface AnalyticsDatabase {
     conversation_id: string | null;
     provider: string | null;
     tokens: number | null;
+    /** Only on help_requested: the name the learner agreed to be shown by. */
+    learner_name: string | null;
   };
   course_roster: {
     tenant_id: string;

@@ -23,6 +23,7 @@ function eventRow(e: LearningEvent): EventRow {
     conversation_id: null,
     provider: null,
     tokens: null,
+    learner_name: null,
   };
   switch (e.type) {
     case "session_started":
@@ -33,6 +34,13 @@ function eventRow(e: LearningEvent): EventRow {
       return { ...row, intervention_id: e.interventionId, kind: e.kind, element_id: e.elementId ?? null };
     case "intervention_responded":
       return { ...row, intervention_id: e.interventionId, action: e.action };
+    case "help_requested":
+      return {
+        ...row,
+        intervention_id: e.interventionId,
+        element_id: e.elementId ?? null,
+        learner_name: e.learnerName ?? null,
+      };
     case "chat_message":
       return { ...row, conversation_id: e.conversationId, provider: e.provider, tokens: e.tokens };
   }
@@ -75,6 +83,14 @@ function eventOf(row: EventRow): LearningEvent {
         interventionId: row.intervention_id ?? "",
         action:
           (["accepted", "dismissed", "helpful", "not_helpful"] as const).find((a) => a === row.action) ?? "dismissed",
+      };
+    case "help_requested":
+      return {
+        ...base,
+        type: "help_requested",
+        interventionId: row.intervention_id ?? "",
+        ...opt("elementId", row.element_id),
+        ...opt("learnerName", row.learner_name),
       };
     default:
       return {

@@ -1,5 +1,6 @@
 import { type AnalyticsTenant, analyticsDbFor } from "../db/access";
 import { type CourseWindow, insightReads } from "../db/queries";
+import { type KindOutcome, outcomesByKind, suppressKind } from "./by-kind";
 
 /**
  * What an instructor sees about one course. With `minGroupSize` > 0 (the tenant's setting),
@@ -25,6 +26,8 @@ export interface CourseInsights {
   interventions: {
     delivered: { kind: string; count: number | null; learners: number | null }[];
     outcomes: { action: string; count: number | null; learners: number | null }[];
+    /** Per kind: delivered, accepted, dismissed, rated helpful and not helpful. */
+    byKind: KindOutcome[];
   };
   chatVolume: { day: string; messages: number | null; learners: number | null }[];
 }
@@ -38,12 +41,13 @@ export async function courseInsights(
   window: CourseWindow & Pick<AnalyticsTenant, "d1Binding">,
 ): Promise<CourseInsights> {
   const { db } = analyticsDbFor(env, window);
-  const [hotSpots, activeUsers, roster, delivered, outcomes, chat] = await Promise.all([
+  const [hotSpots, activeUsers, roster, delivered, outcomes, responses, chat] = await Promise.all([
     insightReads.hotSpots(db, window).execute(),
     insightReads.activeUsers(db, window).execute(),
     insightReads.roster(db, window).execute(),
     insightReads.interventionsDelivered(db, window).execute(),
     insightReads.interventionOutcomes(db, window).execute(),
+    insightReads.responsesByKind(db, window).execute(),
     insightReads.chatByDay(db, window).execute(),
   ]);
   // The roster is who should be active; without a roster, learners seen in events stand in.
@@ -87,6 +91,7 @@ export async function courseInsights(
         count: Number(o.responses),
         learners: Number(o.learners),
       })),
+      byKind: outcomesByKind(delivered, responses),
     },
     chatVolume: chat.map((c) => ({ day: c.day, messages: Number(c.messages), learners: Number(c.learners) })),
   };
@@ -111,6 +116,7 @@ export function withMinGroup(full: CourseInsights, minGroupSize: number): Course
     interventions: {
       delivered: full.interventions.delivered.map(figure),
       outcomes: full.interventions.outcomes.map(figure),
+      byKind: full.interventions.byKind.map((k) => suppressKind(k, minGroupSize)),
     },
     chatVolume: full.chatVolume.map((c) => (suppress(c.learners) ? { day: c.day, messages: null, learners: null } : c)),
   };

@@ -5,6 +5,7 @@ import { exportLearnerData } from "../events/store";
 import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
 import { courseInsights } from "./course-insights";
+import { HELP_REQUESTS_WINDOW_MS, helpRequests, helpRequestsKey } from "./help-requests";
 
 /**
  * KV snapshots of analytics' reads, for read-only mode (docs/resilience.md). Keys start with the
@@ -40,6 +41,21 @@ export const CourseInsightsSchema = v.object({
   interventions: v.object({
     delivered: v.array(v.object({ kind: v.string(), count: Figure, learners: Figure })),
     outcomes: v.array(v.object({ action: v.string(), count: Figure, learners: Figure })),
+    // Snapshots written before per-kind outcomes existed read as none.
+    byKind: v.optional(
+      v.array(
+        v.object({
+          kind: v.string(),
+          delivered: Figure,
+          learners: Figure,
+          accepted: Figure,
+          dismissed: Figure,
+          helpful: Figure,
+          notHelpful: Figure,
+        }),
+      ),
+      [],
+    ),
   }),
   chatVolume: v.array(v.object({ day: v.string(), messages: Figure, learners: Figure })),
 });
@@ -103,19 +119,28 @@ function due(key: string, now: number): boolean {
  */
 export async function refreshAfterEvents(env: Env, events: readonly LearningEvent[], now = Date.now()): Promise<void> {
   // Each read goes to the database the events were just stored in (their d1Binding).
-  const courses = new Map<string, { tenantId: string; contextId: string; d1Binding?: string | undefined }>();
+  type Course = { tenantId: string; contextId: string; d1Binding?: string | undefined };
+  const courses = new Map<string, Course>();
+  const asked = new Map<string, Course>();
   const tenants = new Map<string, { tenantId: string; d1Binding?: string | undefined }>();
   const learners = new Map<string, { tenantId: string; userId: string; d1Binding?: string | undefined }>();
   for (const e of events) {
     const { tenantId, d1Binding } = e;
     tenants.set(tenantId, { tenantId, d1Binding });
     if (e.contextId) courses.set(insightKey(tenantId, e.contextId), { tenantId, contextId: e.contextId, d1Binding });
+    if (e.contextId && e.type === "help_requested")
+      asked.set(helpRequestsKey(tenantId, e.contextId), { tenantId, contextId: e.contextId, d1Binding });
     learners.set(learnerExportKey(tenantId, e.userId), { tenantId, userId: e.userId, d1Binding });
   }
   const window = resolveWindow(undefined, undefined, DEFAULT_INSIGHT_WINDOW_MS, now);
   const jobs: Promise<void>[] = [];
   for (const [key, course] of [...courses].slice(0, MAX_REFRESHES)) {
     if (due(key, now)) jobs.push(refresh(env, key, () => courseInsights(env, { ...course, ...window })));
+  }
+  // A help request is what an instructor waits for: its list is rewritten at once, never skipped.
+  const recent = resolveWindow(undefined, undefined, HELP_REQUESTS_WINDOW_MS, now);
+  for (const [key, course] of [...asked].slice(0, MAX_REFRESHES)) {
+    jobs.push(refresh(env, key, () => helpRequests(env, { ...course, ...recent })));
   }
   for (const tenant of [...tenants.values()].slice(0, MAX_REFRESHES)) {
     const key = overviewKey(tenant.tenantId);

@@ -15,6 +15,7 @@ import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
 import { recordAuditEntry } from "../audit/log";
 import { courseInsights, withMinGroup } from "../insight/course-insights";
+import { HELP_REQUESTS_WINDOW_MS, HelpRequestsSchema, helpRequests, helpRequestsKey } from "../insight/help-requests";
 import { CourseInsightsSchema, insightKey, overviewKey, TenantOverviewSchema } from "../insight/snapshots";
 import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
@@ -123,6 +124,40 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
     contextId: contextId.output,
   });
   return readThroughResponse({ ...result, value: withMinGroup(result.value, minGroupSize) });
+});
+
+/** Only the course the instructor launched from; any other course answers as missing. */
+function ownCourse(request: IRequest & { params: Record<string, string | undefined> }, contextOfAuth?: string) {
+  const contextId = v.safeParse(IdSchema, decodeParam(request.params.contextId));
+  if (!contextId.success || contextOfAuth !== contextId.output) throw notFound("No such course.");
+  return contextId.output;
+}
+
+// The instructor's live list of learners who asked for their help (the web app polls it).
+router.get("/api/courses/:contextId/help-requests", async (request, env, ctx) => {
+  const auth = requireInstructor(request);
+  const contextId = ownCourse(request, auth.contextId);
+  const query = parseQuery(new URL(request.url), WindowQuerySchema);
+  const window = resolveWindow(query.from, query.to, HELP_REQUESTS_WINDOW_MS);
+  const read = () => helpRequests(env, { tenantId: auth.tenantId, contextId, ...window });
+  const result = isDefaultWindow(query)
+    ? await readThrough({
+        service: "analytics",
+        kv: env.SNAPSHOTS,
+        tenantId: auth.tenantId,
+        key: helpRequestsKey(auth.tenantId, contextId),
+        schema: HelpRequestsSchema,
+        read,
+        waitUntil: (p) => ctx.waitUntil(p),
+      })
+    : { value: await read(), degraded: false };
+  // It names learners: audited like any insight read, before the answer leaves.
+  await recordAuditEntry(env, auth, {
+    action: "help_requests_read",
+    route: "/api/courses/:contextId/help-requests",
+    contextId,
+  });
+  return readThroughResponse(result);
 });
 
 router.all("*", () => {

@@ -162,10 +162,80 @@ describe("course insight", () => {
         { action: "dismissed", count: 1, learners: 1 },
         { action: "helpful", count: 1, learners: 1 },
       ],
+      byKind: [{ kind: "hint", delivered: 2, learners: 2, accepted: 0, dismissed: 1, helpful: 1, notHelpful: 0 }],
     });
     expect(body.chatVolume).toEqual([
       { day: "2026-11-20", messages: 2, learners: 2 },
       { day: "2026-11-21", messages: 1, learners: 1 },
+    ]);
+  });
+
+  it("shows per kind how often it was delivered, accepted and rated helpful in the window", async () => {
+    // A tenant of its own, so the other tests' figures for "acme" stay as they are.
+    const course = { ...instructor, tenantId: "kinds-school", contextId: "course-kinds" };
+    const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, "0")}:00.000Z`;
+    const ev = (userId: string, minute: number) => ({
+      ...base(userId, at(minute), "kinds-school"),
+      contextId: "course-kinds",
+    });
+    const delivered = (userId: string, id: string, kind: string, minute: number): LearningEvent => ({
+      ...ev(userId, minute),
+      eventId: id,
+      type: "intervention_delivered",
+      interventionId: id,
+      kind,
+    });
+    const responded = (
+      userId: string,
+      id: string,
+      action: "accepted" | "dismissed" | "helpful" | "not_helpful",
+      minute: number,
+    ): LearningEvent => ({ ...ev(userId, minute), type: "intervention_responded", interventionId: id, action });
+    await exports.default.recordLearningEvents([
+      delivered("ann", "k1", "hint", 1),
+      delivered("bob", "k2", "hint", 1),
+      delivered("cy", "k3", "hint", 1),
+      delivered("ann", "k4", "content_summary", 2),
+      responded("ann", "k1", "accepted", 3),
+      responded("ann", "k1", "helpful", 4),
+      responded("bob", "k2", "accepted", 3),
+      responded("bob", "k2", "not_helpful", 4),
+      responded("cy", "k3", "dismissed", 3),
+      responded("ann", "k4", "accepted", 5),
+      responded("ann", "k4", "helpful", 6),
+      // Delivered before the window, answered in it: the answer counts for its kind.
+      delivered("dee", "k5", "prerequisite_resource", 0),
+      responded("dee", "k5", "helpful", 7),
+    ]);
+    const res = await get(
+      "/api/courses/course-kinds/insights?from=2026-11-20T10:01:00.000Z&to=2026-11-20T11:00:00.000Z",
+      course,
+    );
+    const body = await res.json<{ interventions: { byKind: unknown } }>();
+    expect(body.interventions.byKind).toEqual([
+      { kind: "hint", delivered: 3, learners: 3, accepted: 2, dismissed: 1, helpful: 1, notHelpful: 1 },
+      { kind: "content_summary", delivered: 1, learners: 1, accepted: 1, dismissed: 0, helpful: 1, notHelpful: 0 },
+      {
+        kind: "prerequisite_resource",
+        delivered: 0,
+        learners: 0,
+        accepted: 0,
+        dismissed: 0,
+        helpful: 1,
+        notHelpful: 0,
+      },
+    ]);
+    const small = await get(
+      "/api/courses/course-kinds/insights?from=2026-11-20T10:01:00.000Z&to=2026-11-20T11:00:00.000Z",
+      course,
+      { "X-Atomic-Insight-Min-Group": "2" },
+    );
+    const suppressed = (await small.json<{ interventions: { byKind: { kind: string; helpful: unknown }[] } }>())
+      .interventions.byKind;
+    expect(suppressed.map((k) => [k.kind, k.helpful])).toEqual([
+      ["hint", 1],
+      ["content_summary", null],
+      ["prerequisite_resource", null],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../lti/html";
-import type { DevRole } from "./lms";
+import { type DevLaunch, type DevRole, devLaunchQuery, devUserOf, SAMPLE_COURSES } from "./lms";
 import { type Block, type CoursePage, type QuizItem, SAMPLE_PAGES } from "./sample-course";
 
 const STYLE = `
@@ -46,23 +46,26 @@ export function findPage(slug: string): CoursePage | undefined {
 }
 
 /** A course page with the guide launched next to it through the built-in LMS. */
-export function coursePageHtml(page: CoursePage, role: DevRole): string {
+export function coursePageHtml(page: CoursePage, launch: DevLaunch): string {
+  const query = escapeHtml(devLaunchQuery(launch));
   const nav = SAMPLE_PAGES.map(
     (p) =>
-      `<a href="/dev/course/${p.slug}?role=${role}"${p.slug === page.slug ? ' aria-current="page"' : ""}>${escapeHtml(p.title)}</a>`,
+      `<a href="/dev/course/${p.slug}?${query}"${p.slug === page.slug ? ' aria-current="page"' : ""}>${escapeHtml(p.title)}</a>`,
   ).join("");
+  const course = SAMPLE_COURSES.find((c) => c.id === launch.course) ?? SAMPLE_COURSES[0];
+  const who = `${devUserOf(launch).name} (${launch.role})`;
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)} · Sample course</title><style>${STYLE}</style></head>
 <body>
 <main class="course" aria-label="Sample course">
-<p><a href="/">Sample course</a> · ${role === "instructor" ? "Grace Hopper (instructor)" : "Ada Lovelace (learner)"}</p>
+<p><a href="/">${escapeHtml(course.title)}</a> · ${escapeHtml(who)}</p>
 <nav aria-label="Course pages">${nav}</nav>
 <h1>${escapeHtml(page.title)}</h1>
 ${page.blocks.map(block).join("\n")}
 </main>
-<iframe class="guide" title="Atomic Guide" src="/dev/lms/launch?role=${role}"></iframe>
+<iframe class="guide" title="Atomic Guide" src="/dev/lms/launch?${query}"></iframe>
 <script src="/dev/course.js" defer></script>
 </body>
 </html>`;
@@ -81,6 +84,7 @@ export function homeHtml(origin: string): string {
 <p>A sample course with the guide next to it, launched through a built-in LMS simulator (real LTI 1.3: login, signed id_token, launch). This page exists only while the gateway runs with development settings.</p>
 <p><a class="launch" data-role="learner" href="/dev/course/equations?role=learner">Launch as learner</a></p>
 <p><a class="launch" data-role="instructor" href="/dev/course/equations?role=instructor">Launch as instructor</a></p>
+<p>Also: <a href="/dev/course/equations?role=learner&amp;learner=2">a second learner (Alan Turing)</a>; section B of the course, a course of its own, as <a href="/dev/course/equations?role=learner&amp;course=sample-course-b">learner</a> or <a href="/dev/course/equations?role=instructor&amp;course=sample-course-b">instructor</a>.</p>
 <h2>Pages</h2><ul>${links("learner")}</ul>
 <p>The tool's registration facts: <a href="${escapeHtml(origin)}/lti/config">/lti/config</a>.</p>
 </main></body></html>`;

@@ -43,31 +43,34 @@ describe("the local-development launcher and sample course", () => {
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_role" } });
   });
 
-  it("launches through the built-in LMS with the real LTI flow and lands in the sample course", async () => {
+  /** The built-in LMS's whole flow from a launch link to the app page's launch JSON. */
+  async function launchThrough(query: string) {
     // The gateway fetches the built-in LMS's JWKS over HTTP; here that is this same Worker.
     const real = globalThis.fetch.bind(globalThis);
     vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
       const request = new Request(input, init);
       return request.url.startsWith(`${ORIGIN}/dev/lms/`) ? exports.default.fetch(request) : real(request);
     });
+    const start = await get(`/dev/lms/launch?${query}`, { redirect: "manual" });
+    expect(start.status).toBe(302);
+    const init = await exports.default.fetch(new Request(start.headers.get("Location") ?? "", { redirect: "manual" }));
+    expect(init.status).toBe(302);
+    const cookie = (init.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
+    const authorize = await exports.default.fetch(new Request(init.headers.get("Location") ?? ""));
+    const form = await authorize.text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? "";
+    const launch = await get("/lti/launch", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+      body: new URLSearchParams({ id_token: field("id_token"), state: field("state") }).toString(),
+    });
+    expect(launch.status, query).toBe(200);
+    return launchJson(launch);
+  }
+
+  it("launches through the built-in LMS with the real LTI flow and lands in the sample course", async () => {
     for (const role of ["learner", "instructor"] as const) {
-      const start = await get(`/dev/lms/launch?role=${role}`, { redirect: "manual" });
-      expect(start.status).toBe(302);
-      const init = await exports.default.fetch(
-        new Request(start.headers.get("Location") ?? "", { redirect: "manual" }),
-      );
-      expect(init.status).toBe(302);
-      const cookie = (init.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-      const authorize = await exports.default.fetch(new Request(init.headers.get("Location") ?? ""));
-      const form = await authorize.text();
-      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1] ?? "";
-      const launch = await get("/lti/launch", {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
-        body: new URLSearchParams({ id_token: field("id_token"), state: field("state") }).toString(),
-      });
-      expect(launch.status, role).toBe(200);
-      const json = await launchJson(launch);
+      const json = await launchThrough(`role=${role}`);
       expect(json.tenantId).toBe("sample-school");
       // The gateway scopes the LMS's context id to the platform: it ends in the course's own id.
       expect(json.context).toMatchObject({
@@ -78,6 +81,24 @@ describe("the local-development launcher and sample course", () => {
       // The token works on the API: the sample tenant exists.
       const me = await get("/api/chat/conversations", { headers: { Authorization: `Bearer ${json.apiToken}` } });
       expect(me.status, await me.clone().text()).toBe(200);
+    }
+  }, 60_000);
+
+  it("launches a second learner, and into section B, a course of its own", async () => {
+    const second = await launchThrough("role=learner&learner=2");
+    expect(second.user.name).toBe("Alan Turing");
+    expect(second.context.id).toMatch(/(^|:)sample-course$/);
+    const sectionB = await launchThrough("role=instructor&course=sample-course-b");
+    expect(sectionB.context).toMatchObject({
+      id: expect.stringMatching(/(^|:)sample-course-b$/),
+      title: "Sample course: Linear equations (section B)",
+    });
+    const page = await (await get("/dev/course/equations?role=learner&course=sample-course-b&learner=2")).text();
+    expect(page).toContain('src="/dev/lms/launch?role=learner&amp;course=sample-course-b&amp;learner=2"');
+    for (const bad of ["course=other-course", "learner=3"]) {
+      const res = await get(`/dev/lms/launch?role=learner&${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: "invalid_request" } });
     }
   }, 60_000);
 });

@@ -4,9 +4,7 @@ import { isLocalDevelopment } from "../env";
 import type { GatewayRouter } from "../routes/router";
 import { coursePageHtml, findPage, homeHtml } from "./course-page";
 import { COURSE_SCRIPT } from "./course-script";
-import { DEV_LMS_PATH, DEV_ROLES, handleLms, startLaunch } from "./lms";
-
-const RoleSchema = v.picklist(DEV_ROLES, "role must be learner or instructor");
+import { DEV_LMS_PATH, DevLaunchSchema, handleLms, startLaunch } from "./lms";
 
 /** Everything here exists only with development or test settings; elsewhere it is a plain 404. */
 function devOnly<A extends unknown[]>(
@@ -18,9 +16,19 @@ function devOnly<A extends unknown[]>(
   };
 }
 
-function roleOf(request: Request) {
-  const parsed = v.safeParse(RoleSchema, new URL(request.url).searchParams.get("role") ?? "learner");
-  if (!parsed.success) throw badRequest("invalid_role", "role must be learner or instructor.");
+/** `?role=learner|instructor&course=<sample course id>&learner=1|2`: who launches into which section. */
+function launchOf(request: Request) {
+  const q = new URL(request.url).searchParams;
+  const parsed = v.safeParse(DevLaunchSchema, {
+    role: q.get("role") ?? "learner",
+    course: q.get("course") ?? undefined,
+    learner: q.get("learner") ?? undefined,
+  });
+  if (!parsed.success) {
+    const field = parsed.issues[0]?.path?.[0]?.key;
+    if (field === "role") throw badRequest("invalid_role", "role must be learner or instructor.");
+    throw badRequest("invalid_request", `${parsed.issues[0]?.message ?? "invalid launch"}.`);
+  }
   return parsed.output;
 }
 
@@ -33,10 +41,10 @@ export const dev = {
     const slug = new URL(request.url).pathname.split("/").pop() ?? "";
     const page = findPage(slug);
     if (!page) throw notFound("No such sample course page.");
-    return html(coursePageHtml(page, roleOf(request)));
+    return html(coursePageHtml(page, launchOf(request)));
   }),
   script: devOnly(() => new Response(COURSE_SCRIPT, { headers: { "Content-Type": "text/javascript; charset=utf-8" } })),
-  launch: devOnly((request, env) => startLaunch(request, env, roleOf(request))),
+  launch: devOnly((request, env) => startLaunch(request, env, launchOf(request))),
   lms: devOnly(async (request, env) => {
     const answer = await handleLms(request, env);
     if (!answer) throw notFound("No such route.");

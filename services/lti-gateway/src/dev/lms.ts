@@ -15,17 +15,31 @@ import { ensureTenant } from "../tenants/store";
  */
 export const DEV_LMS_PATH = "/dev/lms";
 export const DEV_TENANT = "sample-school";
-export const SAMPLE_COURSE = { id: "sample-course", title: "Sample course: Linear equations", label: "ALG1" };
+/** Two sections of the sample course, so a per-course setting can be seen to stay in its course. */
+export const SAMPLE_COURSES = [
+  { id: "sample-course", title: "Sample course: Linear equations", label: "ALG1" },
+  { id: "sample-course-b", title: "Sample course: Linear equations (section B)", label: "ALG1-B" },
+] as const;
+export type SampleCourseId = (typeof SAMPLE_COURSES)[number]["id"];
 const KEY_KV = "dev:lms-signing-key";
 const CLIENT_ID = "atomic-guide-sample";
 
 export const DEV_ROLES = ["learner", "instructor"] as const;
 export type DevRole = (typeof DEV_ROLES)[number];
-const USERS: Record<
-  DevRole,
-  { sub: string; name: string; given_name: string; family_name: string; email: string; roles: string[] }
-> = {
-  learner: {
+/** Learners of the built-in LMS, by number (`learner=1|2`); the first is the default. */
+export const DEV_LEARNERS = ["1", "2"] as const;
+export type DevLearner = (typeof DEV_LEARNERS)[number];
+
+interface DevUser {
+  sub: string;
+  name: string;
+  given_name: string;
+  family_name: string;
+  email: string;
+  roles: string[];
+}
+const LEARNERS: Record<DevLearner, DevUser> = {
+  "1": {
     sub: "sample-learner-1",
     name: "Ada Lovelace",
     given_name: "Ada",
@@ -33,15 +47,48 @@ const USERS: Record<
     email: "ada@example.edu",
     roles: [ROLE.learner],
   },
-  instructor: {
-    sub: "sample-instructor-1",
-    name: "Grace Hopper",
-    given_name: "Grace",
-    family_name: "Hopper",
-    email: "grace@example.edu",
-    roles: [ROLE.instructor],
+  "2": {
+    sub: "sample-learner-2",
+    name: "Alan Turing",
+    given_name: "Alan",
+    family_name: "Turing",
+    email: "alan@example.edu",
+    roles: [ROLE.learner],
   },
 };
+const INSTRUCTOR: DevUser = {
+  sub: "sample-instructor-1",
+  name: "Grace Hopper",
+  given_name: "Grace",
+  family_name: "Hopper",
+  email: "grace@example.edu",
+  roles: [ROLE.instructor],
+};
+
+/** Who launches into which section: the page's query, carried through the LMS as the message hint. */
+export const DevLaunchSchema = v.object({
+  role: v.picklist(DEV_ROLES, "role must be learner or instructor"),
+  course: v.optional(
+    v.picklist(
+      SAMPLE_COURSES.map((c) => c.id),
+      "course must be a sample course",
+    ),
+    "sample-course",
+  ),
+  learner: v.optional(v.picklist(DEV_LEARNERS, "learner must be 1 or 2"), "1"),
+});
+export type DevLaunch = v.InferOutput<typeof DevLaunchSchema>;
+
+export const devUserOf = (launch: DevLaunch): DevUser =>
+  launch.role === "instructor" ? INSTRUCTOR : LEARNERS[launch.learner];
+
+/** The launch as query parameters, defaults left out (so the plain links stay as they were). */
+export function devLaunchQuery(launch: DevLaunch): string {
+  const q = new URLSearchParams({ role: launch.role });
+  if (launch.course !== "sample-course") q.set("course", launch.course);
+  if (launch.role === "learner" && launch.learner !== "1") q.set("learner", launch.learner);
+  return q.toString();
+}
 
 const StoredKeySchema = v.object({
   kid: v.string(),
@@ -100,17 +147,15 @@ async function ensureRegistered(env: Env, platform: SimulatedPlatform): Promise<
 }
 
 /** Starts a launch the way an LMS does: the browser goes to the tool's login URL. */
-export async function startLaunch(request: Request, env: Env, role: DevRole): Promise<Response> {
+export async function startLaunch(request: Request, env: Env, launch: DevLaunch): Promise<Response> {
   const origin = new URL(request.url).origin;
   const platform = await platformFor(origin, env);
   await ensureRegistered(env, platform);
   const params = new URLSearchParams(
-    platform.loginParams(`${origin}/lti/launch`, { lti_message_hint: JSON.stringify({ role }) }),
+    platform.loginParams(`${origin}/lti/launch`, { lti_message_hint: JSON.stringify(launch) }),
   );
   return Response.redirect(`${origin}/lti/init?${params}`, 302);
 }
-
-const HintSchema = v.object({ role: v.picklist(DEV_ROLES) });
 
 /** The LMS side of /dev/lms/*: its authorization endpoint and its JWKS; null for anything else. */
 export async function handleLms(request: Request, env: Env): Promise<Response | null> {
@@ -125,14 +170,14 @@ export async function handleLms(request: Request, env: Env): Promise<Response | 
   try {
     hint = JSON.parse(auth.messageHint ?? "null");
   } catch {}
-  const role = v.safeParse(HintSchema, hint);
-  if (auth.clientId !== platform.clientId || auth.redirectUri !== `${url.origin}/lti/launch` || !role.success)
+  const launch = v.safeParse(DevLaunchSchema, hint);
+  if (auth.clientId !== platform.clientId || auth.redirectUri !== `${url.origin}/lti/launch` || !launch.success)
     return new Response("This is not a launch the built-in LMS started.", { status: 400 });
   const claims = platform.idTokenClaims({
     nonce: auth.nonce,
     targetLinkUri: `${url.origin}/lti/launch`,
-    user: USERS[role.output.role],
-    context: SAMPLE_COURSE,
+    user: devUserOf(launch.output),
+    context: SAMPLE_COURSES.find((c) => c.id === launch.output.course) ?? SAMPLE_COURSES[0],
   });
   const idToken = await platform.sign(claims);
   const nonce = cspNonce();

@@ -44,6 +44,17 @@ export function recordOutcome(
     action,
     at,
   });
+  // Only the learner's yes tells the instructor, by the name from the launch: the offer alone
+  // names no one.
+  if (action === "accepted" && row.kind === "instructor_notified")
+    queueEvent(rt, auth, {
+      type: "help_requested",
+      eventId: `${interventionId}:help`,
+      interventionId,
+      at,
+      ...(row.element_id ? { elementId: row.element_id } : {}),
+      ...(auth.name ? { learnerName: auth.name } : {}),
+    });
   rt.store.setMeta("profileDirty", true);
   return publicIntervention({ ...row, outcome: action, responded_at: at });
 }

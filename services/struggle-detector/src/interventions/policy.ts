@@ -133,7 +133,8 @@ const MESSAGES: Record<InterventionKind, string> = {
   content_summary: "Would a short summary of this section help you find your way?",
   chat_offer: "Want to talk it through? The assistant can help with what you are working on.",
   prerequisite_resource: "These questions build on earlier material. A quick review of it may help.",
-  instructor_notified: "Your instructor has been told this part is hard for you, so they can help.",
+  instructor_notified:
+    "This part seems hard. Would you like your instructor to know, so they can help? They will see your name and which part it is.",
 };
 
 export const messageFor = (kind: InterventionKind) => MESSAGES[kind];

@@ -28,7 +28,16 @@ export interface SampleCourseSession {
 export async function openSampleCourse(
   browser: Browser,
   frontUrl: string,
-  opts: { role?: "learner" | "instructor"; slug?: string; consent?: boolean; fakeClock?: boolean } = {},
+  opts: {
+    role?: "learner" | "instructor";
+    slug?: string;
+    consent?: boolean;
+    fakeClock?: boolean;
+    /** Section B of the sample course (`sample-course-b`), a course of its own. */
+    course?: string;
+    /** The built-in LMS's second learner is "2". */
+    learner?: string;
+  } = {},
 ): Promise<SampleCourseSession> {
   const role = opts.role ?? "learner";
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -87,9 +96,16 @@ export async function openSampleCourse(
     if (url.pathname === "/api/cognitive/signals") record((r.postDataJSON() as { signals?: unknown }).signals);
     if (url.pathname === "/api/chat/message") chatRequests.push(r.postDataJSON() as Record<string, unknown>);
   });
-  await page.goto(`${frontUrl}/`);
-  await page.getByRole("link", { name: role === "learner" ? "Launch as learner" : "Launch as instructor" }).click();
-  if (opts.slug && opts.slug !== "equations") await page.goto(`${frontUrl}/dev/course/${opts.slug}?role=${role}`);
+  if (opts.course || opts.learner) {
+    const query = new URLSearchParams({ role });
+    if (opts.course) query.set("course", opts.course);
+    if (opts.learner) query.set("learner", opts.learner);
+    await page.goto(`${frontUrl}/dev/course/${opts.slug ?? "equations"}?${query}`);
+  } else {
+    await page.goto(`${frontUrl}/`);
+    await page.getByRole("link", { name: role === "learner" ? "Launch as learner" : "Launch as instructor" }).click();
+    if (opts.slug && opts.slug !== "equations") await page.goto(`${frontUrl}/dev/course/${opts.slug}?role=${role}`);
+  }
   const guide = page.frameLocator("iframe.guide");
   await guide.locator(".app-ready").waitFor({ timeout: 60_000 });
   if (role === "learner" && opts.consent !== false) {
