@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { ApiError } from "./errors";
+import { VersionPinsSchema } from "./rpc/version-pins";
 import { IdSchema } from "./validation";
 
 /**
@@ -34,6 +35,11 @@ export const AuthContextSchema = v.object({
       analytics: v.optional(v.boolean()),
     }),
   ),
+  /**
+   * The candidate versions the tenant is pinned to (rpc/version-pins.ts), as the gateway read
+   * them for this call; services send their own calls for the tenant to the same versions.
+   */
+  pins: v.optional(VersionPinsSchema),
 });
 export type AuthContext = v.InferOutput<typeof AuthContextSchema>;
 

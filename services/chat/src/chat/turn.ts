@@ -184,7 +184,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   ]);
   if (!stored) throw new ApiError(409, "conversation_gone", "The conversation was deleted while answering.");
   turn.deps.waitUntil(
-    sendChatEvent(env, {
+    sendChatEvent(env, auth, {
       eventId: messageId,
       type: "chat_message",
       tenantId: auth.tenantId,

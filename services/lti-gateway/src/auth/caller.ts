@@ -1,6 +1,7 @@
 import { ApiError, type AuthContext, tagRequestTenant } from "@atomic-guide/shared";
 import { enforceLimit } from "../limits/limiter";
 import { API_LIMIT } from "../limits/policy";
+import { tenantPins } from "../rollout/version-headers";
 import { getTenant, type Tenant } from "../tenants/store";
 import { API_TOKEN_TTL_SECONDS, type ApiTokenClaims, apiClaimsFrom } from "./api-token";
 import { assertNotRevoked, type RevocationOptions } from "./revocation";
@@ -51,6 +52,7 @@ export async function callerFromClaims(
     throw new ApiError(401, "invalid_token", "The API token names an unknown tenant. Launch the tool again.");
   // Tokens are minted with exactly this lifetime, so their issue time follows from the expiry.
   await assertNotRevoked(env, claims, expiresAtMs - API_TOKEN_TTL_SECONDS * 1000, revocation);
+  const pins = await tenantPins(env, claims.tenantId);
   const auth: AuthContext = {
     tenantId: claims.tenantId,
     userId: claims.userId,
@@ -59,6 +61,7 @@ export async function callerFromClaims(
     contextId: claims.contextId,
     ...(claims.name === undefined ? {} : { name: claims.name }),
     ...(tenant.d1Binding === undefined ? {} : { d1Binding: tenant.d1Binding }),
+    ...(pins ? { pins } : {}),
   };
   return { claims, auth, expiresAtMs };
 }

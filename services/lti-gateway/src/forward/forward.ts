@@ -6,8 +6,8 @@ import {
   errorFields,
   REQUEST_ID_HEADER,
 } from "@atomic-guide/shared";
+import { versionHeadersFor } from "@atomic-guide/shared/rpc/version-pins";
 import type { TenantFlags } from "../flags/store";
-import { versionHeaders } from "../rollout/version-headers";
 import { forwardableBody } from "./body";
 import { forwardedHeaders } from "./headers";
 import type { ForwardService } from "./routes";
@@ -51,7 +51,8 @@ export async function forwardToService(
     // The flags ride in the caller too, so the service can honour them on the RPC calls it makes.
     auth: { ...target.auth, flags: carriedFlags(target.flags) },
     flags: target.flags,
-    version: await versionHeaders(env, target.service, target.auth.tenantId),
+    // The caller's pins were read when it was authenticated (auth/caller.ts).
+    version: versionHeadersFor(env.ENVIRONMENT, target.service, target.auth),
     keepContentLength: streamed,
   });
   if (target.requestId) headers.set(REQUEST_ID_HEADER, target.requestId);

@@ -1,17 +1,10 @@
-import {
-  type AuthContext,
-  createLogger,
-  errorFields,
-  type RosterSync,
-  type StruggleDetectorRpc,
-  withTimeout,
-} from "@atomic-guide/shared";
+import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
 import { launchFlags } from "../flags/launch";
-import { rpcFor } from "../rollout/pinned-rpc";
-import { services } from "../services";
+import { tenantPins } from "../rollout/version-headers";
+import { servicesFor } from "../services";
 import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
 import { type LaunchContext, stableId } from "./launch-context";
@@ -29,7 +22,7 @@ async function openLearningSession(env: Env, auth: AuthContext, launchId: string
   const log = createLogger({ service: "lti-gateway" });
   try {
     const result = await withTimeout(
-      rpcFor<StruggleDetectorRpc>(env, "struggle-detector", auth.tenantId).openSession(auth, { launchId }),
+      servicesFor(env, auth).struggleDetector.openSession(auth, { launchId }),
       SESSION_OPEN_TIMEOUT_MS,
     );
     return result.sessionId;
@@ -54,7 +47,7 @@ async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): P
         roles: m.roles.filter((r) => r.length <= 255).slice(0, 50),
       })),
     );
-    await services(env).analytics.syncRoster(auth, { contextId: launch.contextId, members });
+    await servicesFor(env, auth).analytics.syncRoster(auth, { contextId: launch.contextId, members });
   } catch (e) {
     log.warn("roster sync failed", errorFields(e));
   }
@@ -71,7 +64,7 @@ export async function issueLaunch(
   launch: LaunchContext,
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  const tenant = await getTenant(env, launch.tenantId);
+  const [tenant, pins] = await Promise.all([getTenant(env, launch.tenantId), tenantPins(env, launch.tenantId)]);
   const isInstructor = hasInstructorRole(launch.roles);
   const { token, expiresAt } = await mintApiToken(env, {
     tenantId: launch.tenantId,
@@ -95,6 +88,7 @@ export async function issueLaunch(
     contextId: launch.contextId,
     ...(launch.name ? { name: launch.name } : {}),
     ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
+    ...(pins ? { pins } : {}),
   };
   const urls = toolUrlsFor(request);
   const flags = await launchFlags(env, launch.tenantId);

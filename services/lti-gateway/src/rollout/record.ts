@@ -31,12 +31,3 @@ export const RolloutRecordSchema = v.object({
 export type RolloutRecord = v.InferOutput<typeof RolloutRecordSchema>;
 
 export const rolloutKey = (service: RolloutService) => `rollout:${service}`;
-
-/**
- * The Worker name a service runs under in this environment: wrangler appends `-<env>` to the
- * top-level name for named environments (the service bindings in wrangler.jsonc say the same).
- */
-export function workerNameOf(environment: string, service: RolloutService): string {
-  const base = `atomic-guide-${service}`;
-  return environment === "staging" || environment === "production" ? `${base}-${environment}` : base;
-}

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
+import { workerNameOf } from "@atomic-guide/shared/rpc/version-pins";
 import { describe, expect, it } from "vitest";
-import { rolloutKey, workerNameOf } from "./record";
+import { rolloutKey } from "./record";
 import { clearRollout, readRollout, writeRollout } from "./store";
 import { versionHeaders } from "./version-headers";
 

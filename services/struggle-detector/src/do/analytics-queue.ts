@@ -5,6 +5,7 @@ import {
   type LearningEvent,
   type RpcBinding,
 } from "@atomic-guide/shared";
+import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import { withTimeout } from "@atomic-guide/shared/timeout";
 import type { LearnerRuntime } from "./runtime";
 
@@ -17,6 +18,7 @@ export type LearnerEvent = DistributiveOmit<LearningEvent, "tenantId" | "userId"
 
 /** Learning events wait in SQLite until analytics has them, so an analytics outage loses none. */
 export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: LearnerEvent): void {
+  rt.analyticsCaller = { tenantId: auth.tenantId, pins: auth.pins };
   rt.store.queueEvent(event.eventId, {
     ...event,
     tenantId: auth.tenantId,
@@ -31,7 +33,10 @@ export async function flushAnalytics(rt: LearnerRuntime): Promise<boolean> {
   const last = queued.at(-1);
   if (!last) return true;
   try {
-    const analytics = rt.env.ANALYTICS as RpcBinding<AnalyticsRpc>;
+    // A background flush has no caller of its own: it goes where the learner's last call was pinned.
+    const analytics = rt.analyticsCaller
+      ? pinnedBinding<RpcBinding<AnalyticsRpc>>(rt.env.ANALYTICS, "analytics", rt.analyticsCaller, rt.env.ENVIRONMENT)
+      : (rt.env.ANALYTICS as RpcBinding<AnalyticsRpc>);
     await withTimeout(
       analytics.recordLearningEvents(queued.map((q) => JSON.parse(q.body) as LearningEvent)),
       RPC_TIMEOUT_MS,

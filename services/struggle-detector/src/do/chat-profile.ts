@@ -6,6 +6,7 @@ import {
   nowIso,
   type RpcBinding,
 } from "@atomic-guide/shared";
+import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import { withTimeout } from "@atomic-guide/shared/timeout";
 import { changedMeaningfully, chatProfile } from "./profile";
 import { firstRetryDelayMs, type LearnerRuntime } from "./runtime";
@@ -23,7 +24,7 @@ export async function pushProfile(rt: LearnerRuntime, auth: AuthContext): Promis
   const next = chatProfile(rt.counters, rt.state, nowIso());
   if (!changedMeaningfully(rt.store.getMeta<LearnerProfile>("pushedProfile"), next)) return true;
   try {
-    const chat = rt.env.CHAT as RpcBinding<ChatRpc>;
+    const chat = pinnedBinding<RpcBinding<ChatRpc>>(rt.env.CHAT, "chat", auth, rt.env.ENVIRONMENT);
     await withTimeout(chat.updateLearnerProfile(auth, next), RPC_TIMEOUT_MS);
     rt.store.setMeta("pushedProfile", next);
     return true;

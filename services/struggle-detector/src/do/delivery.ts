@@ -1,4 +1,5 @@
 import { type AuthContext, type ChatRpc, errorFields, featureOn, nowIso, type RpcBinding } from "@atomic-guide/shared";
+import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import { withTimeout } from "@atomic-guide/shared/timeout";
 import * as statements from "../db/statements";
 import { chatFallback, messageFor, type Plan } from "../interventions/policy";
@@ -37,7 +38,7 @@ async function chatSuggestion(
   now: number,
 ): Promise<{ text: string; provider: string } | undefined> {
   try {
-    const chat = rt.env.CHAT as RpcBinding<ChatRpc>;
+    const chat = pinnedBinding<RpcBinding<ChatRpc>>(rt.env.CHAT, "chat", auth, rt.env.ENVIRONMENT);
     const result = await withTimeout(
       chat.suggest(auth, {
         trigger: plan.trigger ?? "struggle",

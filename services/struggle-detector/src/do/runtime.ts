@@ -1,6 +1,7 @@
 import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
+import type { VersionPins } from "@atomic-guide/shared/rpc/version-pins";
 import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
@@ -31,6 +32,11 @@ export class LearnerRuntime {
   state: DetectorState;
   counters: ProfileCounters;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
+  /**
+   * Whose version pins the analytics flush follows: the learner's latest call's (in memory; after
+   * an eviction the flush goes by plain RPC until the learner's next call).
+   */
+  analyticsCaller: { tenantId: string; pins?: VersionPins | undefined } | undefined;
   private outcomes: { value: CourseOutcomes; contextId: string; loadedAt: number } | undefined;
   private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 

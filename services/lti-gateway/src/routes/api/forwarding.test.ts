@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import { mintApiToken } from "../../auth/api-token";
 import { bearer, claimsFor, tokenFor } from "../../auth/test-tokens";
 import { updateFlags } from "../../flags/store";
+import { pinTenant } from "../../rollout/pins";
+import { clearRollout, writeRollout } from "../../rollout/store";
 
 const INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
 const GATEWAY_404 = "No such API route.";
@@ -212,6 +214,30 @@ describe("the API token guards every /api route", () => {
     const res = await call("/api/chat/message", { headers: bearer(token) });
     expect(res.status).toBe(401);
     expectNothingForwarded();
+  });
+});
+
+describe("version pins on forwards", () => {
+  const CANDIDATE = "3b0f3c56-2c1e-4c47-9a8e-5d2f7a1b9c04";
+  afterEach(async () => {
+    await clearRollout(env, "chat");
+  });
+
+  it("send a pinned tenant to the candidate and carry its pins to the service for the calls it makes", async () => {
+    await writeRollout(env, "chat", { candidateVersionId: CANDIDATE, tenants: [] });
+    await pinTenant(env, "pinned-u");
+    const pinned = await tokenFor(env, "pinned-u");
+    await call("/api/chat/__gateway_probe", { headers: bearer(pinned) });
+    const sent = forwardedTo("chat");
+    expect(sent.headers.get("Cloudflare-Workers-Version-Overrides")).toBe(`atomic-guide-chat="${CANDIDATE}"`);
+    expect(decodeAuthContext(sent.headers.get("X-Atomic-Auth")).pins).toEqual({ chat: CANDIDATE });
+
+    spies.chat.mockClear();
+    const other = await tokenFor(env, "unpinned-u");
+    await call("/api/chat/__gateway_probe", { headers: bearer(other) });
+    const plain = forwardedTo("chat");
+    expect(plain.headers.get("Cloudflare-Workers-Version-Overrides")).toBeNull();
+    expect(decodeAuthContext(plain.headers.get("X-Atomic-Auth")).pins).toBeUndefined();
   });
 });
 

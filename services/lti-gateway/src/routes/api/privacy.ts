@@ -8,6 +8,7 @@ import {
   nowIso,
   withTimeout,
 } from "@atomic-guide/shared";
+import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import * as v from "valibot";
 import { authenticate, type Caller } from "../../auth/caller";
 import { revokeLearnerTokens } from "../../auth/revocation";
@@ -29,13 +30,14 @@ const EraseResultSchema = v.object({ deleted: v.pipe(v.number(), v.integer(), v.
 
 const RPC_TIMEOUT_MS = 15_000;
 
-function learnerDataOf(env: Env, service: BackendService): LearnerDataRpc {
+/** The service's learner-data methods, for this caller's tenant (a pinned tenant reaches its candidate). */
+function learnerDataOf(env: Env, service: BackendService, auth: AuthContext): LearnerDataRpc {
   const bindings: Record<BackendService, Fetcher> = {
     chat: env.CHAT,
     "struggle-detector": env.STRUGGLE_DETECTOR,
     analytics: env.ANALYTICS,
   };
-  return bindings[service] as Fetcher & LearnerDataRpc;
+  return pinnedBinding<LearnerDataRpc>(bindings[service], service, auth, env.ENVIRONMENT);
 }
 
 type Outcome<T> = { ok: true; value: T } | { ok: false };
@@ -50,7 +52,7 @@ async function fanOut<T>(
   const outcomes = await Promise.all(
     BACKEND_SERVICES.map(async (service): Promise<Outcome<T>> => {
       try {
-        const answer = await withTimeout(learnerDataOf(env, service)[op](auth), RPC_TIMEOUT_MS);
+        const answer = await withTimeout(learnerDataOf(env, service, auth)[op](auth), RPC_TIMEOUT_MS);
         return { ok: true, value: check(answer) };
       } catch (e) {
         log.error("learner data call failed", {
