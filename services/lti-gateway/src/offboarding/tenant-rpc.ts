@@ -6,9 +6,10 @@ import {
   type TenantDataRpc,
   withTimeout,
 } from "@atomic-guide/shared";
+import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
 import * as v from "valibot";
-import { rpcFor } from "../rollout/pinned-rpc";
 import type { RolloutService } from "../rollout/record";
+import { tenantPins } from "../rollout/version-headers";
 
 const log = createLogger({ service: "lti-gateway", module: "tenant-data" });
 
@@ -34,8 +35,11 @@ export async function untilDone(
 ): Promise<ServiceRemoval> {
   const total = { rows: 0, objects: 0 };
   try {
+    // A pinned tenant's data is handled by the version it is pinned to, like its other calls.
+    const caller = { tenantId, pins: await tenantPins(env, tenantId) };
+    const binding = { chat: env.CHAT, "struggle-detector": env.STRUGGLE_DETECTOR, analytics: env.ANALYTICS }[service];
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const rpc = rpcFor<TenantDataRpc & LearnerRetentionRpc>(env, service, tenantId);
+      const rpc = pinnedBinding<TenantDataRpc & LearnerRetentionRpc>(binding, service, caller, env.ENVIRONMENT);
       const removal: TenantDataRemoval = v.parse(RemovalSchema, await withTimeout(call(rpc), CALL_TIMEOUT_MS));
       total.rows += removal.rows;
       total.objects += removal.objects;
