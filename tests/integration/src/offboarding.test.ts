@@ -28,7 +28,8 @@ const TENANT_TABLES = {
     "guide_settings_audit",
     "course_kind_outcomes",
   ],
-  analytics: ["learning_events", "course_roster", "audit_log", "request_samples", "request_rollups"],
+  // Request metrics name tenants but no learner; they age out by their own windows (operations.md §11).
+  analytics: ["learning_events", "course_roster", "audit_log"],
 } as const;
 
 async function rowsOf(system: RunningSystem, tenantId: string): Promise<Record<string, number>> {

@@ -3,15 +3,15 @@ import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import type { AnalyticsDatabase } from "../db/schema";
 
-/** Every analytics table that names a tenant (metrics_dropped counts per service, not per tenant). */
+/**
+ * The tables holding the tenant's learners and who read their data. Request and query metrics
+ * name a tenant but no learner, keep arriving from the offboarding's own calls (buffered), and
+ * age out by RAW_RETENTION_DAYS and ROLLUP_RETENTION_DAYS; they are left to that.
+ */
 const TENANT_TABLES = [
   "learning_events",
   "course_roster",
   "audit_log",
-  "request_samples",
-  "query_samples",
-  "request_rollups",
-  "query_rollups",
 ] as const satisfies readonly (keyof AnalyticsDatabase)[];
 
 /**
