@@ -21,6 +21,10 @@ import {
   type ServiceHealth,
   serveWithRouter,
   summarize,
+  type TenantDataRef,
+  TenantDataRefSchema,
+  type TenantDataRemoval,
+  type TenantDataRpc,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
@@ -35,6 +39,7 @@ import { LearnerExportSchema, learnerExportKey, refreshAfterEvents } from "./ins
 import { metricsReport } from "./metrics/report";
 import { pruneExpired } from "./metrics/retention";
 import { localMetricsSink, metricsBufferFor } from "./metrics/sink";
+import { eraseTenantData } from "./offboarding/erase-tenant";
 import { router } from "./routes";
 
 export { MetricsBufferDO } from "./do/metrics-buffer";
@@ -42,7 +47,10 @@ export { MetricsBufferDO } from "./do/metrics-buffer";
 const SERVICE = "analytics";
 
 /** Reached only over service bindings: `fetch` for forwarded /api, RPC for the rest. */
-export default class AnalyticsService extends WorkerEntrypoint<Env> implements AnalyticsRpc, D1FaultControlRpc {
+export default class AnalyticsService
+  extends WorkerEntrypoint<Env>
+  implements AnalyticsRpc, TenantDataRpc, D1FaultControlRpc
+{
   /** Development and test only (404 elsewhere): steers this service's injected D1 faults. */
   async controlD1Faults(command?: unknown): Promise<D1FaultState> {
     return controlD1Faults(this.env, SERVICE, command);
@@ -57,6 +65,7 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
       "recordAudit",
       "exportLearner",
       "eraseLearner",
+      "eraseTenant",
     ]);
     if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, {
@@ -160,6 +169,12 @@ export default class AnalyticsService extends WorkerEntrypoint<Env> implements A
       });
       return { deleted };
     });
+  }
+
+  /** Offboarding (POST /admin/tenants/:tenantId/offboard): the tenant's rows and snapshots. */
+  async eraseTenant(ref: TenantDataRef): Promise<TenantDataRemoval> {
+    const valid = parseWith(TenantDataRefSchema, ref);
+    return this.observe("eraseTenant", valid.tenantId, () => eraseTenantData(this.env, valid));
   }
 
   /** Crons (wrangler.jsonc): the daily D1 backup at BACKUP_CRON, the retention sweep every 15 minutes. */

@@ -13,13 +13,20 @@ import {
   IdSchema,
   type LearnerProfile,
   LearnerProfileSchema,
+  type LearnerRetentionRpc,
   parseWith,
+  type RetentionSweep,
+  RetentionSweepSchema,
   requireFeatureFor,
   type ServiceHealth,
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
   serveWithRouter,
+  type TenantDataRef,
+  TenantDataRefSchema,
+  type TenantDataRemoval,
+  type TenantDataRpc,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
@@ -28,6 +35,8 @@ import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
 import { suggestFor } from "./chat/proactive-suggestion";
 import { learnerStub } from "./do/stubs";
 import { router } from "./routes";
+import { eraseTenantData } from "./tenant-data/erase-tenant";
+import { sweepExpiredConversations } from "./tenant-data/retention-sweep";
 
 export { ChatConversationDO } from "./do/chat-conversation";
 export { ChatLearnerDO } from "./do/chat-learner";
@@ -36,7 +45,10 @@ export { ChatTenantBudgetDO } from "./do/tenant-budget";
 const SERVICE = "chat";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
-export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
+export default class ChatService
+  extends WorkerEntrypoint<Env>
+  implements ChatRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc
+{
   override async fetch(request: Request): Promise<Response> {
     // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
     const rpc = await serveRpcOverFetch(request, this, [
@@ -44,6 +56,8 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
       "updateLearnerProfile",
       "exportLearner",
       "eraseLearner",
+      "eraseTenant",
+      "sweepExpiredLearnerData",
     ]);
     if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
@@ -76,6 +90,16 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
 
   async eraseLearner(auth: AuthContext): Promise<{ deleted: number }> {
     return eraseLearnerData(this.env, parseWith(AuthContextSchema, auth));
+  }
+
+  /** Offboarding (POST /admin/tenants/:tenantId/offboard): bounded per call, repeated until done. */
+  async eraseTenant(ref: TenantDataRef): Promise<TenantDataRemoval> {
+    return eraseTenantData(this.env, parseWith(TenantDataRefSchema, ref));
+  }
+
+  /** The gateway's daily retention job, once per tenant with the tenant's period. */
+  async sweepExpiredLearnerData(sweep: RetentionSweep): Promise<TenantDataRemoval> {
+    return sweepExpiredConversations(this.env, parseWith(RetentionSweepSchema, sweep));
   }
 
   async listFaq(tenant: FaqTenant, query: { courseId?: string }): Promise<{ entries: FaqEntryView[] }> {

@@ -1,5 +1,6 @@
 import { serveWithRouter } from "@atomic-guide/shared";
 import { maintainToolKeys } from "./keys/store";
+import { sweepAllTenants } from "./retention/daily-sweep";
 import { router } from "./routes";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
@@ -14,8 +15,12 @@ export default {
     return serveWithRouter(SERVICE, router, request, { env, ctx, trustAuthHeader: false });
   },
 
-  /** Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps old-secret ones. */
-  async scheduled(_controller, env, ctx): Promise<void> {
+  /**
+   * Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps
+   * old-secret ones; and sweeps every tenant's learner data older than its retention period.
+   */
+  async scheduled(controller, env, ctx): Promise<void> {
     ctx.waitUntil(maintainToolKeys(env));
+    ctx.waitUntil(sweepAllTenants(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

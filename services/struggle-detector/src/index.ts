@@ -3,12 +3,19 @@ import {
   type AuthContext,
   AuthContextSchema,
   backendHealth,
+  type LearnerRetentionRpc,
   type OpenSessionRequest,
   OpenSessionRequestSchema,
   parseWith,
+  type RetentionSweep,
+  RetentionSweepSchema,
   type ServiceHealth,
   type StruggleDetectorRpc,
   serveWithRouter,
+  type TenantDataRef,
+  TenantDataRefSchema,
+  type TenantDataRemoval,
+  type TenantDataRpc,
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
@@ -16,17 +23,25 @@ import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
 import { detectorFor } from "./do/stub";
 import { learnerSnapshotPrefix, router } from "./routes";
 import { SERVICE } from "./service";
+import { eraseTenantData } from "./tenant-data/erase-tenant";
+import { sweepIdleLearners } from "./tenant-data/retention-sweep";
 
 export { StruggleDetectorDO } from "./do/struggle-detector";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class StruggleDetectorService
   extends WorkerEntrypoint<Env>
-  implements StruggleDetectorRpc, D1FaultControlRpc
+  implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc
 {
   override async fetch(request: Request): Promise<Response> {
     // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
-    const rpc = await serveRpcOverFetch(request, this, ["openSession", "exportLearner", "eraseLearner"]);
+    const rpc = await serveRpcOverFetch(request, this, [
+      "openSession",
+      "exportLearner",
+      "eraseLearner",
+      "eraseTenant",
+      "sweepExpiredLearnerData",
+    ]);
     if (rpc) return rpc;
     return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
   }
@@ -56,5 +71,15 @@ export default class StruggleDetectorService
     const { deleted } = await detectorFor(this.env, auth).erase(auth);
     const snapshots = await deleteSnapshots(this.env.SNAPSHOTS, learnerSnapshotPrefix(auth.tenantId, auth.userId));
     return { deleted: deleted + snapshots };
+  }
+
+  /** Offboarding (POST /admin/tenants/:tenantId/offboard): bounded per call, repeated until done. */
+  async eraseTenant(ref: TenantDataRef): Promise<TenantDataRemoval> {
+    return eraseTenantData(this.env, parseWith(TenantDataRefSchema, ref));
+  }
+
+  /** The gateway's daily retention job, once per tenant with the tenant's period. */
+  async sweepExpiredLearnerData(sweep: RetentionSweep): Promise<TenantDataRemoval> {
+    return sweepIdleLearners(this.env, parseWith(RetentionSweepSchema, sweep));
   }
 }

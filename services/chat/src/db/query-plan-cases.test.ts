@@ -15,7 +15,7 @@ describeQueryPlanGate(env.DB, namedQueries, () => {
         if (row.detail.startsWith(`SCAN ${FTS_TABLE} `)) ftsSteps.push({ query: q.name, detail: row.detail });
       }
     }
-    expect(ftsSteps.map((s) => s.query).sort()).toEqual(["faq.search", "faq.unindex"]);
+    expect(ftsSteps.map((s) => s.query).sort()).toEqual(["faq.search", "faq.unindex", "tenant.deleteFaqIndex"]);
     for (const step of ftsSteps) expect(step.detail, step.query).toMatch(FTS_DRIVEN);
   });
 

@@ -4,6 +4,7 @@ import { CompiledQuery } from "kysely";
 import { archiveStatements, eraseQueries } from "./archive";
 import { faqQueries, matchExpression } from "./faq-repo";
 import type { ChatDatabase } from "./schema";
+import { tenantDataQueries } from "./tenant-data";
 
 /**
  * Chat's D1 queries live beside the code that owns their tables (archive.ts: the conversation
@@ -70,6 +71,13 @@ export const namedQueries: NamedQuery[] = [
     build: () => faqQueries.search(db, "acme", matchExpression("late homework") ?? "", "course-1", 8),
     allowScan: fts,
   },
+  { name: "tenant.conversationsPage", build: () => tenantDataQueries.conversationsPage(db, "acme", 50) },
+  { name: "retention.expiredConversations", build: () => tenantDataQueries.expiredConversations(db, "acme", t, 50) },
+  { name: "tenant.deleteMessagesOf", build: () => tenantDataQueries.deleteMessagesOf(db, "acme", ["c1", "c2"]) },
+  { name: "tenant.deleteConversations", build: () => tenantDataQueries.deleteConversations(db, "acme", ["c1"]) },
+  { name: "tenant.deleteMessages", build: () => tenantDataQueries.deleteTenantMessages(db, "acme") },
+  { name: "tenant.deleteFaqIndex", build: () => tenantDataQueries.deleteFaqIndex(db, "acme"), allowScan: fts },
+  { name: "tenant.deleteFaqEntries", build: () => tenantDataQueries.deleteFaqEntries(db, "acme") },
   { name: "outbox.applied_insert", build: () => CompiledQuery.raw(APPLIED_INSERT_SQL, ["acme", "k1", 0]) },
   { name: "outbox.applied_prune", build: () => CompiledQuery.raw(APPLIED_PRUNE_SQL, [0]) },
 ];

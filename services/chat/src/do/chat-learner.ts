@@ -218,6 +218,21 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     return { conversationIds };
   }
 
+  /**
+   * Retention: drops conversations the sweep erased from the index. A learner left with no
+   * conversation, no profile newer than the cutoff and no open socket is emptied entirely.
+   */
+  async forgetConversations(conversationIds: string[], cutoffIso: string): Promise<{ emptied: boolean }> {
+    for (const id of conversationIds) this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", id);
+    const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM conversations").one().n;
+    const profile = this.sql.exec<{ updated_at: string }>("SELECT updated_at FROM profile WHERE id = 1").toArray()[0];
+    const recentProfile = profile !== undefined && profile.updated_at >= cutoffIso;
+    if (left > 0 || recentProfile || this.ctx.getWebSockets().length > 0) return { emptied: false };
+    await this.ctx.storage.deleteAll();
+    this.createSchema();
+    return { emptied: true };
+  }
+
   /** /ws/chat, forwarded by the worker with the verified identity in the attachment. */
   override async fetch(request: Request): Promise<Response> {
     let auth: unknown = null;

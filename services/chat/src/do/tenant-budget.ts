@@ -56,4 +56,12 @@ export class ChatTenantBudgetDO extends DurableObject<Env> {
     this.sql.exec("DELETE FROM usage_day WHERE day < ?", utcDay(nowMs - 7 * 86_400_000));
     return { remaining: Math.max(0, limit - this.used(utcDay(nowMs))), retryAfter: secondsUntilNextUtcDay(nowMs) };
   }
+
+  /** Offboarding: forgets the tenant's counters; true when there were any. */
+  async erase(): Promise<boolean> {
+    const had = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM usage_day").one().n > 0;
+    await this.ctx.storage.deleteAll();
+    this.sql.exec("CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL)");
+    return had;
+  }
 }

@@ -1,4 +1,12 @@
-import { D1BindingNameSchema, IdSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
+import {
+  D1BindingNameSchema,
+  DEFAULT_LEARNER_DATA_RETENTION_DAYS,
+  IdSchema,
+  IsoTimestampSchema,
+  LearnerDataRetentionDaysSchema,
+  nowIso,
+  TenantIdSchema,
+} from "@atomic-guide/shared";
 import * as v from "valibot";
 
 /** An institution. Every other service partitions its data by `tenantId`. */
@@ -7,6 +15,8 @@ export const TenantSchema = v.object({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   /** A dedicated D1 binding for this tenant; absent means the shared `DB`. */
   d1Binding: v.optional(D1BindingNameSchema),
+  /** Days learner data is kept after its last activity; absent means the default (docs/operations.md, "Retention"). */
+  learnerDataRetentionDays: v.optional(LearnerDataRetentionDaysSchema),
   createdAt: IsoTimestampSchema,
   /**
    * The registration whose user and course ids are used unscoped (lti/id-namespace.ts). Claimed
@@ -16,7 +26,44 @@ export const TenantSchema = v.object({
 });
 export type Tenant = v.InferOutput<typeof TenantSchema>;
 
-const tenantKey = (tenantId: string) => `tenant:${tenantId}`;
+const TENANT_PREFIX = "tenant:";
+const tenantKey = (tenantId: string) => `${TENANT_PREFIX}${tenantId}`;
+
+/** The retention period that applies to the tenant's learner data. */
+export const retentionDaysOf = (tenant: Tenant): number =>
+  tenant.learnerDataRetentionDays ?? DEFAULT_LEARNER_DATA_RETENTION_DAYS;
+
+/** Replaces the tenant record (an operator's change to it). */
+export async function putTenant(env: Env, tenant: Tenant): Promise<Tenant> {
+  const valid = v.parse(TenantSchema, tenant);
+  await env.PLATFORMS.put(tenantKey(valid.tenantId), JSON.stringify(valid));
+  return valid;
+}
+
+/** Offboarding's last step; true when there was a record to delete. */
+export async function deleteTenant(env: Env, tenantId: string): Promise<boolean> {
+  if ((await env.PLATFORMS.get(tenantKey(tenantId))) === null) return false;
+  await env.PLATFORMS.delete(tenantKey(tenantId));
+  return true;
+}
+
+/** One page of tenant records: one KV list call and at most `limit` reads. */
+export async function listTenantsPage(
+  env: Env,
+  opts: { cursor?: string | undefined; limit: number },
+): Promise<{ tenants: Tenant[]; cursor?: string }> {
+  const page = await env.PLATFORMS.list({
+    prefix: TENANT_PREFIX,
+    limit: opts.limit,
+    ...(opts.cursor ? { cursor: opts.cursor } : {}),
+  });
+  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
+  const tenants = values.flatMap((raw) => {
+    const parsed = v.safeParse(TenantSchema, raw);
+    return parsed.success ? [parsed.output] : [];
+  });
+  return page.list_complete ? { tenants } : { tenants, cursor: page.cursor };
+}
 
 /** The tenant record, or null when there is none (or the stored JSON is not a tenant). */
 export async function getTenant(env: Env, tenantId: string): Promise<Tenant | null> {

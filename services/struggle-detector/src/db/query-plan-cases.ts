@@ -6,6 +6,7 @@ import { countRating, courseOutcomesQuery } from "../interventions/course-outcom
 import { insertSettingsChangeQuery } from "../settings/audit";
 import type { StruggleDb } from "./schema";
 import * as statements from "./statements";
+import { LEARNER_TABLES, TENANT_TABLES, tenantDataQueries } from "./tenant-data";
 
 /**
  * The service's D1 queries live beside the code that owns their tables (statements.ts for the Durable
@@ -90,6 +91,16 @@ export const namedQueries: NamedQuery[] = [
         after: { sensitivity: "low", cooldownMinutes: 5, dailyCap: 3, allowedInterventions: ["hint"] },
       }),
   },
+  { name: "tenant.learnersPage", build: () => tenantDataQueries.learnersPage(db, "acme", 50) },
+  { name: "retention.idleLearners", build: () => tenantDataQueries.idleLearners(db, "acme", t, 50) },
+  ...LEARNER_TABLES.map((table) => ({
+    name: `tenant.deleteLearners.${table}`,
+    build: () => tenantDataQueries.deleteLearnersRows(db, table, "acme", ["u1", "u2"]),
+  })),
+  ...TENANT_TABLES.map((table) => ({
+    name: `tenant.delete.${table}`,
+    build: () => tenantDataQueries.deleteTenantRows(db, table, "acme"),
+  })),
   { name: "outbox.applied_insert", build: () => CompiledQuery.raw(APPLIED_INSERT_SQL, ["acme", "k1", 0]) },
   { name: "outbox.applied_prune", build: () => CompiledQuery.raw(APPLIED_PRUNE_SQL, [0]) },
 ];

@@ -6,6 +6,8 @@ import { registerKeyAdminRoutes } from "./keys";
 import { registerMetricsAdminRoutes } from "./metrics";
 import { registerPlatformAdminRoutes } from "./platforms";
 import { registerRolloutAdminRoutes } from "./rollout";
+import { registerTenantLifecycleRoutes } from "./tenant-lifecycle";
+import { registerTenantRetentionRoutes } from "./tenant-retention";
 import { registerTenantAdminRoutes } from "./tenants";
 
 /** /admin/*: every route requires the operator token before anything else happens. */
@@ -16,6 +18,8 @@ export function registerAdminRoutes(router: GatewayRouter): void {
   registerPlatformAdminRoutes(router);
   registerKeyAdminRoutes(router);
   registerTenantAdminRoutes(router);
+  registerTenantLifecycleRoutes(router);
+  registerTenantRetentionRoutes(router);
   registerFaqAdminRoutes(router);
   registerRolloutAdminRoutes(router);
   registerMetricsAdminRoutes(router);

@@ -1,0 +1,62 @@
+import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
+import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
+import type { StruggleDb } from "../db/schema";
+import { LEARNER_TABLES, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
+import { tenantConfigKey } from "../detection/thresholds";
+import { detectorFor } from "../do/stub";
+import { systemCallerFor, tenantDatabases } from "./databases";
+
+/** Learners per page, and pages per call: at most 200 Durable Object calls per call. */
+const PAGE = 50;
+const PAGES_PER_CALL = 4;
+
+const rowsOf = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+
+/** Erases each learner's object (its own D1 rows with it), then their rows directly, so the page never comes back. */
+async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>) {
+  const userIds = (await q.learnersPage(tdb.db, ref.tenantId, PAGE).execute()).map((r) => r.user_id);
+  let rows = 0;
+  for (const userId of userIds) {
+    rows += (await detectorFor(env, { tenantId: ref.tenantId, userId }).erase(systemCallerFor(ref, userId))).deleted;
+  }
+  if (userIds.length > 0) {
+    for (const table of LEARNER_TABLES) {
+      rows += rowsOf(await q.deleteLearnersRows(tdb.db, table, ref.tenantId, userIds).executeTakeFirst());
+    }
+  }
+  return { rows, objects: userIds.length, more: userIds.length === PAGE };
+}
+
+/** Course-level rows, the tenant's thresholds and course settings, and its read-only snapshots. */
+async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: TenantDb<StruggleDb>[]): Promise<number> {
+  let rows = 0;
+  for (const tdb of dbs) {
+    for (const table of TENANT_TABLES)
+      rows += rowsOf(await q.deleteTenantRows(tdb.db, table, ref.tenantId).executeTakeFirst());
+  }
+  const thresholds = tenantConfigKey(ref.tenantId);
+  if ((await env.TENANT_CONFIG.get(thresholds)) !== null) {
+    await env.TENANT_CONFIG.delete(thresholds);
+    rows++;
+  }
+  rows += await deleteSnapshots(env.TENANT_CONFIG, `${thresholds}:`);
+  rows += await deleteSnapshots(env.SNAPSHOTS, `${ref.tenantId}:`);
+  return rows;
+}
+
+/** Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until `done`. */
+export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
+  const dbs = tenantDatabases(env, ref);
+  const total = { rows: 0, objects: 0 };
+  let pages = 0;
+  for (const tdb of dbs) {
+    for (let more = true; more; ) {
+      if (pages++ >= PAGES_PER_CALL) return { ...total, done: false };
+      const page = await erasePage(env, ref, tdb);
+      total.rows += page.rows;
+      total.objects += page.objects;
+      more = page.more;
+    }
+  }
+  return { rows: total.rows + (await eraseTenantWide(env, ref, dbs)), objects: total.objects, done: true };
+}
