@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
+  applySocketPolicyChange,
   backendHealth,
   type ChatRpc,
   type FaqEntryView,
@@ -16,6 +17,9 @@ import {
   parseWith,
   requireFeatureFor,
   type ServiceHealth,
+  type SocketPolicyChange,
+  SocketPolicyChangeSchema,
+  type SocketPolicyRpc,
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
@@ -36,7 +40,7 @@ export { ChatTenantBudgetDO } from "./do/tenant-budget";
 const SERVICE = "chat";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
-export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc {
+export default class ChatService extends WorkerEntrypoint<Env> implements ChatRpc, D1FaultControlRpc, SocketPolicyRpc {
   override async fetch(request: Request): Promise<Response> {
     // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
     const rpc = await serveRpcOverFetch(request, this, [
@@ -76,6 +80,12 @@ export default class ChatService extends WorkerEntrypoint<Env> implements ChatRp
 
   async eraseLearner(auth: AuthContext): Promise<{ deleted: number }> {
     return eraseLearnerData(this.env, parseWith(AuthContextSchema, auth));
+  }
+
+  /** From the gateway: a flag or revocation that must reach open /ws/chat sockets (closed by their object's alarm). */
+  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }> {
+    await applySocketPolicyChange(this.env.KNOWLEDGE, parseWith(SocketPolicyChangeSchema, change));
+    return { stored: true };
   }
 
   async listFaq(tenant: FaqTenant, query: { courseId?: string }): Promise<{ entries: FaqEntryView[] }> {
