@@ -14,6 +14,9 @@ import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
+import { profileSection } from "./profile-report";
+import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
+import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
 import { scenarios } from "./scenarios";
 import { runSustained, type SustainedResult, type SustainedSpec } from "./sustained";
@@ -24,6 +27,10 @@ const quick = argv.includes("--quick");
 const loadMode = argv.includes("--load");
 /** `--only=<text>`: just the scenarios whose name contains it (for working on one). */
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+/** `--no-profile`: skip the profiled pass (V8's sampling profiler on every Worker) after each scenario. */
+const profiling = !argv.includes("--no-profile");
+/** Operations in each scenario's profiled pass, one at a time. */
+const PROFILE_OPS = quick ? 20 : 200;
 const step = (msg: string) => console.log(`\x1b[36m›\x1b[0m ${msg}`);
 
 /**
@@ -83,8 +90,10 @@ step(`starting a model double (first token after ${PROVIDER_DELAY_MS} ms)`);
 const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 
 step("starting the system and the floor Worker on one workerd");
+const inspectorPort = profiling ? await freePort() : undefined;
 const system = await startSystem({
   directSockets: true,
+  ...(inspectorPort === undefined ? {} : { inspectorPort }),
   extraWorkers: FLOOR_WORKERS,
   bindings: {
     chat: {
@@ -101,12 +110,21 @@ const floorD1 = await system.directUrl("floor-d1");
 const floorDo = await system.directUrl("floor-do");
 // The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
 const fixture = new BenchFixture(gateway, (await tenantPlatform(system, BENCH_TENANT)).platform);
+const workerNames = SERVICE_NAMES.map((s) => `atomic-guide-${s}`);
+const profilers =
+  inspectorPort === undefined
+    ? undefined
+    : await WorkerProfilers.connect(inspectorPort, workerNames, SAMPLING_INTERVAL_US);
+const bundleSources = new BundleSources(
+  new Map(SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")])),
+);
 
 interface Row {
   name: string;
   concurrency: number;
   result: LoadResult;
   note: string;
+  profile?: ProfiledFigures;
 }
 const rows: Row[] = [];
 const skipped: { name: string; reason: string }[] = [];
@@ -118,11 +136,13 @@ try {
   for (const scenario of scenarios.filter((s) => only === undefined || s.name.includes(only))) {
     const requests = quick ? Math.max(10, Math.ceil(scenario.requests / 10)) : scenario.requests;
     const warmup = Math.min(scenario.warmup ?? 200, requests);
+    const profileOps = profilers && !scenario.name.startsWith("floor") ? Math.min(requests, PROFILE_OPS) : 0;
     let prepared: Awaited<ReturnType<typeof scenario.setup>>;
     try {
       prepared = await scenario.setup(
         { system, gateway, floor, floorD1, floorDo, fixture, provider },
-        { requests, warmup },
+        // Sized for the profiled pass too: its operations follow the measured ones.
+        { requests: requests + profileOps, warmup },
       );
     } catch (e) {
       prepared = { skip: `setup failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
@@ -142,11 +162,20 @@ try {
         if (warm.errors > 0) console.log(`  warm-up: ${warm.errors} of ${warmup} failed (not counted)`);
       }
       const result = await runLoad({ requests, concurrency, send: prepared.send, offset: warmup }, pid);
-      rows.push({ name: scenario.name, concurrency, result, note: scenario.note });
+      const profile =
+        profilers && profileOps > 0
+          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests)
+          : undefined;
+      rows.push({ name: scenario.name, concurrency, result, note: scenario.note, ...(profile ? { profile } : {}) });
       console.log(
         `  ${result.rps.toFixed(0)} op/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, ` +
           `p99 ${result.p99.toFixed(2)} ms, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/op, errors ${result.errors}`,
       );
+      if (profile) {
+        console.log(
+          `  JS CPU per op (profiler, p50): ${profile.workers.map((w) => `${w.worker} ${w.p50Ms.toFixed(2)}`).join(", ")}; sum ${profile.sumP50Ms.toFixed(2)} ms`,
+        );
+      }
     } finally {
       await prepared.teardown?.();
     }
@@ -177,6 +206,7 @@ try {
     for (const e of sustained.errorSamples) console.log(`  error: ${e}`);
   }
 } finally {
+  profilers?.close();
   await closePlatforms(system);
   await system.dispose();
   await provider.close();
@@ -326,6 +356,7 @@ ${
     : `Every measured operation stays under the ${CPU_AIM_MS} ms aim, upper bound included.`
 } ${simulatorNote}
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
+${profileSection(rows)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ## Bundle sizes
@@ -341,6 +372,7 @@ ${uploads.length ? `\nAs wrangler prints them (\`wrangler deploy --dry-run\`, ev
 npm run bench                   # full run, rewrites this file
 npm run bench -- --load         # adds the sustained section (500 conversations, 1,000 sockets, 60 s)
 npm run bench -- --quick        # a tenth of the requests, for a smoke check (--load then holds 50 and 100 for 15 s)
+npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CPU)
 \`\`\`
 `;
 writeFileSync(join(root, "docs", "benchmarks.md"), doc);

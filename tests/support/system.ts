@@ -52,6 +52,8 @@ export interface SystemOptions {
   directSockets?: boolean;
   /** Services replaced by a Worker that fails every call, to prove the others do without them. */
   down?: ServiceName[];
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this port: the bench's CPU profiler. */
+  inspectorPort?: number;
 }
 
 /** What a stopped service looks like from its callers: every fetch 503, every RPC method missing. */
@@ -74,7 +76,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
-  const mf = new Miniflare(convertV4MiniflareOptions({ workers } as never));
+  const inspector = options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort };
+  const mf = new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
   await mf.ready;
   const db = (s: ServiceName) => mf.getD1Database("DB", `atomic-guide-${s}`) as unknown as Promise<D1Database>;
   for (const s of SERVICE_NAMES) if (!options.down?.includes(s)) await migrate(await db(s), s);

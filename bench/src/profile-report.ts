@@ -1,0 +1,73 @@
+// The "JS CPU per operation, by Worker" section of docs/benchmarks.md, from the profiled passes.
+import type { ProfiledFigures } from "./profiled-pass";
+
+const WORKERS = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
+/** Targets from issue 18, per operation: every request row per Worker at p50; a launch summed. */
+const PER_WORKER_TARGET_MS = 2;
+const LAUNCH_TARGET_MS = 5;
+/** Rows whose summed p50 is over this get their heaviest functions listed. */
+const HEAVY_MS = 2;
+
+const f = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(2));
+
+export function profileSection(rows: { name: string; profile?: ProfiledFigures }[]): string {
+  const profiled = rows.filter((r): r is { name: string; profile: ProfiledFigures } => r.profile !== undefined);
+  if (profiled.length === 0) return "";
+  const cell = (p: ProfiledFigures, worker: string) => {
+    const w = p.workers.find((x) => x.worker === worker);
+    return w && w.meanMs >= 0.005 ? `${f(w.p50Ms)} / ${f(w.meanMs)}` : "–";
+  };
+  const split = (p: ProfiledFigures) => {
+    const sum = (k: "ours" | "dependencies" | "runtime") => p.workers.reduce((a, w) => a + w.byOriginMs[k], 0);
+    return `${f(sum("ours"))} / ${f(sum("dependencies"))} / ${f(sum("runtime"))}`;
+  };
+  const over = (p: ProfiledFigures, name: string) => {
+    const worst = Math.max(...p.workers.map((w) => w.p50Ms));
+    if (name.startsWith("LTI launch"))
+      return p.sumP50Ms <= LAUNCH_TARGET_MS && worst <= PER_WORKER_TARGET_MS ? "✓" : "over";
+    return worst <= PER_WORKER_TARGET_MS ? "✓" : "over";
+  };
+  const table = [
+    `| scenario | ops | ${WORKERS.join(" | ")} | summed p50 / mean | ours / deps / runtime (mean) | target |`,
+    `| --- | ---: | ${WORKERS.map(() => "---:").join(" | ")} | ---: | ---: | --- |`,
+    ...profiled.map(
+      ({ name, profile: p }) =>
+        `| ${name} | ${p.ops} | ${WORKERS.map((w) => cell(p, w)).join(" | ")} | ${f(p.sumP50Ms)} / ${f(p.sumMeanMs)} | ${split(p)} | ${over(p, name)} |`,
+    ),
+  ];
+  const heavy = profiled.filter((r) => r.profile.sumP50Ms > HEAVY_MS);
+  const packages = (p: ProfiledFigures) =>
+    p.workers
+      .flatMap((w) => w.byPackageMs.map(([pkg, ms]) => ({ pkg, ms })))
+      .reduce((acc, { pkg, ms }) => acc.set(pkg, (acc.get(pkg) ?? 0) + ms), new Map<string, number>());
+  const heavyList = heavy
+    .map(({ name, profile: p }) => {
+      const deps = [...packages(p)]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([pkg, ms]) => `${pkg} ${f(ms)}`)
+        .join(", ");
+      return `- **${name}** (summed p50 ${f(p.sumP50Ms)} ms; dependencies: ${deps || "none sampled"}):\n${p.topFunctions.map((t) => `  - ${f(t.ms)} ms \`${t.name}\``).join("\n")}`;
+    })
+    .join("\n");
+  return `
+## JS CPU per operation, by Worker (V8 sampling profiler)
+
+The upper bound above counts the whole workerd process. This is what each Worker's own isolate
+spends: after each scenario's measured run, the bench repeats ${profiled[0]?.profile.ops ?? "its"} of its operations
+one at a time with V8's sampling profiler on in every Worker (workerd's inspector, Chrome DevTools
+protocol \`Profiler.start\`/\`stop\`, one target per Worker, a sample every 100 µs), so the
+measured run carries no profiling overhead. Samples are cut at each operation's start, which
+gives each operation its own CPU per Worker (including background work it caused before the next
+one began); each sample counts for at most one sampling interval, because V8 drops samples while
+another isolate holds workerd's thread. Samples are mapped through each bundle's source map to
+**ours** (services/, packages/), **deps** (jose, kysely, valibot, itty-router, ...) or **runtime**
+(V8's "(program)" and "(garbage collector)", and runtime built-ins such as Durable Object SQLite
+\`exec\` and storage calls, which run on the Worker's thread and count towards its CPU on Cloudflare
+too). The local D1, KV and R2 simulators are other isolates and are not counted here. Cells:
+p50 / mean ms per operation; "–" = the Worker did not run for it. Target (issue 18): at most
+${PER_WORKER_TARGET_MS} ms per Worker at p50, a launch at most ${LAUNCH_TARGET_MS} ms summed.
+
+${table.join("\n")}
+${heavy.length ? `\nHeaviest self-time functions (ms per operation, mean) where the summed p50 is over ${HEAVY_MS} ms:\n\n${heavyList}\n` : ""}`;
+}
