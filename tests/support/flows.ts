@@ -304,6 +304,8 @@ export interface Socket {
   send(message: unknown): void;
   /** The first message (already received or still to come) that matches, or an error after `waitMs`. */
   next(match: (message: Record<string, unknown>) => boolean, waitMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the code and reason of the server's close frame. */
+  readonly closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
 
@@ -324,6 +326,9 @@ export async function openSocket(
   });
   const ws = res.webSocket;
   if (res.status !== 101 || !ws) throw new Error(`upgrade of ${path}: ${res.status} ${await res.text()}`);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason }), { once: true });
+  });
   ws.accept();
   const messages: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
@@ -352,6 +357,7 @@ export async function openSocket(
         waiters.add(check);
         check();
       }),
+    closed,
     close: () => ws.close(1000, "done"),
   };
 }

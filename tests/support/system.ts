@@ -71,11 +71,7 @@ export default class Down extends WorkerEntrypoint {
   fetch() { return new Response("service stopped", { status: 503 }); }
 }`;
 
-function withTenantDatabases<W extends object>(
-  worker: W,
-  service: ServiceName,
-  bindings: string[],
-): W {
+function withTenantDatabases<W extends object>(worker: W, service: ServiceName, bindings: string[]): W {
   if (bindings.length === 0) return worker;
   const own = Object.fromEntries(bindings.map((b) => [b, { id: tenantDatabaseId(service, b) }]));
   const shared = (worker as { d1Databases?: Record<string, unknown> }).d1Databases;

@@ -104,9 +104,19 @@ function learnerTabs(ctx: AppContext): Tab[] {
   const consentCard = h("div", { class: "card consent", role: "region", "aria-label": "Activity signals" });
   const startSignals = () => {
     if (!detectionOn || ctx.capture) return;
-    socket = new RealtimeSocket(ctx.api, "/ws/signals", (msg) => {
-      if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "intervention") addIntervention(msg);
-    });
+    socket = new RealtimeSocket(
+      ctx.api,
+      "/ws/signals",
+      (msg) => {
+        if (msg && typeof msg === "object" && (msg as { type?: unknown }).type === "intervention") addIntervention(msg);
+      },
+      // Closed for good (token expired or revoked, detection turned off): say why and stop capturing.
+      (state, problem) => {
+        if (state !== "off" || !problem) return;
+        ctx.status.report(problem);
+        stopSignals();
+      },
+    );
     const capture = new SignalCapture(document, ctx.page, ctx.api, socket, launch.sessionId ?? undefined, {
       onResponse: (r) => r.intervention && addIntervention(r.intervention),
       onOff: () => stopSignals(),

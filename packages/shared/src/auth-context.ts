@@ -15,6 +15,19 @@ export const TenantIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,6
 /** A binding name such as `DB` or `DB_TENANT_ACME`: where a tenant with a dedicated database lives. */
 export const D1BindingNameSchema = v.pipe(v.string(), v.regex(/^DB(_[A-Z0-9_]{1,60})?$/, "must be a D1 binding name"));
 
+/**
+ * The API token a realtime socket was opened with: who issued the launch and when the token
+ * ends. Set by the gateway on /ws upgrades only, so the service can close the socket at the
+ * token's expiry or when its registration is revoked (docs/security.md, Realtime sockets).
+ */
+export const TokenLimitsSchema = v.object({
+  issuer: v.pipe(v.string(), v.minLength(1), v.maxLength(2048)),
+  clientId: IdSchema,
+  issuedAtMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  expiresAtMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+export type TokenLimits = v.InferOutput<typeof TokenLimitsSchema>;
+
 export const AuthContextSchema = v.object({
   tenantId: TenantIdSchema,
   userId: IdSchema,
@@ -40,6 +53,8 @@ export const AuthContextSchema = v.object({
    * them for this call; services send their own calls for the tenant to the same versions.
    */
   pins: v.optional(VersionPinsSchema),
+  /** Present on forwarded /ws upgrades: the limits of the token behind the socket. */
+  token: v.optional(TokenLimitsSchema),
 });
 export type AuthContext = v.InferOutput<typeof AuthContextSchema>;
 

@@ -12,5 +12,7 @@ export * from "./request-id";
 export * from "./rpc";
 export * from "./service-names";
 export * from "./socket";
+export * from "./socket-guard";
+export * from "./socket-policy";
 export * from "./timeout";
 export * from "./validation";

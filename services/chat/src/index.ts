@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
+  applySocketPolicyChange,
   backendHealth,
   type ChatRpc,
   type FaqEntryView,
@@ -19,6 +20,9 @@ import {
   RetentionSweepSchema,
   requireFeatureFor,
   type ServiceHealth,
+  type SocketPolicyChange,
+  SocketPolicyChangeSchema,
+  type SocketPolicyRpc,
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
@@ -47,7 +51,7 @@ const SERVICE = "chat";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService
   extends WorkerEntrypoint<Env>
-  implements ChatRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc
+  implements ChatRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc, SocketPolicyRpc
 {
   override async fetch(request: Request): Promise<Response> {
     // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
@@ -100,6 +104,12 @@ export default class ChatService
   /** The gateway's daily retention job, once per tenant with the tenant's period. */
   async sweepExpiredLearnerData(sweep: RetentionSweep): Promise<TenantDataRemoval> {
     return sweepExpiredConversations(this.env, parseWith(RetentionSweepSchema, sweep));
+  }
+
+  /** From the gateway: a flag or revocation that must reach open /ws/chat sockets (closed by their object's alarm). */
+  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }> {
+    await applySocketPolicyChange(this.env.KNOWLEDGE, parseWith(SocketPolicyChangeSchema, change));
+    return { stored: true };
   }
 
   async listFaq(tenant: FaqTenant, query: { courseId?: string }): Promise<{ entries: FaqEntryView[] }> {

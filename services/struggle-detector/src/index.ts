@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
+  applySocketPolicyChange,
   backendHealth,
   type LearnerRetentionRpc,
   type OpenSessionRequest,
@@ -10,6 +11,9 @@ import {
   type RetentionSweep,
   RetentionSweepSchema,
   type ServiceHealth,
+  type SocketPolicyChange,
+  SocketPolicyChangeSchema,
+  type SocketPolicyRpc,
   type StruggleDetectorRpc,
   serveWithRouter,
   type TenantDataRef,
@@ -31,7 +35,7 @@ export { StruggleDetectorDO } from "./do/struggle-detector";
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class StruggleDetectorService
   extends WorkerEntrypoint<Env>
-  implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc
+  implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc, SocketPolicyRpc
 {
   override async fetch(request: Request): Promise<Response> {
     // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
@@ -53,6 +57,12 @@ export default class StruggleDetectorService
   /** Dev and test only (404 elsewhere): the gateway's /admin/faults steers this service's D1. */
   async controlD1Faults(command?: unknown): Promise<D1FaultState> {
     return controlD1Faults(this.env, SERVICE, command);
+  }
+
+  /** From the gateway: a flag or revocation that must reach open /ws/signals sockets (closed by their object's alarm). */
+  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }> {
+    await applySocketPolicyChange(this.env.TENANT_CONFIG, parseWith(SocketPolicyChangeSchema, change));
+    return { stored: true };
   }
 
   async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {

@@ -3,6 +3,23 @@ import { ApiProblem } from "./problem";
 
 export type SocketState = "connecting" | "open" | "closed" | "off";
 
+/**
+ * The server's close codes that end a socket for good (docs/api.md, Realtime): reconnecting
+ * would only be refused again, so the client stops and says why. Any other close is retried.
+ */
+export function closeProblem(code: number, reason: string): ApiProblem | null {
+  switch (code) {
+    case 4401:
+      return new ApiProblem("expired", 401, reason || "token_expired", "The session has ended.");
+    case 4410:
+      return new ApiProblem("expired", 401, reason || "token_revoked", "Access was revoked.");
+    case 4403:
+      return new ApiProblem("feature_disabled", 403, reason || "feature_disabled", "The feature was turned off.");
+    default:
+      return null;
+  }
+}
+
 interface Ticket {
   ticket: string;
 }
@@ -87,9 +104,15 @@ export class RealtimeSocket {
         // A frame that is not JSON is not part of the protocol; ignore it.
       }
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      const final = closeProblem(ev.code, ev.reason);
+      if (final) {
+        this.stopped = true;
+        this.setState("off", final);
+        return;
+      }
       this.setState("closed");
       this.scheduleRetry();
     });

@@ -1,6 +1,6 @@
 import { snapshotKey } from "@atomic-guide/shared/resilience/fallback";
 import * as v from "valibot";
-import { analyticsDb } from "../db/access";
+import { type AnalyticsTenant, analyticsDbFor } from "../db/access";
 import { type CourseWindow, insightReads } from "../db/queries";
 
 /**
@@ -41,8 +41,11 @@ export const HelpRequestsSchema = v.object({
   ),
 });
 
-export async function helpRequests(env: Env, window: CourseWindow): Promise<HelpRequests> {
-  const { db } = analyticsDb(env);
+export async function helpRequests(
+  env: Env,
+  window: CourseWindow & Pick<AnalyticsTenant, "d1Binding">,
+): Promise<HelpRequests> {
+  const { db } = analyticsDbFor(env, window);
   const rows = await insightReads.helpRequests(db, window, HELP_REQUESTS_LIMIT).execute();
   return {
     contextId: window.contextId,

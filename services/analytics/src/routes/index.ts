@@ -139,7 +139,7 @@ router.get("/api/courses/:contextId/help-requests", async (request, env, ctx) =>
   const contextId = ownCourse(request, auth.contextId);
   const query = parseQuery(new URL(request.url), WindowQuerySchema);
   const window = resolveWindow(query.from, query.to, HELP_REQUESTS_WINDOW_MS);
-  const read = () => helpRequests(env, { tenantId: auth.tenantId, contextId, ...window });
+  const read = () => helpRequests(env, { tenantId: auth.tenantId, d1Binding: auth.d1Binding, contextId, ...window });
   const result = isDefaultWindow(query)
     ? await readThrough({
         service: "analytics",
@@ -148,6 +148,7 @@ router.get("/api/courses/:contextId/help-requests", async (request, env, ctx) =>
         key: helpRequestsKey(auth.tenantId, contextId),
         schema: HelpRequestsSchema,
         read,
+        ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
         waitUntil: (p) => ctx.waitUntil(p),
       })
     : { value: await read(), degraded: false };

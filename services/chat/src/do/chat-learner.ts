@@ -1,11 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   type AuthContext,
-  AuthContextSchema,
+  admitMessage,
   answerClose,
+  enforceSocketLimits,
   type LearnerProfile,
   LearnerProfileSchema,
   publicError,
+  SOCKET_CLOSE,
+  type SocketHost,
   socketErrorFrame,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
@@ -19,9 +22,10 @@ import type {
   SettleRequest,
   TokenHold,
 } from "../chat/learner-gate";
-import { ProviderPreferenceSchema, SocketMessageSchema } from "../chat/schemas";
+import { SocketMessageSchema } from "../chat/schemas";
 import { executeTurn, prepareTurn } from "../chat/turn";
 import { chatEnvVars } from "../env-vars";
+import { acceptChatSocket, attachmentOf, chatSocketHost } from "./learner-sockets";
 
 export interface ConversationSummary {
   conversationId: string;
@@ -33,8 +37,6 @@ export interface ConversationSummary {
 
 const MINUTE_MS = 60_000;
 
-const SocketAttachmentSchema = v.object({ auth: AuthContextSchema, preference: ProviderPreferenceSchema });
-
 /**
  * One per learner (`idFromName("<tenantId>:<userId>")`): the index of their conversations, their
  * latest profile from struggle-detector, their budget counters, and their /ws/chat sockets
@@ -42,10 +44,12 @@ const SocketAttachmentSchema = v.object({ auth: AuthContextSchema, preference: P
  */
 export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   private readonly sql: SqlStorage;
+  private readonly sockets: SocketHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.sockets = chatSocketHost(ctx, env);
     this.createSchema();
   }
 
@@ -211,7 +215,9 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   /** Deletes the learner's state here and closes their sockets; returns the conversation ids to erase. */
   async erase(): Promise<{ conversationIds: string[] }> {
     const conversationIds = (await this.conversations(Number.MAX_SAFE_INTEGER)).map((c) => c.conversationId);
-    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "learner data erased");
+    // Erasure revokes the learner's tokens: their sockets end at once, with the revocation code.
+    for (const ws of this.ctx.getWebSockets())
+      ws.close(SOCKET_CLOSE.tokenRevoked.code, SOCKET_CLOSE.tokenRevoked.reason);
     await this.ctx.storage.deleteAll();
     // This instance may serve the learner again (a new conversation) before it is evicted.
     this.createSchema();
@@ -235,29 +241,17 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
 
   /** /ws/chat, forwarded by the worker with the verified identity in the attachment. */
   override async fetch(request: Request): Promise<Response> {
-    let auth: unknown = null;
-    try {
-      auth = JSON.parse(request.headers.get("X-Chat-Auth") ?? "null");
-    } catch {
-      // Falls through to the schema check below.
-    }
-    const attachment = v.safeParse(SocketAttachmentSchema, {
-      auth,
-      preference: request.headers.get("X-Chat-Provider") ?? "auto",
-    });
-    if (!attachment.success) return new Response("bad socket request", { status: 400 });
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    pair[1].serializeAttachment(attachment.output);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    return acceptChatSocket(this.sockets, request);
+  }
+
+  /** Closes the sockets past their token's expiry or revoked, and re-checks while any stay open. */
+  override async alarm(): Promise<void> {
+    await enforceSocketLimits(this.sockets);
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const attachment = v.safeParse(SocketAttachmentSchema, ws.deserializeAttachment());
-    if (!attachment.success) {
-      ws.close(1011, "session lost");
-      return;
-    }
+    const attachment = attachmentOf(ws);
+    if (!attachment || !(await admitMessage(this.sockets, ws))) return;
     const send = (message: Record<string, unknown>) => {
       try {
         ws.send(JSON.stringify(message));
@@ -282,14 +276,14 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       return;
     }
     const { type: _type, ...request } = parsed.output;
-    const auth: AuthContext = attachment.output.auth;
+    const auth: AuthContext = attachment.auth;
     try {
       const turn = await prepareTurn(
         {
           env: this.env,
           vars: chatEnvVars(this.env),
           auth,
-          preference: attachment.output.preference,
+          preference: attachment.preference,
           learner: this,
           waitUntil: (p) => this.ctx.waitUntil(p),
         },

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { withSocketToken } from "@atomic-guide/testing/socket-token";
 import { describe, expect, it } from "vitest";
 import { budgetKey } from "../budget/limits";
 import { call, learner } from "../testing/helpers";
@@ -7,7 +8,10 @@ import { call, learner } from "../testing/helpers";
 type SocketMessage = { type: string; [key: string]: unknown };
 
 async function openSocket(auth: AuthContext, provider?: string) {
-  const headers: Record<string, string> = { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(auth) };
+  const headers: Record<string, string> = {
+    Upgrade: "websocket",
+    "X-Atomic-Auth": encodeAuthContext(withSocketToken(auth)),
+  };
   if (provider) headers["X-Atomic-Ai-Provider"] = provider;
   const res = await exports.default.fetch(new Request("http://chat/ws/chat", { headers }));
   expect(res.status).toBe(101);

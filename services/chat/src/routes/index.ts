@@ -21,6 +21,7 @@ import {
   SuggestionRequestSchema,
 } from "../chat/schemas";
 import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
+import { AUTH_HEADER, PROVIDER_HEADER } from "../do/learner-sockets";
 import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
 import { chatEnvVars } from "../env-vars";
 
@@ -127,8 +128,8 @@ router.get("/ws/chat", async (request, env) => {
   const auth = authContextFrom(request);
   // The learner's object keeps the socket (hibernatable) and answers on it with the same pipeline.
   const headers = new Headers({ Upgrade: "websocket" });
-  headers.set("X-Chat-Auth", JSON.stringify(auth));
-  headers.set("X-Chat-Provider", preferenceFrom(request));
+  headers.set(AUTH_HEADER, JSON.stringify(auth));
+  headers.set(PROVIDER_HEADER, preferenceFrom(request));
   return learnerStub(env, auth).fetch(new Request("https://chat-learner/ws", { headers }));
 });
 

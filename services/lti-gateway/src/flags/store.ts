@@ -10,6 +10,7 @@ import {
   TenantIdSchema,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
+import { announceSocketFeatures } from "../sockets/announce";
 
 const log = createLogger({ service: "lti-gateway", module: "flags" });
 
@@ -88,11 +89,18 @@ export async function getFlags(env: Env, tenantId: string): Promise<TenantFlags>
   return flags;
 }
 
-/** Applies an update over the current flags (bypassing the isolate cache) and stores the result. */
+/**
+ * Applies an update over the current flags (bypassing the isolate cache) and stores the result.
+ * A change to a feature with sockets is also announced to the services holding them, so open
+ * sockets of a feature turned off close too, not only new requests.
+ */
 export async function updateFlags(env: Env, tenantId: string, update: TenantFlagsUpdate): Promise<TenantFlags> {
   v.parse(TenantIdSchema, tenantId);
   const next = v.parse(TenantFlagsSchema, { ...(await readStored(env, tenantId)), ...update });
   await env.FLAGS.put(flagsKey(tenantId), JSON.stringify(next));
   remember(tenantId, next);
+  if (update.chat !== undefined || update.struggleDetection !== undefined) {
+    await announceSocketFeatures(env, tenantId, next);
+  }
   return next;
 }

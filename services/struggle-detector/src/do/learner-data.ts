@@ -5,7 +5,7 @@ import { publicIntervention } from "./delivery";
 import { ownerOf } from "./owner";
 import { publicProfile } from "./profile";
 import { firstRetryDelayMs, type LearnerRuntime } from "./runtime";
-import { closeAll } from "./sockets";
+import { closeAllRevoked } from "./sockets";
 
 /** Everything the object holds about the learner, for the data export. */
 export function exportLearnerData(rt: LearnerRuntime) {
@@ -26,7 +26,7 @@ export function exportLearnerData(rt: LearnerRuntime) {
  */
 export async function eraseLearnerData(rt: LearnerRuntime, auth: AuthContext): Promise<{ deleted: number }> {
   const deleted = rt.store.learnerRowCount();
-  closeAll(rt.ctx, 1000, "erased");
+  closeAllRevoked(rt.ctx);
   await rt.ctx.storage.deleteAlarm();
   await rt.ctx.storage.deleteAll();
   rt.reset();

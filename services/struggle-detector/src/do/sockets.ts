@@ -2,20 +2,27 @@ import {
   ApiError,
   type AuthContext,
   AuthContextSchema,
+  admitMessage,
+  armSocketAlarm,
+  assertSocketAllowed,
   errorFields,
+  errorToResponse,
   IdSchema,
   isApiErrorLike,
   type Logger,
   parseWith,
+  SOCKET_CLOSE,
+  type SocketHost,
   socketErrorFrame,
+  socketRecheckMs,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
 
 /**
  * The learner's hibernatable `/ws/signals` sockets: accepting them, reading signal messages,
- * closing, and pushing to every open one. The caller's identity rides in the attachment so it
- * survives hibernation. Anything that must act on open sockets (revocation, flags) hooks in here.
+ * closing, and pushing to every open one. The caller's identity (with its token's limits) rides in
+ * the attachment so it survives hibernation; expiry, revocation and the tenant's flag close them.
  */
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -35,14 +42,37 @@ export const upgradeRequired = () =>
 
 export const isUpgrade = (request: Request) => request.headers.get("Upgrade")?.toLowerCase() === "websocket";
 
-/** Accepts the socket as hibernatable, remembering the caller and the session it asked for. */
-export function acceptSocket(ctx: DurableObjectState, request: Request, auth: AuthContext): Response {
-  const pair = new WebSocketPair();
-  const [client, server] = [pair[0], pair[1]];
-  ctx.acceptWebSocket(server);
+const authOf = (ws: WebSocket): AuthContext | null => {
+  const attachment = v.safeParse(AttachmentSchema, ws.deserializeAttachment());
+  return attachment.success ? attachment.output.auth : null;
+};
+
+/** How the object keeps its sockets within their token's limits and the tenant's flag (shared socket-guard). */
+export const signalsSocketHost = (ctx: DurableObjectState, env: Env): SocketHost => ({
+  ctx,
+  policyKv: env.TENANT_CONFIG,
+  feature: "struggleDetection",
+  recheckMs: socketRecheckMs(env),
+  authOf,
+});
+
+/**
+ * Accepts the socket as hibernatable, remembering the caller (with its token's limits) and the
+ * session it asked for; refused when the token is already past them.
+ */
+export async function acceptSocket(host: SocketHost, request: Request, auth: AuthContext): Promise<Response> {
+  try {
+    await assertSocketAllowed(host, auth);
+  } catch (e) {
+    return errorToResponse(e);
+  }
   const requested = new URL(request.url).searchParams.get("sessionId");
   const sessionId = requested === null ? undefined : parseWith(IdSchema, requested, "invalid_query");
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  host.ctx.acceptWebSocket(server);
   server.serializeAttachment({ auth, ...(sessionId ? { sessionId } : {}) });
+  await armSocketAlarm(host, auth);
   return new Response(null, { status: 101, webSocket: client });
 }
 
@@ -53,6 +83,7 @@ export type IngestFromSocket = (
 
 /** Reads one signals message, hands it to `ingest` and answers with an ack or an error frame. */
 export async function handleSocketMessage(
+  host: SocketHost,
   ws: WebSocket,
   message: string | ArrayBuffer,
   ingest: IngestFromSocket,
@@ -63,6 +94,7 @@ export async function handleSocketMessage(
     ws.close(1008, "unknown connection");
     return;
   }
+  if (!(await admitMessage(host, ws))) return;
   try {
     if (typeof message !== "string" || message.length > MAX_MESSAGE_BYTES) {
       throw new ApiError(400, "invalid_message", "Messages are JSON text of at most 256 KiB.");
@@ -108,8 +140,9 @@ export function broadcast(ctx: DurableObjectState, payload: unknown): number {
   return sockets.length;
 }
 
-export function closeAll(ctx: DurableObjectState, code: number, reason: string): void {
-  for (const ws of ctx.getWebSockets()) ws.close(code, reason);
+/** Erasure revokes the learner's tokens: their sockets end at once, with the revocation code. */
+export function closeAllRevoked(ctx: DurableObjectState): void {
+  for (const ws of ctx.getWebSockets()) ws.close(SOCKET_CLOSE.tokenRevoked.code, SOCKET_CLOSE.tokenRevoked.reason);
 }
 
 export const hasOpenSockets = (ctx: DurableObjectState) => ctx.getWebSockets().length > 0;

@@ -3,9 +3,11 @@ import {
   type AuthContext,
   answerClose,
   authContextFrom,
+  enforceSocketLimits,
   type OpenSessionRequest,
   OpenSessionRequestSchema,
   parseWith,
+  type SocketHost,
 } from "@atomic-guide/shared";
 import { PageSchema } from "../db/history";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
@@ -20,7 +22,7 @@ import { claim, ownerOf } from "./owner";
 import { publicProfile } from "./profile";
 import { LearnerRuntime } from "./runtime";
 import { startSession } from "./sessions";
-import { acceptSocket, handleSocketMessage, isUpgrade, upgradeRequired } from "./sockets";
+import { acceptSocket, handleSocketMessage, isUpgrade, signalsSocketHost, upgradeRequired } from "./sockets";
 import { afterWrite, runAlarm } from "./write-behind";
 
 export type { IngestResult } from "./ingest";
@@ -38,10 +40,12 @@ export { D1_DEBOUNCE_MS } from "./write-behind";
  */
 export class StruggleDetectorDO extends DurableObject<Env> {
   private readonly rt: LearnerRuntime;
+  private readonly sockets: SocketHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.rt = new LearnerRuntime(ctx, env);
+    this.sockets = signalsSocketHost(ctx, env);
     // Heartbeats are answered without waking the object, so an idle open tab costs nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -126,11 +130,12 @@ export class StruggleDetectorDO extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     if (!isUpgrade(request)) return upgradeRequired();
-    return acceptSocket(this.ctx, request, claim(this.rt.store, authContextFrom(request)));
+    return acceptSocket(this.sockets, request, claim(this.rt.store, authContextFrom(request)));
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     await handleSocketMessage(
+      this.sockets,
       ws,
       message,
       (auth, batch) => ingest(this.rt, claim(this.rt.store, auth), batch),
@@ -144,7 +149,12 @@ export class StruggleDetectorDO extends DurableObject<Env> {
 
   override async webSocketError(): Promise<void> {}
 
+  /** Write-behind work, then the open sockets' limits (which re-arm the alarm while any stay open). */
   override async alarm(): Promise<void> {
-    await runAlarm(this.rt);
+    try {
+      await runAlarm(this.rt);
+    } finally {
+      await enforceSocketLimits(this.sockets);
+    }
   }
 }

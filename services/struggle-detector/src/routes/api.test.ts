@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { withSocketToken } from "@atomic-guide/testing/socket-token";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
@@ -270,7 +271,7 @@ describe("/ws/signals", () => {
     const who = learner("socket-1");
     const res = await exports.default.fetch(
       new Request("http://struggle-detector/ws/signals", {
-        headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(who) },
+        headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(withSocketToken(who)) },
       }),
     );
     expect(res.status).toBe(101);
@@ -294,7 +295,7 @@ describe("/ws/signals", () => {
     const who = learner("socket-2");
     const res = await exports.default.fetch(
       new Request("http://struggle-detector/ws/signals", {
-        headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(who) },
+        headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(withSocketToken(who)) },
       }),
     );
     const ws = res.webSocket as WebSocket;

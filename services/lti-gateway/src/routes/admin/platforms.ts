@@ -18,6 +18,7 @@ import {
   registrationKeyFits,
 } from "../../lti/registry";
 import { defaultTenantId } from "../../lti/tenant-id";
+import { announceRegistrationRevoked } from "../../sockets/announce";
 import { createTenant, ensureTenant, TenantExistsError } from "../../tenants/store";
 import type { GatewayRouter } from "../router";
 
@@ -157,6 +158,7 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
     const existing = await requireRegistration(env, body.issuer, body.clientId);
     const saved =
       existing.status === "inactive" ? existing : await putRegistration(env, { ...existing, status: "inactive" });
+    await announceRegistrationRevoked(env, saved);
     return Response.json(summary(saved));
   });
 
@@ -170,8 +172,9 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
   // The tenant and its data stay: other registrations may share the tenant; erasure is separate.
   router.post("/admin/platforms/delete", async (request, env) => {
     const body = await parseJsonBody(request, RegistrationRefSchema);
-    await requireRegistration(env, body.issuer, body.clientId);
+    const existing = await requireRegistration(env, body.issuer, body.clientId);
     await deleteRegistration(env, body.issuer, body.clientId);
+    await announceRegistrationRevoked(env, existing);
     return Response.json({ issuer: body.issuer, clientId: body.clientId, deleted: true });
   });
 }

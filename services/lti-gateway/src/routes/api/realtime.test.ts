@@ -104,12 +104,15 @@ describe("GET /ws/chat and /ws/signals", () => {
     // The spent ticket stays out of the service's URL; other parameters pass.
     expect(url.searchParams.get("ticket")).toBeNull();
     expect(url.searchParams.get("since")).toBe("5");
-    expect(decodeAuthContext(sent.headers.get("X-Atomic-Auth"))).toMatchObject({
-      tenantId: "rt",
-      userId: "user-rt",
-      name: "Ada",
-      isInstructor: false,
-    });
+    const forwarded = decodeAuthContext(sent.headers.get("X-Atomic-Auth"));
+    expect(forwarded).toMatchObject({ tenantId: "rt", userId: "user-rt", name: "Ada", isInstructor: false });
+    // The socket outlives the request: the service is told which token it serves, to close it at
+    // the token's expiry or when that token's registration is revoked.
+    expect(forwarded.token).toMatchObject({ issuer: "https://lms.example.edu", clientId: "client-1" });
+    const limits = forwarded.token ?? { issuedAtMs: 0, expiresAtMs: 0 };
+    expect(limits.expiresAtMs - limits.issuedAtMs).toBe(API_TOKEN_TTL_SECONDS * 1000);
+    expect(limits.expiresAtMs).toBeGreaterThan(Date.now());
+    expect(limits.expiresAtMs).toBeLessThanOrEqual(Date.now() + API_TOKEN_TTL_SECONDS * 1000);
     expect(sent.headers.get("X-Atomic-Ai-Provider")).toBe("auto");
 
     const replay = await upgrade(`/ws/chat?ticket=${ticket}`);

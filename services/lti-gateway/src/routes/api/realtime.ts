@@ -1,6 +1,6 @@
 import { ApiError, createLogger } from "@atomic-guide/shared";
 import * as v from "valibot";
-import { ApiTokenClaimsSchema } from "../../auth/api-token";
+import { API_TOKEN_TTL_SECONDS, ApiTokenClaimsSchema } from "../../auth/api-token";
 import { authenticate, callerFromClaims } from "../../auth/caller";
 import { stateObject } from "../../do/oidc-state";
 import { forwardToService } from "../../forward/forward";
@@ -69,5 +69,19 @@ export async function upgradeWebSocket(request: Request, env: Env, requestId: st
   const flags = await checkAccess(env, caller, route);
   // The ticket is spent; keep it out of the service's URL and logs.
   url.searchParams.delete("ticket");
-  return forwardToService(env, request, { service: route.service, auth: caller.auth, flags, url, requestId });
+  // The socket outlives this request: the service closes it at the token's expiry or when its
+  // registration is revoked, so it is told which token it serves (docs/security.md).
+  const token = {
+    issuer: caller.claims.issuer,
+    clientId: caller.claims.clientId,
+    issuedAtMs: caller.expiresAtMs - API_TOKEN_TTL_SECONDS * 1000,
+    expiresAtMs: caller.expiresAtMs,
+  };
+  return forwardToService(env, request, {
+    service: route.service,
+    auth: { ...caller.auth, token },
+    flags,
+    url,
+    requestId,
+  });
 }
