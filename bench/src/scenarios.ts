@@ -70,6 +70,12 @@ function forwardedRead(path: string, who: "learner" | "instructor"): Scenario["s
   };
 }
 
+/** Two session lengths for the signals row: detection cost must not grow with the session. */
+const SESSION_LENGTHS = [
+  { label: "short sessions", signalsBefore: 20, learners: 64 },
+  { label: "long sessions", signalsBefore: 5_000, learners: 16 },
+] as const;
+
 export const scenarios: Scenario[] = [
   {
     name: "floor: hello-world Worker",
@@ -214,6 +220,37 @@ export const scenarios: Scenario[] = [
       };
     },
   },
+  ...SESSION_LENGTHS.map(
+    ({ label, signalsBefore, learners }): Scenario => ({
+      name: `signals over HTTP, ${label}: POST /api/cognitive/signals (20 signals)`,
+      note:
+        `the same 20-signal batch, on ${learners} learners whose session already holds ${signalsBefore.toLocaleString("en")} ` +
+        "signals each (sent before the measurement). Detection is O(1) per signal: the detector keeps running " +
+        "aggregates, not the history, so the two session-length rows should cost the same per batch; compare " +
+        "struggle-detector's column in the profiler section.",
+      requests: 1000,
+      concurrency: 16,
+      warmup: 0,
+      setup: async ({ fixture }) => {
+        const users = await fixture.freshLearners(`session-${signalsBefore}`, learners);
+        const post = async (user: (typeof users)[number], tag: string) => {
+          const res = await fetch(fixture.url("/api/cognitive/signals"), {
+            method: "POST",
+            headers: { ...bearer(user), "Content-Type": "application/json" },
+            body: JSON.stringify(readingBatch(tag)),
+          });
+          const body = (await res.json()) as { accepted?: number };
+          return res.status === 202 && body.accepted === 20;
+        };
+        const batchesBefore = Math.ceil(signalsBefore / 20);
+        const loaded = await inBatches(users.length * batchesBefore, 16, (k) =>
+          post(users[k % users.length]!, `pre-${signalsBefore}-${k}`),
+        );
+        if (!loaded.every(Boolean)) return { skip: "could not fill the sessions before measuring" };
+        return { send: (i) => post(users[i % users.length]!, `len-${signalsBefore}-${i}`) };
+      },
+    }),
+  ),
   {
     name: "signals over WebSocket: /ws/signals (20 signals)",
     note:
