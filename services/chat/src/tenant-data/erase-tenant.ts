@@ -1,5 +1,6 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
+import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import { budgetKey } from "../budget/limits";
 import type { ChatDatabase } from "../db/schema";
 import { tenantDataQueries as q } from "../db/tenant-data";
@@ -10,8 +11,6 @@ import { byLearner, tenantDatabases } from "./databases";
 /** Conversations per page, and pages per call: about 250 Durable Object calls at most. */
 const PAGE = 50;
 const PAGES_PER_CALL = 4;
-
-const rowsOf = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
 
 /**
  * One page of offboarding: the learners named by the page's conversations are erased (their
@@ -30,19 +29,19 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<ChatDatabas
   const ids = page.map((r) => r.conversation_id);
   let rows = 0;
   if (ids.length > 0) {
-    rows += rowsOf(await q.deleteMessagesOf(tdb.db, ref.tenantId, ids).executeTakeFirst());
-    rows += rowsOf(await q.deleteConversations(tdb.db, ref.tenantId, ids).executeTakeFirst());
+    rows += deletedRows(await q.deleteMessagesOf(tdb.db, ref.tenantId, ids).executeTakeFirst());
+    rows += deletedRows(await q.deleteConversations(tdb.db, ref.tenantId, ids).executeTakeFirst());
   }
   return { rows, objects, more: page.length === PAGE };
 }
 
 /** What is left once every conversation is gone: stray messages, the FAQ, KV, the budget counter. */
-async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: TenantDb<ChatDatabase>[]) {
+async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly TenantDb<ChatDatabase>[]) {
   let rows = 0;
   for (const tdb of dbs) {
-    rows += rowsOf(await q.deleteTenantMessages(tdb.db, ref.tenantId).executeTakeFirst());
-    rows += rowsOf(await q.deleteFaqIndex(tdb.db, ref.tenantId).executeTakeFirst());
-    rows += rowsOf(await q.deleteFaqEntries(tdb.db, ref.tenantId).executeTakeFirst());
+    rows += deletedRows(await q.deleteTenantMessages(tdb.db, ref.tenantId).executeTakeFirst());
+    rows += deletedRows(await q.deleteFaqIndex(tdb.db, ref.tenantId).executeTakeFirst());
+    rows += deletedRows(await q.deleteFaqEntries(tdb.db, ref.tenantId).executeTakeFirst());
   }
   for (const key of [budgetKey(ref.tenantId), faqKey(ref.tenantId)]) {
     if ((await env.KNOWLEDGE.get(key)) !== null) {
@@ -57,18 +56,10 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: TenantDb<ChatD
 
 /** Offboarding: everything chat holds for the tenant, bounded per call; repeat until `done`. */
 export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  const dbs = tenantDatabases(env, ref);
-  const total = { rows: 0, objects: 0 };
-  let pages = 0;
-  for (const tdb of dbs) {
-    for (let more = true; more; ) {
-      if (pages++ >= PAGES_PER_CALL) return { ...total, done: false };
-      const page = await erasePage(env, ref, tdb);
-      total.rows += page.rows;
-      total.objects += page.objects;
-      more = page.more;
-    }
-  }
-  const rest = await eraseTenantWide(env, ref, dbs);
-  return { rows: total.rows + rest.rows, objects: total.objects + rest.objects, done: true };
+  return eraseInPages(
+    tenantDatabases(env, ref),
+    PAGES_PER_CALL,
+    (tdb) => erasePage(env, ref, tdb),
+    (dbs) => eraseTenantWide(env, ref, dbs),
+  );
 }

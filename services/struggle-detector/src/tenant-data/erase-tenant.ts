@@ -1,5 +1,6 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
+import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
 import { LEARNER_TABLES, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
 import { tenantConfigKey } from "../detection/thresholds";
@@ -10,8 +11,6 @@ import { systemCallerFor, tenantDatabases } from "./databases";
 const PAGE = 50;
 const PAGES_PER_CALL = 4;
 
-const rowsOf = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
-
 /** Erases each learner's object (its own D1 rows with it), then their rows directly, so the page never comes back. */
 async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>) {
   const userIds = (await q.learnersPage(tdb.db, ref.tenantId, PAGE).execute()).map((r) => r.user_id);
@@ -21,18 +20,18 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>
   }
   if (userIds.length > 0) {
     for (const table of LEARNER_TABLES) {
-      rows += rowsOf(await q.deleteLearnersRows(tdb.db, table, ref.tenantId, userIds).executeTakeFirst());
+      rows += deletedRows(await q.deleteLearnersRows(tdb.db, table, ref.tenantId, userIds).executeTakeFirst());
     }
   }
   return { rows, objects: userIds.length, more: userIds.length === PAGE };
 }
 
 /** Course-level rows, the tenant's thresholds and course settings, and its read-only snapshots. */
-async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: TenantDb<StruggleDb>[]): Promise<number> {
+async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly TenantDb<StruggleDb>[]): Promise<number> {
   let rows = 0;
   for (const tdb of dbs) {
     for (const table of TENANT_TABLES)
-      rows += rowsOf(await q.deleteTenantRows(tdb.db, table, ref.tenantId).executeTakeFirst());
+      rows += deletedRows(await q.deleteTenantRows(tdb.db, table, ref.tenantId).executeTakeFirst());
   }
   const thresholds = tenantConfigKey(ref.tenantId);
   if ((await env.TENANT_CONFIG.get(thresholds)) !== null) {
@@ -46,17 +45,10 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: TenantDb<Strug
 
 /** Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until `done`. */
 export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  const dbs = tenantDatabases(env, ref);
-  const total = { rows: 0, objects: 0 };
-  let pages = 0;
-  for (const tdb of dbs) {
-    for (let more = true; more; ) {
-      if (pages++ >= PAGES_PER_CALL) return { ...total, done: false };
-      const page = await erasePage(env, ref, tdb);
-      total.rows += page.rows;
-      total.objects += page.objects;
-      more = page.more;
-    }
-  }
-  return { rows: total.rows + (await eraseTenantWide(env, ref, dbs)), objects: total.objects, done: true };
+  return eraseInPages(
+    tenantDatabases(env, ref),
+    PAGES_PER_CALL,
+    (tdb) => erasePage(env, ref, tdb),
+    async (dbs) => ({ rows: await eraseTenantWide(env, ref, dbs), objects: 0 }),
+  );
 }
