@@ -7,6 +7,9 @@ const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOStri
 describe("help requests", () => {
   it("reads the list newest first, and refuses an answer that is not one", () => {
     const list = readHelpRequests({
+      contextId: "course-1",
+      from: at(60 * 24 * 7),
+      to: at(0),
       requests: [
         { interventionId: "a", userId: "u1", name: "Ada Lovelace", elementId: "q-1", at: at(30) },
         { interventionId: "b", userId: "u2", name: null, elementId: null, at: at(2) },

@@ -1,19 +1,5 @@
+import { type HelpRequest, HelpRequestsSchema } from "@atomic-guide/shared/help-requests";
 import * as v from "valibot";
-
-// Reads GET /api/courses/:contextId/help-requests: learners who said yes when the guide offered
-// to tell their instructor, with the name they agreed to be shown by.
-const HelpRequestsSchema = v.object({
-  requests: v.array(
-    v.object({
-      interventionId: v.string(),
-      userId: v.string(),
-      name: v.nullable(v.string()),
-      elementId: v.nullable(v.string()),
-      at: v.string(),
-    }),
-  ),
-});
-export type HelpRequest = v.InferOutput<typeof HelpRequestsSchema>["requests"][number];
 
 /** The list, newest first; null when the answer is not one (the view says it could not load). */
 export function readHelpRequests(raw: unknown): HelpRequest[] | null {

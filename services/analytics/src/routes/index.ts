@@ -10,12 +10,13 @@ import {
   parseQuery,
   requireFeature,
 } from "@atomic-guide/shared";
+import { HelpRequestsSchema } from "@atomic-guide/shared/help-requests";
 import { readThrough, readThroughResponse } from "@atomic-guide/shared/resilience/fallback";
 import { type IRequest, IttyRouter } from "itty-router";
 import * as v from "valibot";
 import { recordAuditEntry } from "../audit/log";
 import { courseInsights, withMinGroup } from "../insight/course-insights";
-import { HELP_REQUESTS_WINDOW_MS, HelpRequestsSchema, helpRequests, helpRequestsKey } from "../insight/help-requests";
+import { HELP_REQUESTS_WINDOW_MS, helpRequests, helpRequestsKey } from "../insight/help-requests";
 import { CourseInsightsSchema, insightKey, overviewKey, TenantOverviewSchema } from "../insight/snapshots";
 import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
