@@ -1,11 +1,11 @@
 // /ws/signals sockets end at their token's expiry, when the tenant turns struggle detection off
 // (not chat), when the registration behind their token is revoked and when the learner is
 // erased, each with its documented close code (docs/api.md, Realtime).
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
 import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { detectorFor } from "./stub";
 
 let counter = 0;
@@ -44,8 +44,18 @@ async function stillServed(ws: WebSocket) {
 
 describe("/ws/signals limits", () => {
   it("closes the socket with 4401 token_expired when its token expires", async () => {
-    const { ws, closed } = await open(withSocketToken(learner(), { lifetimeMs: 1_500 }));
+    const me = withSocketToken(learner(), { lifetimeMs: 1_500 });
+    const expiresAtMs = me.token?.expiresAtMs ?? 0;
+    const { ws, closed } = await open(me);
     await stillServed(ws);
+    // The object's alarm is due no later than the expiry...
+    const alarm = await runInDurableObject(detectorFor(env, me), (_o, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
+    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
+    // a shifted clock), it closes the socket.
+    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
+    await runDurableObjectAlarm(detectorFor(env, me));
     expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
   });
 
