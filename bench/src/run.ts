@@ -5,7 +5,7 @@
 // sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it),
 // --cold (each Worker's cold start, src/cold-start.ts). The reference tool's launch (bench/peer) runs
 // beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
-import { execFileSync, execSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -88,11 +88,6 @@ const SUSTAINED: SustainedSpec = quick
       thinkJitterMs: 10_000,
       socketBatchEveryMs: 15_000,
     };
-
-if (!argv.includes("--no-build")) {
-  step("building the four Workers");
-  execSync("turbo run build --output-logs=errors-only", { cwd: root, stdio: "inherit" });
-}
 
 const loadBefore = loadavg()[0] ?? 0;
 step(`starting a model double (first token after ${PROVIDER_DELAY_MS} ms)`);
