@@ -1,9 +1,10 @@
 // A tenant pinned to chat's candidate version: the offer struggle-detector asks chat to word goes
 // to that version (over fetch with the override, the one path Cloudflare honours it on), and an
 // unpinned tenant's goes by plain RPC. The real chat Worker answers both ways.
-import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { env } from "cloudflare:workers";
+import type { AuthContext } from "@atomic-guide/shared";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { askForHelp } from "../testing/ask-for-help";
 
 const CANDIDATE = "0b6f2d4e-6a1c-4f3b-8e5d-2c7a9b1e4f60";
 
@@ -16,25 +17,6 @@ const learner = (userId: string, pins?: AuthContext["pins"]): AuthContext => ({
   flags: { chat: true, struggleDetection: true, analytics: true },
   ...(pins ? { pins } : {}),
 });
-
-const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
-
-async function askForHelp(auth: AuthContext) {
-  const res = await exports.default.fetch(
-    new Request("http://struggle-detector/api/cognitive/signals", {
-      method: "POST",
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      body: JSON.stringify({
-        signals: [
-          { type: "help_request", at: iso(-2_000), elementId: "para-3" },
-          { type: "help_request", at: iso(-1_000), elementId: "para-3" },
-        ],
-      }),
-    }),
-  );
-  expect(res.status).toBe(202);
-  return (await res.json()) as { intervention?: { kind: string; suggestion?: { text: string } } };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
