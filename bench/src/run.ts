@@ -15,6 +15,7 @@ import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { type ColdStartResult, runColdStart } from "./cold-start";
 import { coldStartSection } from "./cold-start-report";
+import { type D1PerOperation, perOperation, settledD1Totals } from "./d1-usage";
 import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS } from "./floors";
 import type { LaunchComparison } from "./launch-comparison";
@@ -25,6 +26,7 @@ import { profileSection } from "./profile-report";
 import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
+import { scaleSection } from "./scale-report";
 import { scenarios } from "./scenarios";
 import { runSustained, type SustainedResult, type SustainedSpec } from "./sustained";
 
@@ -90,6 +92,7 @@ const SUSTAINED: SustainedSpec = quick
     };
 
 const loadBefore = loadavg()[0] ?? 0;
+const benchStartMs = Date.now();
 step(`starting a model double (first token after ${PROVIDER_DELAY_MS} ms)`);
 const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 
@@ -133,6 +136,8 @@ interface Row {
   result: LoadResult;
   note: string;
   profile?: ProfiledFigures;
+  /** D1 statements per operation by service (null: analytics dropped samples meanwhile). */
+  d1?: D1PerOperation[] | null;
 }
 const rows: Row[] = [];
 const skipped: { name: string; reason: string }[] = [];
@@ -170,12 +175,24 @@ try {
         const warm = await runLoad({ requests: warmup, concurrency, send: prepared.send }, pid);
         if (warm.errors > 0) console.log(`  warm-up: ${warm.errors} of ${warmup} failed (not counted)`);
       }
+      const countsD1 = !scenario.name.startsWith("floor");
+      const d1Before = countsD1 ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const result = await runLoad({ requests, concurrency, send: prepared.send, offset: warmup }, pid);
       const profile =
         profilers && profileOps > 0
           ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests)
           : undefined;
-      rows.push({ name: scenario.name, concurrency, result, note: scenario.note, ...(profile ? { profile } : {}) });
+      const d1 = d1Before
+        ? perOperation(d1Before, await settledD1Totals(gateway, benchStartMs), requests + profileOps)
+        : undefined;
+      rows.push({
+        name: scenario.name,
+        concurrency,
+        result,
+        note: scenario.note,
+        ...(profile ? { profile } : {}),
+        ...(d1 === undefined ? {} : { d1 }),
+      });
       console.log(
         `  ${result.rps.toFixed(0)} op/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, ` +
           `p99 ${result.p99.toFixed(2)} ms, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/op, errors ${result.errors}`,
@@ -384,6 +401,7 @@ ${
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
 ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
+${scaleSection(rows)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ${coldStartSection(cold)}
