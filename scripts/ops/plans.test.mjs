@@ -97,16 +97,44 @@ describe("deploy-service --dry-run", () => {
     const { calls } = dry(
       "deploy-service.mjs",
       "--service",
-      "lti-gateway",
+      "chat",
       "--env",
       "staging",
       "--tag",
       "t",
       "--first-deploy",
     );
-    assert.ok(indexOf(calls, "wrangler deploy -c services/lti-gateway") < indexOf(calls, "d1 migrations apply"));
+    assert.ok(indexOf(calls, "wrangler deploy -c services/chat") < indexOf(calls, "d1 migrations apply"));
     assert.equal(
       calls.some((c) => c.includes("time-travel")),
+      false,
+    );
+  });
+  it("deploys the gateway, which has no D1, without a bookmark or migrations", () => {
+    const { code, out, calls } = dry(
+      "deploy-service.mjs",
+      "--service",
+      "lti-gateway",
+      "--env",
+      "staging",
+      "--tag",
+      "t",
+    );
+    assert.equal(code, 0, out);
+    assert.equal(
+      calls.some((c) => c.startsWith("wrangler d1 ")),
+      false,
+    );
+    assert.match(out, /No D1 database to migrate \(lti-gateway has none\)/);
+    indexOf(calls, "wrangler versions upload -c services/lti-gateway/wrangler.jsonc --env staging");
+  });
+  it("backups, Time Travel and restores refuse the gateway: it has no database", () => {
+    assert.equal(dry("time-travel.mjs", "bookmark", "--service", "lti-gateway", "--env", "staging").code, 2);
+    assert.equal(dry("backup-now.mjs", "--env", "staging", "--services", "lti-gateway").code, 2);
+    const backup = dry("backup-now.mjs", "--env", "staging");
+    assert.equal(backup.code, 0, backup.err);
+    assert.equal(
+      backup.calls.some((c) => c.includes("lti-gateway")),
       false,
     );
   });
@@ -198,7 +226,8 @@ describe("time-travel --dry-run", () => {
 describe("backups --dry-run", () => {
   it("backup-now exports each database and stores dump and manifest under d1-manual/", () => {
     const { calls } = dry("backup-now.mjs", "--env", "production");
-    assert.equal(calls.filter((c) => c.startsWith("wrangler d1 export")).length, 4);
+    // analytics, chat and struggle-detector: the gateway has no D1.
+    assert.equal(calls.filter((c) => c.startsWith("wrangler d1 export")).length, 3);
     assert.ok(calls.every((c) => !c.startsWith("wrangler d1 export") || c.includes("--remote")));
     assert.match(
       calls.at(-2),
