@@ -27,6 +27,10 @@ function dry(script, ...args) {
   };
 }
 
+/** deploy-service.mjs's dry-run plan for one service in staging (tag `t`), with more flags. */
+const deployPlan = (service, ...more) =>
+  dry("deploy-service.mjs", "--service", service, "--env", "staging", "--tag", "t", ...more);
+
 const indexOf = (calls, fragment) => {
   const i = calls.findIndex((c) => c.includes(fragment));
   assert.notEqual(i, -1, `no call contains ${fragment}:\n${calls.join("\n")}`);
@@ -94,16 +98,7 @@ describe("deploy-service --dry-run", () => {
     assert.match(out, /wrangler d1 time-travel restore atomic-guide-analytics-staging .* --bookmark=<bookmark>/);
   });
   it("a first deploy creates the Worker (provisioning D1/KV/R2) before migrating", () => {
-    const { calls } = dry(
-      "deploy-service.mjs",
-      "--service",
-      "chat",
-      "--env",
-      "staging",
-      "--tag",
-      "t",
-      "--first-deploy",
-    );
+    const { calls } = deployPlan("chat", "--first-deploy");
     assert.ok(indexOf(calls, "wrangler deploy -c services/chat") < indexOf(calls, "d1 migrations apply"));
     assert.equal(
       calls.some((c) => c.includes("time-travel")),
@@ -111,15 +106,7 @@ describe("deploy-service --dry-run", () => {
     );
   });
   it("deploys the gateway, which has no D1, without a bookmark or migrations", () => {
-    const { code, out, calls } = dry(
-      "deploy-service.mjs",
-      "--service",
-      "lti-gateway",
-      "--env",
-      "staging",
-      "--tag",
-      "t",
-    );
+    const { code, out, calls } = deployPlan("lti-gateway");
     assert.equal(code, 0, out);
     assert.equal(
       calls.some((c) => c.startsWith("wrangler d1 ")),
@@ -139,17 +126,7 @@ describe("deploy-service --dry-run", () => {
     );
   });
   it("refuses steps that do not end at 100", () => {
-    const { code, err } = dry(
-      "deploy-service.mjs",
-      "--service",
-      "chat",
-      "--env",
-      "staging",
-      "--tag",
-      "t",
-      "--steps",
-      "10,50",
-    );
+    const { code, err } = deployPlan("chat", "--steps", "10,50");
     assert.equal(code, 2);
     assert.match(err, /ending at 100/);
   });
@@ -196,6 +173,12 @@ describe("rollback --dry-run", () => {
     ]);
     assert.match(out, /D1 is not rolled back/);
     assert.match(out, /wrangler d1 time-travel restore atomic-guide-chat-production /);
+  });
+  it("rolls the gateway back with no D1 restore to print: it has no database", () => {
+    const { code, out } = dry("rollback.mjs", "--service", "lti-gateway", "--env", "production");
+    assert.equal(code, 0, out);
+    assert.match(out, /wrangler rollback -c services\/lti-gateway\/wrangler.jsonc --env production/);
+    assert.doesNotMatch(out, /time-travel|D1 is not rolled back/);
   });
 });
 
