@@ -120,6 +120,13 @@ for (const svc of SERVICES) {
   const before = migrationsAt(base, svc);
   const now = migrationsNow(svc);
   if (before.length === 0) continue;
+  // A retired database (the service's migrations folder removed with its D1 binding, as the
+  // gateway's was) is no longer migrated, and nothing drops it: the released code, which still
+  // binds it, keeps reading the same tables until the new version replaces it.
+  if (!existsSync(join(root, "migrations", svc))) {
+    console.log(`check-migrations: ${svc} no longer has a D1 database (migrations/${svc} removed): skipped`);
+    continue;
+  }
 
   const nowByName = new Map(now.map((m) => [m.name, m.sql]));
   for (const m of before) {

@@ -1,10 +1,16 @@
 // Small helpers shared by the scripts that run after bootstrap (on Node 22).
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"];
+/**
+ * Whether a service has a D1 database: its migrations folder exists. The gateway has none (its
+ * tenants and registrations live in KV), so backups, migrations and Time Travel skip it.
+ */
+export const ownsD1 = (service) => existsSync(join(root, "migrations", service));
 /** Local state shared by `npm start` and the migration step, so both see the same D1 and KV. */
 export const PERSIST_DIR = join(root, ".wrangler", "state");
 

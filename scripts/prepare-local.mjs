@@ -1,9 +1,9 @@
-// Makes a machine ready to run the system locally: secrets in .dev.vars and every service's
-// D1 migrated. Safe to run again: existing secrets are kept, applied migrations are skipped.
+// Makes a machine ready to run the system locally: secrets in .dev.vars and the D1 of every
+// service that has one migrated. Safe to run again: existing secrets are kept, applied migrations are skipped.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mustRun, ok, PERSIST_DIR, root, SERVICES, step } from "./lib.mjs";
+import { mustRun, ok, ownsD1, PERSIST_DIR, root, SERVICES, step } from "./lib.mjs";
 
 /**
  * Local secrets per service; each is generated once and never overwritten. The gateway's two
@@ -41,7 +41,7 @@ export function ensureDevVars() {
 }
 
 export async function migrateLocal() {
-  for (const service of SERVICES) {
+  for (const service of SERVICES.filter(ownsD1)) {
     step(`applying ${service} D1 migrations (local)`);
     await mustRun(
       `${service} migrations`,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// An on-demand backup (before a risky change, or when the daily export failed): exports each
-// service's D1 database and stores the dump plus a manifest (tables, row counts, SHA-256) in the
+// An on-demand backup (before a risky change, or when the daily export failed): exports the D1
+// databases of every service that has them (not the gateway) and stores the dump plus a manifest (tables, row counts, SHA-256) in the
 // backup bucket under d1-manual/<stamp>/ (--kind scheduled: d1-scheduled/<stamp>/, which the
 // scheduled backup workflow writes and an R2 lifecycle rule expires). The analytics Worker's
 // daily job writes d1/<date>/ and prunes only that.
@@ -12,7 +12,7 @@ import { dumpDatabase } from "./dump-database.mjs";
 import {
   backupStamp,
   countDumpRows,
-  DEPLOY_ORDER,
+  D1_SERVICES,
   databasesOf,
   envVar,
   parseCli,
@@ -31,8 +31,8 @@ const { values } = parseCli(
 );
 const kind = requireOneOf(values.kind ?? "manual", ["manual", "scheduled"], "--kind", USAGE);
 const env = requireOneOf(values.env, ["staging", "production", "local"], "--env", USAGE);
-const services = values.services ? values.services.split(",") : DEPLOY_ORDER;
-for (const s of services) requireOneOf(s, DEPLOY_ORDER, "--services", USAGE);
+const services = values.services ? values.services.split(",") : D1_SERVICES;
+for (const s of services) requireOneOf(s, D1_SERVICES, "--services", USAGE);
 if (values.config && env !== "local") usageError("--config is for --env local only", USAGE);
 const dryRun = Boolean(values["dry-run"]);
 

@@ -84,6 +84,21 @@ describe("check-migrations", () => {
     assert.match(out, /0001_init\.sql: edited after v1\.0\.0 applied it/);
   });
 
+  it("passes a retired database (its whole migrations folder removed), not a deleted migration", () => {
+    write("migrations/chat/0002_expand.sql", "ALTER TABLE messages ADD COLUMN lang TEXT;\n");
+    git("add", ".");
+    git("commit", "-qm", "second release");
+    git("tag", "v1.1.0");
+    rmSync(join(dir, "migrations", "chat", "0002_expand.sql"));
+    const deleted = check();
+    assert.equal(deleted.code, 1, deleted.out);
+    assert.match(deleted.out, /0002_expand\.sql: deleted, but v1\.1\.0 has applied it/);
+    rmSync(join(dir, "migrations", "chat"), { recursive: true });
+    const retired = check();
+    assert.equal(retired.code, 0, retired.out);
+    assert.match(retired.out, /chat no longer has a D1 database/);
+  });
+
   it("passes when nothing has been released yet", () => {
     git("tag", "-d", "v1.0.0");
     write("migrations/chat/0002_drop.sql", "ALTER TABLE messages DROP COLUMN content;\n");

@@ -7,28 +7,10 @@
 //   gradual       anything else: versions upload + traffic steps.
 // Both configs are read as JSONC from git (base and head), so no checkout of the base is needed.
 import { execFileSync } from "node:child_process";
+import { parseJsonc } from "./jsonc.mjs";
 import { configPath, DEPLOY_ORDER, root } from "./lib.mjs";
 
-/** JSONC → JSON: comments and trailing commas out, strings untouched. */
-export function parseJsonc(text) {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const end = /"(?:[^"\\]|\\.)*"/y;
-      end.lastIndex = i;
-      const m = end.exec(text);
-      out += m[0];
-      i += m[0].length - 1;
-    } else if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-      out += "\n";
-    } else if (c === "/" && text[i + 1] === "*") {
-      i = text.indexOf("*/", i + 2) + 1;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1"));
-}
+export { parseJsonc };
 
 /** What a config gives one environment: DO migration tags and the resources it binds. */
 export function resourcesOf(config, env) {

@@ -9,39 +9,29 @@
 // Object class, which a version upload refuses (error 10211); it ships with `wrangler deploy`.
 import { execFileSync } from "node:child_process";
 import {
-  configPath,
   currentVersions,
   DEPLOY_ORDER,
   databasesOf,
-  ENVIRONMENTS,
   envVar,
-  parseCli,
   Runner,
-  requireOneOf,
   runMain,
   saveBookmark,
+  serviceCli,
   usageError,
-  workerName,
 } from "./lib.mjs";
 
 const USAGE = `usage: deploy-service.mjs --service <${DEPLOY_ORDER.join("|")}> --env <staging|production>
   [--tag <git sha>] [--steps 10,50,100] [--pause <seconds>] [--first-deploy | --full-deploy] [--dry-run]`;
 
-const { values } = parseCli(
-  {
-    service: { type: "string" },
-    env: { type: "string" },
+const { values, service, env, dryRun, cfg, worker } = serviceCli(USAGE, {
+  options: {
     tag: { type: "string" },
     steps: { type: "string" },
     pause: { type: "string" },
     "first-deploy": { type: "boolean" },
     "full-deploy": { type: "boolean" },
   },
-  USAGE,
-);
-const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
-const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
-const dryRun = Boolean(values["dry-run"]);
+});
 const tag =
   values.tag ?? envVar("GITHUB_SHA") ?? execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
 const steps = (values.steps ?? (env === "production" ? "10,50,100" : "100")).split(",").map(Number);
@@ -55,9 +45,8 @@ if (
 const pause = Number(values.pause ?? (env === "production" ? 300 : 0));
 if (!Number.isInteger(pause) || pause < 0) usageError("--pause must be whole seconds", USAGE);
 
-const cfg = ["-c", configPath(service), "--env", env];
-const worker = workerName(service, env);
-// The service's own database first, then dedicated tenant databases (same migrations).
+// The service's own database first, then dedicated tenant databases (same migrations). None
+// for the gateway: its bookmark and migration steps say so and do nothing.
 const databases = await databasesOf(service, env);
 
 /**
@@ -66,6 +55,7 @@ const databases = await databasesOf(service, env);
  * `wrangler deploy` provisions it: it is bookmarked never, and migrated after the deploy.
  */
 async function existingDatabases(run) {
+  if (databases.length === 0) return { existing: [], fresh: [] };
   const list = await run.wrangler(["d1", "list", "--json"], {
     json: true,
     placeholder: databases.map((name) => ({ name })),
@@ -75,6 +65,10 @@ async function existingDatabases(run) {
 }
 
 async function recordBookmark(run, existing) {
+  if (existing.length === 0) {
+    run.step(`No D1 database to bookmark (${service} has none)`);
+    return;
+  }
   run.step(`Record a D1 Time Travel bookmark for ${existing.join(", ")} (the undo point for the migrations)`);
   const saved = [];
   for (const db of existing) {
@@ -99,6 +93,10 @@ async function recordBookmark(run, existing) {
 }
 
 async function migrate(run, list = databases) {
+  if (list.length === 0) {
+    run.step(`No D1 database to migrate (${service} has none)`);
+    return;
+  }
   run.step(`Apply D1 migrations to ${list.join(", ")} (remote)`);
   for (const db of list) await run.wrangler(["d1", "migrations", "apply", db, "--remote", ...cfg]);
   run.watch("migrations are expand-only: the version serving now must keep working on the new schema");

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { ownsD1 } from "../lib.mjs";
 
 /**
  * Environment variables the operator or GitHub Actions provide (ADMIN_TOKEN, GATEWAY_URL,
@@ -22,6 +23,9 @@ process.chdir(root);
 /** Callees before callers: a caller's new code may need its callee's new RPC method. */
 export const DEPLOY_ORDER = ["analytics", "chat", "struggle-detector", "lti-gateway"];
 export const ENVIRONMENTS = ["staging", "production"];
+/** The services with D1 databases, in deploy order: the gateway has none (its state is in KV). */
+export const D1_SERVICES = DEPLOY_ORDER.filter(ownsD1);
+export { ownsD1 };
 
 /** Worker and D1 names follow wrangler's rule for named environments: `<top-level name>-<env>`. */
 export const workerName = (service, env) => `atomic-guide-${service}-${env}`;
@@ -73,6 +77,46 @@ export function requireOneOf(value, allowed, what, usage) {
   if (!allowed.includes(value))
     usageError(`${what} must be one of ${allowed.join(", ")} (got ${value ?? "nothing"})`, usage);
   return value;
+}
+
+/**
+ * The command line of a script that acts on one service in one environment: an optional
+ * subcommand (first positional, one of `commands`), --service (one of `services`), --env (one
+ * of `envs`), --dry-run, the script's own `options`, and with `gateway` the operator API's base
+ * URL from --gateway or GATEWAY_URL (a dry run prints the variable). `cfg` is wrangler's
+ * config and environment for the service; `worker` its Worker name there.
+ */
+export function serviceCli(
+  usage,
+  { options = {}, commands, services = DEPLOY_ORDER, envs = ENVIRONMENTS, gateway = false } = {},
+) {
+  const { values, positionals } = parseCli(
+    {
+      service: { type: "string" },
+      env: { type: "string" },
+      ...(gateway ? { gateway: { type: "string" } } : {}),
+      ...options,
+    },
+    usage,
+  );
+  const command = commands ? requireOneOf(positionals[0], commands, "the subcommand", usage) : undefined;
+  const service = requireOneOf(values.service, services, "--service", usage);
+  const env = requireOneOf(values.env, envs, "--env", usage);
+  const dryRun = Boolean(values["dry-run"]);
+  const gatewayUrl = gateway
+    ? (values.gateway ?? envVar("GATEWAY_URL") ?? (dryRun ? "$GATEWAY_URL" : "")).replace(/\/$/, "")
+    : undefined;
+  return {
+    values,
+    positionals,
+    command,
+    service,
+    env,
+    dryRun,
+    gateway: gatewayUrl,
+    cfg: ["-c", configPath(service), "--env", env],
+    worker: workerName(service, env),
+  };
 }
 
 // Arguments naming a shell variable ($ADMIN_TOKEN) are double-quoted so a copied line expands them.

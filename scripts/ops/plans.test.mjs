@@ -27,6 +27,10 @@ function dry(script, ...args) {
   };
 }
 
+/** deploy-service.mjs's dry-run plan for one service in staging (tag `t`), with more flags. */
+const deployPlan = (service, ...more) =>
+  dry("deploy-service.mjs", "--service", service, "--env", "staging", "--tag", "t", ...more);
+
 const indexOf = (calls, fragment) => {
   const i = calls.findIndex((c) => c.includes(fragment));
   assert.notEqual(i, -1, `no call contains ${fragment}:\n${calls.join("\n")}`);
@@ -94,34 +98,35 @@ describe("deploy-service --dry-run", () => {
     assert.match(out, /wrangler d1 time-travel restore atomic-guide-analytics-staging .* --bookmark=<bookmark>/);
   });
   it("a first deploy creates the Worker (provisioning D1/KV/R2) before migrating", () => {
-    const { calls } = dry(
-      "deploy-service.mjs",
-      "--service",
-      "lti-gateway",
-      "--env",
-      "staging",
-      "--tag",
-      "t",
-      "--first-deploy",
-    );
-    assert.ok(indexOf(calls, "wrangler deploy -c services/lti-gateway") < indexOf(calls, "d1 migrations apply"));
+    const { calls } = deployPlan("chat", "--first-deploy");
+    assert.ok(indexOf(calls, "wrangler deploy -c services/chat") < indexOf(calls, "d1 migrations apply"));
     assert.equal(
       calls.some((c) => c.includes("time-travel")),
       false,
     );
   });
-  it("refuses steps that do not end at 100", () => {
-    const { code, err } = dry(
-      "deploy-service.mjs",
-      "--service",
-      "chat",
-      "--env",
-      "staging",
-      "--tag",
-      "t",
-      "--steps",
-      "10,50",
+  it("deploys the gateway, which has no D1, without a bookmark or migrations", () => {
+    const { code, out, calls } = deployPlan("lti-gateway");
+    assert.equal(code, 0, out);
+    assert.equal(
+      calls.some((c) => c.startsWith("wrangler d1 ")),
+      false,
     );
+    assert.match(out, /No D1 database to migrate \(lti-gateway has none\)/);
+    indexOf(calls, "wrangler versions upload -c services/lti-gateway/wrangler.jsonc --env staging");
+  });
+  it("backups, Time Travel and restores refuse the gateway: it has no database", () => {
+    assert.equal(dry("time-travel.mjs", "bookmark", "--service", "lti-gateway", "--env", "staging").code, 2);
+    assert.equal(dry("backup-now.mjs", "--env", "staging", "--services", "lti-gateway").code, 2);
+    const backup = dry("backup-now.mjs", "--env", "staging");
+    assert.equal(backup.code, 0, backup.err);
+    assert.equal(
+      backup.calls.some((c) => c.includes("lti-gateway")),
+      false,
+    );
+  });
+  it("refuses steps that do not end at 100", () => {
+    const { code, err } = deployPlan("chat", "--steps", "10,50");
     assert.equal(code, 2);
     assert.match(err, /ending at 100/);
   });
@@ -169,6 +174,12 @@ describe("rollback --dry-run", () => {
     assert.match(out, /D1 is not rolled back/);
     assert.match(out, /wrangler d1 time-travel restore atomic-guide-chat-production /);
   });
+  it("rolls the gateway back with no D1 restore to print: it has no database", () => {
+    const { code, out } = dry("rollback.mjs", "--service", "lti-gateway", "--env", "production");
+    assert.equal(code, 0, out);
+    assert.match(out, /wrangler rollback -c services\/lti-gateway\/wrangler.jsonc --env production/);
+    assert.doesNotMatch(out, /time-travel|D1 is not rolled back/);
+  });
 });
 
 describe("time-travel --dry-run", () => {
@@ -198,7 +209,8 @@ describe("time-travel --dry-run", () => {
 describe("backups --dry-run", () => {
   it("backup-now exports each database and stores dump and manifest under d1-manual/", () => {
     const { calls } = dry("backup-now.mjs", "--env", "production");
-    assert.equal(calls.filter((c) => c.startsWith("wrangler d1 export")).length, 4);
+    // analytics, chat and struggle-detector: the gateway has no D1.
+    assert.equal(calls.filter((c) => c.startsWith("wrangler d1 export")).length, 3);
     assert.ok(calls.every((c) => !c.startsWith("wrangler d1 export") || c.includes("--remote")));
     assert.match(
       calls.at(-2),

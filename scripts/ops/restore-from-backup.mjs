@@ -6,26 +6,18 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { confirm, DEPLOY_ORDER, parseCli, Runner, requireOneOf, runMain, target, usageError } from "./lib.mjs";
+import { confirm, D1_SERVICES, Runner, runMain, serviceCli, target, usageError } from "./lib.mjs";
 
 const USAGE = `usage: restore-from-backup.mjs --env <staging|production|local> --service <svc> --prefix <d1/<date> | d1-manual/<stamp> | d1-scheduled/<stamp>>
   [--into <database name>] [--config <wrangler.jsonc> (local only)] [--yes] [--dry-run]`;
-const { values } = parseCli(
-  {
-    env: { type: "string" },
-    service: { type: "string" },
-    prefix: { type: "string" },
-    into: { type: "string" },
-    config: { type: "string" },
-  },
-  USAGE,
-);
-const env = requireOneOf(values.env, ["staging", "production", "local"], "--env", USAGE);
-const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
+const { values, env, service, dryRun } = serviceCli(USAGE, {
+  services: D1_SERVICES,
+  envs: ["staging", "production", "local"],
+  options: { prefix: { type: "string" }, into: { type: "string" }, config: { type: "string" } },
+});
 if (!values.prefix || !/^(d1|d1-manual|d1-scheduled)\/[\w.-]+$/.test(values.prefix))
   usageError("--prefix must name a backup, e.g. d1/2026-11-24", USAGE);
 if (values.config && env !== "local") usageError("--config is for --env local only", USAGE);
-const dryRun = Boolean(values["dry-run"]);
 
 // Tables D1 manages itself are left alone; virtual tables are listed first, because dropping
 // one drops its shadow tables, which cannot be dropped on their own.

@@ -2,45 +2,20 @@
 // Rolls one service back to a previous version at 100% and clears its pilot pins. Code only:
 // D1 is NOT rolled back (migrations are expand-only, so the old code runs on the new schema).
 // If data must go back too, the Time Travel restore command is printed, never run from here.
-import {
-  configPath,
-  confirm,
-  DEPLOY_ORDER,
-  databaseName,
-  ENVIRONMENTS,
-  envVar,
-  loadBookmark,
-  parseCli,
-  Runner,
-  requireOneOf,
-  runMain,
-  workerName,
-} from "./lib.mjs";
+import { confirm, databaseName, loadBookmark, ownsD1, Runner, runMain, serviceCli } from "./lib.mjs";
 
 const USAGE = `usage: rollback.mjs --service <svc> --env <staging|production> [--version <id>] [--reason <text>]
   [--gateway <url>] [--yes] [--dry-run]
 Without --version, wrangler picks the previous stable version. ADMIN_TOKEN clears the rollout pins.`;
 
-const { values } = parseCli(
-  {
-    service: { type: "string" },
-    env: { type: "string" },
-    version: { type: "string" },
-    reason: { type: "string" },
-    gateway: { type: "string" },
-  },
-  USAGE,
-);
-const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
-const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
-const dryRun = Boolean(values["dry-run"]);
-const cfg = ["-c", configPath(service), "--env", env];
+const { values, service, env, dryRun, cfg, worker, gateway } = serviceCli(USAGE, {
+  gateway: true,
+  options: { version: { type: "string" }, reason: { type: "string" } },
+});
 const reason = values.reason ?? "rollback";
 const pinnable = service !== "lti-gateway";
-const gateway = (values.gateway ?? envVar("GATEWAY_URL") ?? (dryRun ? "$GATEWAY_URL" : "")).replace(/\/$/, "");
 
 async function main() {
-  const worker = workerName(service, env);
   const target = values.version ?? "the previous stable version";
   if (!(await confirm(`Roll ${worker} back to ${target}?`, { yes: values.yes, dryRun }))) {
     console.log("cancelled; nothing changed");
@@ -56,6 +31,7 @@ async function main() {
   } else if (pinnable) {
     run.note(`no --gateway/GATEWAY_URL: clear pins by hand with DELETE /admin/rollout/${service}`);
   }
+  if (!ownsD1(service)) return;
   const db = databaseName(service, env);
   const saved = loadBookmark(service, env);
   run.note("D1 is not rolled back. Only if the data itself must go back (this undoes every write since):");

@@ -9,18 +9,7 @@
 //   status   what is deployed and who is pinned
 // Roll back with scripts/ops/rollback.mjs. Every subcommand takes --dry-run.
 import { execFileSync } from "node:child_process";
-import {
-  configPath,
-  currentVersions,
-  ENVIRONMENTS,
-  envVar,
-  parseCli,
-  Runner,
-  requireOneOf,
-  runMain,
-  usageError,
-  workerName,
-} from "./lib.mjs";
+import { currentVersions, Runner, runMain, serviceCli, usageError } from "./lib.mjs";
 
 const PINNABLE = ["analytics", "chat", "struggle-detector"];
 const COMMANDS = ["upload", "start", "pin", "widen", "promote", "status"];
@@ -33,25 +22,17 @@ const USAGE = `usage: rollout.mjs <${COMMANDS.join("|")}> --service <svc> --env 
   status  [--gateway <url>]
 The gateway URL may also come from GATEWAY_URL.`;
 
-const { values, positionals } = parseCli(
-  {
-    service: { type: "string" },
-    env: { type: "string" },
+const { values, command, service, env, dryRun, cfg, worker, gateway } = serviceCli(USAGE, {
+  commands: COMMANDS,
+  services: ["lti-gateway", ...PINNABLE],
+  gateway: true,
+  options: {
     version: { type: "string" },
     tenants: { type: "string" },
     percent: { type: "string" },
     tag: { type: "string" },
-    gateway: { type: "string" },
   },
-  USAGE,
-);
-const command = requireOneOf(positionals[0], COMMANDS, "the subcommand", USAGE);
-const service = requireOneOf(values.service, ["lti-gateway", ...PINNABLE], "--service", USAGE);
-const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
-const dryRun = Boolean(values["dry-run"]);
-const cfg = ["-c", configPath(service), "--env", env];
-const worker = workerName(service, env);
-const gateway = (values.gateway ?? envVar("GATEWAY_URL") ?? (dryRun ? "$GATEWAY_URL" : "")).replace(/\/$/, "");
+});
 const rolloutUrl = `${gateway}/admin/rollout/${service}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

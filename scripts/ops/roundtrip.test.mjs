@@ -1,29 +1,22 @@
-// Export -> wipe -> restore over every service's database, offline, through the same scripts an
+// Export -> wipe -> restore over every D1 service's database, offline, through the same scripts an
 // operator runs (backup-now.mjs and restore-from-backup.mjs with --env local): real wrangler
 // `d1 export` / `r2 object put|get` / `d1 execute` against local D1 and R2. Every row must come
 // back exactly as it was. Takes a minute or two (about 40 wrangler invocations).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { getPlatformProxy } from "wrangler";
-import { DEPLOY_ORDER, root } from "./lib.mjs";
+import { D1_SERVICES } from "./lib.mjs";
+import { binding, localD1Fixture, script as runScript } from "./local-d1-fixture.mjs";
 
 const ROWS = 6;
-const binding = (svc) => `DB_${svc.toUpperCase().replaceAll("-", "_")}`;
+let fixture;
 let dir;
 let config;
 
-function wrangler(...args) {
-  const r = spawnSync(join(root, "node_modules", ".bin", "wrangler"), args, { cwd: root, encoding: "utf8" });
-  assert.equal(r.status, 0, `wrangler ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 function script(name, ...args) {
-  const r = spawnSync(process.execPath, [join(root, "scripts", "ops", name), ...args], { cwd: root, encoding: "utf8" });
-  assert.equal(r.status, 0, `${name} ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+  const r = runScript(name, ...args);
+  assert.equal(r.code, 0, `${name} ${args.join(" ")}\n${r.out}`);
   return r.stdout;
 }
 
@@ -91,39 +84,24 @@ async function snapshot(db) {
   return out;
 }
 
-describe("backup round trip over every service's D1", () => {
+describe("backup round trip over every D1 service's database", () => {
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "ops-roundtrip-"));
-    config = join(dir, "wrangler.jsonc");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        name: "ops-roundtrip",
-        compatibility_date: "2026-10-01",
-        d1_databases: DEPLOY_ORDER.map((svc, i) => ({
-          binding: binding(svc),
-          database_name: `atomic-guide-${svc}`,
-          database_id: `00000000-0000-4000-8000-00000000009${i}`,
-          migrations_dir: join(root, "migrations", svc),
-        })),
-        r2_buckets: [{ binding: "BACKUPS", bucket_name: "atomic-guide-backups" }],
-      }),
-    );
+    fixture = localD1Fixture("ops-roundtrip", 9);
+    ({ dir, config } = fixture);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => fixture.dispose());
 
   it("restores every row of every table exactly", { timeout: 600_000 }, async () => {
-    for (const svc of DEPLOY_ORDER)
-      wrangler("d1", "migrations", "apply", `atomic-guide-${svc}`, "--local", "-c", config);
+    fixture.migrate();
     const before = await withDatabases(async (env) => {
       const snap = {};
-      for (const svc of DEPLOY_ORDER) {
+      for (const svc of D1_SERVICES) {
         await seed(env[binding(svc)]);
         snap[svc] = await snapshot(env[binding(svc)]);
       }
       return snap;
     });
-    for (const svc of DEPLOY_ORDER) {
+    for (const svc of D1_SERVICES) {
       const seeded = Object.entries(before[svc]).filter(([t]) => t !== "d1_migrations");
       assert.ok(seeded.length > 0, `${svc} has tables`);
       for (const [table, rows] of seeded) assert.equal(rows.length, ROWS, `${svc}.${table} seeded`);
@@ -134,14 +112,14 @@ describe("backup round trip over every service's D1", () => {
     assert.ok(prefix, backup);
 
     await withDatabases(async (env) => {
-      for (const svc of DEPLOY_ORDER) {
+      for (const svc of D1_SERVICES) {
         const db = env[binding(svc)];
         for (const { name } of await userTables(db)) await db.prepare(`DROP TABLE IF EXISTS "${name}"`).run();
         assert.deepEqual(await snapshot(db), {});
       }
     });
 
-    for (const svc of DEPLOY_ORDER) {
+    for (const svc of D1_SERVICES) {
       script(
         "restore-from-backup.mjs",
         "--env",
@@ -157,7 +135,7 @@ describe("backup round trip over every service's D1", () => {
     }
     const afterRestore = await withDatabases(async (env) => {
       const snap = {};
-      for (const svc of DEPLOY_ORDER) snap[svc] = await snapshot(env[binding(svc)]);
+      for (const svc of D1_SERVICES) snap[svc] = await snapshot(env[binding(svc)]);
       return snap;
     });
     assert.deepEqual(afterRestore, before);

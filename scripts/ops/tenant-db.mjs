@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // A tenant's own D1 databases, as one operator command:
-//   add    <tenant>  create one D1 per service, bind it as DB_TENANT_<X> in every service's
-//                    wrangler.jsonc (each environment asked for), regenerate types, migrate,
-//                    deploy in order (a new binding: wrangler deploy), set the tenant record;
+//   add    <tenant>  create one D1 per service that has D1 (not the gateway), bind it as
+//                    DB_TENANT_<X> in that service's wrangler.jsonc (each environment asked
+//                    for), regenerate types, migrate, deploy those services in order (a new
+//                    binding: wrangler deploy), set the tenant record (gateway KV);
 //   move   <tenant>  add, then copy the tenant's rows from each shared DB, switch the record,
 //                    copy again (writes that reached the old DB while KV propagated), compare
 //                    counts, then delete the tenant's rows from the shared DBs;
@@ -15,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   configPath,
-  DEPLOY_ORDER,
+  D1_SERVICES,
   databaseName,
   ENVIRONMENTS,
   parseCli,
@@ -82,7 +83,7 @@ async function main() {
     !values.env || values.env === "all" ? ENVIRONMENTS : [requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE)];
   const dryRun = Boolean(values["dry-run"]);
   const binding = tenantBinding(tenantId);
-  const tables = Object.fromEntries(DEPLOY_ORDER.map((s) => [s, tenantTables(s)]));
+  const tables = Object.fromEntries(D1_SERVICES.map((s) => [s, tenantTables(s)]));
   const copySteps = action === "add" ? 0 : 4;
   const total = envs.length * (action === "remove" ? 5 : 5 + copySteps) + 1;
   const run = new Runner({ dryRun, total });
@@ -90,9 +91,9 @@ async function main() {
 
   const editConfigs = (env, remove) => {
     run.step(
-      `${remove ? "Unbind" : "Bind"} ${binding} in every service's wrangler.jsonc (${env}) and regenerate types`,
+      `${remove ? "Unbind" : "Bind"} ${binding} in each D1 service's wrangler.jsonc (${env}) and regenerate types`,
     );
-    for (const s of DEPLOY_ORDER) {
+    for (const s of D1_SERVICES) {
       const entry = { binding, database_name: tenantDatabase(s, env, tenantId), migrations_dir: migrationsDir(s) };
       run.log(`    edit ${configPath(s)}: env.${env}.d1_databases ${remove ? "-" : "+"} ${JSON.stringify(entry)}`);
       if (!dryRun) {
@@ -109,9 +110,9 @@ async function main() {
 
   const deployAll = async (env, why) => {
     run.step(
-      `Deploy every service to ${env}, callees first (${why}: bindings change with wrangler deploy, not a version upload)`,
+      `Deploy every service with D1 to ${env}, callees first (${why}: bindings change with wrangler deploy, not a version upload)`,
     );
-    for (const s of DEPLOY_ORDER)
+    for (const s of D1_SERVICES)
       await run.wrangler(["deploy", ...cfg(s, env), "--message", `${action} tenant database ${tenantId}`]);
   };
 
@@ -134,7 +135,7 @@ async function main() {
 
   const copyRows = async (env, from, to, label) => {
     run.step(`Copy ${tenantId}'s rows ${label} (INSERT OR IGNORE: a second pass adds only what is new)`);
-    for (const s of DEPLOY_ORDER) {
+    for (const s of D1_SERVICES) {
       for (const table of tables[s]) {
         const out = await run.wrangler(
           [
@@ -165,7 +166,7 @@ async function main() {
 
   const deleteRows = async (env, db, label) => {
     run.step(`Delete ${tenantId}'s rows from ${label} (after the counts matched)`);
-    for (const s of DEPLOY_ORDER) {
+    for (const s of D1_SERVICES) {
       const statements = tables[s]
         .map((t) => `DELETE FROM ${ident(t)} WHERE tenant_id = ${literal(tenantId)};`)
         .join(" ");
@@ -175,7 +176,7 @@ async function main() {
 
   const compareCounts = async (env, a, b) => {
     run.step(`Compare ${tenantId}'s row counts, table by table, in both databases`);
-    for (const s of DEPLOY_ORDER) {
+    for (const s of D1_SERVICES) {
       if (tables[s].length === 0) continue;
       const q = tables[s]
         .map((t) => `SELECT '${t}' AS t, COUNT(*) AS n FROM ${ident(t)} WHERE tenant_id = ${literal(tenantId)}`)
@@ -209,10 +210,10 @@ async function main() {
       continue;
     }
     run.step(`Create the tenant's D1 databases in ${env}`);
-    for (const s of DEPLOY_ORDER) await run.wrangler(["d1", "create", tenantDatabase(s, env, tenantId)]);
+    for (const s of D1_SERVICES) await run.wrangler(["d1", "create", tenantDatabase(s, env, tenantId)]);
     editConfigs(env, false);
     run.step(`Apply every service's migrations to the new databases (${env})`);
-    for (const s of DEPLOY_ORDER)
+    for (const s of D1_SERVICES)
       await run.wrangler(["d1", "migrations", "apply", tenantDatabase(s, env, tenantId), "--remote", ...cfg(s, env)]);
     await deployAll(env, "new binding");
     if (action === "move") {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseJsonc } from "./deploy-mode.mjs";
-import { configPath, DEPLOY_ORDER, root } from "./lib.mjs";
+import { configPath, D1_SERVICES, root } from "./lib.mjs";
 import { editBinding, tenantBinding, tenantDatabase } from "./tenant-db.mjs";
 import { tenantTables } from "./tenant-tables.mjs";
 
@@ -33,7 +33,7 @@ describe("tenant-db.mjs add --dry-run", () => {
 
   it("creates, binds, migrates, deploys callees first, then points the tenant record, in that order", () => {
     assert.equal(code, 0, out);
-    for (const s of DEPLOY_ORDER) {
+    for (const s of D1_SERVICES) {
       const db = `atomic-guide-${s}-production-tenant-acme-u`;
       const created = at(calls, `wrangler d1 create ${db}`);
       const migrated = at(
@@ -47,7 +47,7 @@ describe("tenant-db.mjs add --dry-run", () => {
         new RegExp(`edit services/${s}/wrangler.jsonc: env.production.d1_databases \\+ .*"DB_TENANT_ACME_U"`),
       );
     }
-    const order = DEPLOY_ORDER.map((s) => at(calls, `wrangler deploy -c services/${s}/`));
+    const order = D1_SERVICES.map((s) => at(calls, `wrangler deploy -c services/${s}/`));
     assert.deepEqual(
       [...order].sort((a, b) => a - b),
       order,
@@ -55,6 +55,10 @@ describe("tenant-db.mjs add --dry-run", () => {
     const put = at(calls, "wrangler kv key put tenant:acme-u");
     assert.ok(put > order.at(-1), "the record switches only after every service can reach the database");
     assert.match(calls[put], /"d1Binding":"DB_TENANT_ACME_U"/);
+    // The gateway has no D1: it gets no tenant database, binding or deploy.
+    assert.ok(
+      !calls.some((c) => c.includes("lti-gateway-production-tenant") || c.includes("deploy -c services/lti-gateway")),
+    );
     // A new database is never asked for a Time Travel bookmark before it exists.
     assert.ok(!calls.some((c) => c.includes("time-travel")));
   });
@@ -106,8 +110,8 @@ describe("the pieces", () => {
     assert.match(tenantBinding("x"), /^DB(_[A-Z0-9_]{1,60})?$/);
   });
 
-  it("adds the binding to one environment of every real config and removes it byte for byte", () => {
-    for (const s of DEPLOY_ORDER) {
+  it("adds the binding to one environment of every real D1 config and removes it byte for byte", () => {
+    for (const s of D1_SERVICES) {
       const text = readFileSync(join(root, configPath(s)), "utf8");
       const entry = {
         binding: "DB_TENANT_X",

@@ -7,15 +7,12 @@
 // database the service binds, `restore` takes --tenant <id> for one tenant's database.
 import {
   confirm,
-  DEPLOY_ORDER,
+  D1_SERVICES,
   databasesOf,
-  ENVIRONMENTS,
-  parseCli,
   Runner,
-  requireOneOf,
   runMain,
   saveBookmark,
-  target,
+  serviceCli,
   tenantDatabase,
   usageError,
 } from "./lib.mjs";
@@ -24,22 +21,19 @@ const USAGE = `usage: time-travel.mjs bookmark --service <svc> --env <staging|pr
        time-travel.mjs restore  --service <svc> --env <staging|production> [--tenant <id>] (--bookmark <id> | --timestamp <t>) [--yes]
 Both take --dry-run.`;
 
-const { values, positionals } = parseCli(
-  {
-    service: { type: "string" },
-    env: { type: "string" },
-    tenant: { type: "string" },
-    bookmark: { type: "string" },
-    timestamp: { type: "string" },
-  },
-  USAGE,
-);
-const command = requireOneOf(positionals[0], ["bookmark", "restore"], "the subcommand", USAGE);
-const service = requireOneOf(values.service, DEPLOY_ORDER, "--service", USAGE);
-const env = requireOneOf(values.env, ENVIRONMENTS, "--env", USAGE);
-const dryRun = Boolean(values["dry-run"]);
-const { d1 } = target({ service, env });
-const flags = d1.filter((f) => f !== "--remote"); // time-travel always acts on the remote database
+// Time Travel always acts on the remote database, so wrangler gets no --remote.
+const {
+  values,
+  command,
+  service,
+  env,
+  dryRun,
+  cfg: flags,
+} = serviceCli(USAGE, {
+  commands: ["bookmark", "restore"],
+  services: D1_SERVICES,
+  options: { tenant: { type: "string" }, bookmark: { type: "string" }, timestamp: { type: "string" } },
+});
 const bound = await databasesOf(service, env);
 const db = values.tenant ? tenantDatabase(service, env, values.tenant) : bound[0];
 if (!bound.includes(db)) usageError(`${service} has no database ${db} in ${env} (bound: ${bound.join(", ")})`, USAGE);

@@ -203,24 +203,21 @@ export function evaluate(src, context) {
     if (!peek(v)) throw new Error(`expected "${v}" in ${src}`);
     k++;
   };
-  const or = () => {
-    let l = and();
-    while (peek("||")) {
+  // `||` and `&&` return one of their operands, as GitHub's do; `pick` says which.
+  const logical = (op, operand, pick) => () => {
+    let l = operand();
+    while (peek(op)) {
       k++;
-      const r = and();
-      l = truthy(l) ? l : r;
+      l = pick(l, operand());
     }
     return l;
   };
-  const and = () => {
-    let l = eq();
-    while (peek("&&")) {
-      k++;
-      const r = eq();
-      l = truthy(l) ? r : l;
-    }
-    return l;
-  };
+  const and = logical(
+    "&&",
+    () => eq(),
+    (l, r) => (truthy(l) ? r : l),
+  );
+  const or = logical("||", and, (l, r) => (truthy(l) ? l : r));
   const eq = () => {
     let l = unary();
     while (peek("==") || peek("!=")) {

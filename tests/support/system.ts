@@ -1,10 +1,11 @@
 // Boots the whole system, all four Workers from their built bundles, in one Miniflare with
-// real service bindings, Durable Objects, D1, KV and R2, and migrates every service's D1.
+// real service bindings, Durable Objects, D1, KV and R2, and migrates the D1 of every service
+// that has one (the gateway keeps its state in KV).
 // Used by the integration suite, the chaos test and the benchmarks.
 import { join } from "node:path";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { auxiliaryWorker, SERVICE_NAMES, type ServiceName } from "./vitest-workers";
+import { auxiliaryWorker, ownsD1, SERVICE_NAMES, type ServiceName } from "./vitest-workers";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -57,8 +58,8 @@ export interface SystemOptions {
   /** Opens workerd's inspector (Chrome DevTools protocol) on this port: the bench's CPU profiler. */
   inspectorPort?: number;
   /**
-   * Tenant databases (binding names such as `DB_TENANT_ACME`), each bound in every service beside
-   * its `DB` and migrated like it, as `scripts/ops/tenant-db.mjs add` does in a real account.
+   * Tenant databases (binding names such as `DB_TENANT_ACME`), each bound in every service with
+   * D1 beside its `DB` and migrated like it, as `scripts/ops/tenant-db.mjs add` does in a real account.
    */
   tenantDatabases?: string[];
 }
@@ -72,7 +73,7 @@ export default class Down extends WorkerEntrypoint {
 }`;
 
 function withTenantDatabases<W extends object>(worker: W, service: ServiceName, bindings: string[]): W {
-  if (bindings.length === 0) return worker;
+  if (bindings.length === 0 || !ownsD1(service)) return worker;
   const own = Object.fromEntries(bindings.map((b) => [b, { id: tenantDatabaseId(service, b) }]));
   const shared = (worker as { d1Databases?: Record<string, unknown> }).d1Databases;
   return { ...worker, d1Databases: { ...shared, ...own } };
@@ -103,7 +104,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const tenantDb = (s: ServiceName, binding: string) =>
     mf.getD1Database(binding, `atomic-guide-${s}`) as unknown as Promise<D1Database>;
   for (const s of SERVICE_NAMES) {
-    if (options.down?.includes(s)) continue;
+    if (options.down?.includes(s) || !ownsD1(s)) continue;
     await migrate(await db(s), s);
     for (const binding of options.tenantDatabases ?? []) await migrate(await tenantDb(s, binding), s);
   }

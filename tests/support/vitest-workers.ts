@@ -50,6 +50,9 @@ type WorkerOptions = Record<string, unknown> & {
   serviceBindings?: Record<string, { name: string }>;
 };
 
+/** Whether a service has a D1 database (the gateway has none: its state is in KV). */
+export const ownsD1 = (service: ServiceName) => workerOptionsOf(service).d1Databases?.DB !== undefined;
+
 /** Days the clock runs ahead in this run (ATOMIC_CLOCK_OFFSET_DAYS; 0 in a normal run). */
 export const CLOCK_OFFSET_DAYS = requestedOffsetDays();
 
@@ -143,7 +146,7 @@ export function serviceTestConfig(options: ServiceTestOptions) {
       auxDbs[auxDbBinding(s)] = db;
       auxMigrations[auxDbBinding(s)] = await readD1Migrations(join(root, "migrations", s));
     }
-    const ownMigrations = await readD1Migrations(join(root, "migrations", options.service));
+    const ownMigrations = own.d1Databases?.DB ? await readD1Migrations(join(root, "migrations", options.service)) : [];
     const tenantDbs: Record<string, { id: string }> = {};
     for (const binding of options.tenantDatabases ?? []) {
       tenantDbs[binding] = { id: `${workerName(options.service)}-${binding.toLowerCase()}` };

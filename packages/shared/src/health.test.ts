@@ -22,7 +22,7 @@ describe("serviceHealth", () => {
   it("reports ok with the service's closed breaker", async () => {
     const health = await serviceHealth(probes("health-ok"));
     expect(health.status).toBe("ok");
-    expect(health.d1.status).toBe("ok");
+    expect(health.d1?.status).toBe("ok");
     expect(health.breaker).toEqual([{ service: "health-ok", binding: "DB", state: "closed", consecutiveFailures: 0 }]);
   });
 
@@ -31,7 +31,7 @@ describe("serviceHealth", () => {
     breaker.recordFailure("D1TimeoutError");
     const health = await serviceHealth(probes("health-open"));
     expect(health.status).toBe("degraded");
-    expect(health.d1.status).toBe("ok");
+    expect(health.d1?.status).toBe("ok");
     expect(health.breaker?.[0]).toMatchObject({ state: "open", lastFailure: "D1TimeoutError", retryAfterSeconds: 60 });
     breaker.recordSuccess();
     expect((await serviceHealth(probes("health-open"))).status).toBe("ok");
@@ -43,7 +43,17 @@ describe("serviceHealth", () => {
     expect(health.status).toBe("degraded");
     expect(health.d1).toMatchObject({ status: "down", detail: "unavailable" });
     await controlD1Faults(env, "health-faulty", { mode: "off" });
-    expect((await serviceHealth(probes("health-faulty"))).d1.status).toBe("ok");
+    expect((await serviceHealth(probes("health-faulty"))).d1?.status).toBe("ok");
+  });
+
+  it("reports no d1 and no breaker for a Worker without D1, ok on its KV and Durable Object", async () => {
+    const { db: _none, ...withoutDb } = probes("health-no-d1");
+    const health = await serviceHealth(withoutDb);
+    expect(health).toEqual({
+      status: "ok",
+      kv: { status: "ok", latencyMs: expect.any(Number) },
+      durableObject: { status: "ok", latencyMs: expect.any(Number) },
+    });
   });
 
   it("keeps its old shape for callers that pass no service", async () => {

@@ -12,7 +12,8 @@ export type ComponentState = v.InferOutput<typeof ComponentStateSchema>;
 
 export const ServiceHealthSchema = v.object({
   status: v.picklist(["ok", "degraded"]),
-  d1: ComponentStateSchema,
+  /** Absent for a Worker that has no D1 database (the gateway keeps its state in KV and Durable Objects). */
+  d1: v.optional(ComponentStateSchema),
   kv: ComponentStateSchema,
   durableObject: ComponentStateSchema,
   version: v.optional(v.string()),
@@ -45,7 +46,7 @@ export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 
 export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
   const ok =
-    parts.d1.status === "ok" &&
+    (parts.d1 === undefined || parts.d1.status === "ok") &&
     parts.kv.status === "ok" &&
     parts.durableObject.status === "ok" &&
     (parts.backup === undefined || parts.backup.status === "ok") &&
@@ -54,7 +55,8 @@ export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
 }
 
 export interface HealthProbes {
-  db: D1Database;
+  /** The service's `DB`; none for a Worker without D1, whose report then has no `d1`. */
+  db?: D1Database;
   kv: KVNamespace;
   /** Round trip to one of the service's Durable Objects. */
   pingDurableObject: () => Promise<unknown>;
@@ -72,33 +74,34 @@ export interface HealthProbes {
  * reports `down`: a Worker whose schema is missing cannot serve, however alive D1 is.
  */
 export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
-  const db = p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
-  if (p.service) {
+  const db = p.db && p.service && p.env ? withD1Faults(p.db, p.env, p.service) : p.db;
+  if (db && p.service) {
     const fromEnv = p.env ? breakerOptionsFromEnv(p.env) : undefined;
     const own = breakerFor(p.service, "DB", fromEnv);
     if (fromEnv) own.configure(fromEnv);
   }
   const [d1, kv, durableObject] = await Promise.all([
-    probe(() =>
-      db
-        .prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
-        .first()
-        .then((row) => {
-          if (!row) throw new Error("no migrations applied");
-        }),
-    ),
+    db &&
+      probe(() =>
+        db
+          .prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1")
+          .first()
+          .then((row) => {
+            if (!row) throw new Error("no migrations applied");
+          }),
+      ),
     probeKv(p.kv),
     probeDurableObject(p.pingDurableObject),
   ]);
   // The health check doubles as the half-open probe, so an idle service's breaker closes once
   // D1 answers again instead of waiting for the next user request to find out.
-  if (p.service && d1.status === "ok") {
+  if (p.service && d1?.status === "ok") {
     const own = breakerFor(p.service);
     if (own.state === "half-open") own.recordSuccess();
   }
   const breaker = breakerSnapshots(p.service);
   return summarize({
-    d1,
+    ...(d1 ? { d1 } : {}),
     kv,
     durableObject,
     ...(p.version ? { version: p.version } : {}),

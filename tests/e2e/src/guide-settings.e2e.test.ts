@@ -5,30 +5,11 @@
 // The burst is one press of "I'm stuck": evidence 1.0, score 1 - e^-1 ≈ 0.63. That is "watch"
 // at medium sensitivity (struggling from 0.7) and "struggling" at high (from 0.55), with room on
 // both sides for the little decay between the press and the batch leaving.
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCHES } from "./fixtures/launches.ts";
-import { launchBrowser } from "./harness/browser.ts";
+import { describe, expect, it } from "vitest";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { openSampleCourse, type SampleCourseSession, waitForSignal } from "./harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
-});
+const e2e = useBrowserSystem({ keepHost: true });
 
 /**
  * Presses "I'm stuck" once and returns the first level above "none" the detector answered: the
@@ -48,7 +29,7 @@ async function levelAfterOneStuck(s: SampleCourseSession): Promise<string> {
 
 describe("an instructor's sensitivity in the browser", () => {
   it("applies to the next learner of that course and to no other course", async () => {
-    const teacher = await openSampleCourse(browser, front.url, { role: "instructor" });
+    const teacher = await openSampleCourse(e2e.browser, e2e.front.url, { role: "instructor" });
     try {
       const g = teacher.guide;
       await g.getByRole("button", { name: "Guide settings" }).click();
@@ -61,14 +42,14 @@ describe("an instructor's sensitivity in the browser", () => {
       await teacher.close();
     }
 
-    const inCourse = await openSampleCourse(browser, front.url);
+    const inCourse = await openSampleCourse(e2e.browser, e2e.front.url);
     try {
       expect(await levelAfterOneStuck(inCourse)).toBe("struggling");
     } finally {
       await inCourse.close();
     }
 
-    const elsewhere = await openSampleCourse(browser, front.url, { course: "sample-course-b", learner: "2" });
+    const elsewhere = await openSampleCourse(e2e.browser, e2e.front.url, { course: "sample-course-b", learner: "2" });
     try {
       expect(await levelAfterOneStuck(elsewhere)).toBe("watch");
     } finally {

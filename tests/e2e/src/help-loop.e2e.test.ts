@@ -1,30 +1,12 @@
 // Issue 15 in Chromium, after a real launch through the built-in LMS: an answer about the
 // exercise on the page quotes it with a citation link that scrolls to the cited block, and a
 // hint intervention on a quiz item shows hint text about that item and highlights it.
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCHES } from "./fixtures/launches.ts";
-import { launchBrowser } from "./harness/browser.ts";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { openSampleCourse } from "./harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
-});
+const e2e = useBrowserSystem({ keepHost: true });
 
 /** Whether the element lies wholly inside the course page's window. */
 const inViewport = (el: Locator) =>
@@ -43,7 +25,7 @@ async function waitInViewport(page: Page, selector: string): Promise<void> {
 
 describe("the help loop in the browser", () => {
   it("answers about the exercise on the page with a cited quote whose link scrolls to the block", async () => {
-    const s = await openSampleCourse(browser, front.url);
+    const s = await openSampleCourse(e2e.browser, e2e.front.url);
     try {
       const { page, guide } = s;
       const block = page.locator('[data-guide-block="exercise-1"]');
@@ -74,7 +56,7 @@ describe("the help loop in the browser", () => {
   });
 
   it("offers a hint on the quiz item the learner keeps changing, highlights it, and shows hint text about it", async () => {
-    const s = await openSampleCourse(browser, front.url, { fakeClock: true });
+    const s = await openSampleCourse(e2e.browser, e2e.front.url, { fakeClock: true });
     try {
       const { page, guide } = s;
       const item = page.locator('[data-quiz-item="q-exercise-1"]');

@@ -1,34 +1,15 @@
 // Issue 15, instructor notification in Chromium: with the course allowing only "telling the
 // instructor", a learner stuck on a quiz item is offered it, says yes, and only then is told;
 // the instructor's "Help requests" view then names them, as their launch did.
-import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCHES } from "./fixtures/launches.ts";
-import { launchBrowser } from "./harness/browser.ts";
+import { describe, expect, it } from "vitest";
+import { useBrowserSystem } from "./harness/browser-system.ts";
 import { openSampleCourse } from "./harness/sample-course.ts";
-import { type FrontServer, startFrontServer } from "./harness/server.ts";
 
-let system: RunningSystem;
-let front: FrontServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  system = await startSystem();
-  const systemUrl = String(await system.mf.ready).replace(/\/$/, "");
-  front = await startFrontServer(new URL(systemUrl), LAUNCHES, "", { keepHost: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await front?.close();
-  await system?.dispose();
-});
+const e2e = useBrowserSystem({ keepHost: true });
 
 describe("a learner asks their instructor for help", () => {
   it("is offered, says yes, is told only then, and the instructor sees them by name", async () => {
-    const teacher = await openSampleCourse(browser, front.url, { role: "instructor" });
+    const teacher = await openSampleCourse(e2e.browser, e2e.front.url, { role: "instructor" });
     try {
       const g = teacher.guide;
       await g.getByRole("button", { name: "Guide settings" }).click();
@@ -39,7 +20,7 @@ describe("a learner asks their instructor for help", () => {
       await g.getByRole("button", { name: "Save settings" }).click();
       await g.getByRole("status").filter({ hasText: "Saved." }).waitFor();
 
-      const learner = await openSampleCourse(browser, front.url, { fakeClock: true });
+      const learner = await openSampleCourse(e2e.browser, e2e.front.url, { fakeClock: true });
       try {
         const { page, guide } = learner;
         const item = page.locator('[data-quiz-item="q-exercise-1"]');

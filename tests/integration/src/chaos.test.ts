@@ -270,13 +270,13 @@ describe("chaos: D1 fails under load and comes back", () => {
     if (lateLearner) learners.push(lateLearner);
     const health = (await (await system.fetch("/health")).json()) as {
       status: string;
-      services: Record<string, { status: string; d1: { status: string }; breaker?: { state: string }[] }>;
+      services: Record<string, { status: string; d1?: { status: string }; breaker?: { state: string }[] }>;
     };
     tally.healthDuringOutage = health.status;
     tally.servicesDuringOutage = Object.fromEntries(
       Object.entries(health.services).map(([name, s]) => [
         name,
-        `${s.status} (d1 ${s.d1.status}; breaker ${(s.breaker ?? []).map((b) => b.state).join(",") || "-"})`,
+        `${s.status} (d1 ${s.d1?.status ?? "none"}; breaker ${(s.breaker ?? []).map((b) => b.state).join(",") || "-"})`,
       ]),
     );
     // Nothing sent during the outage reached D1 (these reads bypass the injected fault).

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { parseJsonc } from "../../../../scripts/ops/jsonc.mjs";
 import analyticsConfig from "../../../../services/analytics/wrangler.jsonc?raw";
 import chatConfig from "../../../../services/chat/wrangler.jsonc?raw";
 import gatewayConfig from "../../../../services/lti-gateway/wrangler.jsonc?raw";
@@ -75,25 +76,6 @@ describe("fault injection is for development and tests only", () => {
     expect(await controlD1Faults(env, "malformed")).toEqual({ service: "malformed", fault: null });
   });
 });
-
-/** Strips // and /* *\/ comments outside strings, then trailing commas: enough for our configs. */
-function parseJsonc(text: string): unknown {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      out += text.slice(start, i + 1);
-    } else if (c === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-      out += "\n";
-    } else if (c === "/" && text[i + 1] === "*") {
-      i = text.indexOf("*/", i + 2) + 1;
-    } else out += c;
-  }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1"));
-}
 
 interface WranglerConfig {
   name: string;

@@ -1,29 +1,15 @@
 // /ws/chat sockets end at their token's expiry, when the tenant turns chat off, when the
 // registration behind their token is revoked and when the learner is erased, each with its
 // documented close code (docs/api.md, Realtime).
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
-import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it, vi } from "vitest";
+import { expectClosedAtTokenExpiry, socketRoute } from "@atomic-guide/testing/socket-route";
+import { socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
+import { describe, expect, it } from "vitest";
 import { learner } from "../testing/helpers";
 import { learnerStub } from "./stubs";
 
-const upgrade = (auth: AuthContext) =>
-  exports.default.fetch(
-    new Request("http://chat/ws/chat", {
-      headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(auth), "X-Atomic-Ai-Provider": "offline" },
-    }),
-  );
-
-async function open(auth: AuthContext) {
-  const res = await upgrade(auth);
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no socket");
-  ws.accept();
-  return { ws, closed: closeOf(ws) };
-}
+const { upgrade, open } = socketRoute("http://chat/ws/chat", { "X-Atomic-Ai-Provider": "offline" });
 
 /** Answers a ping while the socket is open: proves it survived. */
 async function stillOpen(ws: WebSocket) {
@@ -40,15 +26,7 @@ describe("/ws/chat limits", () => {
     const expiresAtMs = me.token?.expiresAtMs ?? 0;
     const { ws, closed } = await open(me);
     await stillOpen(ws);
-    // The object's alarm is due no later than the expiry...
-    const alarm = await runInDurableObject(learnerStub(env, me), (_o, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
-    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
-    // a shifted clock), it closes the socket.
-    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
-    await runDurableObjectAlarm(learnerStub(env, me));
-    expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
+    await expectClosedAtTokenExpiry(learnerStub(env, me), expiresAtMs, closed);
   });
 
   it("refuses an upgrade without token limits or with an expired token", async () => {

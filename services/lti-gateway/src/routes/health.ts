@@ -27,7 +27,8 @@ async function remoteHealth(call: () => Promise<unknown>): Promise<ServiceHealth
 }
 
 /**
- * Each /health fans out to every service's D1, KV and Durable Object. The finished report is
+ * Each /health fans out to every service's D1, KV and Durable Object (the gateway has no D1:
+ * tenants and registrations live in KV, so its entry has no `d1`). The finished report is
  * shared by every caller in this isolate for a few seconds, so a flood of /health costs one
  * fan-out per isolate per window. (The report, not the promise, is kept: a promise belongs to
  * the request whose I/O settles it.)
@@ -59,7 +60,6 @@ async function buildReport(env: Env): Promise<HealthReport> {
     serviceHealth({
       service: "lti-gateway",
       env,
-      db: env.DB,
       kv: env.PLATFORMS,
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
       version: env.CF_VERSION_METADATA?.id,

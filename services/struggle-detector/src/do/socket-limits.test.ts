@@ -1,11 +1,12 @@
 // /ws/signals sockets end at their token's expiry, when the tenant turns struggle detection off
 // (not chat), when the registration behind their token is revoked and when the learner is
 // erased, each with its documented close code (docs/api.md, Realtime).
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
-import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it, vi } from "vitest";
+import type { AuthContext } from "@atomic-guide/shared";
+import { expectClosedAtTokenExpiry, socketRoute } from "@atomic-guide/testing/socket-route";
+import { socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
+import { describe, expect, it } from "vitest";
 import { detectorFor } from "./stub";
 
 let counter = 0;
@@ -17,21 +18,7 @@ const learner = (): AuthContext => ({
   contextId: "course-1",
 });
 
-const upgrade = (auth: AuthContext) =>
-  exports.default.fetch(
-    new Request("http://struggle-detector/ws/signals", {
-      headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(auth) },
-    }),
-  );
-
-async function open(auth: AuthContext) {
-  const res = await upgrade(auth);
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no socket");
-  ws.accept();
-  return { ws, closed: closeOf(ws) };
-}
+const { upgrade, open } = socketRoute("http://struggle-detector/ws/signals");
 
 /** Sends a batch and waits for its acknowledgement: proves the socket is open and served. */
 async function stillServed(ws: WebSocket) {
@@ -48,15 +35,7 @@ describe("/ws/signals limits", () => {
     const expiresAtMs = me.token?.expiresAtMs ?? 0;
     const { ws, closed } = await open(me);
     await stillServed(ws);
-    // The object's alarm is due no later than the expiry...
-    const alarm = await runInDurableObject(detectorFor(env, me), (_o, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
-    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
-    // a shifted clock), it closes the socket.
-    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
-    await runDurableObjectAlarm(detectorFor(env, me));
-    expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
+    await expectClosedAtTokenExpiry(detectorFor(env, me), expiresAtMs, closed);
   });
 
   it("refuses an upgrade without token limits", async () => {
