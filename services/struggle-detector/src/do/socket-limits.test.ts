@@ -1,9 +1,11 @@
 // /ws/signals sockets end at their token's expiry, when the tenant turns struggle detection off
 // (not chat), when the registration behind their token is revoked and when the learner is
-// erased, each with its documented close code (docs/api.md, Realtime).
+// erased, each with its documented close code (docs/api.md, Realtime). A pushed change closes them
+// at once through the tenant's socket directory (SOCKET_RECHECK_MS stays at its 30 s default, so
+// only a test that runs the alarm itself gets one); the alarm is the backstop.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { type AuthContext, applySocketPolicyChange, encodeAuthContext } from "@atomic-guide/shared";
 import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
 import { describe, expect, it, vi } from "vitest";
 import { detectorFor } from "./stub";
@@ -65,19 +67,33 @@ describe("/ws/signals limits", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("token_expired");
   });
 
-  it("closes with 4403 feature_disabled when struggle detection is turned off; chat off leaves it open", async () => {
+  it("closes with 4403 at once when struggle detection is turned off (the push); chat off leaves it open", async () => {
     const me = withSocketToken(learner());
+    const other = withSocketToken(learner());
     const { ws, closed } = await open(me);
+    const theirs = await open(other);
     await exports.default.socketPolicyChanged({ tenantId: me.tenantId, features: { chat: false } });
-    await runDurableObjectAlarm(detectorFor(env, me));
     await stillServed(ws);
-    await exports.default.socketPolicyChanged({ tenantId: me.tenantId, features: { struggleDetection: false } });
-    expect(await runDurableObjectAlarm(detectorFor(env, me))).toBe(true);
+    const pushed = await exports.default.socketPolicyChanged({
+      tenantId: me.tenantId,
+      features: { struggleDetection: false },
+    });
+    expect(pushed).toEqual({ stored: true, rechecked: 1 });
     expect(await closed).toEqual({ code: 4403, reason: "feature_disabled" });
     expect((await upgrade(me)).status).toBe(403);
+    // Another tenant's socket is untouched.
+    await stillServed(theirs.ws);
   });
 
-  it("closes sockets of a revoked registration's earlier tokens with 4410; a later token stays", async () => {
+  it("closes from the alarm when the change is stored but no push reached the object (the backstop)", async () => {
+    const me = withSocketToken(learner());
+    const { closed } = await open(me);
+    await applySocketPolicyChange(env.TENANT_CONFIG, { tenantId: me.tenantId, features: { struggleDetection: false } });
+    await runDurableObjectAlarm(detectorFor(env, me));
+    expect(await closed).toEqual({ code: 4403, reason: "feature_disabled" });
+  });
+
+  it("closes sockets of a revoked registration's earlier tokens with 4410 at once; a later token stays", async () => {
     const me = learner();
     const before = await open(withSocketToken(me, { issuedAgoMs: 60_000 }));
     const { issuer, clientId } = socketToken();
@@ -85,9 +101,8 @@ describe("/ws/signals limits", () => {
       tenantId: me.tenantId,
       revokedRegistration: { issuer, clientId, atMs: Date.now() - 30_000 },
     });
-    const after = await open(withSocketToken(me));
-    await runDurableObjectAlarm(detectorFor(env, me));
     expect(await before.closed).toEqual({ code: 4410, reason: "token_revoked" });
+    const after = await open(withSocketToken(me));
     await stillServed(after.ws);
   });
 
