@@ -13,6 +13,7 @@ export * from "./rpc";
 export * from "./service-names";
 export * from "./socket";
 export * from "./socket-guard";
+export * from "./socket-membership";
 export * from "./socket-policy";
 export * from "./timeout";
 export * from "./validation";

@@ -41,13 +41,17 @@ export const SocketPolicyChangeSchema = v.object({
 });
 export type SocketPolicyChange = v.InferOutput<typeof SocketPolicyChangeSchema>;
 
-/** The RPC method chat and struggle-detector offer for it. */
+/** The RPC method chat and struggle-detector offer for it; `rechecked`: learner objects told at once. */
 export interface SocketPolicyRpc {
-  socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }>;
+  socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true; rechecked: number }>;
 }
 
+/** Only a feature turned off or a revocation can close a socket; turning a feature on cannot. */
+export const closesSockets = (change: SocketPolicyChange): boolean =>
+  change.revokedRegistration !== undefined || Object.values(change.features ?? {}).includes(false);
+
 /** A tenant's policy as the service keeps it in its own tenant-config KV. */
-const SocketPolicySchema = v.object({
+export const SocketPolicySchema = v.object({
   features: SocketFeaturesSchema,
   /** `<issuer> <clientId>` → ms: tokens of that registration issued at or before it are void. */
   revokedRegistrations: v.record(v.string(), v.number()),
@@ -113,7 +117,11 @@ export async function applySocketPolicyChange(
   const current = await readStored(kv, change.tenantId, false);
   const revoked = Object.entries(current.revokedRegistrations).filter(([, at]) => at > nowMs - REVOCATION_RELEVANT_MS);
   const r = change.revokedRegistration;
-  if (r) revoked.push([registrationOf(r.issuer, r.clientId), r.atMs]);
+  if (r) {
+    // A retried (older) announcement must not move a later revocation back.
+    const key = registrationOf(r.issuer, r.clientId);
+    revoked.push([key, Math.max(r.atMs, current.revokedRegistrations[key] ?? 0)]);
+  }
   const next: SocketPolicy = {
     features: { ...current.features, ...change.features },
     revokedRegistrations: Object.fromEntries(revoked),

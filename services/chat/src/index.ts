@@ -2,7 +2,6 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  applySocketPolicyChange,
   backendHealth,
   type ChatRpc,
   type FaqEntryView,
@@ -21,7 +20,6 @@ import {
   requireFeatureFor,
   type ServiceHealth,
   type SocketPolicyChange,
-  SocketPolicyChangeSchema,
   type SocketPolicyRpc,
   type SuggestRequest,
   SuggestRequestSchema,
@@ -34,10 +32,12 @@ import {
 } from "@atomic-guide/shared";
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { storeAndFanOutSocketPolicy } from "@atomic-guide/shared/socket-directory";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
 import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
 import { suggestFor } from "./chat/proactive-suggestion";
 import { learnerStub } from "./do/stubs";
+import { tenantSocketsStub } from "./do/tenant-sockets";
 import { router } from "./routes";
 import { eraseTenantData } from "./tenant-data/erase-tenant";
 import { sweepExpiredConversations } from "./tenant-data/retention-sweep";
@@ -45,6 +45,7 @@ import { sweepExpiredConversations } from "./tenant-data/retention-sweep";
 export { ChatConversationDO } from "./do/chat-conversation";
 export { ChatLearnerDO } from "./do/chat-learner";
 export { ChatTenantBudgetDO } from "./do/tenant-budget";
+export { TenantSocketsDO } from "./do/tenant-sockets";
 
 const SERVICE = "chat";
 
@@ -106,10 +107,9 @@ export default class ChatService
     return sweepExpiredConversations(this.env, parseWith(RetentionSweepSchema, sweep));
   }
 
-  /** From the gateway: a flag or revocation that must reach open /ws/chat sockets (closed by their object's alarm). */
-  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }> {
-    await applySocketPolicyChange(this.env.KNOWLEDGE, parseWith(SocketPolicyChangeSchema, change));
-    return { stored: true };
+  /** From the gateway: a flag or revocation that must reach open /ws/chat sockets (closed at once through the tenant's socket directory; the alarm is the backstop). */
+  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true; rechecked: number }> {
+    return storeAndFanOutSocketPolicy(this.env.KNOWLEDGE, (tenantId) => tenantSocketsStub(this.env, tenantId), change);
   }
 
   async listFaq(tenant: FaqTenant, query: { courseId?: string }): Promise<{ entries: FaqEntryView[] }> {

@@ -2,6 +2,7 @@ import { serveWithRouter } from "@atomic-guide/shared";
 import { maintainToolKeys } from "./keys/store";
 import { sweepAllTenants } from "./retention/daily-sweep";
 import { router } from "./routes";
+import { retryPendingSocketAnnouncements, SOCKET_RETRY_CRON } from "./sockets/retry";
 
 export { OIDCStateDurableObject } from "./do/oidc-state";
 export { ToolKeysDurableObject } from "./do/tool-keys";
@@ -16,10 +17,15 @@ export default {
   },
 
   /**
-   * Daily: rotates tool keys older than their lifetime, unpublishes retired ones, re-wraps
-   * old-secret ones; and sweeps every tenant's learner data older than its retention period.
+   * Every minute: pending socket announcements are retried. Daily: rotates tool keys older than
+   * their lifetime, unpublishes retired ones, re-wraps old-secret ones; and sweeps every
+   * tenant's learner data older than its retention period.
    */
   async scheduled(controller, env, ctx): Promise<void> {
+    if (controller.cron === SOCKET_RETRY_CRON) {
+      ctx.waitUntil(retryPendingSocketAnnouncements(env));
+      return;
+    }
     ctx.waitUntil(maintainToolKeys(env));
     ctx.waitUntil(sweepAllTenants(env, controller.scheduledTime));
   },

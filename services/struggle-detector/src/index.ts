@@ -2,7 +2,6 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  applySocketPolicyChange,
   backendHealth,
   type LearnerRetentionRpc,
   type OpenSessionRequest,
@@ -12,7 +11,6 @@ import {
   RetentionSweepSchema,
   type ServiceHealth,
   type SocketPolicyChange,
-  SocketPolicyChangeSchema,
   type SocketPolicyRpc,
   type StruggleDetectorRpc,
   serveWithRouter,
@@ -24,13 +22,16 @@ import {
 import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { storeAndFanOutSocketPolicy } from "@atomic-guide/shared/socket-directory";
 import { detectorFor } from "./do/stub";
+import { tenantSocketsStub } from "./do/tenant-sockets";
 import { learnerSnapshotPrefix, router } from "./routes";
 import { SERVICE } from "./service";
 import { eraseTenantData } from "./tenant-data/erase-tenant";
 import { sweepIdleLearners } from "./tenant-data/retention-sweep";
 
 export { StruggleDetectorDO } from "./do/struggle-detector";
+export { TenantSocketsDO } from "./do/tenant-sockets";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class StruggleDetectorService
@@ -59,10 +60,13 @@ export default class StruggleDetectorService
     return controlD1Faults(this.env, SERVICE, command);
   }
 
-  /** From the gateway: a flag or revocation that must reach open /ws/signals sockets (closed by their object's alarm). */
-  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true }> {
-    await applySocketPolicyChange(this.env.TENANT_CONFIG, parseWith(SocketPolicyChangeSchema, change));
-    return { stored: true };
+  /** From the gateway: a flag or revocation that must reach open /ws/signals sockets (closed at once through the tenant's socket directory; the alarm is the backstop). */
+  async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true; rechecked: number }> {
+    return storeAndFanOutSocketPolicy(
+      this.env.TENANT_CONFIG,
+      (tenantId) => tenantSocketsStub(this.env, tenantId),
+      change,
+    );
   }
 
   async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {

@@ -7,8 +7,10 @@ import {
   type LearnerProfile,
   LearnerProfileSchema,
   publicError,
+  recheckSockets,
   SOCKET_CLOSE,
   type SocketHost,
+  type SocketPolicy,
   socketErrorFrame,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
@@ -242,6 +244,11 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   /** /ws/chat, forwarded by the worker with the verified identity in the attachment. */
   override async fetch(request: Request): Promise<Response> {
     return acceptChatSocket(this.sockets, request);
+  }
+
+  /** From the tenant's socket directory: a pushed policy change, checked against the open sockets now. */
+  async recheckSockets(policy: SocketPolicy): Promise<{ open: number }> {
+    return recheckSockets(this.sockets, policy);
   }
 
   /** Closes the sockets past their token's expiry or revoked, and re-checks while any stay open. */

@@ -1,14 +1,15 @@
 import {
   type AuthContext,
   AuthContextSchema,
-  armSocketAlarm,
   assertSocketAllowed,
   errorToResponse,
   type SocketHost,
+  socketAccepted,
   socketRecheckMs,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { ProviderPreferenceSchema } from "../chat/schemas";
+import { tenantSocketsStub } from "./tenant-sockets";
 
 /**
  * The learner's /ws/chat sockets: what each one remembers across hibernation (the verified
@@ -32,6 +33,7 @@ export function chatSocketHost(ctx: DurableObjectState, env: Env): SocketHost {
     policyKv: env.KNOWLEDGE,
     feature: "chat",
     recheckMs: socketRecheckMs(env),
+    directory: (tenantId) => tenantSocketsStub(env, tenantId),
     authOf: (ws) => attachmentOf(ws)?.auth ?? null,
   };
 }
@@ -58,6 +60,6 @@ export async function acceptChatSocket(host: SocketHost, request: Request): Prom
   const pair = new WebSocketPair();
   host.ctx.acceptWebSocket(pair[1]);
   pair[1].serializeAttachment(attachment.output);
-  await armSocketAlarm(host, caller);
+  await socketAccepted(host, caller);
   return new Response(null, { status: 101, webSocket: pair[0] });
 }

@@ -10,7 +10,7 @@ import {
   TenantIdSchema,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
-import { announceSocketFeatures } from "../sockets/announce";
+import { announceSocketFeatures, type SocketsPending } from "../sockets/announce";
 
 const log = createLogger({ service: "lti-gateway", module: "flags" });
 
@@ -57,7 +57,8 @@ function remember(tenantId: string, flags: TenantFlags): void {
   cache.set(tenantId, { flags, expiresAt: Date.now() + ISOLATE_TTL_MS });
 }
 
-async function readStored(env: Env, tenantId: string): Promise<TenantFlags> {
+/** The stored flags, past the isolate cache (defaults when none are stored). */
+export async function readStoredFlags(env: Env, tenantId: string): Promise<TenantFlags> {
   const raw = await env.FLAGS.get(flagsKey(tenantId), "json");
   if (raw === null) return DEFAULT_FLAGS;
   const parsed = v.safeParse(StoredFlagsSchema, raw);
@@ -75,7 +76,7 @@ export async function getFlags(env: Env, tenantId: string): Promise<TenantFlags>
   if (hit && hit.expiresAt > Date.now()) return hit.flags;
   let flags: TenantFlags;
   try {
-    flags = await readStored(env, tenantId);
+    flags = await readStoredFlags(env, tenantId);
   } catch (e) {
     // A KV hiccup must not take every tenant's API down; a stale answer is better than none.
     log.error("flags unreadable", { tenantId, ...errorFields(e) });
@@ -92,15 +93,21 @@ export async function getFlags(env: Env, tenantId: string): Promise<TenantFlags>
 /**
  * Applies an update over the current flags (bypassing the isolate cache) and stores the result.
  * A change to a feature with sockets is also announced to the services holding them, so open
- * sockets of a feature turned off close too, not only new requests.
+ * sockets of a feature turned off close too, not only new requests; `sockets` says when a
+ * service could not be told yet (retried, sockets/retry.ts).
  */
-export async function updateFlags(env: Env, tenantId: string, update: TenantFlagsUpdate): Promise<TenantFlags> {
+export async function updateFlags(
+  env: Env,
+  tenantId: string,
+  update: TenantFlagsUpdate,
+): Promise<{ flags: TenantFlags; pending: SocketsPending | null }> {
   v.parse(TenantIdSchema, tenantId);
-  const next = v.parse(TenantFlagsSchema, { ...(await readStored(env, tenantId)), ...update });
+  const next = v.parse(TenantFlagsSchema, { ...(await readStoredFlags(env, tenantId)), ...update });
   await env.FLAGS.put(flagsKey(tenantId), JSON.stringify(next));
   remember(tenantId, next);
-  if (update.chat !== undefined || update.struggleDetection !== undefined) {
-    await announceSocketFeatures(env, tenantId, next);
-  }
-  return next;
+  const pending =
+    update.chat !== undefined || update.struggleDetection !== undefined
+      ? await announceSocketFeatures(env, tenantId, next)
+      : null;
+  return { flags: next, pending };
 }

@@ -5,40 +5,45 @@ import {
   type SocketPolicyRpc,
   withTimeout,
 } from "@atomic-guide/shared";
+import { markPending, SOCKET_SERVICES, type SocketService } from "./pending";
 
 const log = createLogger({ service: "lti-gateway", module: "socket-policy" });
 
 const RPC_TIMEOUT_MS = 5_000;
 
+const bindingOf = (env: Env, service: SocketService) =>
+  (service === "chat" ? env.CHAT : env.STRUGGLE_DETECTOR) as Fetcher & SocketPolicyRpc;
+
+/** Tells one service; false (logged) when it could not be told. */
+export async function deliverSocketPolicy(env: Env, service: SocketService, change: SocketPolicyChange) {
+  try {
+    await withTimeout(bindingOf(env, service).socketPolicyChanged(change), RPC_TIMEOUT_MS);
+    return true;
+  } catch (e) {
+    log.error("socket policy not delivered", { targetService: service, tenantId: change.tenantId, ...errorFields(e) });
+    return false;
+  }
+}
+
+/** What an admin answer adds when a service could not be told: its open sockets are not closed yet. */
+export interface SocketsPending {
+  sockets: { closed: "pending"; services: SocketService[] };
+}
+
 /**
  * Tells the services that hold realtime sockets (chat, struggle-detector) about a change that
  * must end open sockets: a socket feature turned off, a registration deactivated or deleted.
- * Each keeps it in its own tenant-config KV, where its sockets' objects re-check it at least
- * every 30 s while sockets are open (docs/security.md, Realtime sockets). The gateway's own
- * record has already changed, so new tickets and upgrades are refused whatever happens here;
- * a service that cannot be told is logged, and its open sockets end at their token's expiry.
+ * Each stores it and closes the tenant's affected sockets at once (docs/security.md, Realtime
+ * sockets). The gateway's own record has already changed, so new tickets and upgrades are
+ * refused whatever happens here. A service that cannot be told gets a pending marker, retried
+ * every minute by the gateway's cron until delivered, and the answer says so.
  */
-export async function announceSocketPolicy(env: Env, change: SocketPolicyChange): Promise<{ delivered: boolean }> {
-  const targets = [
-    ["chat", env.CHAT],
-    ["struggle-detector", env.STRUGGLE_DETECTOR],
-  ] as const;
-  const results = await Promise.all(
-    targets.map(async ([service, binding]) => {
-      try {
-        await withTimeout((binding as Fetcher & SocketPolicyRpc).socketPolicyChanged(change), RPC_TIMEOUT_MS);
-        return true;
-      } catch (e) {
-        log.error("socket policy not delivered", {
-          targetService: service,
-          tenantId: change.tenantId,
-          ...errorFields(e),
-        });
-        return false;
-      }
-    }),
-  );
-  return { delivered: results.every(Boolean) };
+export async function announceSocketPolicy(env: Env, change: SocketPolicyChange): Promise<SocketsPending | null> {
+  const delivered = await Promise.all(SOCKET_SERVICES.map((service) => deliverSocketPolicy(env, service, change)));
+  const pending = SOCKET_SERVICES.filter((_, i) => !delivered[i]);
+  if (pending.length === 0) return null;
+  await Promise.all(pending.map((service) => markPending(env, service, change)));
+  return { sockets: { closed: "pending", services: pending } };
 }
 
 /** After a flags change: the socket features as they now are. */

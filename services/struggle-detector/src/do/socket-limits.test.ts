@@ -1,12 +1,13 @@
 // /ws/signals sockets end at their token's expiry, when the tenant turns struggle detection off
 // (not chat), when the registration behind their token is revoked and when the learner is
-// erased, each with its documented close code (docs/api.md, Realtime).
-import { runDurableObjectAlarm } from "cloudflare:test";
+// erased, each with its documented close code (docs/api.md, Realtime). A pushed change closes them
+// at once through the tenant's socket directory (SOCKET_RECHECK_MS stays at its 30 s default, so
+// only a test that runs the alarm itself gets one); the alarm is the backstop.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import type { AuthContext } from "@atomic-guide/shared";
-import { expectClosedAtTokenExpiry, socketRoute } from "@atomic-guide/testing/socket-route";
-import { socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it } from "vitest";
+import { type AuthContext, applySocketPolicyChange, encodeAuthContext } from "@atomic-guide/shared";
+import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
+import { describe, expect, it, vi } from "vitest";
 import { detectorFor } from "./stub";
 
 let counter = 0;
@@ -18,7 +19,21 @@ const learner = (): AuthContext => ({
   contextId: "course-1",
 });
 
-const { upgrade, open } = socketRoute("http://struggle-detector/ws/signals");
+const upgrade = (auth: AuthContext) =>
+  exports.default.fetch(
+    new Request("http://struggle-detector/ws/signals", {
+      headers: { Upgrade: "websocket", "X-Atomic-Auth": encodeAuthContext(auth) },
+    }),
+  );
+
+async function open(auth: AuthContext) {
+  const res = await upgrade(auth);
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no socket");
+  ws.accept();
+  return { ws, closed: closeOf(ws) };
+}
 
 /** Sends a batch and waits for its acknowledgement: proves the socket is open and served. */
 async function stillServed(ws: WebSocket) {
@@ -35,7 +50,15 @@ describe("/ws/signals limits", () => {
     const expiresAtMs = me.token?.expiresAtMs ?? 0;
     const { ws, closed } = await open(me);
     await stillServed(ws);
-    await expectClosedAtTokenExpiry(detectorFor(env, me), expiresAtMs, closed);
+    // The object's alarm is due no later than the expiry...
+    const alarm = await runInDurableObject(detectorFor(env, me), (_o, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
+    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
+    // a shifted clock), it closes the socket.
+    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
+    await runDurableObjectAlarm(detectorFor(env, me));
+    expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
   });
 
   it("refuses an upgrade without token limits", async () => {
@@ -44,19 +67,33 @@ describe("/ws/signals limits", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("token_expired");
   });
 
-  it("closes with 4403 feature_disabled when struggle detection is turned off; chat off leaves it open", async () => {
+  it("closes with 4403 at once when struggle detection is turned off (the push); chat off leaves it open", async () => {
     const me = withSocketToken(learner());
+    const other = withSocketToken(learner());
     const { ws, closed } = await open(me);
+    const theirs = await open(other);
     await exports.default.socketPolicyChanged({ tenantId: me.tenantId, features: { chat: false } });
-    await runDurableObjectAlarm(detectorFor(env, me));
     await stillServed(ws);
-    await exports.default.socketPolicyChanged({ tenantId: me.tenantId, features: { struggleDetection: false } });
-    expect(await runDurableObjectAlarm(detectorFor(env, me))).toBe(true);
+    const pushed = await exports.default.socketPolicyChanged({
+      tenantId: me.tenantId,
+      features: { struggleDetection: false },
+    });
+    expect(pushed).toEqual({ stored: true, rechecked: 1 });
     expect(await closed).toEqual({ code: 4403, reason: "feature_disabled" });
     expect((await upgrade(me)).status).toBe(403);
+    // Another tenant's socket is untouched.
+    await stillServed(theirs.ws);
   });
 
-  it("closes sockets of a revoked registration's earlier tokens with 4410; a later token stays", async () => {
+  it("closes from the alarm when the change is stored but no push reached the object (the backstop)", async () => {
+    const me = withSocketToken(learner());
+    const { closed } = await open(me);
+    await applySocketPolicyChange(env.TENANT_CONFIG, { tenantId: me.tenantId, features: { struggleDetection: false } });
+    await runDurableObjectAlarm(detectorFor(env, me));
+    expect(await closed).toEqual({ code: 4403, reason: "feature_disabled" });
+  });
+
+  it("closes sockets of a revoked registration's earlier tokens with 4410 at once; a later token stays", async () => {
     const me = learner();
     const before = await open(withSocketToken(me, { issuedAgoMs: 60_000 }));
     const { issuer, clientId } = socketToken();
@@ -64,9 +101,8 @@ describe("/ws/signals limits", () => {
       tenantId: me.tenantId,
       revokedRegistration: { issuer, clientId, atMs: Date.now() - 30_000 },
     });
-    const after = await open(withSocketToken(me));
-    await runDurableObjectAlarm(detectorFor(env, me));
     expect(await before.closed).toEqual({ code: 4410, reason: "token_revoked" });
+    const after = await open(withSocketToken(me));
     await stillServed(after.ws);
   });
 

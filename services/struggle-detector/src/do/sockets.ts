@@ -3,7 +3,6 @@ import {
   type AuthContext,
   AuthContextSchema,
   admitMessage,
-  armSocketAlarm,
   assertSocketAllowed,
   errorFields,
   errorToResponse,
@@ -13,11 +12,13 @@ import {
   parseWith,
   SOCKET_CLOSE,
   type SocketHost,
+  socketAccepted,
   socketErrorFrame,
   socketRecheckMs,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
+import { tenantSocketsStub } from "./tenant-sockets";
 
 /**
  * The learner's hibernatable `/ws/signals` sockets: accepting them, reading signal messages,
@@ -53,6 +54,7 @@ export const signalsSocketHost = (ctx: DurableObjectState, env: Env): SocketHost
   policyKv: env.TENANT_CONFIG,
   feature: "struggleDetection",
   recheckMs: socketRecheckMs(env),
+  directory: (tenantId) => tenantSocketsStub(env, tenantId),
   authOf,
 });
 
@@ -72,7 +74,7 @@ export async function acceptSocket(host: SocketHost, request: Request, auth: Aut
   const [client, server] = [pair[0], pair[1]];
   host.ctx.acceptWebSocket(server);
   server.serializeAttachment({ auth, ...(sessionId ? { sessionId } : {}) });
-  await armSocketAlarm(host, auth);
+  await socketAccepted(host, auth);
   return new Response(null, { status: 101, webSocket: client });
 }
 

@@ -7,7 +7,9 @@ import {
   type OpenSessionRequest,
   OpenSessionRequestSchema,
   parseWith,
+  recheckSockets,
   type SocketHost,
+  type SocketPolicy,
 } from "@atomic-guide/shared";
 import { PageSchema } from "../db/history";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
@@ -148,6 +150,11 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   }
 
   override async webSocketError(): Promise<void> {}
+
+  /** From the tenant's socket directory: a pushed policy change, checked against the open sockets now. */
+  async recheckSockets(policy: SocketPolicy): Promise<{ open: number }> {
+    return recheckSockets(this.sockets, policy);
+  }
 
   /** Write-behind work, then the open sockets' limits (which re-arm the alarm while any stay open). */
   override async alarm(): Promise<void> {

@@ -158,8 +158,8 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
     const existing = await requireRegistration(env, body.issuer, body.clientId);
     const saved =
       existing.status === "inactive" ? existing : await putRegistration(env, { ...existing, status: "inactive" });
-    await announceRegistrationRevoked(env, saved);
-    return Response.json(summary(saved));
+    const pending = await announceRegistrationRevoked(env, saved);
+    return Response.json({ ...summary(saved), ...pending });
   });
 
   /** Drops a pending revision without applying it. */
@@ -174,7 +174,7 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
     const body = await parseJsonBody(request, RegistrationRefSchema);
     const existing = await requireRegistration(env, body.issuer, body.clientId);
     await deleteRegistration(env, body.issuer, body.clientId);
-    await announceRegistrationRevoked(env, existing);
-    return Response.json({ issuer: body.issuer, clientId: body.clientId, deleted: true });
+    const pending = await announceRegistrationRevoked(env, existing);
+    return Response.json({ issuer: body.issuer, clientId: body.clientId, deleted: true, ...pending });
   });
 }

@@ -19,7 +19,8 @@ const existingTenantId = async (env: Env, raw: string | undefined) => (await exi
 /**
  * /admin/tenants/:tenantId/flags. PUT is a partial update: the flags named in the body change,
  * the others keep their value (a full object therefore replaces them all); the answer is the
- * complete set after the change. Both answer the bare flags object, so a GET body can be PUT back.
+ * complete set after the change. Both answer the bare flags object, so a GET body can be PUT back
+ * (PUT adds `sockets` when open sockets could not be closed yet: docs/api.md).
  */
 export function registerTenantAdminRoutes(router: GatewayRouter): void {
   router.get("/admin/tenants/:tenantId/flags", async (request, env) => {
@@ -30,6 +31,8 @@ export function registerTenantAdminRoutes(router: GatewayRouter): void {
   router.put("/admin/tenants/:tenantId/flags", async (request, env) => {
     const tenantId = await existingTenantId(env, request.params.tenantId);
     const update = await parseJsonBody(request, TenantFlagsUpdateSchema);
-    return Response.json(await updateFlags(env, tenantId, update), { headers: NO_STORE });
+    const { flags, pending } = await updateFlags(env, tenantId, update);
+    // `sockets` only when a service could not be told: the flags alone stay a body that can be PUT back.
+    return Response.json({ ...flags, ...pending }, { headers: NO_STORE });
   });
 }
