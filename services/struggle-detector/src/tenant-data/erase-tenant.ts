@@ -1,4 +1,5 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
+import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
@@ -43,12 +44,18 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
   return rows;
 }
 
-/** Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until `done`. */
+/**
+ * Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until
+ * `done`. The offboarding mark goes first: a learner object D1 does not list (its rows still in
+ * its outbox) wipes itself at its next alarm instead of replaying them (do/idle-expiry.ts).
+ */
 export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  return eraseInPages(
+  const policyKeys = await markTenantOffboarded(env.TENANT_CONFIG, ref.tenantId, Date.now());
+  const removal = await eraseInPages(
     tenantDatabases(env, ref),
     PAGES_PER_CALL,
     (tdb) => erasePage(env, ref, tdb),
     async (dbs) => ({ rows: await eraseTenantWide(env, ref, dbs), objects: 0 }),
   );
+  return { ...removal, rows: removal.rows + policyKeys };
 }
