@@ -1,7 +1,8 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
 import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
-import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
+import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
+import { deletedRows, deleteKvKeys, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
 import { LEARNER_TABLES, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
 import { tenantConfigKey } from "../detection/thresholds";
@@ -27,7 +28,7 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>
   return { rows, objects: userIds.length, more: userIds.length === PAGE };
 }
 
-/** Course-level rows, the tenant's thresholds and course settings, and its read-only snapshots. */
+/** Course-level rows, the tenant's thresholds, course settings and socket policy, and its read-only snapshots. */
 async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly TenantDb<StruggleDb>[]): Promise<number> {
   let rows = 0;
   for (const tdb of dbs) {
@@ -35,10 +36,7 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
       rows += deletedRows(await q.deleteTenantRows(tdb.db, table, ref.tenantId).executeTakeFirst());
   }
   const thresholds = tenantConfigKey(ref.tenantId);
-  if ((await env.TENANT_CONFIG.get(thresholds)) !== null) {
-    await env.TENANT_CONFIG.delete(thresholds);
-    rows++;
-  }
+  rows += await deleteKvKeys(env.TENANT_CONFIG, [thresholds, socketPolicyKey(ref.tenantId)]);
   rows += await deleteSnapshots(env.TENANT_CONFIG, `${thresholds}:`);
   rows += await deleteSnapshots(env.SNAPSHOTS, `${ref.tenantId}:`);
   return rows;
