@@ -18,8 +18,16 @@ const OFFBOARDED_MARK_TTL_S = 90 * 86_400;
 
 const MARK_REFRESH_MS = 3_600_000;
 
-const OffboardedAtSchema = v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(0));
-const RetentionDaysTextSchema = v.pipe(v.string(), v.transform(Number), LearnerDataRetentionDaysSchema);
+/** KV holds text; an absent key (null) or an empty one is no value, not zero. */
+const OffboardedAtSchema = v.pipe(
+  v.string(),
+  v.nonEmpty(),
+  v.transform(Number),
+  v.number(),
+  v.integer(),
+  v.minValue(1),
+);
+const RetentionDaysTextSchema = v.pipe(v.string(), v.nonEmpty(), v.transform(Number), LearnerDataRetentionDaysSchema);
 
 export interface TenantRetentionPolicy {
   retentionDays: number;
@@ -30,8 +38,8 @@ export interface TenantRetentionPolicy {
 /** The tenant's policy; an unreadable or absent period is the default one. */
 export async function readRetentionPolicy(kv: KVNamespace, tenantId: string): Promise<TenantRetentionPolicy> {
   const [days, offboarded] = await Promise.all([kv.get(retentionKey(tenantId)), kv.get(offboardedKey(tenantId))]);
-  const parsedDays = v.safeParse(RetentionDaysTextSchema, days ?? "");
-  const parsedAt = v.safeParse(OffboardedAtSchema, offboarded ?? "");
+  const parsedDays = v.safeParse(RetentionDaysTextSchema, days);
+  const parsedAt = v.safeParse(OffboardedAtSchema, offboarded);
   return {
     retentionDays: parsedDays.success ? parsedDays.output : DEFAULT_LEARNER_DATA_RETENTION_DAYS,
     ...(parsedAt.success ? { offboardedAtMs: parsedAt.output } : {}),
@@ -50,7 +58,7 @@ export async function rememberRetentionDays(kv: KVNamespace, tenantId: string, d
  * everything the earlier one did. Returns how many policy keys it removed (the period).
  */
 export async function markTenantOffboarded(kv: KVNamespace, tenantId: string, atMs: number): Promise<number> {
-  const existing = v.safeParse(OffboardedAtSchema, (await kv.get(offboardedKey(tenantId))) ?? "");
+  const existing = v.safeParse(OffboardedAtSchema, await kv.get(offboardedKey(tenantId)));
   // Offboarding calls each service in rounds; one mark per hour keeps under KV's one write a second per key.
   if (!existing.success || atMs - existing.output >= MARK_REFRESH_MS) {
     await kv.put(offboardedKey(tenantId), String(atMs), { expirationTtl: OFFBOARDED_MARK_TTL_S });
