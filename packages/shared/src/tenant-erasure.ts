@@ -7,6 +7,17 @@ export interface ErasedPage {
   more: boolean;
 }
 
+/** Deletes the named KV keys of a tenant; returns how many existed (receipts count KV keys as rows). */
+export async function deleteKvKeys(kv: KVNamespace, keys: readonly string[]): Promise<number> {
+  let deleted = 0;
+  for (const key of keys) {
+    if ((await kv.get(key)) === null) continue;
+    await kv.delete(key);
+    deleted++;
+  }
+  return deleted;
+}
+
 /** Rows a kysely delete removed. */
 export const deletedRows = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
 

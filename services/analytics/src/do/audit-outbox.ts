@@ -54,6 +54,12 @@ export class AuditOutbox {
     return analyticsDbFor(this.env, { tenantId, d1Binding: binding }).d1;
   }
 
+  /** Drops the tenant's waiting rows (offboarding); returns how many. */
+  discardTenant(tenantId: string): number {
+    if (!this.outbox && !this.exists()) return 0;
+    return this.open().discard(tenantId, "");
+  }
+
   pending(): number {
     return this.outbox || this.exists() ? this.open().pending() : 0;
   }

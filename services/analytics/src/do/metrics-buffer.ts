@@ -105,6 +105,16 @@ export class MetricsBufferDO extends DurableObject<Env> {
     return this.audit.pending();
   }
 
+  /**
+   * Offboarding: the tenant's buffered request samples and its audit rows still waiting for D1,
+   * so neither reaches D1 after the tenant's rows were deleted. Returns how many were dropped.
+   */
+  async eraseTenant(tenantId: string): Promise<number> {
+    const samples = this.sql.exec("DELETE FROM pending WHERE tenant = ? RETURNING id", tenantId).toArray().length;
+    if (samples > 0) this.pending = undefined;
+    return samples + this.audit.discardTenant(tenantId);
+  }
+
   override async alarm(): Promise<void> {
     // Its own failure must not stop the metrics flush below (and the reverse).
     await this.audit.retry().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
+import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements } from "../db/archive";
@@ -67,11 +68,14 @@ const toMessage = (r: MessageRow): StoredMessage => ({
 export class ChatConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private outbox: D1Outbox;
+  /** Retention of a conversation D1 may never have seen; the tenant's period is read from KNOWLEDGE. */
+  private readonly expiry: IdleExpiry;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.outbox = this.createSchema();
+    this.expiry = new IdleExpiry(ctx.storage, env.KNOWLEDGE);
   }
 
   private createSchema(): D1Outbox {
@@ -158,6 +162,7 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: 0,
       createdAt: turn.at,
     });
+    await this.expiry.noteActivity(turn.owner.tenantId);
     await this.scheduleArchive();
     return { history, turns };
   }
@@ -206,11 +211,15 @@ export class ChatConversationDO extends DurableObject<Env> {
     // A flush already on its way to D1 must land before the caller deletes the archive rows,
     // or it would write them back afterwards; joining it (or flushing now) settles that.
     await this.archive().catch(() => undefined);
+    await this.wipe();
+    return n;
+  }
+
+  private async wipe(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     // The instance lives on until evicted and must answer "not found" from an empty schema.
     this.outbox = this.createSchema();
-    return n;
   }
 
   private append(m: StoredMessage) {
@@ -249,7 +258,12 @@ export class ChatConversationDO extends DurableObject<Env> {
     await scheduleAlarmBy(this.ctx.storage, Date.now());
   }
 
+  /**
+   * Expired or offboarded first: such a conversation is wiped, waiting archive rows with it, so
+   * they never reach D1 (its D1 rows, if any, go with the retention sweep or the offboarding).
+   */
   override async alarm(): Promise<void> {
+    if (await this.expiry.expireIfDue(this.outbox.pending() > 0, () => this.wipe())) return;
     await this.archive();
   }
 

@@ -13,6 +13,7 @@ import {
   type SocketPolicy,
   socketErrorFrame,
 } from "@atomic-guide/shared";
+import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
 import type {
@@ -47,12 +48,21 @@ const MINUTE_MS = 60_000;
 export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   private readonly sql: SqlStorage;
   private readonly sockets: SocketHost;
+  /** Retention of what only this object holds (a profile pushed before any conversation, say). */
+  private readonly expiry: IdleExpiry;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sockets = chatSocketHost(ctx, env);
+    this.expiry = new IdleExpiry(ctx.storage, env.KNOWLEDGE);
     this.createSchema();
+  }
+
+  /** The object is named `<tenantId>:<userId>` and tenant ids hold no ":". */
+  private async noteActivity(): Promise<void> {
+    const tenantId = this.ctx.id.name?.split(":")[0];
+    if (tenantId) await this.expiry.noteActivity(tenantId);
   }
 
   private createSchema() {
@@ -123,6 +133,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
+    await this.noteActivity();
     const { fixed, perEarlierMessage, window } = request.maximum;
     const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
     return { kind: "ok", ...this.hold(maximum, limits.learnerTokensPerDay, nowMs), profile: this.profile() };
@@ -207,6 +218,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       JSON.stringify(profile),
       profile.updatedAt,
     );
+    await this.noteActivity();
     return { stored: true };
   }
 
@@ -253,6 +265,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
 
   /** Closes the sockets past their token's expiry or revoked, and re-checks while any stay open. */
   override async alarm(): Promise<void> {
+    if (await this.expiry.expireIfDue(false, async () => void (await this.erase()))) return;
     await enforceSocketLimits(this.sockets);
   }
 

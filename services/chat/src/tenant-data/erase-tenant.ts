@@ -1,6 +1,8 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
+import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
-import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
+import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
+import { deletedRows, deleteKvKeys, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import { budgetKey } from "../budget/limits";
 import type { ChatDatabase } from "../db/schema";
 import { tenantDataQueries as q } from "../db/tenant-data";
@@ -35,7 +37,7 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<ChatDatabas
   return { rows, objects, more: page.length === PAGE };
 }
 
-/** What is left once every conversation is gone: stray messages, the FAQ, KV, the budget counter. */
+/** What is left once every conversation is gone: stray messages, the FAQ, KV (budget, FAQ, socket policy), the budget counter. */
 async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly TenantDb<ChatDatabase>[]) {
   let rows = 0;
   for (const tdb of dbs) {
@@ -43,23 +45,28 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
     rows += deletedRows(await q.deleteFaqIndex(tdb.db, ref.tenantId).executeTakeFirst());
     rows += deletedRows(await q.deleteFaqEntries(tdb.db, ref.tenantId).executeTakeFirst());
   }
-  for (const key of [budgetKey(ref.tenantId), faqKey(ref.tenantId)]) {
-    if ((await env.KNOWLEDGE.get(key)) !== null) {
-      await env.KNOWLEDGE.delete(key);
-      rows++;
-    }
-  }
+  rows += await deleteKvKeys(env.KNOWLEDGE, [
+    budgetKey(ref.tenantId),
+    faqKey(ref.tenantId),
+    socketPolicyKey(ref.tenantId),
+  ]);
   rows += await deleteSnapshots(env.SNAPSHOTS, `${ref.tenantId}:`);
   const budget = (await tenantBudgetStub(env, ref.tenantId).erase()) ? 1 : 0;
   return { rows, objects: budget };
 }
 
-/** Offboarding: everything chat holds for the tenant, bounded per call; repeat until `done`. */
+/**
+ * Offboarding: everything chat holds for the tenant, bounded per call; repeat until `done`. The
+ * offboarding mark goes first: a conversation D1 never saw (its messages still in its outbox)
+ * or a learner known only by a pushed profile wipes itself when its alarm next runs.
+ */
 export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  return eraseInPages(
+  const policyKeys = await markTenantOffboarded(env.KNOWLEDGE, ref.tenantId, Date.now());
+  const removal = await eraseInPages(
     tenantDatabases(env, ref),
     PAGES_PER_CALL,
     (tdb) => erasePage(env, ref, tdb),
     (dbs) => eraseTenantWide(env, ref, dbs),
   );
+  return { ...removal, rows: removal.rows + policyKeys };
 }

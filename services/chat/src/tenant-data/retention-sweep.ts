@@ -1,4 +1,5 @@
 import { type RetentionSweep, type TenantDataRemoval, tenantDb } from "@atomic-guide/shared";
+import { rememberRetentionDays } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import type { ChatDatabase } from "../db/schema";
 import { tenantDataQueries as q } from "../db/tenant-data";
 import { conversationStub, learnerStub } from "../do/stubs";
@@ -11,9 +12,11 @@ const PAGES_PER_CALL = 4;
 /**
  * Retention: a conversation whose last message is older than the tenant's period is erased
  * whole (its object, its D1 rows, its entry in the learner's index); a learner left with
- * nothing recent is emptied too. D1 is the index that finds them, so idle objects need no alarm.
+ * nothing recent is emptied too. D1 finds them here; the period is also left in KNOWLEDGE for the
+ * objects' own expiry alarms, which reach conversations and learners D1 never saw.
  */
 export async function sweepExpiredConversations(env: Env, sweep: RetentionSweep): Promise<TenantDataRemoval> {
+  await rememberRetentionDays(env.KNOWLEDGE, sweep.tenantId, sweep.retentionDays);
   const cutoffIso = new Date(sweep.nowMs - sweep.retentionDays * DAY_MS).toISOString();
   const tdb = tenantDb<ChatDatabase>(env, { tenantId: sweep.tenantId, service: "chat", d1Binding: sweep.d1Binding });
   const total = { rows: 0, objects: 0 };

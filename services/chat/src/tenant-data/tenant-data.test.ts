@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { socketPolicyKey } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
 import { ask, call, learner } from "../testing/helpers";
 
@@ -97,6 +98,8 @@ describe("tenant offboarding", () => {
     await Promise.all(replies.map((r, i) => archived([a, a2, other][i]?.tenantId ?? "", r.conversationId)));
     await exports.default.createFaq({ tenantId: a.tenantId }, { question: "Late work?", answer: "Ask first." });
     await env.KNOWLEDGE.put(`budget:${a.tenantId}`, JSON.stringify({ tenantTokensPerDay: 10 }));
+    await exports.default.socketPolicyChanged({ tenantId: a.tenantId, features: { chat: false } });
+    expect(await env.KNOWLEDGE.get(socketPolicyKey(a.tenantId))).not.toBeNull();
 
     const receipt = await exports.default.eraseTenant({ tenantId: a.tenantId });
     expect(receipt.done).toBe(true);
@@ -105,6 +108,7 @@ describe("tenant offboarding", () => {
     expect(await count("conversations", a.tenantId)).toBe(0);
     expect((await exports.default.listFaq({ tenantId: a.tenantId }, {})).entries).toEqual([]);
     expect(await env.KNOWLEDGE.get(`budget:${a.tenantId}`)).toBeNull();
+    expect(await env.KNOWLEDGE.get(socketPolicyKey(a.tenantId))).toBeNull();
     expect(((await exports.default.exportLearner(a)) as ChatExport).conversations).toEqual([]);
     expect(((await exports.default.exportLearner(a2)) as ChatExport).conversations).toEqual([]);
 

@@ -88,7 +88,10 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   rt.saveHot();
 
   const intervention = plan ? await deliver(rt, auth, sessionId, plan, now) : undefined;
-  if (accepted > 0) await rt.scheduleAlarm(now + D1_DEBOUNCE_MS);
+  if (accepted > 0) {
+    await rt.expiry.noteActivity(auth.tenantId, now);
+    await rt.scheduleAlarm(now + D1_DEBOUNCE_MS);
+  }
   // What a learner or instructor looks for right away goes to D1 now; counters wait for the alarm.
   if (newSession || raised.length > 0 || intervention) await afterWrite(rt);
   else if (profileDue(rt)) await pushProfile(rt, auth);

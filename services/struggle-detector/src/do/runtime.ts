@@ -1,4 +1,5 @@
 import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
+import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { VersionPins } from "@atomic-guide/shared/rpc/version-pins";
@@ -31,6 +32,8 @@ export class LearnerRuntime {
   outbox: D1Outbox;
   state: DetectorState;
   counters: ProfileCounters;
+  /** Retention of what only this object holds; the tenant's period is read from TENANT_CONFIG. */
+  readonly expiry: IdleExpiry;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
   /**
    * Whose version pins the analytics flush follows: the learner's latest call's (in memory; after
@@ -46,6 +49,7 @@ export class LearnerRuntime {
   ) {
     this.store = new LocalStore(ctx.storage.sql);
     this.outbox = new D1Outbox(ctx.storage.sql, "d1");
+    this.expiry = new IdleExpiry(ctx.storage, env.TENANT_CONFIG);
     this.state = restoreState(this.store.getMeta<DetectorState>("state"));
     this.counters = this.store.getMeta<ProfileCounters>("counters") ?? emptyCounters(nowIso());
   }

@@ -17,6 +17,7 @@ import { ConsentInputSchema, type RespondAction, RespondSchema } from "../routes
 import { type ConsentRecord, currentConsent, recordConsent } from "./consent";
 import type { PublicIntervention } from "./delivery";
 import { interventionsPage, sessionsPage } from "./history-pages";
+import { expireIdleLearner } from "./idle-expiry";
 import { type IngestResult, ingest } from "./ingest";
 import { eraseLearnerData, exportLearnerData } from "./learner-data";
 import { recordOutcome } from "./outcomes";
@@ -102,6 +103,7 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     const auth = claim(this.rt.store, authInput);
     const { profiling } = parseWith(ConsentInputSchema, input);
     this.rt.store.setMeta("owner", ownerOf(auth));
+    await this.rt.expiry.noteActivity(auth.tenantId);
     return recordConsent(this.rt.store, profiling);
   }
 
@@ -156,8 +158,9 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     return recheckSockets(this.sockets, policy);
   }
 
-  /** Write-behind work, then the open sockets' limits (which re-arm the alarm while any stay open). */
+  /** Retention first (an expired object does nothing else), write-behind work, then the open sockets' limits. */
   override async alarm(): Promise<void> {
+    if (await expireIdleLearner(this.rt)) return;
     try {
       await runAlarm(this.rt);
     } finally {

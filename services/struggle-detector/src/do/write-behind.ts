@@ -20,6 +20,7 @@ export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   const owner = storedOwner(rt.store);
   if (!owner) return;
   const auth = authOf(owner);
+  await rt.expiry.noteActivity(auth.tenantId);
   const ok = await flushAll(rt, auth);
   if (profileDue(rt)) await pushProfile(rt, auth);
   if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));

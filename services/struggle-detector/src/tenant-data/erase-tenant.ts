@@ -1,6 +1,8 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
+import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
-import { deletedRows, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
+import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
+import { deletedRows, deleteKvKeys, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
 import { LEARNER_TABLES, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
 import { tenantConfigKey } from "../detection/thresholds";
@@ -26,7 +28,7 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>
   return { rows, objects: userIds.length, more: userIds.length === PAGE };
 }
 
-/** Course-level rows, the tenant's thresholds and course settings, and its read-only snapshots. */
+/** Course-level rows, the tenant's thresholds, course settings and socket policy, and its read-only snapshots. */
 async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly TenantDb<StruggleDb>[]): Promise<number> {
   let rows = 0;
   for (const tdb of dbs) {
@@ -34,21 +36,24 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
       rows += deletedRows(await q.deleteTenantRows(tdb.db, table, ref.tenantId).executeTakeFirst());
   }
   const thresholds = tenantConfigKey(ref.tenantId);
-  if ((await env.TENANT_CONFIG.get(thresholds)) !== null) {
-    await env.TENANT_CONFIG.delete(thresholds);
-    rows++;
-  }
+  rows += await deleteKvKeys(env.TENANT_CONFIG, [thresholds, socketPolicyKey(ref.tenantId)]);
   rows += await deleteSnapshots(env.TENANT_CONFIG, `${thresholds}:`);
   rows += await deleteSnapshots(env.SNAPSHOTS, `${ref.tenantId}:`);
   return rows;
 }
 
-/** Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until `done`. */
+/**
+ * Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until
+ * `done`. The offboarding mark goes first: a learner object D1 does not list (its rows still in
+ * its outbox) wipes itself at its next alarm instead of replaying them (do/idle-expiry.ts).
+ */
 export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  return eraseInPages(
+  const policyKeys = await markTenantOffboarded(env.TENANT_CONFIG, ref.tenantId, Date.now());
+  const removal = await eraseInPages(
     tenantDatabases(env, ref),
     PAGES_PER_CALL,
     (tdb) => erasePage(env, ref, tdb),
     async (dbs) => ({ rows: await eraseTenantWide(env, ref, dbs), objects: 0 }),
   );
+  return { ...removal, rows: removal.rows + policyKeys };
 }

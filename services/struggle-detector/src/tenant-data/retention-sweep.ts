@@ -1,4 +1,5 @@
 import { type RetentionSweep, type TenantDataRemoval, tenantDb } from "@atomic-guide/shared";
+import { rememberRetentionDays } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import type { StruggleDb } from "../db/schema";
 import { LEARNER_TABLES, tenantDataQueries as q } from "../db/tenant-data";
 import { detectorFor } from "../do/stub";
@@ -11,10 +12,12 @@ const PAGES_PER_CALL = 4;
 
 /**
  * Retention: a learner whose latest activity is older than the tenant's period is erased
- * whole, object and rows, exactly as their own erasure request would. D1 is the index that
- * finds them, so idle objects need no alarm of their own.
+ * whole, object and rows, exactly as their own erasure request would. D1 finds them here; the
+ * period is also left in TENANT_CONFIG for the objects' own expiry alarms, which reach learners
+ * whose rows never got to D1 (do/idle-expiry.ts).
  */
 export async function sweepIdleLearners(env: Env, sweep: RetentionSweep): Promise<TenantDataRemoval> {
+  await rememberRetentionDays(env.TENANT_CONFIG, sweep.tenantId, sweep.retentionDays);
   const cutoffIso = new Date(sweep.nowMs - sweep.retentionDays * DAY_MS).toISOString();
   const tdb = tenantDb<StruggleDb>(env, { tenantId: sweep.tenantId, service: SERVICE, d1Binding: sweep.d1Binding });
   const total = { rows: 0, objects: 0 };

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { type AuthContext, encodeAuthContext, socketPolicyKey } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
 
@@ -98,6 +98,8 @@ describe("tenant offboarding", () => {
     const neighbour = learner(otherTenant, "a");
     for (const who of [a, b, neighbour]) await active(who);
     await env.TENANT_CONFIG.put(tenantConfigKey(tenantId), JSON.stringify({}));
+    await exports.default.socketPolicyChanged({ tenantId, features: { struggleDetection: false } });
+    expect(await env.TENANT_CONFIG.get(socketPolicyKey(tenantId))).not.toBeNull();
 
     const receipt = await exports.default.eraseTenant({ tenantId });
     expect(receipt).toMatchObject({ objects: 2, done: true });
@@ -106,6 +108,7 @@ describe("tenant offboarding", () => {
     expect(await sessionsOf(a)).toEqual([]);
     expect(await sessionsOf(b)).toEqual([]);
     expect(await env.TENANT_CONFIG.get(tenantConfigKey(tenantId))).toBeNull();
+    expect(await env.TENANT_CONFIG.get(socketPolicyKey(tenantId))).toBeNull();
 
     expect(await sessionRows(otherTenant)).toBeGreaterThan(0);
     expect((await sessionsOf(neighbour)).length).toBeGreaterThan(0);

@@ -1,0 +1,159 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { IDLE_MARK_KEY, type IdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { afterEach, describe, expect, it } from "vitest";
+import { detectorFor } from "./stub";
+
+const DAY_MS = 86_400_000;
+
+const learnerOf = (tenantId: string): AuthContext => ({
+  tenantId,
+  userId: "only-in-object",
+  roles: [],
+  isInstructor: false,
+  contextId: "course-1",
+});
+const freshTenant = () => `idle-${crypto.randomUUID().slice(0, 8)}`;
+
+/** Signals sent while every D1 of the service fails: the learner exists only in their object and its outbox. */
+async function activeDuringOutage(who: AuthContext) {
+  await exports.default.controlD1Faults({ mode: "fail" });
+  const res = await exports.default.fetch(
+    new Request("http://struggle-detector/api/cognitive/signals", {
+      method: "POST",
+      headers: { "X-Atomic-Auth": encodeAuthContext(who), "Content-Type": "application/json" },
+      body: JSON.stringify({
+        signals: [0, 1, 2].map((i) => ({
+          type: "quiz_attempt",
+          at: new Date(Date.now() - 10_000 + i * 1_000).toISOString(),
+          elementId: "quiz-1",
+          correct: false,
+        })),
+      }),
+    }),
+  );
+  expect(res.status).toBe(202);
+  // The retry would otherwise fire by itself as soon as D1 is back; the test runs it when it means to.
+  await runInDurableObject(detectorFor(env, who), (_i, state) => state.storage.setAlarm(Date.now() + DAY_MS));
+  await exports.default.controlD1Faults({ mode: "off" });
+  expect(await outboxEntries(who)).toBeGreaterThan(0);
+}
+
+const outboxEntries = (who: AuthContext) =>
+  runInDurableObject(
+    detectorFor(env, who),
+    (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM _outbox_d1").one().n,
+  );
+const markOf = (who: AuthContext) =>
+  runInDurableObject(detectorFor(env, who), (_i, state) => state.storage.get<IdleMark>(IDLE_MARK_KEY));
+
+/** Moves the learner's last activity (and the last policy read) `days` into the past, on the test's clock. */
+const idleFor = (who: AuthContext, days: number) =>
+  runInDurableObject(detectorFor(env, who), async (_i, state) => {
+    const mark = (await state.storage.get<IdleMark>(IDLE_MARK_KEY)) as IdleMark;
+    const at = Date.now() - days * DAY_MS;
+    await state.storage.put(IDLE_MARK_KEY, { ...mark, atMs: at, checkedAtMs: at });
+  });
+
+const d1Rows = async (tenantId: string) => {
+  let n = 0;
+  for (const table of ["learning_sessions", "struggle_events", "interventions"]) {
+    n +=
+      (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`)
+        .bind(tenantId)
+        .first<number>("n")) ?? 0;
+  }
+  return n;
+};
+const exported = async (who: AuthContext) =>
+  (await exports.default.exportLearner(who)) as { sessions: unknown[]; recentSignals: unknown[] };
+
+afterEach(async () => {
+  await exports.default.controlD1Faults({ mode: "off" });
+});
+
+describe("a learner object's own retention", () => {
+  it("records the learner's activity with the tenant's period, the default when the sweep never named one", async () => {
+    const named = learnerOf(freshTenant());
+    await exports.default.sweepExpiredLearnerData({ tenantId: named.tenantId, retentionDays: 30, nowMs: Date.now() });
+    await activeDuringOutage(named);
+    const mark = await markOf(named);
+    expect(mark).toMatchObject({ tenantId: named.tenantId, retentionDays: 30 });
+    expect(Date.now() - (mark?.atMs ?? 0)).toBeLessThan(60_000);
+    const alarm = await runInDurableObject(detectorFor(env, named), (_i, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+
+    const unnamed = learnerOf(freshTenant());
+    await activeDuringOutage(unnamed);
+    expect((await markOf(unnamed))?.retentionDays).toBe(365);
+  });
+
+  it("wipes a learner D1 never saw once idle past the period, and keeps one still inside it", async () => {
+    const tenantId = freshTenant();
+    const who = learnerOf(tenantId);
+    await exports.default.sweepExpiredLearnerData({ tenantId, retentionDays: 30, nowMs: Date.now() });
+    await activeDuringOutage(who);
+    // D1 never got a row, so the D1-driven sweep cannot see this learner.
+    expect(await d1Rows(tenantId)).toBe(0);
+    expect(await exports.default.sweepExpiredLearnerData({ tenantId, retentionDays: 30, nowMs: Date.now() })).toEqual({
+      rows: 0,
+      objects: 0,
+      done: true,
+    });
+
+    // Inside the period (with the outbox already flushed), the alarm keeps the object and re-arms the expiry.
+    await runDurableObjectAlarm(detectorFor(env, who));
+    await idleFor(who, 20);
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect((await exported(who)).sessions.length).toBe(1);
+    const rearmed = await runInDurableObject(detectorFor(env, who), (_i, state) => state.storage.getAlarm());
+    expect(rearmed).not.toBeNull();
+    expect(await d1Rows(tenantId)).toBeGreaterThan(0);
+
+    await idleFor(who, 31);
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect(await exported(who)).toMatchObject({ sessions: [], recentSignals: [] });
+    expect(await markOf(who)).toBeUndefined();
+    // Expiry erases like the learner's own erasure: the rows that reached D1 go too.
+    expect(await d1Rows(tenantId)).toBe(0);
+  });
+
+  it("a learner whose writes still wait in the outbox at expiry is wiped without replaying them", async () => {
+    const tenantId = freshTenant();
+    const who = learnerOf(tenantId);
+    await activeDuringOutage(who);
+    await idleFor(who, 366);
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect(await d1Rows(tenantId)).toBe(0);
+    expect(await outboxEntries(who)).toBe(0);
+    expect((await exported(who)).sessions).toEqual([]);
+  });
+});
+
+describe("offboarding a tenant whose learner's rows still wait in the outbox", () => {
+  it("the object wipes itself at its next alarm: D1 gets none of the tenant's rows back", async () => {
+    const tenantId = freshTenant();
+    const who = learnerOf(tenantId);
+    await activeDuringOutage(who);
+
+    // D1 lists no learner of the tenant, so offboarding cannot name this object...
+    expect(await exports.default.eraseTenant({ tenantId })).toMatchObject({ objects: 0, done: true });
+    // ...and the retry that would have replayed its rows wipes it instead.
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect(await d1Rows(tenantId)).toBe(0);
+    expect(await outboxEntries(who)).toBe(0);
+    expect((await exported(who)).sessions).toEqual([]);
+  });
+
+  it("another tenant's learner with writes waiting replays them as usual", async () => {
+    const offboarded = learnerOf(freshTenant());
+    const kept = learnerOf(freshTenant());
+    await activeDuringOutage(offboarded);
+    await activeDuringOutage(kept);
+    await exports.default.eraseTenant({ tenantId: offboarded.tenantId });
+    await runDurableObjectAlarm(detectorFor(env, kept));
+    expect(await d1Rows(kept.tenantId)).toBeGreaterThan(0);
+    expect((await exported(kept)).sessions.length).toBe(1);
+  });
+});
