@@ -57,7 +57,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "API → analytics",
-    "the overview adds what the metrics buffers hold but have not rolled up yet; each MetricsBufferDO keeps running per-minute aggregates as samples arrive, so that is a handful of rows per buffer, whatever the recent traffic. The rest is the tenant's rollups and learning-event counts from D1 and the three RPC hops to the other services' buffers.",
+    "the overview adds what the metrics buffers hold but have not rolled up yet; each MetricsBufferDO keeps running per-minute aggregates as samples arrive, so that is a handful of rows per buffer, whatever the recent traffic. The rest is the tenant's rollups and learning-event counts from D1 and one call to each service's buffer.",
   ],
   [
     "struggle → intervention",
