@@ -107,9 +107,19 @@ function shardOf(key: string): number {
   return (hash >>> 0) % RECORD_SHARDS;
 }
 
+/** Shard ids per namespace, derived once per isolate: an id is a plain value, valid in any request. */
+const shardIds = new WeakMap<Env["OIDC_STATE"], DurableObjectId[]>();
+
 /** The object that holds `key`'s record. */
-export const recordShard = (env: Env, key: string) =>
-  env.OIDC_STATE.get(env.OIDC_STATE.idFromName(`records:${shardOf(key)}`));
+export function recordShard(env: Env, key: string) {
+  const ns = env.OIDC_STATE;
+  let ids = shardIds.get(ns);
+  if (!ids) {
+    ids = Array.from({ length: RECORD_SHARDS }, (_, i) => ns.idFromName(`records:${i}`));
+    shardIds.set(ns, ids);
+  }
+  return ns.get(ids[shardOf(key)] as DurableObjectId);
+}
 
 /** The single-use record under `key`. */
 export function stateObject(env: Env, key: string) {
