@@ -59,7 +59,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "API → analytics",
-    "the overview adds what the metrics buffers hold but have not rolled up yet: it reads and parses each pending sample of the tenant in all four MetricsBufferDOs on every request, so its cost grows with recent traffic (here every scenario's traffic is one tenant's). Fix: keep running per-minute aggregates in the buffer as samples arrive, so an overview reads a handful of rows instead of every sample.",
+    "the overview adds what the metrics buffers hold but have not rolled up yet; each MetricsBufferDO keeps running per-minute aggregates as samples arrive, so that is a handful of rows per buffer, whatever the recent traffic. The rest is the tenant's rollups and learning-event counts from D1 and one call to each service's buffer.",
   ],
   [
     "struggle → intervention",

@@ -39,7 +39,7 @@ const count = async (table: string) =>
   (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
 
 describe("MetricsBufferDO", () => {
-  it("reads one tenant's open samples by index, without the other tenants'", async () => {
+  it("reads one tenant's open figures from the running aggregates by index, without the other tenants'", async () => {
     // Its own object, so the counts of the tests below stay their own.
     const buffer = () => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("metrics:tenant-index-test"));
     const samples = [
@@ -55,7 +55,7 @@ describe("MetricsBufferDO", () => {
     const plan = await runInDurableObject(buffer(), (_i: MetricsBufferDO, state) =>
       state.storage.sql
         .exec<{ detail: string }>(
-          "EXPLAIN QUERY PLAN SELECT body FROM pending WHERE tenant = ? AND minute >= ? AND minute <= ?",
+          "EXPLAIN QUERY PLAN SELECT g.* FROM open_groups g WHERE g.tenant = ? AND g.minute >= ? AND g.minute <= ?",
           "acme",
           MINUTE,
           MINUTE,
@@ -63,7 +63,7 @@ describe("MetricsBufferDO", () => {
         .toArray()
         .map((r) => r.detail),
     );
-    expect(plan.join(" ")).toContain("USING INDEX pending_tenant_minute");
+    expect(plan.join(" ")).toContain("USING INDEX open_groups_tenant_minute");
   });
 
   it("turns 500 samples from 10 calls into one D1 batch of a few statements, then rolls the minute up", async () => {

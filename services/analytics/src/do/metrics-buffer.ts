@@ -4,8 +4,9 @@ import type { AuditRow } from "../audit/log";
 import { compileOnly } from "../db/access";
 import { metricsReads, metricsWrites } from "../db/metrics-queries";
 import type { AnalyticsDatabase } from "../db/schema";
-import { mergeRollup, minuteOf, NO_TENANT, rollupQueries, rollupRequests } from "../metrics/rollup";
+import { mergeRollup, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRollupRow } from "../metrics/rollup";
 import { AuditOutbox } from "./audit-outbox";
+import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./open-aggregates";
 
 /** How long samples wait for more before they go to D1. */
 const FLUSH_DELAY_MS = 5_000;
@@ -42,6 +43,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
   private flushing: Promise<FlushResult> | undefined;
   /** Used by the instances named for audit rows (audit/log.ts, one per database), idle everywhere else. */
   private readonly audit: AuditOutbox;
+  private readonly aggregates: OpenAggregates;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -49,17 +51,30 @@ export class MetricsBufferDO extends DurableObject<Env> {
     this.audit = new AuditOutbox(ctx.storage, env);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS pending (
       id INTEGER PRIMARY KEY AUTOINCREMENT, minute TEXT NOT NULL, body TEXT NOT NULL, written INTEGER NOT NULL DEFAULT 0)`);
-    // The tenant column came after the first version of this table; objects that already have the
-    // table gain it here. It lets a tenant's overview read only its own open samples.
-    const columns = this.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('pending')").toArray();
-    if (!columns.some((c) => c.name === "tenant")) this.sql.exec("ALTER TABLE pending ADD COLUMN tenant TEXT");
+    // Columns that came after the first version of this table; objects that already have it gain them here.
+    // `grp` and `duration` let a closed minute's exact percentiles be read without parsing the bodies.
+    const columns = new Set(
+      this.sql
+        .exec<{ name: string }>("SELECT name FROM pragma_table_info('pending')")
+        .toArray()
+        .map((c) => c.name),
+    );
+    if (!columns.has("tenant")) this.sql.exec("ALTER TABLE pending ADD COLUMN tenant TEXT");
+    if (!columns.has("grp")) this.sql.exec("ALTER TABLE pending ADD COLUMN grp TEXT");
+    if (!columns.has("duration")) this.sql.exec("ALTER TABLE pending ADD COLUMN duration REAL");
     this.sql.exec("CREATE INDEX IF NOT EXISTS pending_minute ON pending (minute)");
-    this.sql.exec("CREATE INDEX IF NOT EXISTS pending_tenant_minute ON pending (tenant, minute)");
+    // Tenants' open figures are read from the aggregates now, not from pending.
+    this.sql.exec("DROP INDEX IF EXISTS pending_tenant_minute");
     this.sql.exec("CREATE INDEX IF NOT EXISTS pending_written ON pending (written, id)");
     this.sql.exec(
       "CREATE TABLE IF NOT EXISTS drops (minute TEXT PRIMARY KEY, service TEXT NOT NULL, dropped INTEGER NOT NULL)",
     );
     this.sql.exec("CREATE TABLE IF NOT EXISTS rolled (minute TEXT PRIMARY KEY)");
+    const hadAggregates =
+      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_groups'").toArray().length > 0;
+    this.aggregates = new OpenAggregates(this.sql);
+    // An object that buffered samples before the aggregates existed builds them once from its samples.
+    if (!hadAggregates) this.reaggregate("SELECT id, body FROM pending");
   }
 
   async ping(): Promise<"pong"> {
@@ -70,15 +85,18 @@ export class MetricsBufferDO extends DurableObject<Env> {
   async add(batch: MetricsBatch): Promise<void> {
     const room = Math.max(0, MAX_PENDING - this.pendingCount());
     const kept = batch.samples.slice(0, room);
-    for (const sample of kept) {
+    const facts = kept.map(factsOf);
+    if (kept.length > 0) {
       this.sql.exec(
-        "INSERT INTO pending (minute, tenant, body) VALUES (?, ?, ?)",
-        minuteOf(sample.at),
-        sample.kind === "request" ? (sample.tenantId ?? null) : null,
-        JSON.stringify(sample),
+        `INSERT INTO pending (minute, grp, duration, body)
+         SELECT value ->> '$[0].minute', value ->> '$[0].grp', value ->> '$[0].duration', value ->> '$[1]'
+         FROM json_each(?)`,
+        JSON.stringify(facts.map((f, i) => [f, JSON.stringify(kept[i])])),
       );
     }
+    this.aggregates.add(facts);
     this.pending = this.pendingCount() + kept.length;
+    if (this.unwrittenRows !== undefined) this.unwrittenRows += kept.length;
     const dropped = (batch.dropped ?? 0) + (batch.samples.length - kept.length);
     if (dropped > 0) {
       this.sql.exec(
@@ -131,29 +149,12 @@ export class MetricsBufferDO extends DurableObject<Env> {
   }
 
   /**
-   * Rollups of what is still buffered (open minutes, late samples), within [from, to] minutes.
-   * Stored rollups never include these, so reports add the two and see a burst at once.
+   * Rollups of what is still buffered (open minutes, late samples), within [from, to] minutes,
+   * from the running aggregates; with `tenantId`, only that tenant's requests. Stored rollups
+   * never include these, so reports add the two and see a burst at once.
    */
-  /** Rollups of samples not yet written to D1; with `tenantId`, only that tenant's (by index, not by parsing all). */
-  async openRollups(fromMinute: string, toMinute: string, tenantId?: string) {
-    const rows =
-      tenantId === undefined
-        ? this.sql.exec<{ body: string }>(
-            "SELECT body FROM pending WHERE minute >= ? AND minute <= ?",
-            fromMinute,
-            toMinute,
-          )
-        : this.sql.exec<{ body: string }>(
-            "SELECT body FROM pending WHERE tenant = ? AND minute >= ? AND minute <= ?",
-            tenantId,
-            fromMinute,
-            toMinute,
-          );
-    const samples = rows.toArray().map((r) => JSON.parse(r.body) as MetricSample);
-    return {
-      requests: rollupRequests(samples.filter((s): s is RequestSample => s.kind === "request")),
-      queries: rollupQueries(samples.filter((s): s is QuerySample => s.kind === "query")),
-    };
+  async openRollups(fromMinute: string, toMinute: string, tenantId?: string): Promise<OpenRollups> {
+    return this.aggregates.read(fromMinute, toMinute, tenantId);
   }
 
   /** One flush at a time; `now` is a parameter so tests can close minutes deterministically. */
@@ -173,8 +174,11 @@ export class MetricsBufferDO extends DurableObject<Env> {
     return this.pending;
   }
 
+  /** Rows not yet in D1, kept in step like `pending`: counting them on every add walked the index. */
+  private unwrittenRows: number | undefined;
   private unwritten(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending WHERE written = 0").one().n;
+    this.unwrittenRows ??= this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pending WHERE written = 0").one().n;
+    return this.unwrittenRows;
   }
 
   private async flushOnce(now: number): Promise<FlushResult> {
@@ -188,19 +192,14 @@ export class MetricsBufferDO extends DurableObject<Env> {
     const allRawTaken = raw.length < MAX_RAW_PER_FLUSH;
     const cutoff = minuteOf(new Date(now - 60_000 - ROLLUP_GRACE_MS).toISOString());
     // Roll up closed minutes only once all of their samples are in hand.
-    const closed = allRawTaken
-      ? this.sql
-          .exec<{ body: string }>("SELECT body FROM pending WHERE minute <= ?", cutoff)
-          .toArray()
-          .map((r) => JSON.parse(r.body) as MetricSample)
-      : [];
+    const closed = allRawTaken ? this.aggregates.closed(cutoff) : { requests: [], queries: [], groups: [] };
     const drops = this.sql.exec<{ minute: string; service: string; dropped: number }>("SELECT * FROM drops").toArray();
 
     const rawSamples = raw.map((r) => JSON.parse(r.body) as MetricSample);
     const requests = rawSamples.filter((s): s is RequestSample => s.kind === "request");
     const queries = rawSamples.filter((s): s is QuerySample => s.kind === "query");
-    let requestRollups = rollupRequests(closed.filter((s): s is RequestSample => s.kind === "request"));
-    let queryRollups = rollupQueries(closed.filter((s): s is QuerySample => s.kind === "query"));
+    let requestRollups = closed.requests;
+    let queryRollups = closed.queries;
 
     let d1Calls = 0;
     const late = new Set(
@@ -232,13 +231,23 @@ export class MetricsBufferDO extends DurableObject<Env> {
 
     // D1 has it all (one transaction); now forget what was written.
     this.sql.exec("UPDATE pending SET written = 1 WHERE written = 0 AND id <= ?", maxRawId);
-    const minutes = [...new Set(closed.map((s) => minuteOf(s.at)))];
-    if (closed.length > 0) this.sql.exec("DELETE FROM pending WHERE minute <= ? AND written = 1", cutoff);
+    const minutes = [...new Set([...closed.requests, ...closed.queries].map((r) => r.minute))];
+    if (closed.groups.length > 0) {
+      this.sql.exec("DELETE FROM pending WHERE minute <= ? AND written = 1", cutoff);
+      this.aggregates.forget(closed.groups);
+      // Samples of those minutes that arrived while D1 was writing stay pending (late ones now): count them again.
+      this.reaggregate(
+        "SELECT id, body FROM pending WHERE minute <= ? AND grp IN (SELECT value FROM json_each(?))",
+        cutoff,
+        JSON.stringify(closed.groups),
+      );
+    }
     for (const minute of minutes) this.sql.exec("INSERT OR IGNORE INTO rolled (minute) VALUES (?)", minute);
     this.sql.exec("DELETE FROM rolled WHERE minute < ?", minuteOf(new Date(now - 86_400_000).toISOString()));
     for (const drop of drops) this.sql.exec("DELETE FROM drops WHERE minute = ?", drop.minute);
 
     this.pending = undefined;
+    this.unwrittenRows = undefined;
     return {
       rawWritten: raw.length,
       minutesRolled: minutes.length,
@@ -248,12 +257,19 @@ export class MetricsBufferDO extends DurableObject<Env> {
     };
   }
 
+  /** Rebuilds the aggregates (and the `grp`, `duration` columns) of the pending rows a query selects. */
+  private reaggregate(query: string, ...params: unknown[]): void {
+    const facts: SampleFacts[] = [];
+    for (const row of this.sql.exec<{ id: number; body: string }>(query, ...params).toArray()) {
+      const f = factsOf(JSON.parse(row.body) as MetricSample);
+      this.sql.exec("UPDATE pending SET grp = ?, duration = ? WHERE id = ?", f.grp, f.duration, row.id);
+      facts.push(f);
+    }
+    this.aggregates.add(facts);
+  }
+
   /** Samples for a minute already rolled up: fold them into the stored rows. */
-  private async mergeLate(
-    requestRollups: ReturnType<typeof rollupRequests>,
-    queryRollups: ReturnType<typeof rollupQueries>,
-    late: Set<string>,
-  ) {
+  private async mergeLate(requestRollups: RequestRollupRow[], queryRollups: QueryRollupRow[], late: Set<string>) {
     const first = <T>(compiled: { sql: string; parameters: readonly unknown[] }) =>
       this.env.DB.prepare(compiled.sql)
         .bind(...compiled.parameters)

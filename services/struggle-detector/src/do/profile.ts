@@ -78,8 +78,21 @@ export function chatProfile(c: ProfileCounters, state: DetectorState, at: string
  * trouble spot, not every wobble of the score, so a push costs one RPC per real change.
  */
 export function changedMeaningfully(prev: LearnerProfile | undefined, next: LearnerProfile): boolean {
-  if (!prev) return true;
+  // Chat treats a learner it has no profile for like a calm one with no trouble spots (it adds no
+  // guidance either way), so a new learner's first launch does not wait on an RPC that changes nothing.
+  if (!prev) return !isNeutral(next);
   if (prev.struggleLevel !== next.struggleLevel) return true;
   if ((prev.strugglingTopics ?? []).join("\n") !== (next.strugglingTopics ?? []).join("\n")) return true;
   return Math.abs((prev.struggleScore ?? 0) - (next.struggleScore ?? 0)) >= 0.25;
+}
+
+/** A profile that changes nothing in chat's answers: no struggle, no trouble spots, a low score. */
+function isNeutral(profile: LearnerProfile): boolean {
+  return (
+    (profile.struggleLevel ?? "none") === "none" &&
+    (profile.strugglingTopics ?? []).length === 0 &&
+    (profile.struggleScore ?? 0) < 0.25 &&
+    profile.preferredStyle === undefined &&
+    profile.readingLevel === undefined
+  );
 }

@@ -1,10 +1,10 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { decodeAuthContext } from "@atomic-guide/shared";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { API_TOKEN_TTL_SECONDS, mintApiToken } from "../../auth/api-token";
 import { bearer, claimsFor, tokenFor } from "../../auth/test-tokens";
-import { stateObject } from "../../do/oidc-state";
+import { recordShard } from "../../do/oidc-state";
 import { updateFlags } from "../../flags/store";
 
 let chat: MockInstance<Fetcher["fetch"]>;
@@ -147,7 +147,17 @@ describe("GET /ws/chat and /ws/signals", () => {
 
   it("refuses a ticket the expiry alarm removed", async () => {
     const { ticket } = await ticketFor(await tokenFor(env, "rt"));
-    expect(await runDurableObjectAlarm(stateObject(env, `ticket:${ticket}`))).toBe(true);
+    const key = `ticket:${ticket}`;
+    const shard = recordShard(env, key);
+    // The ticket's minute has passed (on the record's own clock), and the sweep ran.
+    await runInDurableObject(shard, (_instance, state) => {
+      state.storage.sql.exec("UPDATE records SET expires_at = ? WHERE key = ?", Date.now() - 1, key);
+    });
+    expect(await runDurableObjectAlarm(shard)).toBe(true);
+    const left = await runInDurableObject(shard, (_instance, state) =>
+      state.storage.sql.exec("SELECT key FROM records WHERE key = ?", key).toArray(),
+    );
+    expect(left).toEqual([]);
     expect((await upgrade(`/ws/chat?ticket=${ticket}`)).status).toBe(401);
     expect(chat).not.toHaveBeenCalled();
   });
