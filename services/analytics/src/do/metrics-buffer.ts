@@ -88,8 +88,9 @@ export class MetricsBufferDO extends DurableObject<Env> {
     const facts = kept.map(factsOf);
     if (kept.length > 0) {
       this.sql.exec(
-        `INSERT INTO pending (minute, grp, duration, body)
-         SELECT value ->> '$[0].minute', value ->> '$[0].grp', value ->> '$[0].duration', value ->> '$[1]'
+        // The tenant column is what offboarding deletes by (no index: that happens once per tenant).
+        `INSERT INTO pending (minute, grp, tenant, duration, body)
+         SELECT value ->> '$[0].minute', value ->> '$[0].grp', value ->> '$[0].tenant', value ->> '$[0].duration', value ->> '$[1]'
          FROM json_each(?)`,
         JSON.stringify(facts.map((f, i) => [f, JSON.stringify(kept[i])])),
       );
@@ -130,6 +131,8 @@ export class MetricsBufferDO extends DurableObject<Env> {
   async eraseTenant(tenantId: string): Promise<number> {
     const samples = this.sql.exec("DELETE FROM pending WHERE tenant = ? RETURNING id", tenantId).toArray().length;
     if (samples > 0) this.pending = undefined;
+    this.unwrittenRows = undefined;
+    this.aggregates.forgetTenant(tenantId);
     return samples + this.audit.discardTenant(tenantId);
   }
 

@@ -119,6 +119,12 @@ export class OpenAggregates {
     );
   }
 
+  /** Offboarding: the tenant's open request groups go with its buffered samples. */
+  forgetTenant(tenantId: string): void {
+    this.sql.exec("DELETE FROM open_buckets WHERE grp IN (SELECT grp FROM open_groups WHERE tenant = ?)", tenantId);
+    this.sql.exec("DELETE FROM open_groups WHERE tenant = ?", tenantId);
+  }
+
   /** Every open group of [from, to] (of one tenant's requests when `tenantId` is given), percentiles from the histograms. */
   read(fromMinute: string, toMinute: string, tenantId?: string): OpenRollups {
     const where =
