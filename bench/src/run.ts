@@ -55,7 +55,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "LTI launch",
-    "two requests, an RS256 verification, the state Durable Object twice, KV reads of the registration and JWKS, an HMAC-signed API token and the openSession RPC to struggle-detector (a Durable Object and an outbox write to D1). A launch happens once per learner per session, not per interaction; the D1 write and the DO hops are most of it locally.",
+    "two requests, an RS256 verification, one of the 32 long-lived state shards twice (one SQLite row stored at init, one DELETE ... RETURNING at launch), KV reads of the registration and JWKS, an HMAC-signed API token and the openSession RPC to struggle-detector (the learner's Durable Object, created on a first launch as in every bench launch, an outbox write to D1 and the session_started event to analytics). A new learner's calm profile is not pushed to chat. A launch happens once per learner per session, not per interaction; the D1 write and the DO hops are most of it locally.",
   ],
   [
     "API → analytics",

@@ -156,7 +156,7 @@ export const scenarios: Scenario[] = [
   {
     name: "LTI launch: init → redirect → signed id_token → launch",
     note:
-      "one operation = the whole launch as browser and LMS make it: GET /lti/init (state in a Durable Object, " +
+      "one operation = the whole launch as browser and LMS make it: GET /lti/init (state stored in one of 32 shard Durable Objects, " +
       "302 to the platform), the simulated Moodle signs an RS256 id_token (in the bench process, counted in the " +
       "latency but not in workerd's CPU), POST /lti/launch (JWKS from the platform over loopback HTTP, cached; " +
       "signature, nonce and state checks, API token minted, session opened over RPC, launch page rendered). " +
