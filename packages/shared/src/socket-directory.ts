@@ -78,7 +78,8 @@ export abstract class TenantSocketDirectory<E = unknown> extends DurableObject<E
       .toArray()
       .map((r) => r.object_id);
     const results = await Promise.allSettled(
-      ids.map((id) => withTimeout(this.recheckObject(id, policy), RECHECK_TIMEOUT_MS)),
+      // async: an id the namespace refuses throws synchronously, and must only fail its own call.
+      ids.map(async (id) => withTimeout(this.recheckObject(id, policy), RECHECK_TIMEOUT_MS)),
     );
     const failed = results.filter((r) => r.status === "rejected").length;
     // A learner object that could not be told still closes its sockets at its own alarm.
