@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ApiProblem, describeProblem } from "../api/problem";
+import { ApiProblem, describeProblem, problemText } from "../api/problem";
 import type { AppContext, View } from "../context";
 import { h } from "../ui/dom";
 import {
@@ -108,8 +108,7 @@ export class SettingsView implements View {
       if (!parsed.success) throw new Error("unexpected settings");
       this.fill(parsed.output, parsed.output.updatedAt);
     } catch (e) {
-      this.formError.textContent =
-        e instanceof ApiProblem ? describeProblem(e) : "The settings could not be loaded. Please try again.";
+      this.formError.textContent = problemText(e, "The settings could not be loaded. Please try again.");
     } finally {
       this.form.setAttribute("aria-busy", "false");
     }
