@@ -1,5 +1,5 @@
 import type { AppContext, View } from "../context";
-import { append, h, humanize, replaceChildren } from "../ui/dom";
+import { append, h, humanize, replaceChildren, submitWith } from "../ui/dom";
 import { loadRegion } from "../ui/load-region";
 import { dataTable } from "../ui/table";
 import { barChart, timeChart } from "./charts";
@@ -32,10 +32,7 @@ export class InsightsView implements View {
         "form",
         {
           class: "toolbar",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void this.load();
-          },
+          onsubmit: submitWith(() => this.load()),
         },
         h("label", { for: "insight-window" }, "Time window"),
         this.range,

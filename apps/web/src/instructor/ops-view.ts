@@ -1,7 +1,7 @@
 import { ApiClient } from "../api/client";
 import { ApiProblem, describeProblem } from "../api/problem";
 import type { View } from "../context";
-import { h, humanize, replaceChildren } from "../ui/dom";
+import { h, humanize, replaceChildren, submitWith } from "../ui/dom";
 import { cellText, dataTable } from "../ui/table";
 import { barChart } from "./charts";
 import { windowFor } from "./insight-model";
@@ -51,10 +51,7 @@ export class OpsView implements View {
         {
           class: "toolbar",
           "data-no-signals": "",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void this.load();
-          },
+          onsubmit: submitWith(() => this.load()),
         },
         h("label", { for: "admin-token" }, "Admin token"),
         this.token,

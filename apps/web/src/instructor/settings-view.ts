@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { ApiProblem, describeProblem, problemText } from "../api/problem";
 import type { AppContext, View } from "../context";
-import { h } from "../ui/dom";
+import { h, submitWith } from "../ui/dom";
 import {
   type GuideSettings,
   INTERVENTION_KINDS,
@@ -41,10 +41,7 @@ export class SettingsView implements View {
         class: "settings-form",
         novalidate: true,
         "aria-busy": "true",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          void this.save();
-        },
+        onsubmit: submitWith(() => this.save()),
       },
       h(
         "fieldset",
