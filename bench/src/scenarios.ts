@@ -67,6 +67,10 @@ const status = (expected: number) => async (res: Response) => {
 };
 const answers = (text: string) => async (res: Response) => res.status === 200 && (await res.text()) === text;
 
+const closeAll = (sockets: SignalSocket[]) => async () => {
+  for (const s of sockets) s.close();
+};
+
 /** POSTs a 20-signal reading batch as `user`: the status and how many signals were accepted. */
 async function postSignals(fixture: BenchFixture, user: LaunchedUser, tag: string) {
   const res = await fetch(fixture.url("/api/cognitive/signals"), {
@@ -255,9 +259,7 @@ export const scenarios: Scenario[] = [
           const ack = await sockets[i % sockets.length]!.send(readingBatch(`ws-${i}`));
           return ack.type === "ack" && ack.accepted === 20;
         },
-        teardown: async () => {
-          for (const s of sockets) s.close();
-        },
+        teardown: closeAll(sockets),
       };
     },
   },
@@ -293,9 +295,7 @@ export const scenarios: Scenario[] = [
           await ack;
           return { ok: intervention !== null, ms };
         },
-        teardown: async () => {
-          for (const s of sockets) s.close();
-        },
+        teardown: closeAll(sockets),
       };
     },
   },
