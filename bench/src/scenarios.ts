@@ -1,7 +1,7 @@
 import type { RunningSystem } from "@atomic-guide/testing/system";
 import { chatTurn } from "./chat-client";
 import { type BenchFixture, bearer, inBatches } from "./fixture";
-import { launch } from "./launch";
+import { type LaunchedUser, launch } from "./launch";
 import type { ProviderDouble } from "./provider-double";
 import { helpRequest, readingBatch, SignalSocket } from "./signals";
 
@@ -52,6 +52,36 @@ export interface Scenario {
 
 const get = (url: URL, headers: Record<string, string> = {}) => fetch(url, { headers });
 
+/** A send that GETs `url(i)` and passes when `check` accepts the response (which reads its body). */
+function getting(
+  url: (i: number) => URL,
+  check: (res: Response) => Promise<boolean>,
+  headers: (i: number) => Record<string, string> = () => ({}),
+): PreparedScenario["send"] {
+  return async (i) => check(await get(url(i), headers(i)));
+}
+
+const status = (expected: number) => async (res: Response) => {
+  await res.arrayBuffer();
+  return res.status === expected;
+};
+const answers = (text: string) => async (res: Response) => res.status === 200 && (await res.text()) === text;
+
+const closeAll = (sockets: SignalSocket[]) => async () => {
+  for (const s of sockets) s.close();
+};
+
+/** POSTs a 20-signal reading batch as `user`: the status and how many signals were accepted. */
+async function postSignals(fixture: BenchFixture, user: LaunchedUser, tag: string) {
+  const res = await fetch(fixture.url("/api/cognitive/signals"), {
+    method: "POST",
+    headers: { ...bearer(user), "Content-Type": "application/json" },
+    body: JSON.stringify(readingBatch(tag)),
+  });
+  const body = (await res.json()) as { accepted?: number };
+  return { status: res.status, accepted: body.accepted };
+}
+
 /** A forwarded GET as a learner or instructor; skipped when the route does not answer 200. */
 function forwardedRead(path: string, who: "learner" | "instructor"): Scenario["setup"] {
   return async ({ fixture }) => {
@@ -61,11 +91,11 @@ function forwardedRead(path: string, who: "learner" | "instructor"): Scenario["s
       return { skip: `GET ${path} answered ${probe.status}: ${(await probe.text()).slice(0, 160)}` };
     await probe.arrayBuffer();
     return {
-      send: async (i) => {
-        const res = await get(fixture.url(path), bearer(users[i % users.length]!));
-        await res.arrayBuffer();
-        return res.status === 200;
-      },
+      send: getting(
+        () => fixture.url(path),
+        status(200),
+        (i) => bearer(users[i % users.length]!),
+      ),
     };
   };
 }
@@ -82,63 +112,35 @@ export const scenarios: Scenario[] = [
     note: "a Worker that returns `ok`: the cost of the runtime and the loopback HTTP hop alone.",
     requests: 5000,
     concurrency: 16,
-    setup: async ({ floor }) => ({
-      send: async () => {
-        const res = await get(floor);
-        await res.arrayBuffer();
-        return res.status === 200;
-      },
-    }),
+    setup: async ({ floor }) => ({ send: getting(() => floor, status(200)) }),
   },
   {
     name: "floor: hello-world Worker, one at a time",
     note: "the same floor with one request in flight: the reference for the one-at-a-time rows below.",
     requests: 1000,
     concurrency: 1,
-    setup: async ({ floor }) => ({
-      send: async () => {
-        const res = await get(floor);
-        await res.arrayBuffer();
-        return res.status === 200;
-      },
-    }),
+    setup: async ({ floor }) => ({ send: getting(() => floor, status(200)) }),
   },
   {
     name: "floor + one D1 query",
     note: "the floor Worker running `SELECT 1` on a local D1: what one query costs in the simulator.",
     requests: 2000,
     concurrency: 16,
-    setup: async ({ floorD1 }) => ({
-      send: async () => {
-        const res = await get(floorD1);
-        return res.status === 200 && (await res.text()) === "1";
-      },
-    }),
+    setup: async ({ floorD1 }) => ({ send: getting(() => floorD1, answers("1")) }),
   },
   {
     name: "floor + one Durable Object RPC",
     note: "the floor Worker calling a method on one of 16 Durable Objects: what one object hop costs locally.",
     requests: 2000,
     concurrency: 16,
-    setup: async ({ floorDo }) => ({
-      send: async (i) => {
-        const res = await get(new URL(`?k=${i % 16}`, floorDo));
-        return res.status === 200 && (await res.text()) === "ok";
-      },
-    }),
+    setup: async ({ floorDo }) => ({ send: getting((i) => new URL(`?k=${i % 16}`, floorDo), answers("ok")) }),
   },
   {
     name: "gateway: unknown route (404 envelope)",
     note: "the gateway's own request path: request id, router, error envelope; no bindings touched.",
     requests: 5000,
     concurrency: 16,
-    setup: async ({ gateway }) => ({
-      send: async () => {
-        const res = await get(new URL("/nowhere", gateway));
-        await res.arrayBuffer();
-        return res.status === 404;
-      },
-    }),
+    setup: async ({ gateway }) => ({ send: getting(() => new URL("/nowhere", gateway), status(404)) }),
   },
   {
     name: "gateway: GET /health (all four services)",
@@ -201,20 +203,11 @@ export const scenarios: Scenario[] = [
     concurrency: 16,
     setup: async ({ fixture }) => {
       const users = await fixture.learners(16);
-      const post = async (i: number, tag = `http-${i}`) => {
-        const res = await fetch(fixture.url("/api/cognitive/signals"), {
-          method: "POST",
-          headers: { ...bearer(users[i % users.length]!), "Content-Type": "application/json" },
-          body: JSON.stringify(readingBatch(tag)),
-        });
-        const body = (await res.json()) as { accepted?: number };
-        return { status: res.status, accepted: body.accepted };
-      };
-      const probe = await post(0, "probe");
+      const probe = await postSignals(fixture, users[0]!, "probe");
       if (probe.status !== 202) return { skip: `POST /api/cognitive/signals answered ${probe.status}` };
       return {
         send: async (i) => {
-          const r = await post(i);
+          const r = await postSignals(fixture, users[i % users.length]!, `http-${i}`);
           return r.status === 202 && r.accepted === 20;
         },
       };
@@ -233,14 +226,9 @@ export const scenarios: Scenario[] = [
       warmup: 0,
       setup: async ({ fixture }) => {
         const users = await fixture.freshLearners(`session-${signalsBefore}`, learners);
-        const post = async (user: (typeof users)[number], tag: string) => {
-          const res = await fetch(fixture.url("/api/cognitive/signals"), {
-            method: "POST",
-            headers: { ...bearer(user), "Content-Type": "application/json" },
-            body: JSON.stringify(readingBatch(tag)),
-          });
-          const body = (await res.json()) as { accepted?: number };
-          return res.status === 202 && body.accepted === 20;
+        const post = async (user: LaunchedUser, tag: string) => {
+          const r = await postSignals(fixture, user, tag);
+          return r.status === 202 && r.accepted === 20;
         };
         const batchesBefore = Math.ceil(signalsBefore / 20);
         const loaded = await inBatches(users.length * batchesBefore, 16, (k) =>
@@ -271,9 +259,7 @@ export const scenarios: Scenario[] = [
           const ack = await sockets[i % sockets.length]!.send(readingBatch(`ws-${i}`));
           return ack.type === "ack" && ack.accepted === 20;
         },
-        teardown: async () => {
-          for (const s of sockets) s.close();
-        },
+        teardown: closeAll(sockets),
       };
     },
   },
@@ -309,9 +295,7 @@ export const scenarios: Scenario[] = [
           await ack;
           return { ok: intervention !== null, ms };
         },
-        teardown: async () => {
-          for (const s of sockets) s.close();
-        },
+        teardown: closeAll(sockets),
       };
     },
   },

@@ -85,6 +85,10 @@ class Session {
     this.view(b);
     this.wait(expectedMs(b) * pace);
   }
+  /** Reads the block at a pace drawn between `loPercent` and `hiPercent` of its expected time. */
+  readAtPace(b: Block, loPercent: number, hiPercent: number) {
+    this.read(b, this.between(loPercent, hiPercent) / 100);
+  }
   /** No input for `ms` (ms >= 30 s) while a non-media block is in view; reported when input resumes. */
   idle(ms: number) {
     this.wait(ms);
@@ -141,14 +145,14 @@ const item = (q: Block) => expectedMs(q);
 
 const BUILDERS: Record<Archetype, (s: Session) => void> = {
   steady_reader(s) {
-    s.read(intro, s.between(80, 130) / 100);
-    s.read(reading, s.between(60, 90) / 100);
+    s.readAtPace(intro, 80, 130);
+    s.readAtPace(reading, 60, 90);
     // A long block: a pause to think while reading it is part of reading.
     if (s.chance(0.6)) s.idle(s.between(31_000, 55_000));
     s.wait(expectedMs(reading) * 0.3);
-    s.read(formula, s.between(80, 140) / 100);
+    s.readAtPace(formula, 80, 140);
     if (s.chance(0.5)) s.read(reading, 0.2); // one look back
-    s.read(example, s.between(80, 130) / 100);
+    s.readAtPace(example, 80, 130);
     if (s.chance(0.5)) s.away(s.between(8_000, 40_000));
     if (s.chance(0.6)) {
       s.chat();
@@ -165,25 +169,25 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   video_watcher(s) {
-    s.read(intro, s.between(80, 120) / 100);
+    s.readAtPace(intro, 80, 120);
     s.view(video);
     s.wait(s.between(180_000, 420_000)); // watching: no idle while it plays
     if (s.chance(0.5)) s.away(s.between(10_000, 30_000));
     s.wait(s.between(30_000, 90_000));
-    s.read(formula, s.between(90, 150) / 100);
+    s.readAtPace(formula, 90, 150);
     if (s.chance(0.4)) {
       s.view(video); // rewatch a part
       s.wait(s.between(40_000, 90_000));
     }
-    s.read(example, s.between(70, 110) / 100);
+    s.readAtPace(example, 70, 110);
     for (const q of [q1, q2]) s.attempt(q, (item(q) * s.between(100, 180)) / 100, s.chance(0.9));
     s.end();
   },
   fast_expert(s) {
-    s.read(intro, s.between(30, 50) / 100);
-    s.read(reading, s.between(35, 55) / 100);
-    s.read(formula, s.between(40, 70) / 100);
-    s.read(example, s.between(30, 50) / 100);
+    s.readAtPace(intro, 30, 50);
+    s.readAtPace(reading, 35, 55);
+    s.readAtPace(formula, 40, 70);
+    s.readAtPace(example, 30, 50);
     for (const q of [q1, q2, q3, q4]) {
       s.attempt(q, (item(q) * s.between(45, 80)) / 100, true);
       s.wait(s.between(500, 1_500));
@@ -191,10 +195,10 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   productive_struggle(s) {
-    s.read(intro, s.between(140, 220) / 100);
-    s.read(reading, s.between(140, 200) / 100);
-    s.read(formula, s.between(150, 230) / 100);
-    s.read(example, s.between(140, 210) / 100);
+    s.readAtPace(intro, 140, 220);
+    s.readAtPace(reading, 140, 200);
+    s.readAtPace(formula, 150, 230);
+    s.readAtPace(example, 140, 210);
     s.view(q1);
     s.wait(s.between(10_000, 20_000));
     s.idle(s.between(35_000, 55_000));
@@ -208,9 +212,9 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   wheel_spinning(s) {
-    s.read(intro, s.between(80, 120) / 100);
-    s.read(reading, s.between(70, 110) / 100);
-    s.read(example, s.between(80, 120) / 100);
+    s.readAtPace(intro, 80, 120);
+    s.readAtPace(reading, 70, 110);
+    s.readAtPace(example, 80, 120);
     const tries = s.between(5, 8);
     for (let i = 0; i < tries; i++) {
       const q = i < 4 ? q1 : q2; // same skill, another item
@@ -220,9 +224,9 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   rereading(s) {
-    s.read(intro, s.between(80, 120) / 100);
-    s.read(reading, s.between(40, 70) / 100);
-    s.read(formula, s.between(100, 150) / 100);
+    s.readAtPace(intro, 80, 120);
+    s.readAtPace(reading, 40, 70);
+    s.readAtPace(formula, 100, 150);
     const loop = [reading, formula, example, formula, reading, example];
     const n = s.between(8, 12);
     for (let i = 0; i < n; i++) {
@@ -232,8 +236,8 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   rapid_guessing(s) {
-    s.read(intro, s.between(15, 30) / 100);
-    s.read(reading, s.between(5, 15) / 100);
+    s.readAtPace(intro, 15, 30);
+    s.readAtPace(reading, 5, 15);
     for (const q of [q1, q2, q3, q4, q1, q2]) {
       s.attempt(q, s.between(700, 3_000), s.chance(0.35));
       s.wait(s.between(200, 1_200));
@@ -241,9 +245,9 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   stuck_on_question(s) {
-    s.read(intro, s.between(80, 120) / 100);
-    s.read(reading, s.between(70, 110) / 100);
-    s.read(example, s.between(80, 120) / 100);
+    s.readAtPace(intro, 80, 120);
+    s.readAtPace(reading, 70, 110);
+    s.readAtPace(example, 80, 120);
     s.view(q2);
     s.wait(s.between(10_000, 20_000));
     s.idle(s.between(45_000, 90_000));

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { base64UrlToText, textToBase64Url } from "./base64url";
 import { ApiError } from "./errors";
 import { VersionPinsSchema } from "./rpc/version-pins";
 import { IdSchema } from "./validation";
@@ -60,19 +61,14 @@ export type AuthContext = v.InferOutput<typeof AuthContextSchema>;
 
 export function encodeAuthContext(auth: AuthContext): string {
   // Base64url keeps arbitrary display names header-safe.
-  const bytes = new TextEncoder().encode(JSON.stringify(auth));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return textToBase64Url(JSON.stringify(auth));
 }
 
 export function decodeAuthContext(header: string | null): AuthContext {
   if (!header) throw new ApiError(401, "unauthorized", "Authentication is required.");
   let parsed: unknown;
   try {
-    const b64 = header.replaceAll("-", "+").replaceAll("_", "/");
-    const binary = atob(b64);
-    parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    parsed = JSON.parse(base64UrlToText(header));
   } catch {
     throw new ApiError(401, "unauthorized", "The caller's identity could not be read.");
   }

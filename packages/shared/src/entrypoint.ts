@@ -22,7 +22,7 @@ export function serveWithRouter<E extends object>(
 }
 
 /** A Durable Object that answers the health round trip. */
-interface Pingable extends Rpc.DurableObjectBranded {
+export interface Pingable extends Rpc.DurableObjectBranded {
   ping(): Promise<unknown>;
 }
 

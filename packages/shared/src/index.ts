@@ -1,4 +1,5 @@
 export * from "./auth-context";
+export * from "./base64url";
 export * from "./db";
 export * from "./entrypoint";
 export * from "./env";

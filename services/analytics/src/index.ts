@@ -1,4 +1,3 @@
-import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AnalyticsRpc,
   ApiError,
@@ -6,7 +5,6 @@ import {
   AuditEntrySchema,
   type AuthContext,
   AuthContextSchema,
-  backendHealth,
   type LearnerAnalyticsExport,
   type LearningEvent,
   LearningEventBatchSchema,
@@ -19,7 +17,6 @@ import {
   type RosterSync,
   RosterSyncSchema,
   type ServiceHealth,
-  serveWithRouter,
   summarize,
   type TenantDataRef,
   TenantDataRefSchema,
@@ -27,9 +24,8 @@ import {
   type TenantDataRpc,
 } from "@atomic-guide/shared";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
-import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots, readThrough } from "@atomic-guide/shared/resilience/fallback";
-import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { serviceEntrypoint } from "@atomic-guide/shared/service-entrypoint";
 import { recordAuditEntry } from "./audit/log";
 import { BACKUP_CRON, dailyBackup } from "./backup/daily-backup";
 import { backupHealth } from "./backup/health";
@@ -48,17 +44,10 @@ const SERVICE = "analytics";
 
 /** Reached only over service bindings: `fetch` for forwarded /api, RPC for the rest. */
 export default class AnalyticsService
-  extends WorkerEntrypoint<Env>
-  implements AnalyticsRpc, TenantDataRpc, D1FaultControlRpc
-{
-  /** Development and test only (404 elsewhere): steers this service's injected D1 faults. */
-  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
-    return controlD1Faults(this.env, SERVICE, command);
-  }
-
-  override async fetch(request: Request): Promise<Response> {
-    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
-    const rpc = await serveRpcOverFetch(request, this, [
+  extends serviceEntrypoint({
+    service: SERVICE,
+    router,
+    rpcOverFetch: [
       "recordLearningEvents",
       "syncRoster",
       "getMetrics",
@@ -66,15 +55,12 @@ export default class AnalyticsService
       "exportLearner",
       "eraseLearner",
       "eraseTenant",
-    ]);
-    if (rpc) return rpc;
-    return serveWithRouter(SERVICE, router, request, {
-      env: this.env,
-      ctx: this.ctx,
-      metrics: localMetricsSink(this.env),
-    });
-  }
-
+    ],
+    healthObject: (env: Env) => env.METRICS_BUFFER,
+    metrics: localMetricsSink,
+  })
+  implements AnalyticsRpc, TenantDataRpc
+{
   /** Every RPC method is measured like a request (route `rpc:<method>`). */
   private observe<T>(method: string, tenantId: unknown, run: () => Promise<T>): Promise<T> {
     return observeRpc(
@@ -187,11 +173,9 @@ export default class AnalyticsService
     await pruneExpired(this.env);
   }
 
-  async health(): Promise<ServiceHealth> {
-    const [own, backup] = await Promise.all([
-      backendHealth(SERVICE, this.env, this.env.METRICS_BUFFER),
-      backupHealth(this.env),
-    ]);
+  /** The shared health report, with the daily backup's state added once a backup is expected. */
+  override async health(): Promise<ServiceHealth> {
+    const [own, backup] = await Promise.all([super.health(), backupHealth(this.env)]);
     if (!backup) return own;
     const { status: _, ...parts } = own;
     return summarize({ ...parts, backup });

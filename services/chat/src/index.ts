@@ -1,8 +1,6 @@
-import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  backendHealth,
   type ChatRpc,
   type FaqEntryView,
   type FaqInput,
@@ -18,20 +16,17 @@ import {
   type RetentionSweep,
   RetentionSweepSchema,
   requireFeatureFor,
-  type ServiceHealth,
   type SocketPolicyChange,
   type SocketPolicyRpc,
   type SuggestRequest,
   SuggestRequestSchema,
   type SuggestResult,
-  serveWithRouter,
   type TenantDataRef,
   TenantDataRefSchema,
   type TenantDataRemoval,
   type TenantDataRpc,
 } from "@atomic-guide/shared";
-import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
-import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { serviceEntrypoint } from "@atomic-guide/shared/service-entrypoint";
 import { storeAndFanOutSocketPolicy } from "@atomic-guide/shared/socket-directory";
 import { createFaq, deleteFaq, listFaq, updateFaq } from "./chat/faq-admin";
 import { eraseLearnerData, exportLearnerData } from "./chat/privacy";
@@ -47,36 +42,23 @@ export { ChatLearnerDO } from "./do/chat-learner";
 export { ChatTenantBudgetDO } from "./do/tenant-budget";
 export { TenantSocketsDO } from "./do/tenant-sockets";
 
-const SERVICE = "chat";
-
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class ChatService
-  extends WorkerEntrypoint<Env>
-  implements ChatRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc, SocketPolicyRpc
-{
-  override async fetch(request: Request): Promise<Response> {
-    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
-    const rpc = await serveRpcOverFetch(request, this, [
+  extends serviceEntrypoint({
+    service: "chat",
+    router,
+    rpcOverFetch: [
       "suggest",
       "updateLearnerProfile",
       "exportLearner",
       "eraseLearner",
       "eraseTenant",
       "sweepExpiredLearnerData",
-    ]);
-    if (rpc) return rpc;
-    return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
-  }
-
-  async health(): Promise<ServiceHealth> {
-    return backendHealth(SERVICE, this.env, this.env.CHAT_CONVERSATIONS);
-  }
-
-  /** Dev and test only: lets the gateway's /admin/faults break chat's D1 on purpose. */
-  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
-    return controlD1Faults(this.env, SERVICE, command);
-  }
-
+    ],
+    healthObject: (env: Env) => env.CHAT_CONVERSATIONS,
+  })
+  implements ChatRpc, TenantDataRpc, LearnerRetentionRpc, SocketPolicyRpc
+{
   async suggest(auth: AuthContext, request: SuggestRequest): Promise<SuggestResult> {
     const caller = parseWith(AuthContextSchema, auth);
     // The flag holds on RPC too: struggle-detector must not get an offer for a tenant with chat off.

@@ -1,27 +1,22 @@
-import { WorkerEntrypoint } from "cloudflare:workers";
 import {
   type AuthContext,
   AuthContextSchema,
-  backendHealth,
   type LearnerRetentionRpc,
   type OpenSessionRequest,
   OpenSessionRequestSchema,
   parseWith,
   type RetentionSweep,
   RetentionSweepSchema,
-  type ServiceHealth,
   type SocketPolicyChange,
   type SocketPolicyRpc,
   type StruggleDetectorRpc,
-  serveWithRouter,
   type TenantDataRef,
   TenantDataRefSchema,
   type TenantDataRemoval,
   type TenantDataRpc,
 } from "@atomic-guide/shared";
-import { controlD1Faults, type D1FaultControlRpc, type D1FaultState } from "@atomic-guide/shared/resilience/d1-faults";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
-import { serveRpcOverFetch } from "@atomic-guide/shared/rpc/over-fetch";
+import { serviceEntrypoint } from "@atomic-guide/shared/service-entrypoint";
 import { storeAndFanOutSocketPolicy } from "@atomic-guide/shared/socket-directory";
 import { detectorFor } from "./do/stub";
 import { tenantSocketsStub } from "./do/tenant-sockets";
@@ -35,31 +30,14 @@ export { TenantSocketsDO } from "./do/tenant-sockets";
 
 /** Reached only over service bindings: `fetch` for forwarded /api and /ws, RPC for the rest. */
 export default class StruggleDetectorService
-  extends WorkerEntrypoint<Env>
-  implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, D1FaultControlRpc, SocketPolicyRpc
+  extends serviceEntrypoint({
+    service: SERVICE,
+    router,
+    rpcOverFetch: ["openSession", "exportLearner", "eraseLearner", "eraseTenant", "sweepExpiredLearnerData"],
+    healthObject: (env: Env) => env.STRUGGLE_DETECTOR,
+  })
+  implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, SocketPolicyRpc
 {
-  override async fetch(request: Request): Promise<Response> {
-    // A pinned tenant's RPC arrives as fetch, the only path that carries a version override.
-    const rpc = await serveRpcOverFetch(request, this, [
-      "openSession",
-      "exportLearner",
-      "eraseLearner",
-      "eraseTenant",
-      "sweepExpiredLearnerData",
-    ]);
-    if (rpc) return rpc;
-    return serveWithRouter(SERVICE, router, request, { env: this.env, ctx: this.ctx });
-  }
-
-  async health(): Promise<ServiceHealth> {
-    return backendHealth(SERVICE, this.env, this.env.STRUGGLE_DETECTOR);
-  }
-
-  /** Dev and test only (404 elsewhere): the gateway's /admin/faults steers this service's D1. */
-  async controlD1Faults(command?: unknown): Promise<D1FaultState> {
-    return controlD1Faults(this.env, SERVICE, command);
-  }
-
   /** From the gateway: a flag or revocation that must reach open /ws/signals sockets (closed at once through the tenant's socket directory; the alarm is the backstop). */
   async socketPolicyChanged(change: SocketPolicyChange): Promise<{ stored: true; rechecked: number }> {
     return storeAndFanOutSocketPolicy(

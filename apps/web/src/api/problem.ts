@@ -72,3 +72,7 @@ export function describeProblem(p: ApiProblem): string {
       return p.message;
   }
 }
+
+/** The sentence for any failure: the problem's own for an API problem, `fallback` for anything else. */
+export const problemText = (err: unknown, fallback: string): string =>
+  err instanceof ApiProblem ? describeProblem(err) : fallback;

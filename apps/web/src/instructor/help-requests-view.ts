@@ -1,6 +1,6 @@
-import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
-import { h, replaceChildren } from "../ui/dom";
+import { h } from "../ui/dom";
+import { loadRegion } from "../ui/load-region";
 import { describeRequest, readHelpRequests } from "./help-requests-model";
 
 /** How often the open list asks again: "live" for a person, light for the service. */
@@ -40,8 +40,7 @@ export class HelpRequestsView implements View {
   }
 
   private async load(): Promise<void> {
-    this.list.setAttribute("aria-busy", "true");
-    try {
+    await loadRegion(this.list, "The list could not be loaded. Please try again.", async () => {
       const raw = await this.ctx.api.json(
         `/api/courses/${encodeURIComponent(this.ctx.launch.context.id)}/help-requests`,
         { quiet: true },
@@ -49,29 +48,13 @@ export class HelpRequestsView implements View {
       const requests = readHelpRequests(raw);
       if (!requests) throw new Error("unexpected answer");
       const now = Date.now();
-      replaceChildren(
-        this.list,
-        requests.length === 0
-          ? h("p", { class: "muted" }, "No learner has asked for your help in the last 7 days.")
-          : h(
-              "ul",
-              null,
-              requests.map((r) =>
-                h("li", { class: "help-request", "data-user-id": r.userId }, describeRequest(r, now)),
-              ),
-            ),
-      );
-    } catch (e) {
-      replaceChildren(
-        this.list,
-        h(
-          "p",
-          { class: "form-error" },
-          e instanceof ApiProblem ? describeProblem(e) : "The list could not be loaded. Please try again.",
-        ),
-      );
-    } finally {
-      this.list.setAttribute("aria-busy", "false");
-    }
+      return requests.length === 0
+        ? h("p", { class: "muted" }, "No learner has asked for your help in the last 7 days.")
+        : h(
+            "ul",
+            null,
+            requests.map((r) => h("li", { class: "help-request", "data-user-id": r.userId }, describeRequest(r, now))),
+          );
+    });
   }
 }

@@ -1,7 +1,7 @@
-import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
-import { append, h, humanize, replaceChildren } from "../ui/dom";
-import { cellText } from "../views/records";
+import { append, h, humanize, replaceChildren, submitWith } from "../ui/dom";
+import { loadRegion } from "../ui/load-region";
+import { dataTable } from "../ui/table";
 import { barChart, timeChart } from "./charts";
 import { helpfulShare, type Insight, readInsight, windowFor } from "./insight-model";
 
@@ -32,10 +32,7 @@ export class InsightsView implements View {
         "form",
         {
           class: "toolbar",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void this.load();
-          },
+          onsubmit: submitWith(() => this.load()),
         },
         h("label", { for: "insight-window" }, "Time window"),
         this.range,
@@ -52,25 +49,13 @@ export class InsightsView implements View {
 
   private async load(): Promise<void> {
     const { from, to } = windowFor(Number(this.range.value));
-    this.body.setAttribute("aria-busy", "true");
     replaceChildren(this.body, h("p", { class: "muted" }, "Loading course insight…"));
-    try {
+    await loadRegion(this.body, "Could not load the course insight.", async () => {
       const raw = await this.ctx.api.json(`/api/courses/${encodeURIComponent(this.ctx.launch.context.id)}/insights`, {
         query: { from, to },
       });
-      replaceChildren(this.body, render(readInsight(raw)));
-    } catch (err) {
-      replaceChildren(
-        this.body,
-        h(
-          "p",
-          { class: "form-error" },
-          err instanceof ApiProblem ? describeProblem(err) : "Could not load the course insight.",
-        ),
-      );
-    } finally {
-      this.body.setAttribute("aria-busy", "false");
-    }
+      return render(readInsight(raw));
+    });
   }
 }
 
@@ -83,37 +68,9 @@ function figure(label: string, value: number | undefined): HTMLElement {
   );
 }
 
-function table(caption: string, head: string[], rows: (string | number)[][]): HTMLElement {
-  return h(
-    "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
-    h(
-      "table",
-      null,
-      h("caption", null, caption),
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          head.map((c) => h("th", { scope: "col" }, c)),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        rows.map((r) =>
-          h(
-            "tr",
-            null,
-            r.map((c, i) => (i === 0 ? h("th", { scope: "row" }, String(c)) : h("td", null, cellText(c)))),
-          ),
-        ),
-      ),
-    ),
-  );
-}
+/** Every insight table names its rows by their first cell (element, kind, day, learner). */
+const table = (caption: string, head: string[], rows: (string | number)[][]) =>
+  dataTable(caption, head, rows, { rowHeaders: true });
 
 function panel(title: string, ...content: (Node | false)[]): HTMLElement {
   return h("section", { class: "card panel" }, h("h3", null, title), content);

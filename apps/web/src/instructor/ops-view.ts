@@ -1,8 +1,8 @@
 import { ApiClient } from "../api/client";
 import { ApiProblem, describeProblem } from "../api/problem";
 import type { View } from "../context";
-import { h, humanize, replaceChildren } from "../ui/dom";
-import { cellText } from "../views/records";
+import { h, humanize, replaceChildren, submitWith } from "../ui/dom";
+import { cellText, dataTable } from "../ui/table";
 import { barChart } from "./charts";
 import { windowFor } from "./insight-model";
 
@@ -20,34 +20,10 @@ const QUERY_COLUMNS = ["service", "name", "count", "p50Ms", "p95Ms", "rowsRead",
 
 function metricsTable(caption: string, rows: Obj[], columns: string[], empty: string): HTMLElement {
   if (rows.length === 0) return h("p", { class: "muted" }, empty);
-  return h(
-    "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
-    h(
-      "table",
-      null,
-      h("caption", null, caption),
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          columns.map((c) => h("th", { scope: "col" }, humanize(c.replace(/Ms$/, " (ms)")))),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        rows.slice(0, 50).map((r) =>
-          h(
-            "tr",
-            null,
-            columns.map((c) => h("td", null, cellText(r[c]))),
-          ),
-        ),
-      ),
-    ),
+  return dataTable(
+    caption,
+    columns.map((c) => humanize(c.replace(/Ms$/, " (ms)"))),
+    rows.slice(0, 50).map((r) => columns.map((c) => r[c])),
   );
 }
 
@@ -75,10 +51,7 @@ export class OpsView implements View {
         {
           class: "toolbar",
           "data-no-signals": "",
-          onsubmit: (e: Event) => {
-            e.preventDefault();
-            void this.load();
-          },
+          onsubmit: submitWith(() => this.load()),
         },
         h("label", { for: "admin-token" }, "Admin token"),
         this.token,
@@ -121,22 +94,11 @@ export class OpsView implements View {
         h("strong", null, isObj(health) && typeof health.status === "string" ? health.status : "unknown"),
       ),
       services.length > 0 &&
-        h(
-          "div",
-          { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Services" },
-          h(
-            "table",
-            null,
-            h("caption", null, "Services"),
-            h("thead", null, h("tr", null, h("th", { scope: "col" }, "Service"), h("th", { scope: "col" }, "State"))),
-            h(
-              "tbody",
-              null,
-              services.map(([name, state]) =>
-                h("tr", null, h("th", { scope: "row" }, name), h("td", null, summarize(state))),
-              ),
-            ),
-          ),
+        dataTable(
+          "Services",
+          ["Service", "State"],
+          services.map(([name, state]) => [name, summarize(state)]),
+          { rowHeaders: true },
         ),
       problem && h("p", { class: "form-error" }, problem),
       !problem && h("h3", null, "Requests in the last 24 hours"),

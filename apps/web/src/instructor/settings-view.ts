@@ -1,7 +1,7 @@
 import * as v from "valibot";
-import { ApiProblem, describeProblem } from "../api/problem";
+import { ApiProblem, describeProblem, problemText } from "../api/problem";
 import type { AppContext, View } from "../context";
-import { h } from "../ui/dom";
+import { h, submitWith } from "../ui/dom";
 import {
   type GuideSettings,
   INTERVENTION_KINDS,
@@ -41,10 +41,7 @@ export class SettingsView implements View {
         class: "settings-form",
         novalidate: true,
         "aria-busy": "true",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          void this.save();
-        },
+        onsubmit: submitWith(() => this.save()),
       },
       h(
         "fieldset",
@@ -108,8 +105,7 @@ export class SettingsView implements View {
       if (!parsed.success) throw new Error("unexpected settings");
       this.fill(parsed.output, parsed.output.updatedAt);
     } catch (e) {
-      this.formError.textContent =
-        e instanceof ApiProblem ? describeProblem(e) : "The settings could not be loaded. Please try again.";
+      this.formError.textContent = problemText(e, "The settings could not be loaded. Please try again.");
     } finally {
       this.form.setAttribute("aria-busy", "false");
     }

@@ -53,3 +53,11 @@ export function humanize(key: string): string {
     .trim();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase();
 }
+
+/** A form's submit handler that keeps the page where it is and runs `run` instead. */
+export const submitWith =
+  (run: () => unknown) =>
+  (e: Event): void => {
+    e.preventDefault();
+    void run();
+  };

@@ -2,7 +2,7 @@ import { type ChatDone, latestConversationId, sendChatMessage, toHistory } from 
 import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
 import { renderMarkdown } from "../markdown/render";
-import { h, replaceChildren, uid } from "../ui/dom";
+import { h, replaceChildren, submitWith, uid } from "../ui/dom";
 import { citationList } from "./citations";
 import { chatPageContext } from "./page-context";
 
@@ -52,10 +52,7 @@ export class ChatView implements View {
       {
         class: "composer",
         "data-no-signals": "",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          this.submit();
-        },
+        onsubmit: submitWith(() => this.submit()),
       },
       h("label", { for: inputId }, "Ask your guide a question"),
       this.input,

@@ -1,5 +1,5 @@
 import { toCitations } from "../api/chat";
-import { ApiProblem, describeProblem } from "../api/problem";
+import { problemText } from "../api/problem";
 import type { AppContext } from "../context";
 import { renderMarkdown } from "../markdown/render";
 import { pointAt } from "../page/point-at";
@@ -40,7 +40,7 @@ export class InterventionList {
         });
         return true;
       } catch (err) {
-        feedback.textContent = err instanceof ApiProblem ? describeProblem(err) : "Could not send your answer.";
+        feedback.textContent = problemText(err, "Could not send your answer.");
         return false;
       }
     };
@@ -131,13 +131,7 @@ export class InterventionList {
         citations.length > 0 && citationList(this.ctx, citations),
       );
     } catch (err) {
-      body.append(
-        h(
-          "p",
-          { class: "muted small" },
-          err instanceof ApiProblem ? describeProblem(err) : "More help is not available.",
-        ),
-      );
+      body.append(h("p", { class: "muted small" }, problemText(err, "More help is not available.")));
     } finally {
       body.removeAttribute("aria-busy");
     }

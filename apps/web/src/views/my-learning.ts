@@ -1,7 +1,8 @@
-import { ApiProblem, describeProblem } from "../api/problem";
 import type { AppContext, View } from "../context";
 import { h, humanize, replaceChildren } from "../ui/dom";
-import { cellText, pageOf, pickColumns, recordTable } from "./records";
+import { loadRegion } from "../ui/load-region";
+import { cellText } from "../ui/table";
+import { pageOf, pickColumns, recordTable } from "./records";
 
 const SESSION_COLUMNS = ["startedAt", "lastSignalAt", "endedAt", "signalCount", "struggleCount", "interventionCount"];
 const INTERVENTION_COLUMNS = ["createdAt", "kind", "message", "elementId", "outcome", "response", "respondedAt"];
@@ -24,31 +25,22 @@ export class MyLearningView implements View {
   }
 
   private async load(): Promise<void> {
-    this.body.setAttribute("aria-busy", "true");
     replaceChildren(this.body, h("p", { class: "muted" }, "Loading…"));
-    try {
+    await loadRegion(this.body, "Could not load your data.", async () => {
       const [profile, sessions, interventions] = await Promise.all([
         this.ctx.api.json("/api/learners/me/profile"),
         this.ctx.api.json("/api/learners/me/sessions", { query: { limit: 20 } }),
         this.ctx.api.json("/api/learners/me/interventions", { query: { limit: 20 } }),
       ]);
-      replaceChildren(
-        this.body,
+      return [
         h("h3", null, "Profile"),
         profileFigures(profile),
         h("h3", null, "Recent sessions"),
         sessionTable(pageOf(sessions, "sessions").items),
         h("h3", null, "Suggestions you were shown"),
         interventionTable(pageOf(interventions, "interventions").items),
-      );
-    } catch (err) {
-      replaceChildren(
-        this.body,
-        h("p", { class: "form-error" }, err instanceof ApiProblem ? describeProblem(err) : "Could not load your data."),
-      );
-    } finally {
-      this.body.setAttribute("aria-busy", "false");
-    }
+      ];
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiProblem, describeProblem } from "../api/problem";
+import { problemText } from "../api/problem";
 import { readConsent, writeConsent } from "../consent";
 import type { AppContext, View } from "../context";
 import { h, replaceChildren } from "../ui/dom";
@@ -103,7 +103,7 @@ export class PrivacyView implements View {
       replaceChildren(this.result, "Your export is ready. ", link);
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      this.result.textContent = err instanceof ApiProblem ? describeProblem(err) : "The export failed.";
+      this.result.textContent = problemText(err, "The export failed.");
     }
   }
 
@@ -118,7 +118,7 @@ export class PrivacyView implements View {
       this.result.textContent = `Your data has been deleted.${id}`;
       (this.element.querySelector(".confirm") as HTMLElement).hidden = true;
     } catch (err) {
-      this.result.textContent = err instanceof ApiProblem ? describeProblem(err) : "The deletion failed.";
+      this.result.textContent = problemText(err, "The deletion failed.");
     }
   }
 }

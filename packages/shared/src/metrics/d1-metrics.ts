@@ -53,19 +53,12 @@ function measuredStatement(native: D1PreparedStatement, name: string, service: M
         case "bind":
           return (...values: unknown[]) => measuredStatement(target.bind(...values), name, service);
         case "all":
-          return () =>
-            timed(
-              service,
-              name,
-              () => target.all(),
-              (r) => r.meta,
-            );
         case "run":
           return () =>
             timed(
               service,
               name,
-              () => target.run(),
+              () => (prop === "all" ? target.all() : target.run()),
               (r) => r.meta,
             );
         case "first":

@@ -32,6 +32,27 @@ function accumulate(into: Accumulator | undefined, row: RollupLike): Accumulator
   return acc;
 }
 
+/**
+ * Rollup rows merged per key: a group starts from `start(first row)` and sums every row's
+ * count, errors, max and histogram; `add` sums the row's own further columns into it.
+ */
+function groupRollups<R extends RollupLike, G extends object>(
+  rows: Iterable<R>,
+  keyOf: (row: R) => string,
+  start: (row: R) => G,
+  add: (group: G, row: R) => void,
+): (G & { acc: Accumulator })[] {
+  const groups = new Map<string, G & { acc: Accumulator }>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key) ?? { ...start(row), acc: { count: 0, errors: 0, maxMs: 0, hist: {} } };
+    accumulate(group.acc, row);
+    add(group, row);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 function summary(acc: Accumulator) {
   return {
     count: acc.count,
@@ -47,22 +68,16 @@ function summary(acc: Accumulator) {
 export function summarizeRoutes(
   rows: readonly (RollupLike & { service: string; route: string; d1_ms: number; d1_count: number })[],
 ): RouteMetrics[] {
-  const groups = new Map<string, { service: string; route: string; acc: Accumulator; d1Ms: number; d1Count: number }>();
-  for (const row of rows) {
-    const key = `${row.service}\n${row.route}`;
-    const group = groups.get(key) ?? {
-      service: row.service,
-      route: row.route,
-      acc: accumulate(undefined, { count: 0, errors: 0, max_ms: 0, hist: "{}" }),
-      d1Ms: 0,
-      d1Count: 0,
-    };
-    accumulate(group.acc, row);
-    group.d1Ms += row.d1_ms;
-    group.d1Count += row.d1_count;
-    groups.set(key, group);
-  }
-  return [...groups.values()]
+  const groups = groupRollups(
+    rows,
+    (row) => `${row.service}\n${row.route}`,
+    (row) => ({ service: row.service, route: row.route, d1Ms: 0, d1Count: 0 }),
+    (group, row) => {
+      group.d1Ms += row.d1_ms;
+      group.d1Count += row.d1_count;
+    },
+  );
+  return groups
     .map((g) => ({
       service: g.service,
       route: g.route,
@@ -99,29 +114,17 @@ export async function metricsReport(env: Env, query: MetricsQuery): Promise<Metr
     }),
   );
 
-  const queryGroups = new Map<
-    string,
-    { service: string; name: string; acc: Accumulator; totalMs: number; rowsRead: number; rowsWritten: number }
-  >();
-  for (const { queries } of perService) {
-    for (const row of queries) {
-      const key = `${row.service}\n${row.name}`;
-      const group = queryGroups.get(key) ?? {
-        service: row.service,
-        name: row.name,
-        acc: accumulate(undefined, { count: 0, errors: 0, max_ms: 0, hist: "{}" }),
-        totalMs: 0,
-        rowsRead: 0,
-        rowsWritten: 0,
-      };
-      accumulate(group.acc, row);
+  const queryGroups = groupRollups(
+    perService.flatMap((s) => s.queries),
+    (row) => `${row.service}\n${row.name}`,
+    (row) => ({ service: row.service, name: row.name, totalMs: 0, rowsRead: 0, rowsWritten: 0 }),
+    (group, row) => {
       group.totalMs += row.total_ms;
       group.rowsRead += row.rows_read;
       group.rowsWritten += row.rows_written;
-      queryGroups.set(key, group);
-    }
-  }
-  const queries: QueryMetrics[] = [...queryGroups.values()].map((g) => ({
+    },
+  );
+  const queries: QueryMetrics[] = queryGroups.map((g) => ({
     service: g.service,
     name: g.name,
     ...summary(g.acc),

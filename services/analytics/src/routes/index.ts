@@ -2,17 +2,16 @@ import {
   ApiError,
   authContextFrom,
   forbidden,
-  type HandlerContext,
   IdSchema,
   IsoTimestampSchema,
   json,
   notFound,
   parseQuery,
-  requireFeature,
 } from "@atomic-guide/shared";
 import { HelpRequestsSchema } from "@atomic-guide/shared/help-requests";
 import { readThrough, readThroughResponse } from "@atomic-guide/shared/resilience/fallback";
-import { type IRequest, IttyRouter } from "itty-router";
+import { featureGatedRouter } from "@atomic-guide/shared/service-router";
+import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import { recordAuditEntry } from "../audit/log";
 import { courseInsights, withMinGroup } from "../insight/course-insights";
@@ -21,12 +20,7 @@ import { CourseInsightsSchema, insightKey, overviewKey, TenantOverviewSchema } f
 import { tenantOverview } from "../metrics/overview";
 import { DEFAULT_INSIGHT_WINDOW_MS, resolveWindow } from "../metrics/window";
 
-export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
-
-// The gateway already refused a tenant whose "analytics" flag is off; check again here so the
-// flag holds whatever path a request took.
-router.all("/api/*", (request) => requireFeature(request, "analytics"));
-router.all("/ws/*", (request) => requireFeature(request, "analytics"));
+export const router = featureGatedRouter<Env>("analytics");
 
 const WindowQuerySchema = v.object({
   from: v.optional(IsoTimestampSchema),

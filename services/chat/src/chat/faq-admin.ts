@@ -1,24 +1,16 @@
 import { type FaqEntryView, type FaqInput, type FaqTenant, notFound } from "@atomic-guide/shared";
-import type { StoredFaqEntry } from "../db/faq-repo";
 import { faqRepository, refreshFaqSnapshot } from "../knowledge/faq-source";
 
-const view = (e: StoredFaqEntry): FaqEntryView => ({
-  id: e.id,
-  question: e.question,
-  answer: e.answer,
-  ...(e.courseId ? { courseId: e.courseId } : {}),
-  createdAt: e.createdAt,
-  updatedAt: e.updatedAt,
-});
+// The repository's entries are already the operator's view: it reads only the public columns.
 
 export async function listFaq(env: Env, tenant: FaqTenant, courseId?: string) {
-  return { entries: (await faqRepository(env, tenant).list(courseId)).map(view) };
+  return { entries: await faqRepository(env, tenant).list(courseId) };
 }
 
 export async function createFaq(env: Env, tenant: FaqTenant, input: FaqInput): Promise<FaqEntryView> {
   const { entry } = await faqRepository(env, tenant).put(crypto.randomUUID(), input);
   await refreshFaqSnapshot(env, tenant);
-  return view(entry);
+  return entry;
 }
 
 export async function updateFaq(env: Env, tenant: FaqTenant, faqId: string, input: FaqInput): Promise<FaqEntryView> {
@@ -26,7 +18,7 @@ export async function updateFaq(env: Env, tenant: FaqTenant, faqId: string, inpu
   if (!(await repo.get(faqId))) throw notFound("No such FAQ entry.");
   const { entry } = await repo.put(faqId, input);
   await refreshFaqSnapshot(env, tenant);
-  return view(entry);
+  return entry;
 }
 
 export async function deleteFaq(env: Env, tenant: FaqTenant, faqId: string): Promise<{ deleted: true }> {

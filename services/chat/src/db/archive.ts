@@ -10,18 +10,23 @@ const compiler = planCompiler<ChatDatabase>();
 
 const toStatement = (query: Compilable): OutboxStatement => outboxStatement(query.compile());
 
-export interface ArchivedMessage {
-  tenantId: string;
-  conversationId: string;
-  userId: string;
-  title: string | null;
-  conversationCreatedAt: string;
+/** One message as its conversation's Durable Object keeps it. */
+export interface StoredMessage {
   messageId: string;
   role: "user" | "assistant";
   content: string;
   provider: string | null;
   tokens: number;
   createdAt: string;
+}
+
+/** The message with what its D1 row also needs to know about the conversation. */
+export interface ArchivedMessage extends StoredMessage {
+  tenantId: string;
+  conversationId: string;
+  userId: string;
+  title: string | null;
+  conversationCreatedAt: string;
 }
 
 /** Idempotent on replay: the conversation is an upsert, the message keyed by its id. */

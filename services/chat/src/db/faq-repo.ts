@@ -1,14 +1,12 @@
-import { nowIso, type TenantDb } from "@atomic-guide/shared";
+import { type FaqEntryView, nowIso, type TenantDb } from "@atomic-guide/shared";
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import { type Compilable, type Kysely, sql } from "kysely";
 import { tokenize } from "../knowledge/bm25";
 import type { FaqEntry } from "../knowledge/faq";
 import type { ChatDatabase } from "./schema";
 
-export interface StoredFaqEntry extends FaqEntry {
-  createdAt: string;
-  updatedAt: string;
-}
+/** An entry as stored and as the operator's FAQ API shows it (exactly these fields). */
+export interface StoredFaqEntry extends FaqEntry, FaqEntryView {}
 
 type FaqRow = Omit<ChatDatabase["faq_entries"], "fts_rowid">;
 type Db = Kysely<ChatDatabase>;

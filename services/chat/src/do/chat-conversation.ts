@@ -3,21 +3,12 @@ import { createLogger, tenantDb } from "@atomic-guide/shared";
 import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
-import { archiveStatements } from "../db/archive";
+import { archiveStatements, type StoredMessage } from "../db/archive";
 
 export interface ConversationOwner {
   tenantId: string;
   userId: string;
   d1Binding?: string | undefined;
-}
-
-export interface StoredMessage {
-  messageId: string;
-  role: "user" | "assistant";
-  content: string;
-  provider: string | null;
-  tokens: number;
-  createdAt: string;
 }
 
 export interface BeginTurn {
@@ -243,12 +234,7 @@ export class ChatConversationDO extends DurableObject<Env> {
         userId: row.user_id,
         title: row.title,
         conversationCreatedAt: row.created_at,
-        messageId: m.messageId,
-        role: m.role,
-        content: m.content,
-        provider: m.provider,
-        tokens: m.tokens,
-        createdAt: m.createdAt,
+        ...m,
       }),
     });
   }

@@ -1,16 +1,14 @@
 import {
   ApiError,
   authContextFrom,
-  type HandlerContext,
   IdSchema,
   json,
   notFound,
   parseJsonBody,
   parseWith,
   publicErrorBody,
-  requireFeature,
 } from "@atomic-guide/shared";
-import { type IRequest, IttyRouter } from "itty-router";
+import { featureGatedRouter } from "@atomic-guide/shared/service-router";
 import * as v from "valibot";
 import { helpFor } from "../chat/help";
 import { suggestFor } from "../chat/proactive-suggestion";
@@ -25,12 +23,7 @@ import { AUTH_HEADER, PROVIDER_HEADER } from "../do/learner-sockets";
 import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
 import { chatEnvVars } from "../env-vars";
 
-export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
-
-// The gateway already refused a tenant whose "chat" flag is off; check again here so the
-// flag holds whatever path a request took.
-router.all("/api/*", (request) => requireFeature(request, "chat"));
-router.all("/ws/*", (request) => requireFeature(request, "chat"));
+export const router = featureGatedRouter<Env>("chat");
 
 export const HISTORY_LIMIT = 20;
 

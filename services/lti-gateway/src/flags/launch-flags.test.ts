@@ -2,11 +2,7 @@
 // and a tenant with struggle detection off gets no learning session opened at launch.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
-import type { LaunchJson } from "../lti/launch-page";
 import { ADMIN, gateway, launch, launchJson, register, routeFetchTo } from "../lti/test-harness";
-
-/** The launch JSON as the Worker writes it (the harness's type predates `flags`). */
-const launchedJson = async (response: Response) => (await launchJson(response)) as unknown as LaunchJson;
 
 let moodle: SimulatedPlatform;
 
@@ -31,14 +27,14 @@ async function setFlags(flags: Record<string, unknown>) {
 describe("flags at launch", () => {
   it("hands the tenant's flags to the web app and opens a session when detection is on", async () => {
     await setFlags({ chat: false, struggleDetection: true, analytics: true });
-    const json = await launchedJson((await launch(moodle)).response);
+    const json = await launchJson((await launch(moodle)).response);
     expect(json.flags).toEqual({ chat: false, struggleDetection: true, analytics: true });
     expect(json.sessionId).toMatch(/\S+/);
   });
 
   it("opens no struggle session for a tenant with detection off", async () => {
     await setFlags({ chat: true, struggleDetection: false, analytics: false });
-    const json = await launchedJson((await launch(moodle)).response);
+    const json = await launchJson((await launch(moodle)).response);
     expect(json.flags).toEqual({ chat: true, struggleDetection: false, analytics: false });
     expect(json.sessionId).toBeUndefined();
   });

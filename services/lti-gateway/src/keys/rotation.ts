@@ -1,6 +1,6 @@
 // Key mutations. Called only inside ToolKeysDurableObject (do/tool-keys.ts), which runs them
 // one at a time; everyone else goes through keys/store.ts.
-import { nowIso } from "@atomic-guide/shared";
+import { nowIso, randomBase64Url } from "@atomic-guide/shared";
 import * as v from "valibot";
 import {
   type IndexEntry,
@@ -17,12 +17,6 @@ import {
 } from "./records";
 import { needsRewrap, unwrap, wrap } from "./wrap";
 
-const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replaceAll("=", "");
-
 async function generateKeyRecord(env: Env): Promise<KeyRecord> {
   // Extractable only here, once, to wrap it for storage; the signing copy is imported non-extractable.
   const pair = (await crypto.subtle.generateKey(
@@ -30,7 +24,7 @@ async function generateKeyRecord(env: Env): Promise<KeyRecord> {
     true,
     ["sign", "verify"],
   )) as CryptoKeyPair;
-  const kid = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  const kid = randomBase64Url(16);
   const pub = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
   const priv = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
   const publicJwk = v.parse(PublicJwkSchema, { kty: "RSA", n: pub.n, e: pub.e, kid, use: "sig", alg: "RS256" });

@@ -1,3 +1,4 @@
+import { base64ToBytes, bytesToBase64 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { derivedKey, derivedKeys } from "./derive";
 
@@ -16,9 +17,6 @@ export type Wrapped = v.InferOutput<typeof WrappedSchema>;
 const INFO = "atomic-guide tool-key wrap aes-gcm v1";
 const AES: SubtleCryptoImportKeyAlgorithm = { name: "AES-GCM", length: 256 };
 
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const fromBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-
 /** Encrypts `plaintext` with the current wrapping secret; `aad` (the key id) ties it to its record. */
 export async function wrap(env: Env, plaintext: string, aad: string): Promise<Wrapped> {
   const { version, key } = await derivedKey(env, "wrap", INFO, AES, ["encrypt", "decrypt"]);
@@ -28,7 +26,7 @@ export async function wrap(env: Env, plaintext: string, aad: string): Promise<Wr
     key,
     encoder.encode(plaintext),
   );
-  return { v: 1, secretVersion: version, iv: toBase64(iv), ciphertext: toBase64(new Uint8Array(ciphertext)) };
+  return { v: 1, secretVersion: version, iv: bytesToBase64(iv), ciphertext: bytesToBase64(new Uint8Array(ciphertext)) };
 }
 
 /** Whether a record was wrapped with an older secret version than the current one. */
@@ -43,9 +41,9 @@ export async function unwrap(env: Env, wrapped: Wrapped, aad: string): Promise<s
   const match = (await derivedKeys(env, "wrap", INFO, AES, ["encrypt", "decrypt"])).find((k) => k.version === version);
   if (!match) throw new Error(`wrapping secret ${version} is no longer configured`);
   const plaintext = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: fromBase64(wrapped.iv), additionalData: encoder.encode(aad) },
+    { name: "AES-GCM", iv: base64ToBytes(wrapped.iv), additionalData: encoder.encode(aad) },
     match.key,
-    fromBase64(wrapped.ciphertext),
+    base64ToBytes(wrapped.ciphertext),
   );
   return decoder.decode(plaintext);
 }

@@ -1,3 +1,5 @@
+import { bytesToBase64 } from "@atomic-guide/shared";
+
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(value: string): string {
   return value
@@ -23,8 +25,7 @@ export function scriptJson(value: unknown): string {
 
 /** A random nonce for the page's Content-Security-Policy. */
 export function cspNonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes));
+  return bytesToBase64(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 export interface PageOptions {

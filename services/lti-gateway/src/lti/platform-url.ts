@@ -6,12 +6,8 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * development settings, so a simulator on the same machine works and nothing else does.
  */
 export function isAllowedPlatformUrl(raw: string, allowLoopback: boolean): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(raw)) return false;
+  const url = new URL(raw);
   if (url.username || url.password) return false;
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (loopback) return allowLoopback && (url.protocol === "https:" || url.protocol === "http:");

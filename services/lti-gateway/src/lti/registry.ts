@@ -1,6 +1,7 @@
-import { IdSchema, IsoTimestampSchema, nowIso, TenantIdSchema } from "@atomic-guide/shared";
+import { IdSchema, IsoTimestampSchema, nowIso, randomBase64Url, TenantIdSchema } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { IdNamespaceSchema } from "../auth/platform-ids";
+import { readValidValues, readValuePage } from "../kv-page";
 
 /** One LTI deployment id: up to 255 ASCII characters, case-sensitive [Core §3.1.3]. */
 export const DeploymentIdSchema = v.pipe(
@@ -29,6 +30,19 @@ export const MAX_KV_KEY_BYTES = 512;
 
 const RevisionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 
+/** What a platform tells about itself, in a registration and in a revision of it alike. */
+const platformFields = {
+  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  authorizationEndpoint: v.pipe(v.string(), v.url()),
+  tokenEndpoint: v.pipe(v.string(), v.url()),
+  jwksUri: v.pipe(v.string(), v.url()),
+  /** OAuth audience for client assertions when the platform names one (Canvas). */
+  authorizationServer: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  deploymentIds: v.pipe(v.array(DeploymentIdSchema), v.maxLength(1000)),
+  newDeployments: NewDeploymentPolicySchema,
+  productFamily: v.optional(v.pipe(v.string(), v.maxLength(64))),
+};
+
 /**
  * What a dynamic re-registration of an existing (issuer, client id) asked for. It never takes
  * effect by itself: an operator sees it next to the active fields in GET /admin/platforms and
@@ -37,14 +51,7 @@ const RevisionIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
  */
 export const RegistrationRevisionSchema = v.object({
   revisionId: RevisionIdSchema,
-  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
-  authorizationEndpoint: v.pipe(v.string(), v.url()),
-  tokenEndpoint: v.pipe(v.string(), v.url()),
-  jwksUri: v.pipe(v.string(), v.url()),
-  authorizationServer: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-  deploymentIds: v.pipe(v.array(DeploymentIdSchema), v.maxLength(1000)),
-  newDeployments: NewDeploymentPolicySchema,
-  productFamily: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  ...platformFields,
   receivedAt: IsoTimestampSchema,
 });
 export type RegistrationRevision = v.InferOutput<typeof RegistrationRevisionSchema>;
@@ -55,17 +62,9 @@ export const PlatformRegistrationSchema = v.object({
   issuer: IssuerSchema,
   clientId: ClientIdSchema,
   tenantId: TenantIdSchema,
-  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
   /** "inactive": deactivated by an operator; logins, launches and its API tokens are refused. */
   status: RegistrationStatusSchema,
-  authorizationEndpoint: v.pipe(v.string(), v.url()),
-  tokenEndpoint: v.pipe(v.string(), v.url()),
-  jwksUri: v.pipe(v.string(), v.url()),
-  /** OAuth audience for client assertions when the platform names one (Canvas). */
-  authorizationServer: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-  deploymentIds: v.pipe(v.array(DeploymentIdSchema), v.maxLength(1000)),
-  newDeployments: NewDeploymentPolicySchema,
-  productFamily: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  ...platformFields,
   source: v.picklist(["manual", "dynamic"]),
   createdAt: IsoTimestampSchema,
   updatedAt: IsoTimestampSchema,
@@ -138,20 +137,16 @@ export async function deleteRegistration(env: Env, issuer: string, clientId: str
 }
 
 /** A fresh id for a pending revision. */
-export const newRevisionId = () =>
-  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(18))))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_");
+export const newRevisionId = () => randomBase64Url(18);
 
 /** Every registration of one issuer (bounded: a single issuer rarely has more than a handful). */
 export async function registrationsForIssuer(env: Env, issuer: string): Promise<PlatformRegistration[]> {
   if (!issuerKeyFits(issuer, 0)) return [];
-  const page = await env.PLATFORMS.list({ prefix: issuerPrefix(issuer), limit: 100 });
-  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
-  return values.flatMap((raw) => {
-    const parsed = v.safeParse(PlatformRegistrationSchema, raw);
-    return parsed.success ? [parsed.output] : [];
+  const page = await readValuePage(env.PLATFORMS, PlatformRegistrationSchema, {
+    prefix: issuerPrefix(issuer),
+    limit: 100,
   });
+  return page.values;
 }
 
 /** One page of registrations for the operator's listing: one KV list call and at most `limit` reads. */
@@ -159,17 +154,11 @@ export async function listRegistrationsPage(
   env: Env,
   opts: { cursor?: string; limit: number },
 ): Promise<{ platforms: PlatformRegistration[]; cursor?: string }> {
-  const page = await env.PLATFORMS.list({
+  const { values: platforms, cursor } = await readValuePage(env.PLATFORMS, PlatformRegistrationSchema, {
     prefix: "registration:",
-    limit: opts.limit,
-    ...(opts.cursor ? { cursor: opts.cursor } : {}),
+    ...opts,
   });
-  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
-  const platforms = values.flatMap((raw) => {
-    const parsed = v.safeParse(PlatformRegistrationSchema, raw);
-    return parsed.success ? [parsed.output] : [];
-  });
-  return page.list_complete ? { platforms } : { platforms, cursor: page.cursor };
+  return cursor === undefined ? { platforms } : { platforms, cursor };
 }
 
 /**
@@ -187,11 +176,12 @@ export async function registrationsOfTenant(env: Env, tenantId: string): Promise
       ...(cursor ? { cursor } : {}),
     });
     const candidates = page.keys.filter((k) => k.metadata?.tenantId === undefined || k.metadata.tenantId === tenantId);
-    const values = await Promise.all(candidates.map((k) => env.PLATFORMS.get(k.name, "json")));
-    for (const raw of values) {
-      const parsed = v.safeParse(PlatformRegistrationSchema, raw);
-      if (parsed.success && parsed.output.tenantId === tenantId) found.push(parsed.output);
-    }
+    const values = await readValidValues(
+      env.PLATFORMS,
+      PlatformRegistrationSchema,
+      candidates.map((k) => k.name),
+    );
+    found.push(...values.filter((r) => r.tenantId === tenantId));
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
   return found;
@@ -244,12 +234,8 @@ export async function adoptDeployment(env: Env, registration: PlatformRegistrati
  * tool's access token into a credential sent elsewhere.
  */
 export function isPlatformServiceUrl(raw: string, registration: PlatformRegistration): boolean {
-  let host: string;
-  try {
-    host = new URL(raw).host;
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(raw)) return false;
+  const host = new URL(raw).host;
   const known = [
     registration.issuer,
     registration.tokenEndpoint,

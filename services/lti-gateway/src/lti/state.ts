@@ -1,16 +1,11 @@
+import { randomBase64Url } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { stateObject } from "../do/oidc-state";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
 /** 256 random bits, base64url: the OIDC state, nonce and cookie binding values. */
-export function randomToken(bytes = 32): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replaceAll("=", "");
-}
+export const randomToken = (bytes = 32): string => randomBase64Url(bytes);
 
 export const TokenValueSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/));
 

@@ -3,6 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { type IdTokenOptions, platformFetch, SimulatedPlatform } from "../../../../tests/support/lti-platform";
+import type { LaunchJson } from "./launch-page";
 
 export const ORIGIN = "http://localhost";
 export const TARGET = `${ORIGIN}/lti/launch`;
@@ -98,18 +99,6 @@ export async function launch(platform: SimulatedPlatform, opts: LaunchOptions = 
   const idToken = await platform.sign(claims, opts.header ?? {});
   const response = await postLaunch({ id_token: idToken, state: l.state }, l.cookie);
   return { login: l, idToken, claims, response };
-}
-
-export interface LaunchJson {
-  apiToken: string;
-  expiresAt: string;
-  tenantId: string;
-  launchId: string;
-  user: { name?: string; roles: string[]; isInstructor: boolean };
-  context: { id: string; title?: string };
-  messageType: string;
-  sessionId?: string;
-  deepLinking?: { acceptTypes: string[]; deepLinkUrl: string };
 }
 
 export async function launchJson(response: Response): Promise<LaunchJson> {

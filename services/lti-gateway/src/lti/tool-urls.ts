@@ -26,12 +26,8 @@ export const toolUrlsFor = (request: Request) => toolUrls(new URL(request.url).o
  * never followed.
  */
 export function isOwnTargetLink(target: string, urls: ToolUrls): boolean {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    return false;
-  }
+  if (!URL.canParse(target)) return false;
+  const url = new URL(target);
   if (url.origin !== urls.origin) return false;
   return url.pathname === "/lti/launch" || url.pathname === "/" || url.pathname.startsWith("/app");
 }

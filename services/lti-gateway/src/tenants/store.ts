@@ -8,6 +8,7 @@ import {
   TenantIdSchema,
 } from "@atomic-guide/shared";
 import * as v from "valibot";
+import { readValuePage } from "../kv-page";
 
 /** An institution. Every other service partitions its data by `tenantId`. */
 export const TenantSchema = v.object({
@@ -52,17 +53,11 @@ export async function listTenantsPage(
   env: Env,
   opts: { cursor?: string | undefined; limit: number },
 ): Promise<{ tenants: Tenant[]; cursor?: string }> {
-  const page = await env.PLATFORMS.list({
+  const { values: tenants, cursor } = await readValuePage(env.PLATFORMS, TenantSchema, {
     prefix: TENANT_PREFIX,
-    limit: opts.limit,
-    ...(opts.cursor ? { cursor: opts.cursor } : {}),
+    ...opts,
   });
-  const values = await Promise.all(page.keys.map((k) => env.PLATFORMS.get(k.name, "json")));
-  const tenants = values.flatMap((raw) => {
-    const parsed = v.safeParse(TenantSchema, raw);
-    return parsed.success ? [parsed.output] : [];
-  });
-  return page.list_complete ? { tenants } : { tenants, cursor: page.cursor };
+  return cursor === undefined ? { tenants } : { tenants, cursor };
 }
 
 /** The tenant record, or null when there is none (or the stored JSON is not a tenant). */

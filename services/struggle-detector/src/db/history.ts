@@ -1,4 +1,4 @@
-import { badRequest } from "@atomic-guide/shared";
+import { badRequest, base64UrlToText, textToBase64Url } from "@atomic-guide/shared";
 import * as v from "valibot";
 
 export const PageQuerySchema = v.object({
@@ -25,13 +25,13 @@ const CursorSchema = v.object({ t: v.string(), id: v.string() });
 
 /** Keyset cursors (time, id): stable while new rows arrive, and opaque to clients. */
 export function encodeCursor(t: string, id: string): string {
-  return btoa(JSON.stringify({ t, id })).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return textToBase64Url(JSON.stringify({ t, id }));
 }
 
 export function decodeCursor(cursor: string | undefined): { t: string; id: string } | undefined {
   if (cursor === undefined) return undefined;
   try {
-    return v.parse(CursorSchema, JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))));
+    return v.parse(CursorSchema, JSON.parse(base64UrlToText(cursor)));
   } catch {
     throw badRequest("invalid_cursor", "The cursor is not one this API issued.");
   }

@@ -164,6 +164,25 @@ export function relieve(state: DetectorState): void {
   for (const d of DRIVERS) state.evidence[d] *= 0.5;
 }
 
+type Detect = (state: DetectorState, s: TimedSignal, c: DetectorConfig, fire: Fire) => void;
+
+const helpRequest: Detect = (state, s, c, fire) => {
+  // A chat message is the learner talking to the guide, not a plea: it only quiets chat offers.
+  if (s.contentType === "chat") state.chattingUntil = Math.max(state.chattingUntil ?? 0, s.atMs + c.chatQuietMs);
+  else fire("helpRequest", s.elementId ?? state.view.cur);
+};
+
+/** The detector each kind of signal feeds; a kind without one (click) only moves the clock. */
+const DETECTORS: Partial<Record<TimedSignal["type"], Detect>> = {
+  scroll,
+  hover: dwell,
+  idle,
+  focus_change: away,
+  answer_change: answerChange,
+  quiz_attempt: quizAttempt,
+  help_request: helpRequest,
+};
+
 /** Feeds one signal (in timestamp order) through every detector. Mutates `state`. */
 export function step(state: DetectorState, s: TimedSignal, c: DetectorConfig): StepResult {
   const fired: Driver[] = [];
@@ -174,33 +193,7 @@ export function step(state: DetectorState, s: TimedSignal, c: DetectorConfig): S
   };
   decayTo(state, s.atMs, c);
 
-  switch (s.type) {
-    case "scroll":
-      scroll(state, s, c, fire);
-      break;
-    case "hover":
-      dwell(state, s, c, fire);
-      break;
-    case "idle":
-      idle(state, s, c, fire);
-      break;
-    case "focus_change":
-      away(state, s, c, fire);
-      break;
-    case "answer_change":
-      answerChange(state, s, c, fire);
-      break;
-    case "quiz_attempt":
-      quizAttempt(state, s, c, fire);
-      break;
-    case "help_request":
-      // A chat message is the learner talking to the guide, not a plea: it only quiets chat offers.
-      if (s.contentType === "chat") state.chattingUntil = Math.max(state.chattingUntil ?? 0, s.atMs + c.chatQuietMs);
-      else fire("helpRequest", s.elementId ?? state.view.cur);
-      break;
-    case "click":
-      break;
-  }
+  DETECTORS[s.type]?.(state, s, c, fire);
 
   if (state.lastAt === null || s.atMs >= state.lastAt) state.lastAt = s.atMs;
 

@@ -11,57 +11,68 @@ type Row = Record<string, SqlStorageValue>;
 
 const DriversSchema = v.array(v.string());
 
-function keyset(table: "sessions" | "interventions", page: PageQuery): { sql: string; args: SqlStorageValue[] } {
-  const [time, id] = table === "sessions" ? ["started_at", "session_id"] : ["created_at", "intervention_id"];
+const KEYSETS = {
+  sessions: { time: "started_at", id: "session_id" },
+  interventions: { time: "created_at", id: "intervention_id" },
+} as const;
+
+/**
+ * One page of `table`, newest first, after the cursor's (time, id): `limit` rows, and a cursor
+ * to the next page only when one more row exists.
+ */
+function keysetPage<R extends Row, T>(
+  sql: SqlStorage,
+  table: keyof typeof KEYSETS,
+  page: PageQuery,
+  toItem: (row: R) => T,
+): { items: T[]; nextCursor: string | null } {
+  const { time, id } = KEYSETS[table];
   const after = decodeCursor(page.cursor);
   const where = after ? `WHERE ${time} < ? OR (${time} = ? AND ${id} < ?)` : "";
+  const rows = sql
+    .exec<R>(
+      `SELECT * FROM ${table} ${where} ORDER BY ${time} DESC, ${id} DESC LIMIT ?`,
+      ...(after ? [after.t, after.t, after.id] : []),
+      page.limit + 1,
+    )
+    .toArray();
+  const items = rows.slice(0, page.limit);
+  const last = items.at(-1);
   return {
-    sql: `SELECT * FROM ${table} ${where} ORDER BY ${time} DESC, ${id} DESC LIMIT ?`,
-    args: [...(after ? [after.t, after.t, after.id] : []), page.limit + 1],
+    items: items.map(toItem),
+    nextCursor: rows.length > page.limit && last ? encodeCursor(String(last[time]), String(last[id])) : null,
   };
 }
 
 export function sessionsPage(sql: SqlStorage, page: PageQuery): SessionPage {
-  const q = keyset("sessions", page);
-  const rows = sql.exec<SessionRow & Row>(q.sql, ...q.args).toArray();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    sessions: items.map((r) => ({
-      sessionId: r.session_id,
-      contextId: r.context_id,
-      startedAt: r.started_at,
-      lastSignalAt: r.last_signal_at,
-      signalCount: r.signal_count,
-      struggleCount: r.struggle_count,
-      interventionCount: r.intervention_count,
-      peakScore: r.peak_score,
-    })),
-    nextCursor: rows.length > page.limit && last ? encodeCursor(last.started_at, last.session_id) : null,
-  };
+  const { items, nextCursor } = keysetPage(sql, "sessions", page, (r: SessionRow & Row) => ({
+    sessionId: r.session_id,
+    contextId: r.context_id,
+    startedAt: r.started_at,
+    lastSignalAt: r.last_signal_at,
+    signalCount: r.signal_count,
+    struggleCount: r.struggle_count,
+    interventionCount: r.intervention_count,
+    peakScore: r.peak_score,
+  }));
+  return { sessions: items, nextCursor };
 }
 
 export function interventionsPage(sql: SqlStorage, page: PageQuery): InterventionPage {
-  const q = keyset("interventions", page);
-  const rows = sql.exec<InterventionRow & Row>(q.sql, ...q.args).toArray();
-  const items = rows.slice(0, page.limit);
-  const last = items.at(-1);
-  return {
-    interventions: items.map((r) => {
-      const drivers = v.safeParse(DriversSchema, JSON.parse(r.drivers));
-      return {
-        id: r.intervention_id,
-        sessionId: r.session_id,
-        kind: r.kind,
-        elementId: r.element_id,
-        message: r.message,
-        drivers: drivers.success ? drivers.output : [],
-        deliveredVia: r.delivered_via,
-        createdAt: r.created_at,
-        outcome: r.outcome,
-        respondedAt: r.responded_at,
-      };
-    }),
-    nextCursor: rows.length > page.limit && last ? encodeCursor(last.created_at, last.intervention_id) : null,
-  };
+  const { items, nextCursor } = keysetPage(sql, "interventions", page, (r: InterventionRow & Row) => {
+    const drivers = v.safeParse(DriversSchema, JSON.parse(r.drivers));
+    return {
+      id: r.intervention_id,
+      sessionId: r.session_id,
+      kind: r.kind,
+      elementId: r.element_id,
+      message: r.message,
+      drivers: drivers.success ? drivers.output : [],
+      deliveredVia: r.delivered_via,
+      createdAt: r.created_at,
+      outcome: r.outcome,
+      respondedAt: r.responded_at,
+    };
+  });
+  return { interventions: items, nextCursor };
 }

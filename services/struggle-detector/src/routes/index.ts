@@ -1,16 +1,14 @@
 import {
   authContextFrom,
   decodePathParam,
-  type HandlerContext,
   IdSchema,
   json,
   notFound,
   parseJsonBody,
   parseQuery,
-  requireFeature,
 } from "@atomic-guide/shared";
 import { snapshotKey } from "@atomic-guide/shared/resilience/fallback";
-import { type IRequest, IttyRouter } from "itty-router";
+import { featureGatedRouter } from "@atomic-guide/shared/service-router";
 import * as v from "valibot";
 import { PageQuerySchema } from "../db/history";
 import { SignalBatchSchema } from "../detection/signals";
@@ -19,12 +17,7 @@ import { detectorFor } from "../do/stub";
 import { ConsentInputSchema, RespondSchema } from "./bodies";
 import { addCourseSettingsRoutes } from "./course-settings";
 
-export const router = IttyRouter<IRequest, [Env, ExecutionContext, HandlerContext]>();
-
-// The gateway already refused a tenant whose "struggleDetection" flag is off; check again here so the
-// flag holds whatever path a request took.
-router.all("/api/*", (request) => requireFeature(request, "struggleDetection"));
-router.all("/ws/*", (request) => requireFeature(request, "struggleDetection"));
+export const router = featureGatedRouter<Env>("struggleDetection");
 
 /** Snapshot keys name the tenant first and the learner second, so erasure can clear them by prefix. */
 export const learnerSnapshotPrefix = (tenantId: string, userId: string) =>

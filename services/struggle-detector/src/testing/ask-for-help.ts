@@ -1,24 +1,16 @@
 // Test helper: a learner presses "I'm stuck" twice on one element through the HTTP route, which
 // struggle-detector answers with an intervention (a chat offer, or its fallback).
-import { exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import type { AuthContext } from "@atomic-guide/shared";
 import { expect } from "vitest";
-
-const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+import { call, iso } from "./api-calls";
 
 export async function askForHelp(auth: AuthContext) {
-  const res = await exports.default.fetch(
-    new Request("http://struggle-detector/api/cognitive/signals", {
-      method: "POST",
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      body: JSON.stringify({
-        signals: [
-          { type: "help_request", at: iso(-2_000), elementId: "para-3" },
-          { type: "help_request", at: iso(-1_000), elementId: "para-3" },
-        ],
-      }),
-    }),
-  );
+  const res = await call(auth, "POST", "/api/cognitive/signals", {
+    signals: [
+      { type: "help_request", at: iso(-2_000), elementId: "para-3" },
+      { type: "help_request", at: iso(-1_000), elementId: "para-3" },
+    ],
+  });
   expect(res.status).toBe(202);
   return (await res.json()) as { intervention?: { kind: string; suggestion?: { text: string } } };
 }

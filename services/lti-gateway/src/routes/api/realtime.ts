@@ -1,4 +1,4 @@
-import { ApiError, createLogger } from "@atomic-guide/shared";
+import { ApiError, createLogger, randomBase64Url } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { API_TOKEN_TTL_SECONDS, ApiTokenClaimsSchema } from "../../auth/api-token";
 import { authenticate, callerFromClaims } from "../../auth/caller";
@@ -18,12 +18,7 @@ const TicketRecordSchema = v.object({ claims: ApiTokenClaimsSchema, tokenExpires
 
 const ticketKey = (id: string) => `ticket:${id}`;
 
-function newTicketId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(TICKET_BYTES));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-}
+const newTicketId = () => randomBase64Url(TICKET_BYTES);
 
 const invalidTicket = () =>
   new ApiError(401, "invalid_ticket", "The realtime ticket is missing, used or expired. Ask for a new one.");
