@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { callAs } from "@atomic-guide/testing/service-call";
 import { withSocketToken } from "@atomic-guide/testing/socket-token";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
@@ -14,15 +15,7 @@ const learner = (userId: string, tenantId = "acme"): AuthContext => ({
   contextId: "course-1",
 });
 
-function call(auth: AuthContext, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://struggle-detector${path}`, {
-      method,
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    }),
-  );
-}
+const call = callAs("struggle-detector");
 
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
