@@ -5,15 +5,14 @@
 // flags tests, and parseJsonBody which every JSON route uses): over loopback HTTP the gateway
 // answers 413 from the declared length without reading the upload, and the client then sees
 // the connection close mid-upload instead of the answer.
-import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bearer, closePlatforms, launch } from "../../support/flows";
+import { describe, expect, it } from "vitest";
+import { type Caller, expectErrorEnvelope, expectNoInternals, useSweepSystem } from "../../support/input-sweep";
 
 interface Route {
   method: string;
   path: string;
   /** Who may call it: the check needs a caller who gets past authentication. */
-  as: "learner" | "instructor" | "admin";
+  as: Exclude<Caller, "anonymous">;
   /** Routes that take no body: only query strings are fuzzed. */
   bodyless?: boolean;
   /** Routes whose whole valid body is `{}` (the ticket route takes nothing else). */
@@ -101,30 +100,15 @@ const BAD_BODIES: [string, string][] = [
 ];
 
 describe("malformed input on every /api and /admin route", () => {
-  let system: RunningSystem;
-  const tokens: Record<"learner" | "instructor", string> = { learner: "", instructor: "" };
-
-  beforeAll(async () => {
-    system = await startSystem();
-    tokens.learner = (await launch(system, { role: "learner" })).apiToken;
-    tokens.instructor = (await launch(system, { role: "instructor" })).apiToken;
-  });
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
-
-  const auth = (as: Route["as"]) =>
-    as === "admin" ? { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` } : bearer(tokens[as]);
+  const sweep = useSweepSystem();
+  const auth = sweep.credentials;
 
   async function expectClientError(res: Response, what: string) {
     const text = await res.text();
     expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
     expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 200)}`).toBeLessThan(500);
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    expect(typeof body.error?.code, `${what} error code`).toBe("string");
-    expect(typeof body.error?.message, `${what} error message`).toBe("string");
-    expect(text, `${what} leaks internals`).not.toMatch(/SQLITE|D1_ERROR|at .*\.(ts|js):\d+|stack/i);
+    expectErrorEnvelope(text, what);
+    expectNoInternals(text, what);
   }
 
   const bodied = ROUTES.filter((r) => !r.bodyless);
@@ -132,7 +116,7 @@ describe("malformed input on every /api and /admin route", () => {
     it(`${route.method} ${route.path}: every bad body is a 4xx envelope`, async () => {
       for (const [label, body] of BAD_BODIES) {
         if (route.emptyObjectIsValid && body === "{}") continue;
-        const res = await system.fetch(route.path, {
+        const res = await sweep.system.fetch(route.path, {
           method: route.method,
           headers: { ...auth(route.as), "Content-Type": "application/json" },
           body,
@@ -145,7 +129,10 @@ describe("malformed input on every /api and /admin route", () => {
   for (const route of ROUTES.filter((r) => r.badQueries)) {
     it(`${route.method} ${route.path}: every bad query string is a 4xx envelope`, async () => {
       for (const query of route.badQueries ?? []) {
-        const res = await system.fetch(`${route.path}?${query}`, { method: route.method, headers: auth(route.as) });
+        const res = await sweep.system.fetch(`${route.path}?${query}`, {
+          method: route.method,
+          headers: auth(route.as),
+        });
         await expectClientError(res, `${route.method} ${route.path}?${query}`);
       }
     });
@@ -153,7 +140,7 @@ describe("malformed input on every /api and /admin route", () => {
 
   it("refuses every route without credentials with a 401 envelope, and none answers 5xx", async () => {
     for (const route of ROUTES) {
-      const res = await system.fetch(route.path, {
+      const res = await sweep.system.fetch(route.path, {
         method: route.method,
         ...(route.bodyless ? {} : { body: "{}", headers: { "Content-Type": "application/json" } }),
       });

@@ -1,5 +1,5 @@
-import { exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import type { AuthContext } from "@atomic-guide/shared";
+import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
 
 const learner = (userId: string): AuthContext => ({
@@ -10,15 +10,7 @@ const learner = (userId: string): AuthContext => ({
   contextId: "course-1",
 });
 
-function call(auth: AuthContext, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://struggle-detector${path}`, {
-      method,
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
-}
+const call = callAs("struggle-detector");
 
 const batch = () => ({ signals: [{ type: "click", at: new Date(Date.now() - 1000).toISOString(), elementId: "q-1" }] });
 

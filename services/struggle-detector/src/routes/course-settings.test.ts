@@ -1,5 +1,6 @@
-import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import { env } from "cloudflare:workers";
+import type { AuthContext } from "@atomic-guide/shared";
+import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
 
 const person = (userId: string, isInstructor: boolean, contextId = "course-1", tenantId = "acme"): AuthContext => ({
@@ -10,15 +11,7 @@ const person = (userId: string, isInstructor: boolean, contextId = "course-1", t
   contextId,
 });
 
-function call(auth: AuthContext, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://struggle-detector${path}`, {
-      method,
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
-}
+const call = callAs("struggle-detector");
 
 const settingsPath = (contextId: string) => `/api/courses/${contextId}/guide-settings`;
 const valid = {

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext, socketPolicyKey } from "@atomic-guide/shared";
+import { type AuthContext, socketPolicyKey } from "@atomic-guide/shared";
+import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
 
@@ -15,15 +16,7 @@ const learner = (tenantId: string, userId: string): AuthContext => ({
 
 const freshTenant = () => `sd-${crypto.randomUUID().slice(0, 8)}`;
 
-function call(auth: AuthContext, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://struggle-detector${path}`, {
-      method,
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
-}
+const call = callAs("struggle-detector");
 
 /** A learner with a session and a few signals, their session row in D1. */
 async function active(auth: AuthContext) {

@@ -1,7 +1,7 @@
 // Test helpers: a learner's auth context and calls to struggle-detector's HTTP routes as the
 // gateway forwards them (X-Atomic-Auth set), with times from the test's own clock.
-import { exports } from "cloudflare:workers";
-import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
+import type { AuthContext } from "@atomic-guide/shared";
+import { callAs } from "@atomic-guide/testing/service-call";
 
 export const learner = (userId: string, tenantId = "acme"): AuthContext => ({
   tenantId,
@@ -11,15 +11,7 @@ export const learner = (userId: string, tenantId = "acme"): AuthContext => ({
   contextId: "course-1",
 });
 
-export function call(auth: AuthContext, method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://struggle-detector${path}`, {
-      method,
-      headers: { "X-Atomic-Auth": encodeAuthContext(auth), "Content-Type": "application/json" },
-      ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-    }),
-  );
-}
+export const call = callAs("struggle-detector");
 
 export const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
