@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceHealth } from "./health";
+import { NO_DATABASE, serviceHealth } from "./health";
 import { breakerFor } from "./resilience/breaker";
 import { controlD1Faults } from "./resilience/d1-faults";
 
@@ -46,11 +46,12 @@ describe("serviceHealth", () => {
     expect((await serviceHealth(probes("health-faulty"))).d1?.status).toBe("ok");
   });
 
-  it("reports no d1 and no breaker for a Worker without D1, ok on its KV and Durable Object", async () => {
+  it("keeps a d1 entry that says there is no database, and no breaker, for a Worker without D1", async () => {
     const { db: _none, ...withoutDb } = probes("health-no-d1");
     const health = await serviceHealth(withoutDb);
     expect(health).toEqual({
       status: "ok",
+      d1: NO_DATABASE,
       kv: { status: "ok", latencyMs: expect.any(Number) },
       durableObject: { status: "ok", latencyMs: expect.any(Number) },
     });

@@ -12,8 +12,8 @@ export type ComponentState = v.InferOutput<typeof ComponentStateSchema>;
 
 export const ServiceHealthSchema = v.object({
   status: v.picklist(["ok", "degraded"]),
-  /** Absent for a Worker that has no D1 database (the gateway keeps its state in KV and Durable Objects). */
-  d1: v.optional(ComponentStateSchema),
+  /** For a Worker that has no D1 database (the gateway), `NO_DATABASE`: nothing there can fail. */
+  d1: ComponentStateSchema,
   kv: ComponentStateSchema,
   durableObject: ComponentStateSchema,
   version: v.optional(v.string()),
@@ -44,9 +44,19 @@ async function probe(fn: () => Promise<unknown>): Promise<ComponentState> {
 export const probeKv = (kv: KVNamespace) => probe(() => kv.get("health:probe"));
 export const probeDurableObject = (ping: () => Promise<unknown>) => probe(ping);
 
+/**
+ * The `d1` entry of a Worker without a database: the public shape keeps a `d1` for every
+ * service (CONTRACT, Health), and nothing there can fail, so it is ok and says why.
+ */
+export const NO_DATABASE: ComponentState = Object.freeze({
+  status: "ok",
+  latencyMs: 0,
+  detail: "no database: this Worker keeps its data in KV and Durable Objects",
+});
+
 export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
   const ok =
-    (parts.d1 === undefined || parts.d1.status === "ok") &&
+    parts.d1.status === "ok" &&
     parts.kv.status === "ok" &&
     parts.durableObject.status === "ok" &&
     (parts.backup === undefined || parts.backup.status === "ok") &&
@@ -55,7 +65,7 @@ export function summarize(parts: Omit<ServiceHealth, "status">): ServiceHealth {
 }
 
 export interface HealthProbes {
-  /** The service's `DB`; none for a Worker without D1, whose report then has no `d1`. */
+  /** The service's `DB`; none for a Worker without D1, whose report then says `NO_DATABASE`. */
   db?: D1Database;
   kv: KVNamespace;
   /** Round trip to one of the service's Durable Objects. */
@@ -101,7 +111,7 @@ export async function serviceHealth(p: HealthProbes): Promise<ServiceHealth> {
   }
   const breaker = breakerSnapshots(p.service);
   return summarize({
-    ...(d1 ? { d1 } : {}),
+    d1: d1 || NO_DATABASE,
     kv,
     durableObject,
     ...(p.version ? { version: p.version } : {}),
