@@ -57,8 +57,18 @@ const statementsOf = (t: D1Totals) => [...t.values()].reduce((n, s) => n + s.sta
 /**
  * The totals once the samples of the operations just run have arrived: metrics travel after
  * the response (waitUntil, then the buffer), so read until two reads a second apart agree.
+ * Undefined when the metrics cannot be read: the scenario then has no D1 figures, and the run goes on.
  */
-export async function settledD1Totals(gateway: URL, sinceMs: number, attempts = 15): Promise<D1Totals> {
+export async function settledD1Totals(gateway: URL, sinceMs: number, attempts = 15): Promise<D1Totals | undefined> {
+  try {
+    return await settle(gateway, sinceMs, attempts);
+  } catch (e) {
+    console.log(`  D1 statements not counted: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
+async function settle(gateway: URL, sinceMs: number, attempts: number): Promise<D1Totals> {
   let last = await readD1Totals(gateway, sinceMs);
   for (let i = 0; i < attempts; i++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));

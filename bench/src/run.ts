@@ -182,9 +182,8 @@ try {
         profilers && profileOps > 0
           ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests)
           : undefined;
-      const d1 = d1Before
-        ? perOperation(d1Before, await settledD1Totals(gateway, benchStartMs), requests + profileOps)
-        : undefined;
+      const d1After = d1Before ? await settledD1Totals(gateway, benchStartMs) : undefined;
+      const d1 = d1Before && d1After ? perOperation(d1Before, d1After, requests + profileOps) : undefined;
       rows.push({
         name: scenario.name,
         concurrency,
