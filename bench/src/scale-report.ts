@@ -65,13 +65,15 @@ function d1Table(rows: ScaleInput[]): string[] {
   return lines;
 }
 
-const find = (rows: ScaleInput[], prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+/** The first row of that name with D1 figures, else the first of that name. */
+const find = (rows: ScaleInput[], prefix: string) =>
+  rows.find((r) => r.name.startsWith(prefix) && r.d1?.length) ?? rows.find((r) => r.name.startsWith(prefix));
 const workerP50 = (r: ScaleInput | undefined, worker: string) =>
   r?.profile?.workers.find((w) => w.worker === worker || w.worker === `atomic-guide-${worker}`)?.p50Ms;
 
 function limitsTable(rows: ScaleInput[]): string[] {
   const signals = find(rows, "signals over HTTP: POST");
-  const chat = find(rows, "chat: 50 conversations") ?? find(rows, "chat: time our stack");
+  const chat = [find(rows, "chat: 50 conversations"), find(rows, "chat: time our stack")].find((r) => r?.d1?.length);
   const launch = find(rows, "LTI launch");
   const lines = [
     "| load | single thing | its limit | operations per second | learners at that rate |",
