@@ -60,13 +60,8 @@ export function factsOf(sample: MetricSample): SampleFacts {
   } as SampleFacts;
 }
 
-type GroupRow = {
-  grp: string;
-  kind: MetricSample["kind"];
-  tenant: string | null;
-  service: string;
-  name: string;
-  minute: string;
+/** A group's running totals, keyed as its samples' facts are. */
+type GroupRow = Pick<SampleFacts, "grp" | "kind" | "tenant" | "service" | "name" | "minute"> & {
   count: number;
   errors: number;
   max_ms: number;
