@@ -5,6 +5,7 @@
 // while the other tenant's rows from the same outage arrive as usual.
 import type { AuthContext } from "@atomic-guide/shared";
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
+import { tenantRowCounts } from "@atomic-guide/testing/tenant-rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminHeaders, api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../support/flows";
 
@@ -17,20 +18,7 @@ const TENANT_TABLES = {
   analytics: ["learning_events"],
 } as const;
 
-async function rowsOf(system: RunningSystem, tenantId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const [service, tables] of Object.entries(TENANT_TABLES)) {
-    const db = await system.db(service as keyof typeof TENANT_TABLES);
-    for (const table of tables) {
-      const row = await db
-        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`)
-        .bind(tenantId)
-        .first<{ n: number }>();
-      if (row && row.n > 0) counts[`${service}.${table}`] = row.n;
-    }
-  }
-  return counts;
-}
+const rowsOf = (system: RunningSystem, tenantId: string) => tenantRowCounts(system, tenantId, TENANT_TABLES);
 
 /** The learner as the services know them (the token's subject is the namespaced user id). */
 function learnerOf(who: Launched): AuthContext {

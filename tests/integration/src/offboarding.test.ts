@@ -2,6 +2,7 @@
 // in any service's D1, its learners' Durable Objects hold nothing, its tokens answer 401, and
 // the other tenant keeps everything. A second call finds nothing and says so with zero counts.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
+import { tenantRowCounts } from "@atomic-guide/testing/tenant-rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
@@ -32,20 +33,7 @@ const TENANT_TABLES = {
   analytics: ["learning_events", "course_roster", "audit_log"],
 } as const;
 
-async function rowsOf(system: RunningSystem, tenantId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const [service, tables] of Object.entries(TENANT_TABLES)) {
-    const db = await system.db(service as keyof typeof TENANT_TABLES);
-    for (const table of tables) {
-      const row = await db
-        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`)
-        .bind(tenantId)
-        .first<{ n: number }>();
-      if (row && row.n > 0) counts[`${service}.${table}`] = row.n;
-    }
-  }
-  return counts;
-}
+const rowsOf = (system: RunningSystem, tenantId: string) => tenantRowCounts(system, tenantId, TENANT_TABLES);
 
 interface Receipt {
   tenantId: string;
