@@ -24,7 +24,8 @@ beforeAll(async () => {
 
 /** A service's D1 as tenantDb builds it: fault injection inside, its breaker around. */
 function serviceD1(service: string, breaker = { failureThreshold: 2, cooldownMs: 60_000 }) {
-  return withD1Resilience(env.DB, env, service, "DB", { timeoutMs: 100, breaker });
+  // A hang guard only: a healthy read on a loaded machine must not look like an outage.
+  return withD1Resilience(env.DB, env, service, "DB", { timeoutMs: 5_000, breaker });
 }
 
 async function setLevel(tenantId: string, userId: string, level: string) {

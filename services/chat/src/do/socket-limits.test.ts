@@ -48,7 +48,7 @@ async function stillOpen(ws: WebSocket) {
 
 describe("/ws/chat limits", () => {
   it("closes the socket with 4401 token_expired when its token expires (the alarm is set for it)", async () => {
-    const me = withSocketToken(learner(), { lifetimeMs: 1_500 });
+    const me = withSocketToken(learner(), { lifetimeMs: 4_000 });
     const expiresAtMs = me.token?.expiresAtMs ?? 0;
     const { ws, closed } = await open(me);
     await stillOpen(ws);

@@ -46,7 +46,7 @@ async function stillServed(ws: WebSocket) {
 
 describe("/ws/signals limits", () => {
   it("closes the socket with 4401 token_expired when its token expires", async () => {
-    const me = withSocketToken(learner(), { lifetimeMs: 1_500 });
+    const me = withSocketToken(learner(), { lifetimeMs: 4_000 });
     const expiresAtMs = me.token?.expiresAtMs ?? 0;
     const { ws, closed } = await open(me);
     await stillServed(ws);
