@@ -23,7 +23,7 @@ export interface Socket {
   close(): void;
 }
 
-/** The part of the `ws` client (Miniflare's own dependency, so no second copy) this module uses. */
+/** The part of the `ws` client (the version Miniflare also uses, pinned in the catalog) this module uses. */
 interface WsClient {
   on(event: "open", listener: () => void): void;
   on(event: "message", listener: (data: Buffer, isBinary: boolean) => void): void;
@@ -41,8 +41,7 @@ interface WsClient {
 }
 type WsConstructor = new (url: URL, options: { perMessageDeflate: boolean; closeTimeout: number }) => WsClient;
 
-const requireHere = createRequire(import.meta.url);
-const WebSocketClient = createRequire(requireHere.resolve("miniflare"))("ws") as WsConstructor;
+const WebSocketClient = createRequire(import.meta.url)("ws") as WsConstructor;
 
 /** After the server's close frame is answered, how long the client waits for it to end the connection. */
 const CLOSE_TIMEOUT_MS = 1_000;
