@@ -24,14 +24,16 @@ export function acceptedSocket(res: Response): OpenSocket {
  * the expiry, and that alarm, run once the expiry has passed on the test's clock (whatever
  * workerd's scheduler does with a shifted clock), closes it with 4401 token_expired.
  */
-export async function expectTokenExpiryCloses(s: {
-  learner: AuthContext;
-  open: (auth: AuthContext) => Promise<OpenSocket>;
-  /** Resolves once the socket has answered: proves it is open and served. */
-  proveServed: (ws: WebSocket) => Promise<void>;
-  learnerObject: (auth: AuthContext) => DurableObjectStub;
-}): Promise<void> {
-  const me = withSocketToken(s.learner, { lifetimeMs: 4_000 });
+export async function expectTokenExpiryCloses(
+  learner: AuthContext,
+  s: {
+    open: (auth: AuthContext) => Promise<OpenSocket>;
+    /** Resolves once the socket has answered: proves it is open and served. */
+    proveServed: (ws: WebSocket) => Promise<void>;
+    learnerObject: (auth: AuthContext) => DurableObjectStub;
+  },
+): Promise<void> {
+  const me = withSocketToken(learner, { lifetimeMs: 4_000 });
   const expiresAtMs = me.token?.expiresAtMs ?? 0;
   const { ws, closed } = await s.open(me);
   await s.proveServed(ws);

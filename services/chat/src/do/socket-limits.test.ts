@@ -42,12 +42,7 @@ async function stillOpen(ws: WebSocket) {
 
 describe("/ws/chat limits", () => {
   it("closes the socket with 4401 token_expired when its token expires (the alarm is set for it)", () =>
-    expectTokenExpiryCloses({
-      learner: learner(),
-      open,
-      proveServed: stillOpen,
-      learnerObject: (me) => learnerStub(env, me),
-    }));
+    expectTokenExpiryCloses(learner(), { open, proveServed: stillOpen, learnerObject: (me) => learnerStub(env, me) }));
 
   it("refuses an upgrade without token limits or with an expired token", async () => {
     expect((await upgrade(learner())).status).toBe(401);

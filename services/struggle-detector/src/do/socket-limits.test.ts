@@ -40,8 +40,7 @@ async function stillServed(ws: WebSocket) {
 
 describe("/ws/signals limits", () => {
   it("closes the socket with 4401 token_expired when its token expires", () =>
-    expectTokenExpiryCloses({
-      learner: learner(),
+    expectTokenExpiryCloses(learner(), {
       open,
       proveServed: stillServed,
       learnerObject: (me) => detectorFor(env, me),
