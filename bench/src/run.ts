@@ -60,7 +60,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "LTI launch",
-    "two requests, an RS256 verification, one of the 32 long-lived state shards twice (one SQLite row stored at init, one DELETE ... RETURNING at launch), KV reads of the registration and JWKS, an HMAC-signed API token and the openSession RPC to struggle-detector (the learner's Durable Object, created on a first launch as in every bench launch, an outbox write to D1 and the session_started event to analytics). A new learner's calm profile is not pushed to chat. A launch happens once per learner per session, not per interaction; the D1 write and the DO hops are most of it locally.",
+    "two requests, an RS256 verification (the platform's key imported once per isolate and kept while its JWKS copy is fresh), one of the 32 long-lived state shards twice (one SQLite row stored at init, one DELETE ... RETURNING at launch), KV reads of the registration and tenant, an HMAC-signed API token and the openSession RPC to struggle-detector (the learner's Durable Object, created on a first launch as in every bench launch). openSession answers once the session is in the object's SQLite; the alarm it sets then writes the session's D1 row and sends the session_started event to analytics, after the launch page is out, so that work is still in this row's workerd CPU (and in struggle-detector's and analytics' profiler columns, as background work the launch caused) but no longer in its latency. A new learner's calm profile is not pushed to chat. A launch happens once per learner per session, not per interaction; the D1 writes and the DO hops are most of it locally.",
   ],
   [
     "API → analytics",

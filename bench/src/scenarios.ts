@@ -161,7 +161,8 @@ export const scenarios: Scenario[] = [
       "one operation = the whole launch as browser and LMS make it: GET /lti/init (state stored in one of 32 shard Durable Objects, " +
       "302 to the platform), the simulated Moodle signs an RS256 id_token (in the bench process, counted in the " +
       "latency but not in workerd's CPU), POST /lti/launch (JWKS from the platform over loopback HTTP, cached; " +
-      "signature, nonce and state checks, API token minted, session opened over RPC, launch page rendered). " +
+      "signature, nonce and state checks, API token minted, session opened over RPC (its D1 row and analytics event " +
+      "follow from the learner object's alarm), launch page rendered). " +
       "Two HTTP requests per operation; CPU is per launch.",
     requests: 500,
     concurrency: 8,

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { generateSigningKey, signHs256, signJwt } from "../../../../tests/support/lti-platform";
-import { jwksCacheKey } from "./platform-jwks";
+import { forgetHeldJwks, jwksCacheKey } from "./platform-jwks";
 import { canvasAndMoodleForEachTest, errorCode, launch, login, postLaunch, set, TARGET } from "./test-harness";
 
 const LTI = "https://purl.imsglobal.org/spec/lti/claim/";
@@ -258,6 +258,29 @@ describe("platform JWKS cache", () => {
     expect(fetches()).toBe(beforeRotation + 1);
   });
 
+  it("keeps a fresh copy's imported keys in the isolate: a known kid needs neither KV nor the platform", async () => {
+    expect((await launch(moodle)).response.status).toBe(200);
+    await env.PLATFORMS.delete(await jwksCacheKey(moodle.jwksUri));
+    vi.restoreAllMocks();
+    let jwksFetches = 0;
+    const real = globalThis.fetch.bind(globalThis);
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = new Request(input, init).url;
+      if (url === moodle.jwksUri) {
+        jwksFetches++;
+        return new Response("down", { status: 503 });
+      }
+      return (await moodle.handle(new Request(input, init))) ?? real(input, init);
+    });
+    expect((await launch(moodle)).response.status).toBe(200);
+    expect(jwksFetches).toBe(0);
+    // A fresh isolate knows only KV, which no longer has the copy: the platform is asked (and is down).
+    forgetHeldJwks();
+    expect(await errorCode((await launch(moodle)).response)).toBe("jwks_unavailable");
+    expect(jwksFetches).toBe(1);
+    vi.restoreAllMocks();
+  });
+
   it("does not refetch for an unknown kid while its copy is younger than the cooldown", async () => {
     const fetches = () => canvas.requests.filter((r) => r.url === canvas.jwksUri).length;
     await env.PLATFORMS.put(
@@ -272,6 +295,7 @@ describe("platform JWKS cache", () => {
 
   it("refuses launches when the platform's JWKS cannot be fetched", async () => {
     await env.PLATFORMS.delete(await jwksCacheKey(canvas.jwksUri));
+    forgetHeldJwks();
     vi.restoreAllMocks();
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("down", { status: 503 }));
     const { response } = await launch(canvas);

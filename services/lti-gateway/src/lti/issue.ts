@@ -67,7 +67,12 @@ export async function issueLaunch(
   launch: LaunchContext,
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  const [tenant, pins] = await Promise.all([getTenant(env, launch.tenantId), tenantPins(env, launch.tenantId)]);
+  // Independent reads, so the launch waits for the slowest, not their sum.
+  const [tenant, pins, flags] = await Promise.all([
+    getTenant(env, launch.tenantId),
+    tenantPins(env, launch.tenantId),
+    launchFlags(env, launch.tenantId),
+  ]);
   const isInstructor = hasInstructorRole(launch.roles);
   const { token, expiresAt } = await mintApiToken(env, {
     tenantId: launch.tenantId,
@@ -94,7 +99,6 @@ export async function issueLaunch(
     ...(pins ? { pins } : {}),
   };
   const urls = toolUrlsFor(request);
-  const flags = await launchFlags(env, launch.tenantId);
   let sessionId: string | undefined;
   if (launch.messageType === "LtiDeepLinkingRequest") {
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);

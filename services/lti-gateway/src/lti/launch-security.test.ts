@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
-import { jwksCacheKey } from "./platform-jwks";
+import { forgetHeldJwks, jwksCacheKey } from "./platform-jwks";
 import { getRegistration } from "./registry";
 import {
   errorCode,
@@ -125,6 +125,7 @@ describe("platform JWKS resilience (finding 8)", () => {
       key,
       JSON.stringify({ jwks: canvas.jwks(), fetchedAt: Date.now() - 900_000, maxAgeMs: 300_000 }),
     );
+    forgetHeldJwks();
     vi.restoreAllMocks();
     let jwksFetches = 0;
     const real = globalThis.fetch.bind(globalThis);

@@ -109,26 +109,64 @@ async function cachedJwks(env: Env, uri: string, now: number): Promise<{ entry: 
 const hasKid = (jwks: Cached["jwks"], kid: string) => jwks.keys.some((k) => k.kid === kid);
 
 /**
+ * This isolate's copy of each JWKS with the keys imported from it, by jwks_uri: while the copy
+ * is fresh, a launch whose kid it holds reads no KV and imports no key. Same freshness as the
+ * KV copy; an unknown kid or an expired copy goes the KV/fetch way and replaces the entry.
+ */
+interface HeldJwks {
+  entry: Cached;
+  keys: Map<string, Promise<CryptoKey>>;
+}
+const held = new Map<string, HeldJwks>();
+/** Registrations, not requests, set the count; the bound only keeps a misconfigured flood from growing it. */
+const MAX_HELD = 256;
+
+/** Test hook: a fresh isolate, which knows only what KV holds. */
+export function forgetHeldJwks(): void {
+  held.clear();
+}
+
+function hold(uri: string, entry: Cached): HeldJwks {
+  const current = held.get(uri);
+  if (current?.entry === entry) return current;
+  if (!current && held.size >= MAX_HELD) held.delete(held.keys().next().value as string);
+  const next = { entry, keys: new Map<string, Promise<CryptoKey>>() };
+  held.set(uri, next);
+  return next;
+}
+
+function keyFrom(jwks: HeldJwks, kid: string, header: JWSHeaderParameters): Promise<CryptoKey> {
+  const imported = jwks.keys.get(kid);
+  if (imported) return imported;
+  const keySet = createLocalJWKSet(jwks.entry.jwks as unknown as JSONWebKeySet);
+  const key = (keySet({ ...header, alg: "RS256" }) as Promise<CryptoKey>).catch(() => {
+    jwks.keys.delete(kid);
+    throw rejected("unknown_kid", "The platform's key for this kid is not a usable RS256 key.");
+  });
+  jwks.keys.set(kid, key);
+  return key;
+}
+
+/**
  * The platform's verification key for a token header, from the stored registration's jwks_uri
  * (never from the token). KV-cached for the platform's Cache-Control max-age and kept a day
  * longer to serve while the platform is down; an unknown kid refetches once (unless our copy is
  * younger than the cooldown, or a fetch failed within it), then fails. Concurrent fetches of
- * one jwks_uri in an isolate are coalesced.
+ * one jwks_uri in an isolate are coalesced, and a fresh copy's imported keys are kept (`held`).
  */
 export async function platformKeyFor(env: Env, jwksUri: string, header: JWSHeaderParameters): Promise<CryptoKey> {
   const kid = header.kid;
   if (!kid) throw rejected("missing_kid", "The id_token header has no kid.");
   const now = Date.now();
+  const mine = held.get(jwksUri);
+  if (mine && mine.entry.fetchedAt + mine.entry.maxAgeMs > now && hasKid(mine.entry.jwks, kid)) {
+    return keyFrom(mine, kid, header);
+  }
   let { entry, fresh } = await cachedJwks(env, jwksUri, now);
   if (!hasKid(entry.jwks, kid) && !fresh && now - entry.fetchedAt >= REFETCH_COOLDOWN_MS) {
     entry = await fetchJwks(env, jwksUri, now).catch(() => entry);
   }
   if (!hasKid(entry.jwks, kid))
     throw rejected("unknown_kid", "The id_token was signed with a key the platform does not publish.");
-  const keySet = createLocalJWKSet(entry.jwks as unknown as JSONWebKeySet);
-  try {
-    return (await keySet({ ...header, alg: "RS256" })) as CryptoKey;
-  } catch {
-    throw rejected("unknown_kid", "The platform's key for this kid is not a usable RS256 key.");
-  }
+  return keyFrom(hold(jwksUri, entry), kid, header);
 }

@@ -73,6 +73,10 @@ export class LocalStore {
     );
   }
 
+  deleteMeta(key: string): void {
+    this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+  }
+
   /** Stores a signal unless the same one (type, time, element) is already here; false for a duplicate. */
   insertSignal(s: {
     key: string;

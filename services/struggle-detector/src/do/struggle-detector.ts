@@ -19,9 +19,10 @@ import type { PublicIntervention } from "./delivery";
 import { interventionsPage, sessionsPage } from "./history-pages";
 import { expireIdleLearner } from "./idle-expiry";
 import { type IngestResult, ingest } from "./ingest";
+import { followUpAfterAnswer, recordPendingActivity } from "./launch-followup";
 import { eraseLearnerData, exportLearnerData } from "./learner-data";
 import { recordOutcome } from "./outcomes";
-import { claim, ownerOf } from "./owner";
+import { claim, ownerOf, storedOwner } from "./owner";
 import { publicProfile } from "./profile";
 import { LearnerRuntime } from "./runtime";
 import { startSession } from "./sessions";
@@ -66,14 +67,9 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     const auth = claim(this.rt.store, authInput);
     const request = parseWith(OpenSessionRequestSchema, requestInput);
     if (request.sessionId && this.rt.store.session(request.sessionId)) return { sessionId: request.sessionId };
-    const sessionId = startSession(
-      this.rt,
-      auth,
-      Date.now(),
-      request.sessionId ?? crypto.randomUUID(),
-      request.launchId,
-    );
-    await afterWrite(this.rt);
+    const now = Date.now();
+    const sessionId = startSession(this.rt, auth, now, request.sessionId ?? crypto.randomUUID(), request.launchId);
+    await followUpAfterAnswer(this.rt, now);
     return { sessionId };
   }
 
@@ -158,8 +154,9 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     return recheckSockets(this.sockets, policy);
   }
 
-  /** Retention first (an expired object does nothing else), write-behind work, then the open sockets' limits. */
+  /** A launch's deferred activity, then retention (an expired object does nothing else), write-behind work, then the open sockets' limits. */
   override async alarm(): Promise<void> {
+    await recordPendingActivity(this.rt, storedOwner(this.rt.store)?.tenantId);
     if (await expireIdleLearner(this.rt)) return;
     try {
       await runAlarm(this.rt);

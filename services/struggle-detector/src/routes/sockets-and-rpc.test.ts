@@ -66,6 +66,8 @@ describe("RPC", () => {
     const { sessionId } = await exports.default.openSession(who, { launchId: "launch-1" });
     expect(sessionId).toBeTruthy();
     expect(await exports.default.openSession(who, { launchId: "launch-2", sessionId })).toEqual({ sessionId });
+    // The D1 copy is the alarm's, after the answer (do/launch-followup.ts).
+    await runDurableObjectAlarm(detectorFor(env, who));
     const row = await env.DB.prepare(
       "SELECT launch_id FROM learning_sessions WHERE tenant_id = 'acme' AND user_id = 'launcher'",
     ).first();
