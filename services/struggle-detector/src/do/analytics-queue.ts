@@ -11,7 +11,12 @@ import { storedOwner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
 
 const ANALYTICS_BATCH = 200;
-const RPC_TIMEOUT_MS = 2_000;
+/**
+ * How long a flush waits for analytics: briefly where a learner's request waits on it, longer from
+ * the alarm, where nobody waits. An overloaded analytics still stores a batch it was too slow to
+ * acknowledge, so giving up early only makes it store the batch again on the retry.
+ */
+export const ANALYTICS_WAIT_MS = { request: 2_000, background: 15_000 } as const;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event as the detector knows it; the learner's identity is added from the caller. */
@@ -33,7 +38,7 @@ export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: Learner
  * the learner's database as the owner record holds it now (updated on every call), so events
  * queued before a tenant moved to its own database follow it there.
  */
-export async function flushAnalytics(rt: LearnerRuntime): Promise<boolean> {
+export async function flushAnalytics(rt: LearnerRuntime, waitMs: number): Promise<boolean> {
   const queued = rt.store.queuedEvents(ANALYTICS_BATCH);
   const last = queued.at(-1);
   if (!last) return true;
@@ -47,7 +52,7 @@ export async function flushAnalytics(rt: LearnerRuntime): Promise<boolean> {
       const { d1Binding: _queuedWith, ...event } = JSON.parse(q.body) as LearningEvent;
       return (d1Binding ? { ...event, d1Binding } : event) as LearningEvent;
     });
-    await withTimeout(analytics.recordLearningEvents(events), RPC_TIMEOUT_MS);
+    await withTimeout(analytics.recordLearningEvents(events), waitMs);
     rt.store.dropQueuedEvents(last.seq);
     return rt.store.queuedEventCount() === 0;
   } catch (e) {

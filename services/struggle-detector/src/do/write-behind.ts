@@ -1,5 +1,5 @@
 import { MAX_SIGNAL_AGE_MS } from "../detection/signals";
-import { flushAnalytics } from "./analytics-queue";
+import { ANALYTICS_WAIT_MS, flushAnalytics } from "./analytics-queue";
 import { profileDue, pushProfile } from "./chat-profile";
 import { copyToD1, flushOutbox } from "./d1-sync";
 import { authOf, storedOwner } from "./owner";
@@ -9,9 +9,13 @@ import { firstRetryDelayMs, type LearnerRuntime, retryDelayMs } from "./runtime"
 export const D1_DEBOUNCE_MS = 10_000;
 
 /** Sends what waits for D1 and analytics; true when nothing is left waiting. */
-async function flushAll(rt: LearnerRuntime, auth: ReturnType<typeof authOf>): Promise<boolean> {
+async function flushAll(
+  rt: LearnerRuntime,
+  auth: ReturnType<typeof authOf>,
+  analyticsWaitMs: number,
+): Promise<boolean> {
   const outbox = await flushOutbox(rt, auth);
-  const analytics = await flushAnalytics(rt);
+  const analytics = await flushAnalytics(rt, analyticsWaitMs);
   return outbox && analytics;
 }
 
@@ -21,7 +25,7 @@ export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   if (!owner) return;
   const auth = authOf(owner);
   await rt.expiry.noteActivity(auth.tenantId);
-  const ok = await flushAll(rt, auth);
+  const ok = await flushAll(rt, auth, ANALYTICS_WAIT_MS.request);
   if (profileDue(rt)) await pushProfile(rt, auth);
   if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));
 }
@@ -33,7 +37,7 @@ export async function runAlarm(rt: LearnerRuntime): Promise<void> {
   const auth = authOf(owner);
   copyToD1(rt, auth);
   rt.store.pruneSignals(Date.now() - MAX_SIGNAL_AGE_MS);
-  const healthy = (await flushAll(rt, auth)) && (await pushProfile(rt, auth));
+  const healthy = (await flushAll(rt, auth, ANALYTICS_WAIT_MS.background)) && (await pushProfile(rt, auth));
   if (healthy) {
     rt.store.setMeta("retries", 0);
     return;

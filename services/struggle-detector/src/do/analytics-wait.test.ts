@@ -1,0 +1,80 @@
+// How long a learner object waits for analytics: briefly where a request waits on the flush, long
+// enough from the alarm that an overloaded analytics is not sent the same batch again and again.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import type { AuthContext } from "@atomic-guide/shared";
+import { describe, expect, it } from "vitest";
+import { learner } from "../testing/api-calls";
+import { ANALYTICS_WAIT_MS, queueEvent } from "./analytics-queue";
+import { LearnerRuntime } from "./runtime";
+import { detectorFor } from "./stub";
+import { afterWrite, runAlarm } from "./write-behind";
+
+/** Analytics that stores every batch but acknowledges it only after a second more than a request waits. */
+const SLOW_ACK_MS = ANALYTICS_WAIT_MS.request + 1_000;
+
+function slowAnalytics(calls: { n: number }) {
+  return {
+    recordLearningEvents: async () => {
+      calls.n++;
+      await new Promise((resolve) => setTimeout(resolve, SLOW_ACK_MS));
+      return { stored: 1 };
+    },
+  };
+}
+
+/**
+ * A learner whose launch follow-up has run and whose object has no alarm left, so nothing but the
+ * call under test can send the queue (the object's own alarm would, with the real analytics).
+ */
+async function launched(who: AuthContext, launchId: string) {
+  await exports.default.openSession(who, { launchId });
+  await runDurableObjectAlarm(detectorFor(env, who));
+  await runInDurableObject(detectorFor(env, who), (_instance, state) => state.storage.deleteAlarm());
+}
+
+/** One event of our own in the queue, whatever the launch's alarm already sent. */
+function withEventQueued(rt: LearnerRuntime, who: AuthContext): LearnerRuntime {
+  const sessionId = crypto.randomUUID();
+  queueEvent(rt, who, {
+    type: "session_started",
+    eventId: `session:${sessionId}`,
+    sessionId,
+    at: new Date().toISOString(),
+  });
+  return rt;
+}
+
+describe("waiting for analytics", () => {
+  it("gives up after the request wait on a learner's write, and keeps the events for the alarm", async () => {
+    const who = learner("slow-ack-request");
+    await launched(who, "launch-slow-request");
+    const calls = { n: 0 };
+    const queued = await runInDurableObject(detectorFor(env, who), async (_instance, state) => {
+      const rt = withEventQueued(
+        new LearnerRuntime(state, { ...env, ANALYTICS: slowAnalytics(calls) } as unknown as Env),
+        who,
+      );
+      await afterWrite(rt);
+      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
+    });
+    expect(calls.n).toBe(1);
+    expect(queued).toBeGreaterThan(0);
+  });
+
+  it("waits out a slow acknowledgement from the alarm, so the batch is sent once and leaves the queue", async () => {
+    const who = learner("slow-ack-alarm");
+    await launched(who, "launch-slow-alarm");
+    const calls = { n: 0 };
+    const queued = await runInDurableObject(detectorFor(env, who), async (_instance, state) => {
+      const rt = withEventQueued(
+        new LearnerRuntime(state, { ...env, ANALYTICS: slowAnalytics(calls) } as unknown as Env),
+        who,
+      );
+      await runAlarm(rt);
+      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
+    });
+    expect(calls.n).toBe(1);
+    expect(queued).toBe(0);
+  });
+});
