@@ -20,28 +20,34 @@ export interface StoredMessage {
   createdAt: string;
 }
 
-/** The message with what its D1 row also needs to know about the conversation. */
-export interface ArchivedMessage extends StoredMessage {
+/** What a message's D1 row also needs to know about its conversation. */
+export interface ArchivedConversation {
   tenantId: string;
   conversationId: string;
   userId: string;
   title: string | null;
-  conversationCreatedAt: string;
+  createdAt: string;
 }
 
-/** Idempotent on replay: the conversation is an upsert, the message keyed by its id. */
-export function archiveStatements(m: ArchivedMessage): OutboxStatement[] {
+/**
+ * One D1 batch for a run of a conversation's messages (normally a turn: the learner's message
+ * and the answer): the conversation once, then each message. Idempotent on replay: the
+ * conversation is an upsert, each message keyed by its id.
+ */
+export function archiveStatements(c: ArchivedConversation, messages: readonly StoredMessage[]): OutboxStatement[] {
+  const last = messages.at(-1);
+  if (!last) return [];
   return [
     toStatement(
       compiler
         .insertInto("conversations")
         .values({
-          tenant_id: m.tenantId,
-          conversation_id: m.conversationId,
-          user_id: m.userId,
-          title: m.title,
-          created_at: m.conversationCreatedAt,
-          updated_at: m.createdAt,
+          tenant_id: c.tenantId,
+          conversation_id: c.conversationId,
+          user_id: c.userId,
+          title: c.title,
+          created_at: c.createdAt,
+          updated_at: last.createdAt,
         })
         .onConflict((oc) =>
           oc.columns(["tenant_id", "conversation_id"]).doUpdateSet((eb) => ({
@@ -50,22 +56,24 @@ export function archiveStatements(m: ArchivedMessage): OutboxStatement[] {
         )
         .modifyEnd(queryName("archive.upsertConversation")),
     ),
-    toStatement(
-      compiler
-        .insertInto("messages")
-        .values({
-          tenant_id: m.tenantId,
-          conversation_id: m.conversationId,
-          message_id: m.messageId,
-          user_id: m.userId,
-          role: m.role,
-          content: m.content,
-          provider: m.provider,
-          tokens: m.tokens,
-          created_at: m.createdAt,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .modifyEnd(queryName("archive.insertMessage")),
+    ...messages.map((m) =>
+      toStatement(
+        compiler
+          .insertInto("messages")
+          .values({
+            tenant_id: c.tenantId,
+            conversation_id: c.conversationId,
+            message_id: m.messageId,
+            user_id: c.userId,
+            role: m.role,
+            content: m.content,
+            provider: m.provider,
+            tokens: m.tokens,
+            created_at: m.createdAt,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .modifyEnd(queryName("archive.insertMessage")),
+      ),
     ),
   ];
 }
