@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
-import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements, type StoredMessage } from "../db/archive";
@@ -22,6 +22,8 @@ export interface BeginTurn {
   at: string;
   /** How many earlier messages go to the model. */
   windowSize: number;
+  /** The tenant's retention as the learner's object read it, so a new conversation reads no KV. */
+  retention?: KnownRetention | undefined;
 }
 
 export interface FinishTurn {
@@ -171,7 +173,7 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: 0,
       createdAt: turn.at,
     });
-    await this.expiry.noteActivity(turn.owner.tenantId);
+    await this.expiry.noteActivity(turn.owner.tenantId, Date.now(), turn.retention);
     await scheduleAlarmBy(this.ctx.storage, Date.now() + ARCHIVE_BACKSTOP_MS);
     return { history, turns };
   }

@@ -77,6 +77,20 @@ describe("a conversation's and a learner's own retention", () => {
     expect(await markOf(conversation)).toBeUndefined();
   });
 
+  it("gives a new conversation the period its learner's object read, without reading the tenant's policy again", async () => {
+    const me = learner();
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 30, nowMs: Date.now() });
+    await ask(me, { message: "First question" }, { provider: "offline" });
+    const learnerMark = await markOf(learnerStub(env, me));
+    expect(learnerMark).toMatchObject({ retentionDays: 30 });
+
+    // The policy changes in KV; the learner's object re-reads it within a day (or its weekly re-check).
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 90, nowMs: Date.now() });
+    const second = await ask(me, { message: "Second question" }, { provider: "offline" });
+    const mark = await markOf(conversationStub(env, me.tenantId, second.conversationId));
+    expect(mark).toMatchObject({ retentionDays: 30, checkedAtMs: learnerMark?.checkedAtMs });
+  });
+
   it("wipes waiting archive rows with an expired conversation, so D1 never gets them", async () => {
     const me = learner();
     const { reply, conversation } = await askDuringOutage(me);
