@@ -251,13 +251,9 @@ export class ChatConversationDO extends DurableObject<Env> {
 
   /** Messages stored here but not yet queued for D1. */
   private unqueued(limit: number): (MessageRow & { seq: number })[] {
-    const { queued_seq } = this.sql
-      .exec<{ queued_seq: number }>("SELECT queued_seq FROM archive_mark WHERE id = 1")
-      .one();
     return this.sql
       .exec<MessageRow & { seq: number }>(
-        "SELECT seq, message_id, role, content, provider, tokens, created_at FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
-        queued_seq,
+        "SELECT seq, message_id, role, content, provider, tokens, created_at FROM messages WHERE seq > (SELECT queued_seq FROM archive_mark WHERE id = 1) ORDER BY seq LIMIT ?",
         limit,
       )
       .toArray();
