@@ -1,11 +1,11 @@
-// The "Cold start" section of docs/benchmarks.md (`--cold`).
+// The "Cold start" section of docs/benchmarks.md (every full run; `--no-cold` leaves it out).
 import { COMPILE_REPS, type ColdRow, type ColdStartResult } from "./cold-start";
 
 const f = (n: number | undefined, digits = 1) => (n === undefined || !Number.isFinite(n) ? "n/a" : n.toFixed(digits));
 
 export function coldStartSection(result: ColdStartResult | undefined): string {
   if (!result) {
-    return "\n## Cold start\n\nNot part of this run; `npm run bench -- --cold` adds it.\n";
+    return "\n## Cold start\n\nLeft out of this run (`--no-cold`, or `--only` without `--cold`); a full `npm run bench` measures it.\n";
   }
   const empty = (label: string) => result.rows.find((r) => r.label === label && r.variant === "empty");
   const load = (r: ColdRow) => {
@@ -21,7 +21,7 @@ export function coldStartSection(result: ColdStartResult | undefined): string {
     ),
   ];
   return `
-## Cold start (\`--cold\`)
+## Cold start
 
 Each Worker alone in a fresh workerd (its own Miniflare; service bindings to stub Workers, the
 same KV, D1, R2 and Durable Object bindings as in the system), started ${result.runs} times per

@@ -3,7 +3,8 @@
 // WebSockets, and writes docs/benchmarks.md from the figures it measured. Ratios are to the
 // floor of the same run. Flags: --quick (a tenth of the requests), --no-build, --load (the
 // sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it),
-// --cold (each Worker's cold start, src/cold-start.ts). The reference tool's launch (bench/peer) runs
+// --no-cold (leaves out each Worker's cold start, src/cold-start.ts; a run with --only leaves it out
+// unless --cold is given). The reference tool's launch (bench/peer) runs
 // beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,8 +39,12 @@ const loadMode = argv.includes("--load");
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 /** `--no-profile`: skip the profiled pass (V8's sampling profiler on every Worker) after each scenario. */
 const profiling = !argv.includes("--no-profile");
-/** `--cold`: each Worker's cold start, minified and not, in fresh workerd processes (after the rest). */
-const coldMode = argv.includes("--cold");
+/**
+ * Each Worker's cold start, minified and not, in fresh workerd processes (after the rest): part of
+ * every full run (issue 18). `--no-cold` leaves it out; a run narrowed with `--only` leaves it out
+ * unless `--cold` asks for it.
+ */
+const coldMode = argv.includes("--cold") || (!argv.includes("--no-cold") && only === undefined);
 /** Operations in each scenario's profiled pass, one at a time. */
 const PROFILE_OPS = quick ? 20 : 200;
 const step = (msg: string) => console.log(`\x1b[36m›\x1b[0m ${msg}`);
@@ -292,7 +297,8 @@ if (coldMode) {
   const shipped = new Map(
     SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")]),
   );
-  cold = await runColdStart(quick ? 2 : 5, shipped, (m) => console.log(`  ${m}`));
+  // Three fresh processes per build keep the section near two minutes on this machine; --cold asks for five.
+  cold = await runColdStart(quick ? 2 : argv.includes("--cold") ? 5 : 3, shipped, (m) => console.log(`  ${m}`));
 }
 // About 3 s per Worker: cheap enough for every run.
 step("wrangler deploy --dry-run for the upload sizes");
@@ -418,8 +424,8 @@ npm run bench                   # full run, rewrites this file
 npm run bench -- --load         # adds the sustained section (500 conversations, 1,000 sockets, 60 s)
 npm run bench -- --quick        # a tenth of the requests, for a smoke check (--load then holds 50 and 100 for 15 s)
 npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CPU)
-npm run bench -- --cold         # adds the cold start section (each Worker in fresh workerd processes, minified and not)
-npm run bench -- --only=chat    # only the scenarios whose name contains the text
+npm run bench -- --no-cold      # without the cold start section (each Worker in fresh workerd processes, minified and not)
+npm run bench -- --only=chat    # only the scenarios whose name contains the text (add --cold for the cold start section)
 \`\`\`
 
 Standalone benches (bench/src/standalone/, printed to the terminal, not written here):

@@ -298,69 +298,7 @@ export function api(
   });
 }
 
-export interface Socket {
-  /** Every JSON message the server pushed, in order. */
-  readonly messages: Record<string, unknown>[];
-  send(message: unknown): void;
-  /** The first message (already received or still to come) that matches, or an error after `waitMs`. */
-  next(match: (message: Record<string, unknown>) => boolean, waitMs?: number): Promise<Record<string, unknown>>;
-  /** Resolves with the code and reason of the server's close frame. */
-  readonly closed: Promise<{ code: number; reason: string }>;
-  close(): void;
-}
-
-/**
- * Opens /ws/signals or /ws/chat as a browser does: a single-use ticket from
- * POST /api/realtime/ticket, then the upgrade with `?ticket=`.
- */
-export async function openSocket(
-  system: RunningSystem,
-  token: string,
-  path: "/ws/signals" | "/ws/chat",
-): Promise<Socket> {
-  const ticketRes = await api(system, token, "/api/realtime/ticket", { method: "POST" });
-  if (ticketRes.status !== 200) throw new Error(`ticket: ${ticketRes.status} ${await ticketRes.text()}`);
-  const { ticket } = (await ticketRes.json()) as { ticket: string };
-  const res = await system.mf.dispatchFetch(`http://localhost:8787${path}?ticket=${encodeURIComponent(ticket)}`, {
-    headers: { Upgrade: "websocket" },
-  });
-  const ws = res.webSocket;
-  if (res.status !== 101 || !ws) throw new Error(`upgrade of ${path}: ${res.status} ${await res.text()}`);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason }), { once: true });
-  });
-  ws.accept();
-  const messages: Record<string, unknown>[] = [];
-  const waiters = new Set<() => void>();
-  ws.addEventListener("message", (event) => {
-    const data = typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
-    messages.push(JSON.parse(data) as Record<string, unknown>);
-    for (const wake of waiters) wake();
-  });
-  return {
-    messages,
-    send: (message) => ws.send(JSON.stringify(message)),
-    next: (match, waitMs = 10_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.find(match);
-          if (!found) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`no matching message within ${waitMs} ms; got ${JSON.stringify(messages)}`));
-        }, waitMs);
-        waiters.add(check);
-        check();
-      }),
-    closed,
-    close: () => ws.close(1000, "done"),
-  };
-}
+export { openSocket, type Socket } from "./socket-client";
 
 /** Server-sent events of a response body, parsed once the stream ends. */
 export async function readSse(res: Response): Promise<{ event: string; data: string }[]> {

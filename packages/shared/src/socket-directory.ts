@@ -19,9 +19,9 @@ import { parseWith } from "./validation";
  * alarm. Fan-out goes a page at a time: the first page while the push waits, the rest from this
  * object's alarm, so no invocation calls more than a page of objects.
  */
-export abstract class TenantSocketDirectory<E = unknown> extends DurableObject<E> {
-  /** Calls the learner object `objectId`'s `recheckSockets(policy)`. */
-  protected abstract recheckObject(objectId: string, policy: SocketPolicy): Promise<unknown>;
+abstract class TenantSocketDirectory<E> extends DurableObject<E> {
+  /** The service's learner objects, the ones that hold the sockets (entries name them by id). */
+  protected abstract learnerObjects(): SocketHoldingObjects;
 
   private readonly sql: SqlStorage;
   private readonly log = createLogger({ service: "shared", module: "socket-directory" });
@@ -67,6 +67,11 @@ export abstract class TenantSocketDirectory<E = unknown> extends DurableObject<E
     if (policy.success) await this.recheckPage(policy.output, job.after);
   }
 
+  private recheckObject(objectId: string, policy: SocketPolicy): Promise<unknown> {
+    const objects = this.learnerObjects();
+    return objects.get(objects.idFromString(objectId)).recheckSockets(policy);
+  }
+
   private async recheckPage(policy: SocketPolicy, after: string): Promise<number> {
     const ids = this.sql
       .exec<{ object_id: string }>(
@@ -98,6 +103,24 @@ export abstract class TenantSocketDirectory<E = unknown> extends DurableObject<E
     }
     return ids.length;
   }
+}
+
+/**
+ * The directory class a service exports (and binds as TENANT_SOCKETS) for its learner objects,
+ * e.g. `class TenantSocketsDO extends tenantSocketDirectory<Env>((env) => env.CHAT_LEARNERS) {}`.
+ */
+export function tenantSocketDirectory<E>(learnerObjectsOf: (env: E) => SocketHoldingObjects) {
+  return class extends TenantSocketDirectory<E> {
+    protected learnerObjects() {
+      return learnerObjectsOf(this.env);
+    }
+  };
+}
+
+/** What `learnerObjects` returns: a Durable Object namespace whose objects recheck their sockets. */
+export interface SocketHoldingObjects {
+  idFromString(id: string): DurableObjectId;
+  get(id: DurableObjectId): { recheckSockets(policy: SocketPolicy): Promise<unknown> };
 }
 
 /** Objects told per invocation: far under the subrequest limit, and a push answers within seconds. */

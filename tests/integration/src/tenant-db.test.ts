@@ -4,6 +4,7 @@
 // holds its rows in the tenant's database and none in the shared one, while a tenant on the
 // shared databases keeps its rows there and none in the other tenant's.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
+import { tenantRowsIn } from "@atomic-guide/testing/tenant-rows";
 import { ownsD1, SERVICE_NAMES, type ServiceName } from "@atomic-guide/testing/vitest-workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -61,13 +62,7 @@ async function rowsOf(
   // The gateway has no D1 (tenants and registrations live in KV).
   for (const service of SERVICE_NAMES.filter(ownsD1)) {
     const db = where === "shared" ? await system.db(service) : await system.tenantDb(service, BINDING);
-    for (const table of await tenantTables(db)) {
-      const row = await db
-        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`)
-        .bind(tenantId)
-        .first<{ n: number }>();
-      if (row && row.n > 0) counts[`${service}.${table}`] = row.n;
-    }
+    Object.assign(counts, await tenantRowsIn(db, service, tenantId, await tenantTables(db)));
   }
   return counts;
 }

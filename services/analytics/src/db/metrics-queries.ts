@@ -9,6 +9,9 @@ const QUERY_SAMPLE_COLUMNS = ["service", "name", "duration_ms", "rows_read", "ro
 const ROLLUP_COLUMNS = ["count", "errors", "p50_ms", "p95_ms", "p99_ms", "max_ms", "total_ms", "hist"];
 const REQUEST_ROLLUP_COLUMNS = ["tenant_id", "service", "route", "minute", ...ROLLUP_COLUMNS, "d1_ms", "d1_count"];
 const QUERY_ROLLUP_COLUMNS = ["service", "name", "minute", ...ROLLUP_COLUMNS, "rows_read", "rows_written"];
+/** What the route tables (per service and per tenant) read of a request rollup. */
+const ROUTE_ROLLUP_READ = ["service", "route", "count", "errors", "max_ms", "d1_ms", "d1_count", "hist"] as const;
+
 export const metricsWrites = {
   requestSamples: (rows: readonly AnalyticsDatabase["request_samples"][]) =>
     jsonInsert(
@@ -66,7 +69,7 @@ export const metricsReads = {
   routeRollups: (db: Db, service: string, from: string, to: string) =>
     db
       .selectFrom("request_rollups")
-      .select(["service", "route", "count", "errors", "max_ms", "d1_ms", "d1_count", "hist"])
+      .select(ROUTE_ROLLUP_READ)
       .where("service", "=", service)
       .where("minute", ">=", from)
       .where("minute", "<=", to)
@@ -90,7 +93,7 @@ export const metricsReads = {
   tenantRollups: (db: Db, tenantId: string, from: string, to: string) =>
     db
       .selectFrom("request_rollups")
-      .select(["service", "route", "count", "errors", "max_ms", "d1_ms", "d1_count", "hist"])
+      .select(ROUTE_ROLLUP_READ)
       .where("tenant_id", "=", tenantId)
       .where("minute", ">=", from)
       .where("minute", "<=", to)

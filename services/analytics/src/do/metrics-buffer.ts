@@ -12,8 +12,12 @@ import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./o
 const FLUSH_DELAY_MS = 5_000;
 /** A buffer this full is flushed without waiting for the alarm. */
 const FLUSH_THRESHOLD = 2_000;
-/** At most this many raw samples per flush (one JSON parameter each table, well under D1's 2 MB). */
-const MAX_RAW_PER_FLUSH = 5_000;
+/**
+ * At most this many raw samples per flush. A D1 database runs one statement at a time, so one
+ * flush's insert holds up every learning-event write and report read behind it: small batches,
+ * one after another from the alarm, let those in between.
+ */
+export const MAX_RAW_PER_FLUSH = 1_000;
 /** A minute is rolled up once it ended this long ago; later samples are merged in. */
 const ROLLUP_GRACE_MS = 15_000;
 const RETRY_DELAY_MS = 30_000;
@@ -108,10 +112,15 @@ export class MetricsBufferDO extends DurableObject<Env> {
         dropped,
       );
     }
+    // The flush runs in the alarm's own event, never inside an add: an async flush runs its
+    // synchronous part (reading and parsing the batch, sorting a closed minute) before its first
+    // await, which made the caller of the add that crossed the threshold wait for it.
+    const alarm = await this.ctx.storage.getAlarm();
+    const now = Date.now();
     if (this.unwritten() >= FLUSH_THRESHOLD) {
-      this.ctx.waitUntil(this.flush().catch(() => undefined));
-    } else if ((await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+      if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
+    } else if (alarm === null) {
+      await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
     }
   }
 
@@ -192,10 +201,15 @@ export class MetricsBufferDO extends DurableObject<Env> {
       )
       .toArray();
     const maxRawId = raw.at(-1)?.id ?? 0;
-    const allRawTaken = raw.length < MAX_RAW_PER_FLUSH;
     const cutoff = minuteOf(new Date(now - 60_000 - ROLLUP_GRACE_MS).toISOString());
-    // Roll up closed minutes only once all of their samples are in hand.
-    const closed = allRawTaken ? this.aggregates.closed(cutoff) : { requests: [], queries: [], groups: [] };
+    // Roll up closed minutes only once all of their samples are in hand: with a backlog, that is
+    // when this batch reached past the closed minutes' samples, so rollups keep up under load.
+    const closedRawTaken =
+      raw.length < MAX_RAW_PER_FLUSH ||
+      this.sql
+        .exec("SELECT 1 FROM pending WHERE minute <= ? AND written = 0 AND id > ? LIMIT 1", cutoff, maxRawId)
+        .toArray().length === 0;
+    const closed = closedRawTaken ? this.aggregates.closed(cutoff) : { requests: [], queries: [], groups: [] };
     const drops = this.sql.exec<{ minute: string; service: string; dropped: number }>("SELECT * FROM drops").toArray();
 
     const rawSamples = raw.map((r) => JSON.parse(r.body) as MetricSample);

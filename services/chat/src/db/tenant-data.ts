@@ -1,4 +1,5 @@
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
+import { deletedRows } from "@atomic-guide/shared/tenant-erasure";
 import type { Kysely } from "kysely";
 import type { ChatDatabase } from "./schema";
 
@@ -49,3 +50,15 @@ export const tenantDataQueries = {
   deleteFaqEntries: (db: Kysely<ChatDatabase>, tenantId: string) =>
     db.deleteFrom("faq_entries").where("tenant_id", "=", tenantId).modifyEnd(queryName("tenant.deleteFaqEntries")),
 };
+
+/** A page's conversations and their messages, messages first; returns the rows removed. */
+export async function deleteConversationRows(
+  db: Kysely<ChatDatabase>,
+  tenantId: string,
+  ids: string[],
+): Promise<number> {
+  if (ids.length === 0) return 0; // `IN ()` is not SQL
+  const q = tenantDataQueries;
+  const messages = deletedRows(await q.deleteMessagesOf(db, tenantId, ids).executeTakeFirst());
+  return messages + deletedRows(await q.deleteConversations(db, tenantId, ids).executeTakeFirst());
+}

@@ -6,8 +6,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, applySocketPolicyChange, encodeAuthContext } from "@atomic-guide/shared";
-import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it, vi } from "vitest";
+import { acceptedSocket, expectTokenExpiryCloses } from "@atomic-guide/testing/socket-limits";
+import { socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
+import { describe, expect, it } from "vitest";
 import { learner } from "../testing/helpers";
 import { learnerStub } from "./stubs";
 import { tenantSocketsStub } from "./tenant-sockets";
@@ -28,14 +29,7 @@ const upgrade = (auth: AuthContext) =>
     }),
   );
 
-async function open(auth: AuthContext) {
-  const res = await upgrade(auth);
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no socket");
-  ws.accept();
-  return { ws, closed: closeOf(ws) };
-}
+const open = async (auth: AuthContext) => acceptedSocket(await upgrade(auth));
 
 /** Answers a ping while the socket is open: proves it survived. */
 async function stillOpen(ws: WebSocket) {
@@ -47,21 +41,8 @@ async function stillOpen(ws: WebSocket) {
 }
 
 describe("/ws/chat limits", () => {
-  it("closes the socket with 4401 token_expired when its token expires (the alarm is set for it)", async () => {
-    const me = withSocketToken(learner(), { lifetimeMs: 4_000 });
-    const expiresAtMs = me.token?.expiresAtMs ?? 0;
-    const { ws, closed } = await open(me);
-    await stillOpen(ws);
-    // The object's alarm is due no later than the expiry...
-    const alarm = await runInDurableObject(learnerStub(env, me), (_o, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
-    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
-    // a shifted clock), it closes the socket.
-    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
-    await runDurableObjectAlarm(learnerStub(env, me));
-    expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
-  });
+  it("closes the socket with 4401 token_expired when its token expires (the alarm is set for it)", () =>
+    expectTokenExpiryCloses(learner(), { open, proveServed: stillOpen, learnerObject: (me) => learnerStub(env, me) }));
 
   it("refuses an upgrade without token limits or with an expired token", async () => {
     expect((await upgrade(learner())).status).toBe(401);

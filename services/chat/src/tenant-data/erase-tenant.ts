@@ -1,14 +1,13 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
-import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
-import { deletedRows, deleteKvKeys, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
+import { deletedRows, deleteKvKeys, offboardInPages, tenantDatabases } from "@atomic-guide/shared/tenant-erasure";
 import { budgetKey } from "../budget/limits";
 import type { ChatDatabase } from "../db/schema";
-import { tenantDataQueries as q } from "../db/tenant-data";
+import { deleteConversationRows, tenantDataQueries as q } from "../db/tenant-data";
 import { conversationStub, learnerStub, tenantBudgetStub } from "../do/stubs";
 import { faqKey } from "../knowledge/faq";
-import { byLearner, tenantDatabases } from "./databases";
+import { byLearner } from "./by-learner";
 
 /** Conversations per page, and pages per call: about 250 Durable Object calls at most. */
 const PAGE = 50;
@@ -28,12 +27,11 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<ChatDatabas
     await Promise.all(all.map((id) => conversationStub(env, ref.tenantId, id).erase(owner)));
     objects += 1 + all.length;
   }
-  const ids = page.map((r) => r.conversation_id);
-  let rows = 0;
-  if (ids.length > 0) {
-    rows += deletedRows(await q.deleteMessagesOf(tdb.db, ref.tenantId, ids).executeTakeFirst());
-    rows += deletedRows(await q.deleteConversations(tdb.db, ref.tenantId, ids).executeTakeFirst());
-  }
+  const rows = await deleteConversationRows(
+    tdb.db,
+    ref.tenantId,
+    page.map((r) => r.conversation_id),
+  );
   return { rows, objects, more: page.length === PAGE };
 }
 
@@ -57,16 +55,16 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
 
 /**
  * Offboarding: everything chat holds for the tenant, bounded per call; repeat until `done`. The
- * offboarding mark goes first: a conversation D1 never saw (its messages still in its outbox)
- * or a learner known only by a pushed profile wipes itself when its alarm next runs.
+ * offboarding mark (in KNOWLEDGE) makes a conversation D1 never saw (its messages still in its
+ * outbox) or a learner known only by a pushed profile wipe itself when its alarm next runs.
  */
-export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  const policyKeys = await markTenantOffboarded(env.KNOWLEDGE, ref.tenantId, Date.now());
-  const removal = await eraseInPages(
-    tenantDatabases(env, ref),
+export function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
+  return offboardInPages(
+    env.KNOWLEDGE,
+    ref,
+    tenantDatabases<ChatDatabase>(env, "chat", ref),
     PAGES_PER_CALL,
     (tdb) => erasePage(env, ref, tdb),
     (dbs) => eraseTenantWide(env, ref, dbs),
   );
-  return { ...removal, rows: removal.rows + policyKeys };
 }

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { socketPolicyKey } from "@atomic-guide/shared";
+import { readRetentionPolicy } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { describe, expect, it } from "vitest";
 import { ask, call, learner } from "../testing/helpers";
 
@@ -101,7 +102,12 @@ describe("tenant offboarding", () => {
     await exports.default.socketPolicyChanged({ tenantId: a.tenantId, features: { chat: false } });
     expect(await env.KNOWLEDGE.get(socketPolicyKey(a.tenantId))).not.toBeNull();
 
+    const offboardedFrom = Date.now();
     const receipt = await exports.default.eraseTenant({ tenantId: a.tenantId });
+    // Objects whose data D1 never saw wipe themselves at their next alarm by this mark.
+    expect((await readRetentionPolicy(env.KNOWLEDGE, a.tenantId)).offboardedAtMs).toBeGreaterThanOrEqual(
+      offboardedFrom,
+    );
     expect(receipt.done).toBe(true);
     expect(receipt.objects).toBeGreaterThanOrEqual(4); // two learners, two conversations (and the budget)
     expect(await count("messages", a.tenantId)).toBe(0);

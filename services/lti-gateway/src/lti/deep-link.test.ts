@@ -1,20 +1,9 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeJwtPart, type SimulatedPlatform, verifyRs256 } from "../../../../tests/support/lti-platform";
-import { gateway, launch, launchJson, register, registeredPlatforms, routeFetchTo } from "./test-harness";
+import { canvasAndMoodleForEachTest, gateway, launch, launchJson } from "./test-harness";
 
-let canvas: SimulatedPlatform;
-let moodle: SimulatedPlatform;
+const { canvas, moodle } = await canvasAndMoodleForEachTest();
 const DATA = 'csrf-token-123 {"x":"<y>"}';
-
-beforeAll(async () => {
-  ({ canvas, moodle } = await registeredPlatforms());
-});
-beforeEach(async () => {
-  routeFetchTo([canvas, moodle]);
-  await register(canvas, { tenantId: "example-university" });
-  await register(moodle, { tenantId: "moodle-college" });
-});
-afterEach(() => vi.restoreAllMocks());
 
 async function deepLinkLaunch(platform: SimulatedPlatform, opts: { acceptMultiple?: boolean } = {}) {
   const { response } = await launch(platform, {

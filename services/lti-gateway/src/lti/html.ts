@@ -10,18 +10,7 @@ export function escapeHtml(value: string): string {
     .replaceAll("'", "&#39;");
 }
 
-/**
- * JSON safe to place inside a <script> element: "<" can never close the element, and the
- * line separators that older engines treat as newlines are escaped too.
- */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll("<", "\\u003c")
-    .replaceAll(">", "\\u003e")
-    .replaceAll("&", "\\u0026")
-    .replaceAll("\u2028", "\\u2028")
-    .replaceAll("\u2029", "\\u2029");
-}
+export { scriptJson } from "@atomic-guide/shared/script-json";
 
 /** A random nonce for the page's Content-Security-Policy. */
 export function cspNonce(): string {

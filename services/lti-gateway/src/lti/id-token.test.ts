@@ -1,34 +1,13 @@
 // The certification "bad payload" scenarios [Cert §6.1] and the security cases beyond them
 // (docs/lti.md, "What the tool checks on every launch"), each asserting its own rejection code and status.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { generateSigningKey, type SimulatedPlatform, signHs256, signJwt } from "../../../../tests/support/lti-platform";
+import { describe, expect, it, vi } from "vitest";
+import { generateSigningKey, signHs256, signJwt } from "../../../../tests/support/lti-platform";
 import { jwksCacheKey } from "./platform-jwks";
-import {
-  errorCode,
-  launch,
-  login,
-  postLaunch,
-  register,
-  registeredPlatforms,
-  routeFetchTo,
-  set,
-  TARGET,
-} from "./test-harness";
+import { canvasAndMoodleForEachTest, errorCode, launch, login, postLaunch, set, TARGET } from "./test-harness";
 
 const LTI = "https://purl.imsglobal.org/spec/lti/claim/";
-let canvas: SimulatedPlatform;
-let moodle: SimulatedPlatform;
-
-beforeAll(async () => {
-  ({ canvas, moodle } = await registeredPlatforms());
-});
-beforeEach(async () => {
-  routeFetchTo([canvas, moodle]);
-  await register(canvas, { tenantId: "example-university" });
-  await register(moodle, { tenantId: "moodle-college" });
-});
-afterEach(() => vi.restoreAllMocks());
+const { canvas, moodle } = await canvasAndMoodleForEachTest();
 
 async function expectRejected(response: Response, status: number, code: string) {
   expect({ status: response.status, code: await errorCode(response) }).toEqual({ status, code });

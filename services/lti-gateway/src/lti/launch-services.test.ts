@@ -44,7 +44,7 @@ describe("launch side effects", () => {
           .all<{ user_id: string }>();
         expect(rows.results.map((r) => r.user_id)).toEqual(["learner-1", "learner-2", "teacher-1"]);
       },
-      { timeout: 5000, interval: 50 },
+      { timeout: 20_000, interval: 50 },
     );
   });
 

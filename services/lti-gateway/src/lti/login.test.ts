@@ -1,19 +1,8 @@
 // GET|POST /lti/init: the OIDC login initiation (login.ts), up to the redirect to the platform.
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { SimulatedPlatform } from "../../../../tests/support/lti-platform";
-import { errorCode, gateway, login, register, registeredPlatforms, routeFetchTo, TARGET } from "./test-harness";
+import { describe, expect, it } from "vitest";
+import { canvasAndMoodleForEachTest, errorCode, gateway, login, register, TARGET } from "./test-harness";
 
-let canvas: SimulatedPlatform;
-let moodle: SimulatedPlatform;
-beforeAll(async () => {
-  ({ canvas, moodle } = await registeredPlatforms());
-});
-beforeEach(async () => {
-  routeFetchTo([canvas, moodle]);
-  await register(canvas, { tenantId: "example-university" });
-  await register(moodle, { tenantId: "moodle-college" });
-});
-afterEach(() => vi.restoreAllMocks());
+const { canvas, moodle } = await canvasAndMoodleForEachTest();
 
 describe("GET|POST /lti/init", () => {
   it("redirects to the platform with every OIDC parameter and sets the state cookie", async () => {

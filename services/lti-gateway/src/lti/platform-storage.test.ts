@@ -1,27 +1,7 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { SimulatedPlatform } from "../../../../tests/support/lti-platform";
-import {
-  errorCode,
-  gateway,
-  launchJson,
-  login,
-  postLaunch,
-  register,
-  registeredPlatforms,
-  routeFetchTo,
-  TARGET,
-} from "./test-harness";
+import { describe, expect, it } from "vitest";
+import { canvasAndMoodleForEachTest, errorCode, gateway, launchJson, login, postLaunch, TARGET } from "./test-harness";
 
-let canvas: SimulatedPlatform;
-
-beforeAll(async () => {
-  ({ canvas } = await registeredPlatforms());
-});
-beforeEach(async () => {
-  routeFetchTo([canvas]);
-  await register(canvas, { tenantId: "example-university" });
-});
-afterEach(() => vi.restoreAllMocks());
+const { canvas } = await canvasAndMoodleForEachTest();
 
 const STORAGE = { lti_storage_target: "post_message_forwarding" };
 

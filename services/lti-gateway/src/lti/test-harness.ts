@@ -1,7 +1,7 @@
 // Test-only helpers shared by the LTI test files: a simulated Canvas and Moodle answering the
 // gateway's outbound fetch, and a driver for login → launch. Not imported by the Worker.
 import { env, exports } from "cloudflare:workers";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { type IdTokenOptions, platformFetch, SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import type { LaunchJson } from "./launch-page";
 
@@ -31,6 +31,22 @@ export async function registeredPlatforms() {
   const canvas = await SimulatedPlatform.create({ shape: "canvas", origin: "https://canvas.instructure.com" });
   const moodle = await SimulatedPlatform.create({ shape: "moodle", origin: "https://moodle.example.edu" });
   return { canvas, moodle };
+}
+
+/**
+ * The LTI test files' setup, called at a file's top level: a simulated Canvas and Moodle, created
+ * once for the file and registered afresh before each test (tenants example-university and
+ * moodle-college) with the Worker's fetch routed to them; mocks are restored after each test.
+ */
+export async function canvasAndMoodleForEachTest() {
+  const platforms = await registeredPlatforms();
+  beforeEach(async () => {
+    routeFetchTo([platforms.canvas, platforms.moodle]);
+    await register(platforms.canvas, { tenantId: "example-university" });
+    await register(platforms.moodle, { tenantId: "moodle-college" });
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return platforms;
 }
 
 export async function register(platform: SimulatedPlatform, extra: Record<string, unknown> = {}) {

@@ -8,6 +8,7 @@ import {
 } from "@atomic-guide/shared";
 import * as v from "valibot";
 import { services } from "../services";
+import { type PendingAnnouncementsHealth, pendingAnnouncementsHealth } from "../sockets/pending-health";
 
 const RPC_TIMEOUT_MS = 3000;
 
@@ -49,14 +50,20 @@ export async function systemHealth(env: Env): Promise<Response> {
   return Response.json(body, { status: canLaunch ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }
 
+/** The gateway's entry also says which socket announcements still wait for a service. */
+type GatewayHealth = ServiceHealth & { socketAnnouncements: PendingAnnouncementsHealth };
+
 interface HealthReport {
-  body: { status: "ok" | "degraded"; services: Record<ServiceName, ServiceHealth> };
+  body: {
+    status: "ok" | "degraded";
+    services: Record<Exclude<ServiceName, "lti-gateway">, ServiceHealth> & { "lti-gateway": GatewayHealth };
+  };
   canLaunch: boolean;
 }
 
 async function buildReport(env: Env): Promise<HealthReport> {
   const ns = env.OIDC_STATE;
-  const [gateway, chat, struggle, analytics] = await Promise.all([
+  const [gatewayParts, socketAnnouncements, chat, struggle, analytics] = await Promise.all([
     serviceHealth({
       service: "lti-gateway",
       env,
@@ -64,11 +71,17 @@ async function buildReport(env: Env): Promise<HealthReport> {
       pingDurableObject: () => ns.get(ns.idFromName("health")).ping(),
       version: env.CF_VERSION_METADATA?.id,
     }),
+    pendingAnnouncementsHealth(env),
     remoteHealth(() => services(env).chat.health()),
     remoteHealth(() => services(env).struggleDetector.health()),
     remoteHealth(() => services(env).analytics.health()),
   ]);
-  const report: Record<ServiceName, ServiceHealth> = {
+  const gateway: GatewayHealth = {
+    ...gatewayParts,
+    status: gatewayParts.status === "ok" && socketAnnouncements.status === "ok" ? "ok" : "degraded",
+    socketAnnouncements,
+  };
+  const report: HealthReport["body"]["services"] = {
     "lti-gateway": gateway,
     chat,
     "struggle-detector": struggle,

@@ -1,8 +1,11 @@
 import { badRequest, base64UrlToText, textToBase64Url } from "@atomic-guide/shared";
 import * as v from "valibot";
 
+/** An opaque keyset cursor this API issued (encodeCursor). */
+const CursorParamSchema = v.optional(v.pipe(v.string(), v.maxLength(512)));
+
 export const PageQuerySchema = v.object({
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  cursor: CursorParamSchema,
   limit: v.optional(
     v.pipe(
       v.string(),
@@ -17,7 +20,7 @@ export const PageQuerySchema = v.object({
 export type PageQuery = v.InferOutput<typeof PageQuerySchema>;
 /** A parsed page request as it crosses into the learner's Durable Object. */
 export const PageSchema = v.object({
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  cursor: CursorParamSchema,
   limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
 });
 

@@ -1,16 +1,18 @@
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
+import { deletedRows } from "@atomic-guide/shared/tenant-erasure";
 import { type Kysely, sql } from "kysely";
 import type { StruggleDb } from "./schema";
 
-/** Every table that holds a tenant's rows; offboarding empties each of them for the tenant. */
-export const TENANT_TABLES = [
+/** The tables keyed by learner; a learner's erasure empties each of them for the learner. */
+export const LEARNER_TABLES = [
   "learning_sessions",
   "struggle_events",
   "interventions",
   "learner_profiles",
-  "guide_settings_audit",
-  "course_kind_outcomes",
 ] as const satisfies readonly (keyof StruggleDb)[];
+
+/** Every table that holds a tenant's rows (the learners' and the per-course ones); offboarding empties each. */
+export const TENANT_TABLES = [...LEARNER_TABLES, "guide_settings_audit", "course_kind_outcomes"] as const;
 
 /**
  * Whole-tenant reads and deletes for offboarding and the retention sweep, in bounded pages so
@@ -54,5 +56,12 @@ export const tenantDataQueries = {
       .modifyEnd(queryName(`tenant.delete.${table}`)),
 };
 
-/** The tables keyed by learner (the others are per course). */
-export const LEARNER_TABLES = ["learning_sessions", "struggle_events", "interventions", "learner_profiles"] as const;
+/** A page of learners' rows in every learner table; returns the rows removed. */
+export async function deleteLearnersRows(db: Kysely<StruggleDb>, tenantId: string, userIds: string[]): Promise<number> {
+  if (userIds.length === 0) return 0; // `IN ()` is not SQL
+  let rows = 0;
+  for (const table of LEARNER_TABLES) {
+    rows += deletedRows(await tenantDataQueries.deleteLearnersRows(db, table, tenantId, userIds).executeTakeFirst());
+  }
+  return rows;
+}

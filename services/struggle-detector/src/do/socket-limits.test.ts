@@ -3,11 +3,12 @@
 // erased, each with its documented close code (docs/api.md, Realtime). A pushed change closes them
 // at once through the tenant's socket directory (SOCKET_RECHECK_MS stays at its 30 s default, so
 // only a test that runs the alarm itself gets one); the alarm is the backstop.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, applySocketPolicyChange, encodeAuthContext } from "@atomic-guide/shared";
-import { closeOf, socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it, vi } from "vitest";
+import { acceptedSocket, expectTokenExpiryCloses } from "@atomic-guide/testing/socket-limits";
+import { socketToken, withSocketToken } from "@atomic-guide/testing/socket-token";
+import { describe, expect, it } from "vitest";
 import { detectorFor } from "./stub";
 
 let counter = 0;
@@ -26,14 +27,7 @@ const upgrade = (auth: AuthContext) =>
     }),
   );
 
-async function open(auth: AuthContext) {
-  const res = await upgrade(auth);
-  expect(res.status).toBe(101);
-  const ws = res.webSocket;
-  if (!ws) throw new Error("no socket");
-  ws.accept();
-  return { ws, closed: closeOf(ws) };
-}
+const open = async (auth: AuthContext) => acceptedSocket(await upgrade(auth));
 
 /** Sends a batch and waits for its acknowledgement: proves the socket is open and served. */
 async function stillServed(ws: WebSocket) {
@@ -45,21 +39,12 @@ async function stillServed(ws: WebSocket) {
 }
 
 describe("/ws/signals limits", () => {
-  it("closes the socket with 4401 token_expired when its token expires", async () => {
-    const me = withSocketToken(learner(), { lifetimeMs: 4_000 });
-    const expiresAtMs = me.token?.expiresAtMs ?? 0;
-    const { ws, closed } = await open(me);
-    await stillServed(ws);
-    // The object's alarm is due no later than the expiry...
-    const alarm = await runInDurableObject(detectorFor(env, me), (_o, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(expiresAtMs);
-    // ...and, run once the expiry has passed on this clock (whatever workerd's scheduler does with
-    // a shifted clock), it closes the socket.
-    await vi.waitUntil(() => Date.now() > expiresAtMs, { timeout: 10_000, interval: 50 });
-    await runDurableObjectAlarm(detectorFor(env, me));
-    expect(await closed).toEqual({ code: 4401, reason: "token_expired" });
-  });
+  it("closes the socket with 4401 token_expired when its token expires", () =>
+    expectTokenExpiryCloses(learner(), {
+      open,
+      proveServed: stillServed,
+      learnerObject: (me) => detectorFor(env, me),
+    }));
 
   it("refuses an upgrade without token limits", async () => {
     const res = await upgrade(learner());

@@ -1,13 +1,7 @@
-import type { SocketPolicy } from "@atomic-guide/shared";
-import { TenantSocketDirectory } from "@atomic-guide/shared/socket-directory";
+import { tenantSocketDirectory } from "@atomic-guide/shared/socket-directory";
 
 /** One per tenant: the StruggleDetectorDOs with open /ws/signals sockets (packages/shared socket-directory). */
-export class TenantSocketsDO extends TenantSocketDirectory<Env> {
-  protected recheckObject(objectId: string, policy: SocketPolicy) {
-    const learners = this.env.STRUGGLE_DETECTOR;
-    return learners.get(learners.idFromString(objectId)).recheckSockets(policy);
-  }
-}
+export class TenantSocketsDO extends tenantSocketDirectory<Env>((env) => env.STRUGGLE_DETECTOR) {}
 
 export const tenantSocketsStub = (env: Env, tenantId: string) =>
   env.TENANT_SOCKETS.get(env.TENANT_SOCKETS.idFromName(tenantId));

@@ -1,13 +1,13 @@
 import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/shared";
-import { markTenantOffboarded } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
-import { deletedRows, deleteKvKeys, eraseInPages } from "@atomic-guide/shared/tenant-erasure";
+import { deletedRows, deleteKvKeys, offboardInPages, tenantDatabases } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
-import { LEARNER_TABLES, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
+import { deleteLearnersRows, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
 import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
-import { systemCallerFor, tenantDatabases } from "./databases";
+import { SERVICE } from "../service";
+import { systemCallerFor } from "./system-caller";
 
 /** Learners per page, and pages per call: at most 200 Durable Object calls per call. */
 const PAGE = 50;
@@ -20,11 +20,7 @@ async function erasePage(env: Env, ref: TenantDataRef, tdb: TenantDb<StruggleDb>
   for (const userId of userIds) {
     rows += (await detectorFor(env, { tenantId: ref.tenantId, userId }).erase(systemCallerFor(ref, userId))).deleted;
   }
-  if (userIds.length > 0) {
-    for (const table of LEARNER_TABLES) {
-      rows += deletedRows(await q.deleteLearnersRows(tdb.db, table, ref.tenantId, userIds).executeTakeFirst());
-    }
-  }
+  rows += await deleteLearnersRows(tdb.db, ref.tenantId, userIds);
   return { rows, objects: userIds.length, more: userIds.length === PAGE };
 }
 
@@ -44,16 +40,16 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
 
 /**
  * Offboarding: everything struggle-detector holds for the tenant, bounded per call; repeat until
- * `done`. The offboarding mark goes first: a learner object D1 does not list (its rows still in
- * its outbox) wipes itself at its next alarm instead of replaying them (do/idle-expiry.ts).
+ * `done`. The offboarding mark (in TENANT_CONFIG) makes a learner object D1 does not list (its
+ * rows still in its outbox) wipe itself at its next alarm instead of replaying them (do/idle-expiry.ts).
  */
-export async function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
-  const policyKeys = await markTenantOffboarded(env.TENANT_CONFIG, ref.tenantId, Date.now());
-  const removal = await eraseInPages(
-    tenantDatabases(env, ref),
+export function eraseTenantData(env: Env, ref: TenantDataRef): Promise<TenantDataRemoval> {
+  return offboardInPages(
+    env.TENANT_CONFIG,
+    ref,
+    tenantDatabases<StruggleDb>(env, SERVICE, ref),
     PAGES_PER_CALL,
     (tdb) => erasePage(env, ref, tdb),
     async (dbs) => ({ rows: await eraseTenantWide(env, ref, dbs), objects: 0 }),
   );
-  return { ...removal, rows: removal.rows + policyKeys };
 }

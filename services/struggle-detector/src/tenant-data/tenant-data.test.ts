@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, socketPolicyKey } from "@atomic-guide/shared";
+import { readRetentionPolicy } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
@@ -94,7 +95,12 @@ describe("tenant offboarding", () => {
     await exports.default.socketPolicyChanged({ tenantId, features: { struggleDetection: false } });
     expect(await env.TENANT_CONFIG.get(socketPolicyKey(tenantId))).not.toBeNull();
 
+    const offboardedFrom = Date.now();
     const receipt = await exports.default.eraseTenant({ tenantId });
+    // Objects whose data D1 never saw wipe themselves at their next alarm by this mark.
+    expect((await readRetentionPolicy(env.TENANT_CONFIG, tenantId)).offboardedAtMs).toBeGreaterThanOrEqual(
+      offboardedFrom,
+    );
     expect(receipt).toMatchObject({ objects: 2, done: true });
     expect(receipt.rows).toBeGreaterThan(0);
     expect(await sessionRows(tenantId)).toBe(0);

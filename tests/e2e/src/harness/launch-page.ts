@@ -1,16 +1,7 @@
 // A launch page shaped exactly like the gateway's (services/lti-gateway/src/lti/launch-page.ts): the launch JSON in a
 // non-executing script tag, a plain fallback view in <main id="app">, and the two app assets.
 // Used until the gateway serves the app itself; the e2e tests then use the gateway's page.
-
-/** JSON inside <script> must not be able to close the tag or open a comment. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll("<", "\\u003c")
-    .replaceAll(">", "\\u003e")
-    .replaceAll("&", "\\u0026")
-    .replaceAll("\u2028", "\\u2028")
-    .replaceAll("\u2029", "\\u2029");
-}
+import { scriptJson } from "@atomic-guide/testing/script-json";
 
 export function launchPageHtml(launch: unknown, extraBody = ""): string {
   return `<!doctype html>
@@ -20,7 +11,7 @@ export function launchPageHtml(launch: unknown, extraBody = ""): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Atomic Guide</title>
 <link rel="stylesheet" href="/app/main.css">
-<script type="application/json" id="atomic-guide-launch">${scriptSafeJson(launch)}</script>
+<script type="application/json" id="atomic-guide-launch">${scriptJson(launch)}</script>
 <script type="module" src="/app/main.js"></script>
 </head>
 <body>

@@ -1,6 +1,5 @@
-import { notFound, parseJsonBody, parseWith, SERVICE_NAMES, type ServiceName } from "@atomic-guide/shared";
+import { BACKEND_SERVICES, type BackendService, notFound, parseJsonBody, parseWith } from "@atomic-guide/shared";
 import {
-  controlD1Faults,
   D1FaultCommandSchema,
   type D1FaultControlRpc,
   type D1FaultState,
@@ -9,18 +8,22 @@ import {
 import * as v from "valibot";
 import type { GatewayRouter } from "../router";
 
-const FaultTargetSchema = v.picklist([...SERVICE_NAMES, "all"]);
+/** The services with a D1 database, the only ones a D1 fault can act on (the gateway keeps its data in KV). */
+const FAULT_SERVICES = BACKEND_SERVICES;
+
+const FaultTargetSchema = v.picklist(
+  [...FAULT_SERVICES, "all"],
+  `D1 faults apply to the services with a database: ${FAULT_SERVICES.join(", ")}, or all of them ("all").`,
+);
 
 type Control = (command?: unknown) => Promise<D1FaultState>;
 
 /** Each service keeps its fault record in its own KV; the gateway reaches the others over RPC. */
-function controlOf(env: Env, service: ServiceName): Control {
+function controlOf(env: Env, service: BackendService): Control {
   // Called on the stub itself: a method taken off an RPC stub is not a plain function.
   const remote = (binding: Fetcher) => (command?: unknown) =>
     (binding as Fetcher & D1FaultControlRpc).controlD1Faults(command);
   switch (service) {
-    case "lti-gateway":
-      return (command) => controlD1Faults(env, "lti-gateway", command);
     case "chat":
       return remote(env.CHAT);
     case "struggle-detector":
@@ -30,21 +33,22 @@ function controlOf(env: Env, service: ServiceName): Control {
   }
 }
 
-function targets(params: Record<string, string | undefined>): ServiceName[] {
+function targets(params: Record<string, string | undefined>): BackendService[] {
   const target = parseWith(FaultTargetSchema, params.service, "unknown_service");
-  return target === "all" ? [...SERVICE_NAMES] : [target];
+  return target === "all" ? [...FAULT_SERVICES] : [target];
 }
 
-const applyAll = async (env: Env, services: ServiceName[], command?: unknown) => ({
+const applyAll = async (env: Env, services: readonly BackendService[], command?: unknown) => ({
   faults: await Promise.all(services.map((s) => controlOf(env, s)(command))),
 });
 
 /**
- * /admin/faults: makes a service's D1 fail or slow down, for local development and tests only.
+ * /admin/faults: makes a service's D1 fail or slow down, for local development and tests only;
+ * `all` means chat, struggle-detector and analytics (an unknown name or `lti-gateway` is a 400).
  * Outside ENVIRONMENT development/test every route answers 404 like an unknown path, and each
  * service refuses the RPC on its own as well. The operator token is checked first (./index.ts).
  *
- *   GET    /admin/faults                 current fault of every service
+ *   GET    /admin/faults                 current fault of every service with a database
  *   PUT    /admin/faults/:service|all    {mode: "fail"|"slow"|"off", delayMs?, scope?, durationMs?}
  *   DELETE /admin/faults/:service|all    turns faults off
  */
@@ -53,7 +57,7 @@ export function registerFaultAdminRoutes(router: GatewayRouter): void {
     if (!faultsAllowed(env)) throw notFound();
   });
 
-  router.get("/admin/faults", async (_request, env) => Response.json(await applyAll(env, [...SERVICE_NAMES])));
+  router.get("/admin/faults", async (_request, env) => Response.json(await applyAll(env, FAULT_SERVICES)));
 
   router.put("/admin/faults/:service", async (request, env) => {
     const services = targets(request.params);

@@ -1,18 +1,7 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ensureTenant } from "../../tenants/store";
-
-const ADMIN = { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "application/json" };
-
-function admin(method: string, path: string, body?: unknown) {
-  return exports.default.fetch(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers: ADMIN,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    }),
-  );
-}
+import { admin } from "./test-admin";
 
 // Each of these makes decodeURIComponent throw: a lone %, a non-hex escape, a cut UTF-8 sequence.
 const MALFORMED = ["%", "%zz", "%E0%A4%A", "ok%"];

@@ -1,21 +1,9 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rolloutKey } from "../../rollout/record";
+import { admin } from "./test-admin";
 
-const TOKEN = "test-admin-token-0123456789abcdefghijklmnopqrstuvwxyz";
 const CANDIDATE = "0b9a3f5e-1c2d-4e3f-8a7b-6c5d4e3f2a10";
-
-function admin(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  return exports.default.fetch(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    }),
-  );
-}
 
 describe("/admin/rollout", () => {
   it("answers 401 without the operator token and changes nothing", async () => {

@@ -3,20 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bearer, tokenFor } from "../../auth/test-tokens";
 import { flagsKey } from "../../flags/store";
 import { getTenant } from "../../tenants/store";
-
-const TOKEN = "test-admin-token-0123456789abcdefghijklmnopqrstuvwxyz";
-
-function admin(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
-  const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  return exports.default.fetch(
-    new Request(`http://localhost${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    }),
-  );
-}
+import { admin } from "./test-admin";
 
 const api = (token: string, path: string) =>
   exports.default.fetch(new Request(`http://localhost${path}`, { headers: bearer(token) }));
