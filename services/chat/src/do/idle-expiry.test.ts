@@ -15,6 +15,9 @@ async function askDuringOutage(me: AuthContext) {
   await exports.default.controlD1Faults({ mode: "fail" });
   const reply = await ask(me, { message: "Asked while D1 was down" }, { provider: "offline" });
   const conversation = conversationStub(env, me.tenantId, reply.conversationId);
+  // The turn's archive alarm fires as the answer is stored: joined here while D1 is still down,
+  // so it cannot land after the fault ends.
+  expect(await conversation.archiveNow()).toEqual({ pending: 1 });
   // The archive retry would otherwise fire by itself once D1 is back; the test runs it when it means to.
   await runInDurableObject(conversation, (_i, state) => state.storage.setAlarm(Date.now() + DAY_MS));
   await exports.default.controlD1Faults({ mode: "off" });
