@@ -3,6 +3,8 @@
 // V8's sampling profiler on in every Worker. Samples are cut at each operation's start, so each
 // operation gets its own JS CPU per Worker (background work it caused, such as a waitUntil or an
 // alarm that ran before the next operation, included): p50 and mean per Worker and summed.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { attribute, type BundleSources, type CpuProfile, type Origin, type WorkerProfilers } from "./profiler";
 
 export const SAMPLING_INTERVAL_US = 100;
@@ -49,6 +51,17 @@ function perWindow(profile: CpuProfile, starts: number[], endUs: number): number
   return totals;
 }
 
+/**
+ * `BENCH_PROFILE_DIR=<dir>` keeps each Worker's raw profile (`<worker>.cpuprofile`, loadable in
+ * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions.
+ */
+function dumpProfiles(profiles: Map<string, CpuProfile>): void {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  for (const [worker, profile] of profiles) writeFileSync(join(dir, `${worker}.cpuprofile`), JSON.stringify(profile));
+}
+
 export async function profiledPass(
   profilers: WorkerProfilers,
   sources: BundleSources,
@@ -66,6 +79,7 @@ export async function profiledPass(
   await new Promise((resolve) => setTimeout(resolve, 200));
   const end = nowUs();
   const profiles = await profilers.stop();
+  dumpProfiles(profiles);
   const workers: WorkerFigures[] = [];
   const top: { name: string; ms: number }[] = [];
   const sumPerOp = starts.map(() => 0);

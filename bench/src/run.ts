@@ -72,7 +72,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "chat: time our stack adds",
-    "a turn checks three budgets (two Durable Objects), stores the learner's message, searches the FAQ (D1 FTS5), builds the prompt, streams from the provider, stores the answer, archives both through the outbox (D1) and sends the learning event and the per-request metrics. The D1 round trips dominate locally (see the floor + D1 row); batching the archive write with the answer's storage and moving the FAQ search behind a per-course cache are the next steps.",
+    "a turn checks three budgets (the learner's and the tenant's Durable Objects), begins the conversation (a new Durable Object per conversation here: locally its SQLite file is created on the calling thread, about 1 ms the profile charges to prepareTurn's call site, work Cloudflare does on the object's own machine), searches the FAQ (D1 FTS5), builds the prompt, streams from the provider, stores the answer and archives the whole turn (conversation and both messages) through the outbox as one D1 batch from one alarm, and sends the learning event and the per-request metrics. A new conversation takes its retention period from the learner's object instead of reading KV; the outboxes of all conversations share one hourly prune of applied keys. Locally ENVIRONMENT is development, where every D1 statement also reads the fault-injection record from KV (staging and production skip it). Next: the FAQ search behind a per-course cache, and analytics' per-turn cost (the metrics buffer's add, the snapshot refreshes the learning event starts).",
   ],
   ["chat: 50 conversations", "the same turn as above, under saturation; per-turn CPU falls as work is shared."],
 ];

@@ -22,6 +22,8 @@ const IdleMarkSchema = v.object({
   checkedAtMs: Ms,
 });
 export type IdleMark = v.InferOutput<typeof IdleMarkSchema>;
+/** A tenant's retention period and when it was read from KV, passed from one object to another. */
+export type KnownRetention = Pick<IdleMark, "retentionDays" | "checkedAtMs">;
 
 /** Why an object is wiped: after "expired" its own D1 rows still need deleting, offboarding took them. */
 export type ExpiryReason = "expired" | "offboarded";
@@ -45,12 +47,21 @@ export class IdleExpiry {
     private readonly policies: KVNamespace,
   ) {}
 
-  /** Call on the learner's activity; moves the expiry when the last mark is a day old (or absent). */
-  async noteActivity(tenantId: string, nowMs = Date.now()): Promise<void> {
+  /**
+   * Call on the learner's activity; moves the expiry when the last mark is a day old (or absent)
+   * and answers the mark now held. `known` is the tenant's policy as another object of the same
+   * learner read it (its mark's period and read time): a fresh object then reads no KV, and
+   * re-reads the policy within a week of that read like every object.
+   */
+  async noteActivity(tenantId: string, nowMs = Date.now(), known?: KnownRetention): Promise<IdleMark> {
     const mark = await this.load();
-    if (mark && mark.tenantId === tenantId && nowMs - mark.atMs < DAY_MS) return;
-    const { retentionDays } = await readRetentionPolicy(this.policies, tenantId);
-    await this.save({ tenantId, atMs: nowMs, retentionDays, checkedAtMs: nowMs });
+    if (mark && mark.tenantId === tenantId && nowMs - mark.atMs < DAY_MS) return mark;
+    const policy = known
+      ? { retentionDays: known.retentionDays, checkedAtMs: Math.min(known.checkedAtMs, nowMs) }
+      : { retentionDays: (await readRetentionPolicy(this.policies, tenantId)).retentionDays, checkedAtMs: nowMs };
+    const moved = { tenantId, atMs: nowMs, ...policy };
+    await this.save(moved);
+    return moved;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { breakerOptionsFromEnv, DEFAULT_BREAKER_OPTIONS } from "./breaker";
-import type { D1Outbox, FlushResult } from "./outbox";
+import type { D1Outbox, FlushOptions, FlushResult } from "./outbox";
 
 export interface BackoffOptions {
   baseMs?: number;
@@ -52,10 +52,11 @@ export async function flushOutbox(
   outbox: D1Outbox,
   d1: D1Database,
   backoff?: BackoffOptions,
+  options?: FlushOptions,
 ): Promise<FlushResult> {
   let result: FlushResult;
   try {
-    result = await outbox.flush(d1);
+    result = await outbox.flush(d1, options);
   } catch (e) {
     result = { flushed: 0, pending: outbox.pending(), error: e instanceof Error ? e.message : String(e) };
   }

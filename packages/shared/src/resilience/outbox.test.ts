@@ -236,6 +236,35 @@ describe("outbox in its Durable Object", () => {
     expect(result.queued).toBe(false);
     expect(await logBodies("t-through")).toEqual(["now"]);
   });
+
+  it("prunes applied keys once an hour per scope, however many outboxes flush under it", async () => {
+    const prunes: string[] = [];
+    const d1 = interceptD1(env.DB, async (call, run) => {
+      if (call.sql.some((s) => s.includes("outbox.applied_prune"))) prunes.push(call.sql[0]!);
+      return run();
+    });
+    const scope = `scope-${crypto.randomUUID()}`;
+    const flushOne = (name: string, pruneScope?: string) =>
+      runInDurableObject(host(name), async (_instance, state) => {
+        const outbox = new D1Outbox(state.storage.sql, "pruning");
+        outbox.enqueue({
+          idempotencyKey: `t-prune:${name}`,
+          tenantId: "t-prune",
+          statements: [logInsert("t-prune", name)],
+        });
+        return outbox.flush(d1, pruneScope === undefined ? {} : { pruneScope });
+      });
+    // Three objects (think: three conversations) under one scope: one prune between them.
+    for (const name of ["prune-a", "prune-b", "prune-c"]) {
+      expect(await flushOne(name, scope)).toEqual({ flushed: 1, pending: 0 });
+    }
+    expect(prunes).toHaveLength(1);
+    // Without a scope each outbox instance keeps its own hour, as before.
+    await flushOne("prune-d");
+    await flushOne("prune-e");
+    expect(prunes).toHaveLength(3);
+    expect(await logBodies("t-prune")).toEqual(["prune-a", "prune-b", "prune-c", "prune-d", "prune-e"]);
+  });
 });
 
 describe("outboxBackoffMs", () => {

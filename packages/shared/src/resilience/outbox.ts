@@ -50,6 +50,11 @@ export const APPLIED_INSERT_SQL = `INSERT INTO ${APPLIED_TABLE} (tenant_id, idem
 export const APPLIED_PRUNE_SQL = `DELETE FROM ${APPLIED_TABLE} WHERE applied_at < ? /* outbox.applied_prune */`;
 export const APPLIED_KEY_RETENTION_MS = 14 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 3600 * 1000;
+/**
+ * Last prune per scope, per isolate: objects of one class flushing into one database share it,
+ * so a service with a fresh object per conversation prunes hourly, not once per object.
+ */
+const lastPruneByScope = new Map<string, number>();
 /** DO SQLite rows are limited to 2 MB; an entry is one row. */
 const MAX_ENTRY_BYTES = 1_000_000;
 
@@ -58,6 +63,12 @@ export interface FlushOptions {
   maxEntries?: number;
   /** Extra attempts of one batch on transient D1 errors (safe: the batch is idempotent). */
   retries?: number;
+  /**
+   * Names the database the flush writes to (e.g. `chat:DB_TENANT_X`): every outbox flushing
+   * under the same scope in this isolate shares one hourly prune of the applied keys. Without
+   * it the prune is per outbox instance.
+   */
+  pruneScope?: string;
 }
 
 export interface FlushResult {
@@ -186,7 +197,7 @@ export class D1Outbox {
         return { flushed, pending: this.pending(), error: outcome.error, ...(deadLettered ? { deadLettered } : {}) };
       }
     }
-    if (flushed > 0) await this.pruneAppliedKeys(d1);
+    if (flushed > 0) await this.pruneAppliedKeys(d1, options.pruneScope);
     return { flushed, pending: this.pending(), ...(deadLettered ? { deadLettered } : {}) };
   }
 
@@ -242,10 +253,12 @@ export class D1Outbox {
       .map((r) => ({ idempotencyKey: String(r.idempotency_key), error: String(r.error) }));
   }
 
-  private async pruneAppliedKeys(d1: D1Database): Promise<void> {
+  private async pruneAppliedKeys(d1: D1Database, scope: string | undefined): Promise<void> {
     const now = Date.now();
-    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = now;
+    const last = scope === undefined ? this.lastPrune : (lastPruneByScope.get(scope) ?? 0);
+    if (now - last < PRUNE_EVERY_MS) return;
+    if (scope === undefined) this.lastPrune = now;
+    else lastPruneByScope.set(scope, now);
     try {
       await d1
         .prepare(APPLIED_PRUNE_SQL)

@@ -1,4 +1,5 @@
 import type { LearnerProfile } from "@atomic-guide/shared";
+import type { KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import type { BudgetLimits } from "../budget/limits";
 import type { BudgetScope } from "../budget/over-budget";
 
@@ -13,7 +14,12 @@ export interface TokenHold {
 
 /** The learner object's answer to "may this turn start?". */
 export type Admission =
-  | ({ kind: "ok"; profile: LearnerProfile | undefined } & TokenHold)
+  | ({
+      kind: "ok";
+      profile: LearnerProfile | undefined;
+      /** The tenant's retention as the learner's object last read it; a new conversation takes it over. */
+      retention?: KnownRetention | undefined;
+    } & TokenHold)
   | { kind: "not_found" }
   | { kind: "over_budget"; scope: BudgetScope; retryAfter: number };
 

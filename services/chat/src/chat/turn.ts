@@ -99,6 +99,7 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
     content: request.message,
     at: nowIso(nowMs),
     windowSize: MODEL_WINDOW,
+    retention: admission.retention,
   });
   if (!begun) {
     await deps.learner.cancelAdmission({ conversationId, created: create, nowMs, ...admission });

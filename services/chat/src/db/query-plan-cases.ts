@@ -28,19 +28,10 @@ const faqRow = {
   created_at: t,
   updated_at: t,
 };
-const archived = archiveStatements({
-  tenantId: "acme",
-  conversationId: "c1",
-  userId: "u1",
-  title: null,
-  conversationCreatedAt: t,
-  messageId: "m1",
-  role: "user",
-  content: "hi",
-  provider: null,
-  tokens: 0,
-  createdAt: t,
-});
+const archived = archiveStatements(
+  { tenantId: "acme", conversationId: "c1", userId: "u1", title: null, createdAt: t },
+  [{ messageId: "m1", role: "user", content: "hi", provider: null, tokens: 0, createdAt: t }],
+);
 
 /** Outbox statements are plain `{sql, params}`; the gate plans them as compiled queries. */
 const planned = (s: OutboxStatement | undefined) => {

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
-import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements, type StoredMessage } from "../db/archive";
@@ -22,6 +22,8 @@ export interface BeginTurn {
   at: string;
   /** How many earlier messages go to the model. */
   windowSize: number;
+  /** The tenant's retention as the learner's object read it, so a new conversation reads no KV. */
+  retention?: KnownRetention | undefined;
 }
 
 export interface FinishTurn {
@@ -32,6 +34,24 @@ export interface FinishTurn {
   tokens: number;
   at: string;
 }
+
+/**
+ * The learner's message waits in the object until the answer is stored, so a turn reaches D1 as
+ * one outbox entry (one batch); past this long the alarm archives it alone, for a turn that
+ * never finished.
+ */
+export const ARCHIVE_BACKSTOP_MS = 60_000;
+/** Messages per outbox entry: the conversation upsert and these stay within an entry's 50 statements. */
+const ARCHIVE_RUN = 20;
+
+type OwnerRow = {
+  tenant_id: string;
+  user_id: string;
+  d1_binding: string | null;
+  conversation_id: string;
+  title: string | null;
+  created_at: string;
+};
 
 type MessageRow = {
   message_id: string;
@@ -82,7 +102,10 @@ export class ChatConversationDO extends DurableObject<Env> {
         role TEXT NOT NULL, content TEXT NOT NULL, provider TEXT,
         tokens INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS archive_mark (id INTEGER PRIMARY KEY CHECK (id = 1), queued_seq INTEGER NOT NULL);
     `);
+    // Objects from before the mark queued every message as it was stored: all of theirs are queued.
+    this.sql.exec("INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages");
     return new D1Outbox(this.sql, "archive");
   }
 
@@ -90,16 +113,11 @@ export class ChatConversationDO extends DurableObject<Env> {
     return "pong";
   }
 
-  private ownerRow() {
+  private ownerRow(): OwnerRow | undefined {
     return this.sql
-      .exec<{
-        tenant_id: string;
-        user_id: string;
-        d1_binding: string | null;
-        conversation_id: string;
-        title: string | null;
-        created_at: string;
-      }>("SELECT tenant_id, user_id, d1_binding, conversation_id, title, created_at FROM owner WHERE id = 1")
+      .exec<OwnerRow>(
+        "SELECT tenant_id, user_id, d1_binding, conversation_id, title, created_at FROM owner WHERE id = 1",
+      )
       .toArray()[0];
   }
 
@@ -108,8 +126,7 @@ export class ChatConversationDO extends DurableObject<Env> {
    * tenant record, per request) replaces the stored one when they differ: a conversation begun
    * before its tenant moved to its own D1 archives, from then on, where the tenant now lives.
    */
-  private isOwner(owner: ConversationOwner) {
-    const row = this.ownerRow();
+  private isOwner(owner: ConversationOwner, row = this.ownerRow()) {
     if (!row || row.tenant_id !== owner.tenantId || row.user_id !== owner.userId) return undefined;
     const current = owner.d1Binding ?? null;
     if (row.d1_binding !== current) {
@@ -123,9 +140,11 @@ export class ChatConversationDO extends DurableObject<Env> {
   async beginTurn(
     turn: BeginTurn,
   ): Promise<{ history: { role: "user" | "assistant"; content: string }[]; turns: number } | null> {
-    let row = this.isOwner(turn.owner);
-    if (!row) {
-      if (!turn.create || this.ownerRow()) return null;
+    const existing = this.ownerRow();
+    if (existing) {
+      if (!this.isOwner(turn.owner, existing)) return null;
+    } else {
+      if (!turn.create) return null;
       this.sql.exec(
         "INSERT INTO owner (id, tenant_id, user_id, d1_binding, conversation_id, title, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
         turn.owner.tenantId,
@@ -135,16 +154,17 @@ export class ChatConversationDO extends DurableObject<Env> {
         turn.title,
         turn.at,
       );
-      row = this.isOwner(turn.owner);
-      if (!row) return null;
     }
-    const history = this.sql
-      .exec<{ role: "user" | "assistant"; content: string }>(
-        "SELECT role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-        turn.windowSize,
-      )
-      .toArray();
-    const turns = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+    // A conversation created just now has nothing earlier to read.
+    const history = existing
+      ? this.sql
+          .exec<{ role: "user" | "assistant"; content: string }>(
+            "SELECT role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+            turn.windowSize,
+          )
+          .toArray()
+      : [];
+    const turns = existing ? this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n : 0;
     this.append({
       messageId: turn.messageId,
       role: "user",
@@ -153,13 +173,15 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: 0,
       createdAt: turn.at,
     });
-    await this.expiry.noteActivity(turn.owner.tenantId);
-    await this.scheduleArchive();
+    await this.expiry.noteActivity(turn.owner.tenantId, Date.now(), turn.retention);
+    await scheduleAlarmBy(this.ctx.storage, Date.now() + ARCHIVE_BACKSTOP_MS);
     return { history, turns };
   }
 
+  /** Stores the answer and queues the turn (the learner's message with it) for D1 as one entry. */
   async finishTurn(turn: FinishTurn): Promise<boolean> {
-    if (!this.isOwner(turn.owner)) return false;
+    const row = this.isOwner(turn.owner);
+    if (!row) return false;
     this.append({
       messageId: turn.messageId,
       role: "assistant",
@@ -168,7 +190,9 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: turn.tokens,
       createdAt: turn.at,
     });
-    await this.scheduleArchive();
+    this.queueUnarchived(row);
+    // The alarm archives right after this turn returns, off the learner's path.
+    await scheduleAlarmBy(this.ctx.storage, Date.now());
     return true;
   }
 
@@ -214,8 +238,6 @@ export class ChatConversationDO extends DurableObject<Env> {
   }
 
   private append(m: StoredMessage) {
-    const row = this.ownerRow();
-    if (!row) return;
     this.sql.exec(
       "INSERT INTO messages (message_id, role, content, provider, tokens, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING",
       m.messageId,
@@ -225,23 +247,44 @@ export class ChatConversationDO extends DurableObject<Env> {
       m.tokens,
       m.createdAt,
     );
-    this.outbox.enqueue({
-      idempotencyKey: m.messageId,
-      tenantId: row.tenant_id,
-      statements: archiveStatements({
-        tenantId: row.tenant_id,
-        conversationId: row.conversation_id,
-        userId: row.user_id,
-        title: row.title,
-        conversationCreatedAt: row.created_at,
-        ...m,
-      }),
-    });
   }
 
-  /** The alarm archives right after this turn returns, off the learner's path. */
-  private async scheduleArchive() {
-    await scheduleAlarmBy(this.ctx.storage, Date.now());
+  /** Messages stored here but not yet queued for D1. */
+  private unqueued(limit: number): (MessageRow & { seq: number })[] {
+    return this.sql
+      .exec<MessageRow & { seq: number }>(
+        "SELECT seq, message_id, role, content, provider, tokens, created_at FROM messages WHERE seq > (SELECT queued_seq FROM archive_mark WHERE id = 1) ORDER BY seq LIMIT ?",
+        limit,
+      )
+      .toArray();
+  }
+
+  /**
+   * Queues what is not yet queued, in runs of ARCHIVE_RUN messages, each run one outbox entry
+   * keyed by its last message. Synchronous with the mark's move, so a message is queued once.
+   */
+  private queueUnarchived(row: OwnerRow): void {
+    for (;;) {
+      const run = this.unqueued(ARCHIVE_RUN);
+      const last = run.at(-1);
+      if (!last) return;
+      this.outbox.enqueue({
+        idempotencyKey: last.message_id,
+        tenantId: row.tenant_id,
+        statements: archiveStatements(
+          {
+            tenantId: row.tenant_id,
+            conversationId: row.conversation_id,
+            userId: row.user_id,
+            title: row.title,
+            createdAt: row.created_at,
+          },
+          run.map(toMessage),
+        ),
+      });
+      this.sql.exec("UPDATE archive_mark SET queued_seq = ? WHERE id = 1", last.seq);
+      if (run.length < ARCHIVE_RUN) return;
+    }
   }
 
   /**
@@ -249,7 +292,8 @@ export class ChatConversationDO extends DurableObject<Env> {
    * they never reach D1 (its D1 rows, if any, go with the retention sweep or the offboarding).
    */
   override async alarm(): Promise<void> {
-    if (await this.expiry.expireIfDue(this.outbox.pending() > 0, () => this.wipe())) return;
+    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0;
+    if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
     await this.archive();
   }
 
@@ -261,16 +305,20 @@ export class ChatConversationDO extends DurableObject<Env> {
     return { pending: await this.archive() };
   }
 
+  /** Queues what waits in the object (a turn that never finished, say), then flushes. */
   private async archive(): Promise<number> {
     const row = this.ownerRow();
     if (!row) return 0;
+    this.queueUnarchived(row);
     const d1 = tenantDb(this.env, {
       tenantId: row.tenant_id,
       service: "chat",
       d1Binding: row.d1_binding ?? undefined,
     }).d1;
     // Retries come from the alarm, with the shared outbox backoff.
-    const { pending, error } = await flushOutbox(this.ctx.storage, this.outbox, d1, outboxBackoffFor(this.env));
+    const { pending, error } = await flushOutbox(this.ctx.storage, this.outbox, d1, outboxBackoffFor(this.env), {
+      pruneScope: `chat:${row.d1_binding ?? "DB"}`,
+    });
     if (pending > 0) {
       createLogger({ service: "chat", conversationId: row.conversation_id }).warn("archive to D1 deferred", {
         pending,

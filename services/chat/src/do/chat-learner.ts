@@ -13,7 +13,7 @@ import {
   type SocketPolicy,
   socketErrorFrame,
 } from "@atomic-guide/shared";
-import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
 import type {
@@ -60,9 +60,11 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   }
 
   /** The object is named `<tenantId>:<userId>` and tenant ids hold no ":". */
-  private async noteActivity(): Promise<void> {
+  private async noteActivity(): Promise<KnownRetention | undefined> {
     const tenantId = this.ctx.id.name?.split(":")[0];
-    if (tenantId) await this.expiry.noteActivity(tenantId);
+    if (!tenantId) return undefined;
+    const { retentionDays, checkedAtMs } = await this.expiry.noteActivity(tenantId);
+    return { retentionDays, checkedAtMs };
   }
 
   private createSchema() {
@@ -133,10 +135,15 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
-    await this.noteActivity();
+    const retention = await this.noteActivity();
     const { fixed, perEarlierMessage, window } = request.maximum;
     const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
-    return { kind: "ok", ...this.hold(maximum, limits.learnerTokensPerDay, nowMs), profile: this.profile() };
+    return {
+      kind: "ok",
+      ...this.hold(maximum, limits.learnerTokensPerDay, nowMs),
+      profile: this.profile(),
+      retention,
+    };
   }
 
   async reserve(request: ReserveRequest): Promise<TokenHold | null> {

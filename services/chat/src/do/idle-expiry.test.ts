@@ -15,6 +15,9 @@ async function askDuringOutage(me: AuthContext) {
   await exports.default.controlD1Faults({ mode: "fail" });
   const reply = await ask(me, { message: "Asked while D1 was down" }, { provider: "offline" });
   const conversation = conversationStub(env, me.tenantId, reply.conversationId);
+  // The turn's archive alarm fires as the answer is stored: joined here while D1 is still down,
+  // so it cannot land after the fault ends.
+  expect(await conversation.archiveNow()).toEqual({ pending: 1 });
   // The archive retry would otherwise fire by itself once D1 is back; the test runs it when it means to.
   await runInDurableObject(conversation, (_i, state) => state.storage.setAlarm(Date.now() + DAY_MS));
   await exports.default.controlD1Faults({ mode: "off" });
@@ -75,6 +78,20 @@ describe("a conversation's and a learner's own retention", () => {
     await runDurableObjectAlarm(conversation);
     expect((await call(me, "GET", `/api/chat/history/${reply.conversationId}`)).status).toBe(404);
     expect(await markOf(conversation)).toBeUndefined();
+  });
+
+  it("gives a new conversation the period its learner's object read, without reading the tenant's policy again", async () => {
+    const me = learner();
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 30, nowMs: Date.now() });
+    await ask(me, { message: "First question" }, { provider: "offline" });
+    const learnerMark = await markOf(learnerStub(env, me));
+    expect(learnerMark).toMatchObject({ retentionDays: 30 });
+
+    // The policy changes in KV; the learner's object re-reads it within a day (or its weekly re-check).
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 90, nowMs: Date.now() });
+    const second = await ask(me, { message: "Second question" }, { provider: "offline" });
+    const mark = await markOf(conversationStub(env, me.tenantId, second.conversationId));
+    expect(mark).toMatchObject({ retentionDays: 30, checkedAtMs: learnerMark?.checkedAtMs });
   });
 
   it("wipes waiting archive rows with an expired conversation, so D1 never gets them", async () => {
