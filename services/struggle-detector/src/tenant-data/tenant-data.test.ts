@@ -1,9 +1,11 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, socketPolicyKey } from "@atomic-guide/shared";
 import { readRetentionPolicy } from "@atomic-guide/shared/learner-retention/tenant-policy";
 import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
+import { detectorFor } from "../do/stub";
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +29,9 @@ async function active(auth: AuthContext) {
     signals: [{ type: "click", at, elementId: "q-1" }],
   });
   if (res.status !== 202) throw new Error(`signals: ${res.status}`);
+  // The session's D1 row follows from the object's alarm; run it here rather than wait for
+  // workerd's scheduler, which does not follow a shifted test clock.
+  await runDurableObjectAlarm(detectorFor(env, auth));
 }
 
 const sessionRows = async (tenantId: string, userId?: string) =>
