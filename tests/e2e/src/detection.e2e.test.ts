@@ -37,7 +37,8 @@ describe("struggle detection from a real browser", () => {
       for (const question of ["What is a linear equation?", "Why subtract first?", "Can you show another example?"]) {
         await s.guide.getByLabel("Ask your guide a question").fill(question);
         await s.guide.getByRole("button", { name: "Send" }).click();
-        await s.guide.locator(".message-assistant:not([aria-busy])").last().waitFor();
+        // The answer is in once no guide message is still streaming.
+        await s.guide.locator(".message-assistant[aria-busy]").waitFor({ state: "detached" });
         await s.page.clock.runFor(20_000);
       }
       await finish(s);

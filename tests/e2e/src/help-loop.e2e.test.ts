@@ -32,11 +32,13 @@ describe("the help loop in the browser", () => {
       await page.evaluate(() => window.scrollTo(0, 0));
       expect(await inViewport(block), "the exercise starts out of view").toBe(false);
 
-      const before = await guide.locator(".message-assistant").count();
+      // The guide greets once its chat has loaded; ask after that, as a learner would.
+      await guide.locator(".message-assistant").first().waitFor();
       await guide.getByLabel("Ask your guide a question").fill("How do I solve 3x + 7 = 22?");
       await guide.getByRole("button", { name: "Send" }).click();
-      const answer = guide.locator(".message-assistant").nth(before);
-      await guide.locator(".message-assistant:not([aria-busy])").nth(before).waitFor();
+      // The answer is the guide's message after the question (the greeting comes before it).
+      const answer = guide.locator(".message-user ~ .message-assistant").first();
+      await guide.locator(".message-user ~ .message-assistant:not([aria-busy])").first().waitFor();
       // The offline provider quotes the page's own exercise.
       expect(await answer.textContent()).toContain("3x + 7 = 22");
       const link = answer.locator('a.citation[data-cite="exercise-1"]').first();
