@@ -45,36 +45,30 @@ function withEventQueued(rt: LearnerRuntime, who: AuthContext): LearnerRuntime {
   return rt;
 }
 
+/**
+ * Runs `flush` in a launched learner's object with one event of ours queued and a slow analytics;
+ * answers how often analytics was asked and how many events are still queued afterwards.
+ */
+async function flushWithSlowAck(userId: string, flush: (rt: LearnerRuntime) => Promise<void>) {
+  const who = learner(userId);
+  await launched(who, `launch-${userId}`);
+  const calls = { n: 0 };
+  const queued = await runInDurableObject(detectorFor(env, who), async (_instance, state) => {
+    const rt = new LearnerRuntime(state, { ...env, ANALYTICS: slowAnalytics(calls) } as unknown as Env);
+    await flush(withEventQueued(rt, who));
+    return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
+  });
+  return { asked: calls.n, queued };
+}
+
 describe("waiting for analytics", () => {
   it("gives up after the request wait on a learner's write, and keeps the events for the alarm", async () => {
-    const who = learner("slow-ack-request");
-    await launched(who, "launch-slow-request");
-    const calls = { n: 0 };
-    const queued = await runInDurableObject(detectorFor(env, who), async (_instance, state) => {
-      const rt = withEventQueued(
-        new LearnerRuntime(state, { ...env, ANALYTICS: slowAnalytics(calls) } as unknown as Env),
-        who,
-      );
-      await afterWrite(rt);
-      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
-    });
-    expect(calls.n).toBe(1);
+    const { asked, queued } = await flushWithSlowAck("slow-ack-request", afterWrite);
+    expect(asked).toBe(1);
     expect(queued).toBeGreaterThan(0);
   });
 
   it("waits out a slow acknowledgement from the alarm, so the batch is sent once and leaves the queue", async () => {
-    const who = learner("slow-ack-alarm");
-    await launched(who, "launch-slow-alarm");
-    const calls = { n: 0 };
-    const queued = await runInDurableObject(detectorFor(env, who), async (_instance, state) => {
-      const rt = withEventQueued(
-        new LearnerRuntime(state, { ...env, ANALYTICS: slowAnalytics(calls) } as unknown as Env),
-        who,
-      );
-      await runAlarm(rt);
-      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
-    });
-    expect(calls.n).toBe(1);
-    expect(queued).toBe(0);
+    expect(await flushWithSlowAck("slow-ack-alarm", runAlarm)).toEqual({ asked: 1, queued: 0 });
   });
 });
