@@ -1,5 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import type { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { describe, expect, it, vi } from "vitest";
 import { learnerStub, tenantBudgetStub } from "../do/stubs";
 import { call, learner } from "../testing/helpers";
 import { budgetKey } from "./limits";
@@ -37,5 +39,47 @@ describe("budget holds", () => {
     expect(await tenantBudgetStub(env, first.tenantId).usedToday(Date.now())).toBe(spent);
     expect(spent).toBeLessThanOrEqual(150);
     expect(replies.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+  });
+
+  it("holds in the same step as the budget check, so turns arriving while one waits are refused", async () => {
+    const me = learner();
+    const stub = learnerStub(env, me);
+    // The admission's one wait (the retention mark, a KV read for a new learner) is held open
+    // here until every turn has either reached it or been answered: the widest window there is.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen = { waiting: 0, answered: 0 };
+    await runInDurableObject(stub, (instance) => {
+      const expiry = (instance as unknown as { expiry: IdleExpiry }).expiry;
+      const noteActivity = expiry.noteActivity.bind(expiry);
+      expiry.noteActivity = async (...args) => {
+        seen.waiting++;
+        await gate;
+        return noteActivity(...args);
+      };
+    });
+    const limits = { learnerTokensPerDay: 120, tenantTokensPerDay: 1_000_000, messagesPerMinute: 50 };
+    const admissions = Promise.all(
+      Array.from({ length: 6 }, () =>
+        stub
+          .admit({
+            tenantId: me.tenantId,
+            userId: me.userId,
+            conversationId: crypto.randomUUID(),
+            create: true,
+            title: null,
+            limits,
+            maximum: { fixed: 1_000, perEarlierMessage: 0, window: 0 },
+            nowMs: Date.now(),
+          })
+          .finally(() => seen.answered++),
+      ),
+    );
+    await vi.waitUntil(() => seen.waiting + seen.answered === 6, { timeout: 20_000, interval: 10 });
+    release();
+    const held = (await admissions).map((a) => (a.kind === "ok" ? a.reserved : a.kind));
+    expect(held.sort()).toEqual([120, "over_budget", "over_budget", "over_budget", "over_budget", "over_budget"]);
   });
 });

@@ -135,15 +135,14 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
-    const retention = await this.noteActivity();
     const { fixed, perEarlierMessage, window } = request.maximum;
     const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
-    return {
-      kind: "ok",
-      ...this.hold(maximum, limits.learnerTokensPerDay, nowMs),
-      profile: this.profile(),
-      retention,
-    };
+    // The hold is taken in the same synchronous step as the budget check: an await in between
+    // (the retention mark may read KV) would let concurrent turns all pass the check and all
+    // but one be admitted with nothing held, calling the model for free.
+    const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs);
+    const retention = await this.noteActivity();
+    return { kind: "ok", ...hold, profile: this.profile(), retention };
   }
 
   async reserve(request: ReserveRequest): Promise<TokenHold | null> {
