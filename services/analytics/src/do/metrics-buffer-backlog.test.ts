@@ -3,13 +3,13 @@ import { env } from "cloudflare:workers";
 import { parseWith } from "@atomic-guide/shared";
 import { MAX_SAMPLES_PER_BATCH, type MetricSample, MetricsBatchSchema } from "@atomic-guide/shared/metrics/schema";
 import { describe, expect, it } from "vitest";
+import { futureMinute } from "../testing/future-minutes";
 import { type FlushResult, MAX_RAW_PER_FLUSH, type MetricsBufferDO } from "./metrics-buffer";
 
 // A backlog like a saturated service leaves (issue 18: analytics stalled under 50 conversations
-// back to back). Sample times lie in the future of the real clock, so no real alarm can close
-// their minutes; the test passes its own `now` to each flush.
-const MINUTE = "2031-03-04T05:06";
-const NEXT_MINUTE = "2031-03-04T05:07";
+// back to back).
+const MINUTE = futureMinute();
+const NEXT_MINUTE = futureMinute(1);
 /** Samples of the minute that closes first, then of the one still open when the drain starts. */
 const FIRST = 3 * MAX_RAW_PER_FLUSH;
 const SECOND = MAX_RAW_PER_FLUSH + 500;

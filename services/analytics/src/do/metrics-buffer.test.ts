@@ -3,11 +3,10 @@ import { env, exports } from "cloudflare:workers";
 import { parseWith } from "@atomic-guide/shared";
 import { type MetricSample, type MetricsBatch, MetricsBatchSchema } from "@atomic-guide/shared/metrics/schema";
 import { describe, expect, it } from "vitest";
+import { futureMinute } from "../testing/future-minutes";
 import type { MetricsBufferDO } from "./metrics-buffer";
 
-// Sample times lie in the future of the real clock, so no real alarm can close their minutes;
-// each test passes its own `now` to flush.
-const MINUTE = "2030-01-01T10:00";
+const MINUTE = futureMinute();
 const at = (second: number, minute = MINUTE) => `${minute}:${String(second).padStart(2, "0")}.000Z`;
 
 const requestSample = (i: number, over: Partial<Extract<MetricSample, { kind: "request" }>> = {}): MetricSample => ({
@@ -91,7 +90,7 @@ describe("MetricsBufferDO", () => {
     expect(await count("request_rollups")).toBe(0);
 
     // Once the minute has closed, one more batch writes its rollups; nothing is written twice.
-    const second = await flushAt("2030-01-01T10:01:30.000Z");
+    const second = await flushAt(`${futureMinute(1)}:30.000Z`);
     expect(second).toMatchObject({ rawWritten: 0, minutesRolled: 1, d1Calls: 1, pending: 0 });
     expect(await count("request_samples")).toBe(500);
 
@@ -114,7 +113,7 @@ describe("MetricsBufferDO", () => {
     await exports.default.recordMetrics(
       batchOf(Array.from({ length: 10 }, (_, i) => requestSample(1, { durationMs: 2000, status: 200, at: at(i) }))),
     );
-    const late = await flushAt("2030-01-01T10:05:00.000Z");
+    const late = await flushAt(`${futureMinute(5)}:00.000Z`);
     expect(late.minutesRolled).toBe(1);
     const rollup = await env.DB.prepare(
       "SELECT count, errors, max_ms FROM request_rollups WHERE tenant_id = 'acme'",

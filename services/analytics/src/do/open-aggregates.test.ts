@@ -3,15 +3,12 @@ import { env } from "cloudflare:workers";
 import { parseWith } from "@atomic-guide/shared";
 import { type MetricSample, MetricsBatchSchema } from "@atomic-guide/shared/metrics/schema";
 import { describe, expect, it } from "vitest";
+import { futureMinute } from "../testing/future-minutes";
 import { MetricsBufferDO } from "./metrics-buffer";
 import { OpenAggregates } from "./open-aggregates";
 
-// Sample times lie a year after the test's own clock, so no real alarm closes their minutes.
-const MINUTE_MS = 60_000;
-const minuteOf = (ms: number) => new Date(ms).toISOString().slice(0, 16);
-const BASE_MS = Math.floor((Date.now() + 365 * 86_400_000) / MINUTE_MS) * MINUTE_MS;
-const MINUTE = minuteOf(BASE_MS);
-const NEXT = minuteOf(BASE_MS + MINUTE_MS);
+const MINUTE = futureMinute();
+const NEXT = futureMinute(1);
 const at = (second: number, minute = MINUTE) => `${minute}:${String(second).padStart(2, "0")}.000Z`;
 
 type RequestOver = Partial<Extract<MetricSample, { kind: "request" }>>;
