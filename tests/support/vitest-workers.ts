@@ -22,7 +22,7 @@ export interface ServiceTestOptions {
    * the service, and the service bindings, by binding name, that point at them.
    */
   outsideWorld?: {
-    workers: Record<string, unknown>[];
+    workers: { name: string; modules: true; scriptPath: string; compatibilityDate: string }[];
     serviceBindings: Record<string, { name: string }>;
   };
   /**
