@@ -1,7 +1,9 @@
 import { env, exports } from "cloudflare:workers";
+import { BACKEND_SERVICES } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
 import { bearer, tokenFor } from "../../auth/test-tokens";
 import { flagsKey } from "../../flags/store";
+import type { OffboardingReceipt } from "../../offboarding/offboard";
 import { getTenant } from "../../tenants/store";
 import { admin } from "./test-admin";
 
@@ -29,14 +31,6 @@ async function allTenants(): Promise<TenantRow[]> {
     cursor = page.cursor;
   } while (cursor);
   return rows;
-}
-
-interface Receipt {
-  tenantId: string;
-  status: string;
-  services: Record<string, { status: string; rows?: number; objects?: number }>;
-  kv: { keys: number };
-  at: string;
 }
 
 const tokenOf = (tenantId: string) =>
@@ -116,10 +110,10 @@ describe("POST /admin/tenants/:tenantId/offboard", () => {
 
     const res = await admin("POST", "/admin/tenants/off-a/offboard", { confirm: "off-a" });
     expect(res.status).toBe(200);
-    const receipt = (await res.json()) as Receipt;
+    const receipt = (await res.json()) as OffboardingReceipt;
     expect(receipt).toMatchObject({ tenantId: "off-a", status: "complete" });
     expect(Date.parse(receipt.at)).not.toBeNaN();
-    for (const s of ["chat", "struggle-detector", "analytics"]) expect(receipt.services[s]?.status).toBe("erased");
+    for (const s of BACKEND_SERVICES) expect(receipt.services[s]?.status).toBe("erased");
     // The registration, the tenant record and the flags at least.
     expect(receipt.kv.keys).toBeGreaterThanOrEqual(3);
 
@@ -133,10 +127,10 @@ describe("POST /admin/tenants/:tenantId/offboard", () => {
 
     const again = await admin("POST", "/admin/tenants/off-a/offboard", { confirm: "off-a" });
     expect(again.status).toBe(200);
-    const second = (await again.json()) as Receipt;
+    const second = (await again.json()) as OffboardingReceipt;
     expect(second.status).toBe("complete");
     expect(second.kv.keys).toBe(0);
-    for (const s of ["chat", "struggle-detector", "analytics"]) {
+    for (const s of BACKEND_SERVICES) {
       expect(second.services[s]).toEqual({ status: "erased", rows: 0, objects: 0 });
     }
   });
@@ -144,11 +138,11 @@ describe("POST /admin/tenants/:tenantId/offboard", () => {
   it("says which service failed, keeps the tenant record for the retry, and the retry finishes", async () => {
     await tokenOf("off-down");
     expect((await admin("PUT", "/admin/faults/chat", { mode: "fail" })).status).toBe(200);
-    let receipt: Receipt;
+    let receipt: OffboardingReceipt;
     try {
       const res = await admin("POST", "/admin/tenants/off-down/offboard", { confirm: "off-down" });
       expect(res.status).toBe(202);
-      receipt = (await res.json()) as Receipt;
+      receipt = (await res.json()) as OffboardingReceipt;
     } finally {
       await admin("DELETE", "/admin/faults/chat");
     }
