@@ -2,6 +2,7 @@
 // arrives and when the `done` event closes the turn.
 import { type BenchFixture, bearer } from "./fixture";
 import type { LaunchedUser } from "./launch";
+import type { ProviderDouble } from "./provider-double";
 
 export const BENCH_QUESTION = "How do I solve 3x + 7 = 22 for x?";
 
@@ -53,4 +54,20 @@ export async function chatTurn(fixture: BenchFixture, user: LaunchedUser, conver
     ...(done?.provider ? { provider: done.provider } : {}),
     ...(error ? { error } : {}),
   };
+}
+
+/** A turn the external model double answered: not the offline fallback, not Workers AI. */
+export const answeredByDouble = (turn: ChatTurn) => turn.ok && turn.provider === "external";
+
+/**
+ * What every chat scenario starts from: chat pointed at the external model double (else a skip,
+ * since the figures would time another provider) and `count` launched learners.
+ */
+export async function chatLearners(
+  fixture: BenchFixture,
+  provider: ProviderDouble | undefined,
+  count: number,
+): Promise<{ provider: ProviderDouble; users: LaunchedUser[] } | { skip: string }> {
+  if (!provider) return { skip: "no provider double wired to chat" };
+  return { provider, users: await fixture.learners(count) };
 }

@@ -1,5 +1,5 @@
 import type { RunningSystem } from "@atomic-guide/testing/system";
-import { chatTurn } from "./chat-client";
+import { answeredByDouble, chatLearners, chatTurn } from "./chat-client";
 import { type BenchFixture, bearer, inBatches } from "./fixture";
 import { type LaunchedUser, launch } from "./launch";
 import type { ProviderDouble } from "./provider-double";
@@ -312,9 +312,10 @@ export const scenarios: Scenario[] = [
     requests: 300,
     concurrency: 1,
     warmup: 32,
-    setup: async ({ fixture, provider }) => {
-      if (!provider) return { skip: "no provider double wired to chat" };
-      const users = await fixture.learners(16);
+    setup: async ({ fixture, provider: wired }) => {
+      const chat = await chatLearners(fixture, wired, 16);
+      if ("skip" in chat) return chat;
+      const { provider, users } = chat;
       const probe = await chatTurn(fixture, users[0]!);
       if (!probe.ok) return { skip: `chat turn failed: ${probe.status} ${probe.error ?? ""}`.slice(0, 200) };
       if (probe.provider !== "external") {
@@ -323,7 +324,7 @@ export const scenarios: Scenario[] = [
       return {
         send: async (i) => {
           const turn = await chatTurn(fixture, users[i % users.length]!);
-          return { ok: turn.ok && turn.provider === "external", ms: turn.firstTokenMs - provider.delayMs };
+          return { ok: answeredByDouble(turn), ms: turn.firstTokenMs - provider.delayMs };
         },
       };
     },
@@ -340,15 +341,16 @@ export const scenarios: Scenario[] = [
     concurrency: 50,
     warmup: 50,
     setup: async ({ fixture, provider }) => {
-      if (!provider) return { skip: "no provider double wired to chat" };
-      const users = await fixture.learners(50);
+      const chat = await chatLearners(fixture, provider, 50);
+      if ("skip" in chat) return chat;
+      const { users } = chat;
       const conversations = new Map<number, string>();
       return {
         send: async (i) => {
           const k = i % users.length;
           const turn = await chatTurn(fixture, users[k]!, conversations.get(k));
           if (turn.conversationId) conversations.set(k, turn.conversationId);
-          return turn.ok && turn.provider === "external";
+          return answeredByDouble(turn);
         },
       };
     },

@@ -168,6 +168,13 @@ export async function closePlatforms(system: RunningSystem): Promise<void> {
   await Promise.all([...byTenant.values()].map(async (p) => (await p).close()));
 }
 
+/** Every suite's teardown: its simulated platforms closed, then the system (if it started at all). */
+export async function stopSystem(system: RunningSystem | undefined): Promise<void> {
+  if (!system) return;
+  await closePlatforms(system);
+  await system.dispose();
+}
+
 /** The learners an instructor launch's Names and Roles roster lists. */
 export function setRoster(tenant: TenantPlatform, members: RosterMember[]): void {
   tenant.platform.roster = members;

@@ -3,7 +3,7 @@
 // launches, signals, interventions, chat and the learner's own reads all still answer.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../support/flows";
+import { api, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
 
 describe("with analytics stopped", () => {
   let system: RunningSystem;
@@ -13,10 +13,7 @@ describe("with analytics stopped", () => {
     system = await startSystem({ down: ["analytics"] });
     learner = await launch(system, { role: "learner" });
   });
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("still launches learners and instructors (the roster sync to analytics fails quietly)", async () => {
     expect(learner.apiToken).toBeTruthy();

@@ -3,7 +3,7 @@
 // entry; a question with no match says so; a hint intervention gets text about its element.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch } from "../../support/flows";
+import { adminHeaders, api, DEFAULT_CONTEXT, type Launched, launch, stopSystem } from "../../support/flows";
 
 interface Citation {
   source: "page" | "faq";
@@ -32,10 +32,7 @@ describe("grounded chat through the gateway (offline)", () => {
     system = await startSystem();
     learner = await launch(system, { role: "learner", userId: "grounded" });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   const ask = async (message: string) => {
     const res = await api(system, learner.apiToken, "/api/chat/message", {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
   api,
-  closePlatforms,
   DEFAULT_CONTEXT,
   type Launched,
   launch,
   openSocket,
   readSse,
+  stopSystem,
   tenantPlatform,
 } from "../../support/flows";
 
@@ -60,10 +60,7 @@ describe("chat through the gateway", () => {
     await knowledge.put("budget:uni-c", JSON.stringify({ messagesPerMinute: 1 }));
     budgetedLearner = await launch(system, { role: "learner", tenant: "uni-c", userId: "chatty" });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("answers a message offline, labelled as such", async () => {
     const res = await api(system, learner.apiToken, "/api/chat/message", {

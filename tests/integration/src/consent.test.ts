@@ -2,7 +2,7 @@
 // struggle-detector: withdrawn, no signal is kept; the export shows the recorded choice.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, type Launched, launch, stuckBurst } from "../../support/flows";
+import { api, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
 
 describe("consent to profiling through the gateway", () => {
   let system: RunningSystem;
@@ -11,10 +11,7 @@ describe("consent to profiling through the gateway", () => {
     system = await startSystem();
     learner = await launch(system, { role: "learner", userId: "consent-learner" });
   });
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("refuses signals while withdrawn, shows the choice in the export, and accepts them again when given", async () => {
     const off = await api(system, learner.apiToken, "/api/learners/me/consent", {

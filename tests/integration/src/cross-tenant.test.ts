@@ -3,7 +3,7 @@
 // A's resources, gets 404 exactly as for a resource that does not exist, and changes nothing.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../support/flows";
+import { api, eventually, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
 
 const SAME_USER = "shared-lti-user-42";
 const SAME_COURSE = "course-shared-101";
@@ -35,10 +35,7 @@ describe("another tenant's token never reaches tenant A's resources", () => {
     interventionId = ingested.intervention?.id ?? ingested.intervention?.interventionId ?? "";
     expect(interventionId, "tenant A's learner got an intervention to probe with").not.toBe("");
   });
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   async function expectSameAsMissing(res: Response, missing: Response, what: string) {
     expect(res.status, what).toBe(404);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadTraces } from "../../../bench/traces/lib/format";
 import { replayThroughGateway } from "../../../bench/traces/lib/run-traces";
 import { type EvaluationReport, evaluate, formatReport } from "../../../bench/traces/lib/score";
-import { closePlatforms } from "../../support/flows";
+import { stopSystem } from "../../support/flows";
 
 const traceDirs = ["generator", "browser"]
   .map((d) => join(import.meta.dirname, "..", "..", "..", "bench", "traces", d))
@@ -24,10 +24,7 @@ describe("detection measured on recorded sessions, through the gateway", () => {
     report = evaluate(results);
     console.log(formatReport(report));
   }, 600_000);
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("replays all eight archetypes", () => {
     expect(report.archetypes.map((a) => a.archetype).sort()).toEqual(

@@ -3,7 +3,7 @@
 // tenant are not; learners cannot change them; bad settings change nothing.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, DEFAULT_CONTEXT, type Launched, launch, signalsEndingNow } from "../../support/flows";
+import { api, DEFAULT_CONTEXT, type Launched, launch, signalsEndingNow, stopSystem } from "../../support/flows";
 
 const SETTINGS = `/api/courses/${DEFAULT_CONTEXT}/guide-settings`;
 const low = {
@@ -34,10 +34,7 @@ describe("course guide settings through the gateway", () => {
     system = await startSystem();
     instructor = await launch(system, { role: "instructor", userId: "settings-teacher" });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("an instructor lowers the sensitivity; the course's next learner is judged by it, no one else", async () => {
     const put = await api(system, instructor.apiToken, SETTINGS, { method: "PUT", body: low });

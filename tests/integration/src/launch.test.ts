@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
   api,
-  closePlatforms,
   DEFAULT_CONTEXT,
   type Launched,
   launch,
   resignApiToken,
   signalsEndingNow,
+  stopSystem,
 } from "../../support/flows";
 
 const ENVELOPE = { error: { code: expect.stringMatching(/^[a-z][a-z0-9_]*$/), message: expect.any(String) } };
@@ -38,10 +38,7 @@ describe("LTI launches from a simulated LMS into the running system", () => {
     instructor = await launch(system, { role: "instructor", tenant: "uni-a", userId: "instructor-a1" });
     otherTenantLearner = await launch(system, { role: "learner", tenant: "uni-b", userId: "learner-b1" });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("launches a learner into the tenant and course with a gateway-signed API token", () => {
     expect(learner.launchJson).toMatchObject({

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
   api,
-  closePlatforms,
   DEFAULT_CONTEXT,
   eventually,
   type Launched,
   launch,
+  stopSystem,
   stuckBurst,
 } from "../../support/flows";
 
@@ -66,10 +66,7 @@ describe("metrics and insight after a scripted burst", () => {
       await api(system, learner.apiToken, `/api/chat/history/${conversationIds.at(-1)}`);
     }
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   const report = async (query = ""): Promise<Report> => {
     const res = await system.fetch(`/admin/metrics${query}`, { headers: adminHeaders });

@@ -7,7 +7,7 @@ import type { AuthContext } from "@atomic-guide/shared";
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { tenantRowCounts } from "@atomic-guide/testing/tenant-rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../support/flows";
+import { adminHeaders, api, eventually, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
 
 const GONE = "uni-b";
 const STAYS = "uni-a";
@@ -61,10 +61,7 @@ describe("offboarding a tenant whose writes still wait for D1", () => {
   beforeAll(async () => {
     system = await startSystem();
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("wipes the waiting rows in the learner's objects: after recovery and the flush, D1 has none of them", async () => {
     const gone = await launch(system, { role: "learner", tenant: GONE, userId: "leaver" });

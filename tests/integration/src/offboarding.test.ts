@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
   api,
-  closePlatforms,
   eventually,
   type Launched,
   launch,
+  stopSystem,
   stuckBurst,
   tenantPlatform,
 } from "../../support/flows";
@@ -80,10 +80,7 @@ describe("offboarding a tenant", () => {
       if (!settled(rows)) throw new Error(`${tenant}'s data did not reach every service: ${JSON.stringify(rows)}`);
     }
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("lists both tenants with their registrations first", async () => {
     const res = await system.fetch("/admin/tenants", { headers: adminHeaders });

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminHeaders,
   api,
-  closePlatforms,
   DEFAULT_CONTEXT,
   eventually,
   type Launched,
   launch,
+  stopSystem,
   stuckBurst,
 } from "../../support/flows";
 
@@ -44,10 +44,7 @@ describe("outage: every D1 down, then back without a restart", () => {
     learner = await launch(system, { role: "learner" });
     instructor = await launch(system, { role: "instructor" });
   });
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   async function timed(path: string, token?: string): Promise<Probe> {
     const started = performance.now();

@@ -3,7 +3,7 @@
 // insight. The tenant's first platform keeps its raw ids, so single-platform data and URLs stay.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, closePlatforms, eventually, type Launched, launch, stuckBurst } from "../../support/flows";
+import { api, eventually, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
 
 const COURSE = "42";
 const USER = "5";
@@ -46,10 +46,7 @@ describe("two platforms in one tenant keep user 5 and course 42 apart", () => {
     teacherA = await launch(system, { role: "instructor", contextId: COURSE });
     teacherB = await launch(system, { role: "instructor", contextId: COURSE, site: "b" });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("keeps the first platform's ids raw and scopes the second's", () => {
     expect(siteA.launchJson.tenantId).toBe(siteB.launchJson.tenantId);

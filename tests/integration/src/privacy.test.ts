@@ -3,15 +3,7 @@
 // export is empty, D1 holds nothing of them, and everyone else's data is untouched.
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  api,
-  closePlatforms,
-  eventually,
-  type Launched,
-  launch,
-  signalsEndingNow,
-  stuckBurst,
-} from "../../support/flows";
+import { api, eventually, type Launched, launch, signalsEndingNow, stopSystem, stuckBurst } from "../../support/flows";
 
 interface Export {
   tenantId: string;
@@ -80,10 +72,7 @@ describe("export and erasure across every service", () => {
     conversationId = ((await chat.json()) as { conversationId: string }).conversationId;
     await api(system, classmate.apiToken, "/api/chat/message", { body: { message: "What is a punched card?" } });
   });
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("the export holds the caller's data from every service, and only the caller's", async () => {
     // Learning events reach analytics in the background; wait for them (bounded).

@@ -12,7 +12,7 @@
 // (support/socket-client.ts says why it is not the end of the TCP connection here).
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, api, closePlatforms, type Launched, launch, openSocket, type Socket } from "../../support/flows";
+import { adminHeaders, api, type Launched, launch, openSocket, type Socket, stopSystem } from "../../support/flows";
 
 const PROMPTLY_MS = 8_000;
 
@@ -53,10 +53,7 @@ describe("open sockets end with their access, within seconds", () => {
     system = await startSystem();
   });
 
-  afterAll(async () => {
-    if (system) await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   const putFlags = async (tenantId: string, flags: Record<string, boolean>) => {
     const res = await system.fetch(`/admin/tenants/${tenantId}/flags`, {

@@ -6,7 +6,6 @@ import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   api,
-  closePlatforms,
   DEFAULT_CONTEXT,
   eventually,
   type Launched,
@@ -15,6 +14,7 @@ import {
   type Socket,
   setRoster,
   signalsEndingNow,
+  stopSystem,
   stuckBurst,
   tenantPlatform,
 } from "../../support/flows";
@@ -75,8 +75,7 @@ describe("a stuck learner, the intervention and the instructor's insight", () =>
   });
   afterAll(async () => {
     socket?.close();
-    if (system) await closePlatforms(system);
-    await system?.dispose();
+    await stopSystem(system);
   });
 
   it("a burst that looks stuck raises the level to struggling and yields one intervention", async () => {

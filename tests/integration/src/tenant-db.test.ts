@@ -7,15 +7,7 @@ import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { tenantRowsIn } from "@atomic-guide/testing/tenant-rows";
 import { ownsD1, SERVICE_NAMES, type ServiceName } from "@atomic-guide/testing/vitest-workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  api,
-  closePlatforms,
-  eventually,
-  type Launched,
-  launch,
-  stuckBurst,
-  tenantPlatform,
-} from "../../support/flows";
+import { api, eventually, type Launched, launch, stopSystem, stuckBurst, tenantPlatform } from "../../support/flows";
 
 const BINDING = "DB_TENANT_OWN";
 const OWN = "own-db-u";
@@ -116,10 +108,7 @@ describe("a tenant with its own D1 database", () => {
     own = await eventually(() => rowsOf(system, OWN, "own"), hasEvery, { attempts: 30, intervalMs: 500 });
     shared = await eventually(() => rowsOf(system, SHARED, "shared"), hasEvery, { attempts: 30, intervalMs: 500 });
   }, 300_000);
-  afterAll(async () => {
-    await closePlatforms(system);
-    await system?.dispose();
-  });
+  afterAll(() => stopSystem(system));
 
   it("has the tenant's rows in its own database in every service that keeps learner data", () => {
     for (const [service, tables] of Object.entries(EXPECTED_TABLES)) {

@@ -1,22 +1,15 @@
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext, type LearningEvent } from "@atomic-guide/shared";
+import { instructorAuth, LEARNER_ROLE, learnerAuth } from "@atomic-guide/testing/auth-contexts";
 import { describe, expect, it } from "vitest";
 import { pruneExpired } from "../metrics/retention";
 
-const INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
-const LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
 const own = () => (env as unknown as { DB_TENANT_TEST: D1Database }).DB_TENANT_TEST;
 
 const TENANT = "moved-u";
-const instructor: AuthContext = {
-  tenantId: TENANT,
-  userId: "teacher-1",
-  roles: [INSTRUCTOR_ROLE],
-  isInstructor: true,
-  contextId: "course-9",
-  d1Binding: "DB_TENANT_TEST",
-};
-const learner: AuthContext = { ...instructor, userId: "ann", roles: [LEARNER_ROLE], isInstructor: false };
+const ownDatabase = { tenantId: TENANT, contextId: "course-9", d1Binding: "DB_TENANT_TEST" };
+const instructor = instructorAuth(ownDatabase);
+const learner = learnerAuth({ ...ownDatabase, userId: "ann" });
 
 const recent = (agoMs: number) => new Date(Date.now() - agoMs).toISOString();
 const struggle = (eventId: string, tenantId: string, d1Binding?: string): LearningEvent => ({

@@ -1,15 +1,9 @@
 import { env, exports } from "cloudflare:workers";
-import type { AuthContext, LearningEvent } from "@atomic-guide/shared";
+import type { LearningEvent } from "@atomic-guide/shared";
+import { learnerAuth } from "@atomic-guide/testing/auth-contexts";
 import { describe, expect, it } from "vitest";
 
-const LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
-const learner: AuthContext = {
-  tenantId: "store-rt",
-  userId: "rita",
-  roles: [LEARNER_ROLE],
-  isInstructor: false,
-  contextId: "course-rt",
-};
+const learner = learnerAuth({ tenantId: "store-rt", userId: "rita", contextId: "course-rt" });
 
 const at = (agoMs: number) => new Date(Date.now() - agoMs).toISOString();
 const base = (n: number) => ({ eventId: `rt-${n}`, tenantId: "store-rt", userId: "rita", at: at(10_000 * (7 - n)) });

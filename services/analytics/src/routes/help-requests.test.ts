@@ -1,24 +1,11 @@
 import { exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext, type LearningEvent } from "@atomic-guide/shared";
+import { instructorAuth, learnerAuth } from "@atomic-guide/testing/auth-contexts";
 import { describe, expect, it } from "vitest";
 
-const INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
-const LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
 const TENANT = "help-school";
-const instructor: AuthContext = {
-  tenantId: TENANT,
-  userId: "teacher-h",
-  roles: [INSTRUCTOR_ROLE],
-  isInstructor: true,
-  contextId: "course-h",
-};
-const learner = (userId: string): AuthContext => ({
-  tenantId: TENANT,
-  userId,
-  roles: [LEARNER_ROLE],
-  isInstructor: false,
-  contextId: "course-h",
-});
+const instructor = instructorAuth({ tenantId: TENANT, userId: "teacher-h", contextId: "course-h" });
+const learner = (userId: string) => learnerAuth({ tenantId: TENANT, userId, contextId: "course-h" });
 
 // Times from the test's own clock, inside the list's default seven-day window.
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();

@@ -1,24 +1,10 @@
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext, type LearningEvent } from "@atomic-guide/shared";
+import { INSTRUCTOR_ROLE, instructorAuth, LEARNER_ROLE, learnerAuth } from "@atomic-guide/testing/auth-contexts";
 import { describe, expect, it } from "vitest";
 
-const LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner";
-const INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor";
-
-const instructor: AuthContext = {
-  tenantId: "acme",
-  userId: "teacher-1",
-  roles: [INSTRUCTOR_ROLE],
-  isInstructor: true,
-  contextId: "course-1",
-};
-const learner = (userId: string): AuthContext => ({
-  tenantId: "acme",
-  userId,
-  roles: [LEARNER_ROLE],
-  isInstructor: false,
-  contextId: "course-1",
-});
+const instructor = instructorAuth();
+const learner = (userId: string) => learnerAuth({ userId });
 
 let seq = 0;
 const base = (userId: string, at: string, tenantId = "acme") => ({

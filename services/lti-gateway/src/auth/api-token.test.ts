@@ -25,11 +25,15 @@ async function rejection(token: string, on: Env = env) {
   throw new Error("the token was accepted");
 }
 
-/** A token signed with the gateway's real key, with `edit` applied, to prove each check on its own. */
-async function signedWithOurKey(
-  edit: (jwt: SignJWT) => SignJWT,
+/**
+ * A token with every claim right, signed with `key` under `header` and with `edit` applied: what
+ * a test varies (the key, the header, one claim) is then the only thing wrong with it.
+ */
+async function wellFormedToken(
+  key: Parameters<SignJWT["sign"]>[0],
+  edit: (jwt: SignJWT) => SignJWT = (jwt) => jwt,
   payload: Record<string, unknown> = {},
-  header: { alg: string; typ?: string } = { alg: "HS256", typ: API_TOKEN_TYPE },
+  header: { alg: string; typ?: string; kid?: string } = { alg: "HS256", typ: API_TOKEN_TYPE },
 ) {
   const { userId, ...rest } = claimsFor("acme", { isInstructor: false });
   const now = Math.floor(Date.now() / 1000);
@@ -41,7 +45,16 @@ async function signedWithOurKey(
     .setJti(crypto.randomUUID())
     .setIssuedAt(now)
     .setExpirationTime(now + 600);
-  return edit(jwt).sign(await apiTokenSigningKey(env));
+  return edit(jwt).sign(key);
+}
+
+/** A token signed with the gateway's real key, with `edit` applied, to prove each check on its own. */
+async function signedWithOurKey(
+  edit: (jwt: SignJWT) => SignJWT,
+  payload: Record<string, unknown> = {},
+  header: { alg: string; typ?: string } = { alg: "HS256", typ: API_TOKEN_TYPE },
+) {
+  return wellFormedToken(await apiTokenSigningKey(env), edit, payload, header);
 }
 
 describe("mintApiToken / verifyApiToken", () => {
@@ -105,15 +118,7 @@ describe("mintApiToken / verifyApiToken", () => {
     expect(await rejection(token)).toMatchObject({ status: 401, code: "invalid_token" });
     // And the key really is derived: HMAC with the raw secret is not the signing key.
     const raw = new TextEncoder().encode(env.API_TOKEN_SECRET.slice("v1.".length));
-    const rawSigned = await new SignJWT({ ...claimsFor("acme"), isInstructor: false })
-      .setProtectedHeader({ alg: "HS256", typ: API_TOKEN_TYPE })
-      .setIssuer(API_TOKEN_ISSUER)
-      .setAudience(API_TOKEN_AUDIENCE)
-      .setSubject("user-acme")
-      .setJti("j")
-      .setIssuedAt()
-      .setExpirationTime("10m")
-      .sign(raw);
+    const rawSigned = await wellFormedToken(raw);
     expect(await rejection(rawSigned)).toMatchObject({ code: "invalid_token" });
   });
 
@@ -145,15 +150,16 @@ describe("mintApiToken / verifyApiToken", () => {
   it("refuses a platform-signed RS256 id_token even when it names our audience", async () => {
     const { privateKey, publicKey } = await generateKeyPair("RS256");
     expect((await exportJWK(publicKey)).kty).toBe("RSA");
-    const platformToken = await new SignJWT({ ...claimsFor("acme"), isInstructor: false })
-      .setProtectedHeader({ alg: "RS256", typ: API_TOKEN_TYPE, kid: "platform-key" })
-      .setIssuer(API_TOKEN_ISSUER)
-      .setAudience(API_TOKEN_AUDIENCE)
-      .setSubject("user-acme")
-      .setJti("j")
-      .setIssuedAt()
-      .setExpirationTime("10m")
-      .sign(privateKey);
+    const platformToken = await wellFormedToken(
+      privateKey,
+      undefined,
+      {},
+      {
+        alg: "RS256",
+        typ: API_TOKEN_TYPE,
+        kid: "platform-key",
+      },
+    );
     expect(await rejection(platformToken)).toMatchObject({ status: 401, code: "invalid_token" });
   });
 

@@ -4,19 +4,12 @@ import { type AuthContext, encodeAuthContext, LearningEventSchema } from "@atomi
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { SignalBatch } from "../detection/signals";
+import { iso, learner } from "../testing/api-calls";
 import { ingest } from "./ingest";
 import { LearnerRuntime } from "./runtime";
 import { SESSION_IDLE_MS } from "./sessions";
 import { detectorFor } from "./stub";
 
-const learner = (userId: string): AuthContext => ({
-  tenantId: "acme",
-  userId,
-  roles: [],
-  isInstructor: false,
-  contextId: "course-1",
-});
-const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 /** Three wrong answers on one item: struggling, with a prerequisite resource offered. */
 const stuckBatch = (elementId = "quiz-1", base = -20_000) => ({
   signals: [0, 1, 2].map((i) => ({

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AuthContext, LearnerProfile } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
+import { learner } from "../testing/api-calls";
 import { askForHelp } from "../testing/ask-for-help";
 import { changedMeaningfully } from "./profile";
 import type { StruggleDetectorDO } from "./struggle-detector";
@@ -13,14 +14,6 @@ const profile = (over: Partial<LearnerProfile> = {}): LearnerProfile => ({
   struggleScore: 0,
   strugglingTopics: [],
   ...over,
-});
-
-const learner = (userId: string): AuthContext => ({
-  tenantId: "acme",
-  userId,
-  roles: [],
-  isInstructor: false,
-  contextId: "course-1",
 });
 
 const pushedProfile = (auth: AuthContext) =>

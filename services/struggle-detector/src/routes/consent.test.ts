@@ -1,16 +1,5 @@
-import type { AuthContext } from "@atomic-guide/shared";
-import { callAs } from "@atomic-guide/testing/service-call";
 import { describe, expect, it } from "vitest";
-
-const learner = (userId: string): AuthContext => ({
-  tenantId: "acme",
-  userId,
-  roles: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
-  isInstructor: false,
-  contextId: "course-1",
-});
-
-const call = callAs("struggle-detector");
+import { call, learner } from "../testing/api-calls";
 
 const batch = () => ({ signals: [{ type: "click", at: new Date(Date.now() - 1000).toISOString(), elementId: "q-1" }] });
 

@@ -1,15 +1,10 @@
 // Test helpers: a learner's auth context and calls to struggle-detector's HTTP routes as the
 // gateway forwards them (X-Atomic-Auth set), with times from the test's own clock.
 import type { AuthContext } from "@atomic-guide/shared";
+import { learnerAuth } from "@atomic-guide/testing/auth-contexts";
 import { callAs } from "@atomic-guide/testing/service-call";
 
-export const learner = (userId: string, tenantId = "acme"): AuthContext => ({
-  tenantId,
-  userId,
-  roles: ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
-  isInstructor: false,
-  contextId: "course-1",
-});
+export const learner = (userId: string, tenantId = "acme") => learnerAuth({ tenantId, userId });
 
 export const call = callAs("struggle-detector");
 
