@@ -24,7 +24,7 @@ import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
 import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
-import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
+import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
 import { scaleSection } from "./scale-report";
@@ -131,6 +131,9 @@ const profilers =
   inspectorPort === undefined
     ? undefined
     : await WorkerProfilers.connect(inspectorPort, workerNames, SAMPLING_INTERVAL_US);
+// The moment each chat turn reached the model double: the profiled pass reports what a turn
+// costs before it (what the learner waits for before the first token) beside the whole turn.
+const providerMarks: OperationMarks = { label: "before the provider", timesUs: provider.arrivalsUs };
 const bundleSources = new BundleSources(
   new Map(SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")])),
 );
@@ -185,7 +188,7 @@ try {
       const result = await runLoad({ requests, concurrency, send: prepared.send, offset: warmup }, pid);
       const profile =
         profilers && profileOps > 0
-          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests)
+          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests, providerMarks)
           : undefined;
       const d1After = d1Before ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const d1 = d1Before && d1After ? perOperation(d1Before, d1After, requests + profileOps) : undefined;
@@ -205,6 +208,12 @@ try {
         console.log(
           `  JS CPU per op (profiler, p50): ${profile.workers.map((w) => `${w.worker} ${w.p50Ms.toFixed(2)}`).join(", ")}; sum ${profile.sumP50Ms.toFixed(2)} ms`,
         );
+        const before = profile.beforeMark;
+        if (before) {
+          console.log(
+            `  ${before.label} (${before.ops} of ${profile.ops} ops, p50): ${profile.workers.map((w) => `${w.worker} ${(w.beforeMark?.p50Ms ?? 0).toFixed(2)}`).join(", ")}; sum ${before.p50Ms.toFixed(2)} ms`,
+          );
+        }
       }
     } finally {
       await prepared.teardown?.();
