@@ -87,7 +87,10 @@ A chat turn's figures above are the whole turn: everything after the model's fir
 last column is what the learner waits for: the model double (in the bench process) records the
 \`process.hrtime\` at which each request reaches it, the same CLOCK_MONOTONIC as the profile's
 timestamps, and only the samples from the operation's start to that moment are counted (for
-the operations whose request reached the double; "–" where none did).
+the operations whose request reached the double; "–" where none did). After such an operation
+the pass waits 200 ms before the next, so the background work a turn leaves (the conversation's
+archive alarm, the metrics and learning event it sends) is counted in its own whole-turn figure
+and not in the next turn's wait.
 
 ${table.join("\n")}
 ${heavy.length ? `\nHeaviest self-time functions (ms per operation, mean) where the summed p50 is over ${HEAVY_MS} ms:\n\n${heavyList}\n` : ""}`;

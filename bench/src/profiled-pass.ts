@@ -6,6 +6,8 @@
 // A scenario whose operations reach an outside double (chat's model) can also pass the times the
 // double saw each request: the samples from an operation's start to that mark are what the
 // operation cost before it was handed to the outside world, reported beside the whole figure.
+// After such an operation the pass waits for its background work before starting the next, so
+// that work is counted in its own operation's window and not in the next one's part before the mark.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { attribute, type BundleSources, type CpuProfile, type Origin, type WorkerProfilers } from "./profiler";
@@ -51,6 +53,8 @@ interface Window {
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+/** Time for an operation's background work to run before the pass moves on. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -97,13 +101,16 @@ const perOp = (values: number[]): PerOp => ({
 
 /**
  * `BENCH_PROFILE_DIR=<dir>` keeps each Worker's raw profile (`<worker>.cpuprofile`, loadable in
- * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions.
+ * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions, and
+ * `windows.json`, the operations' windows (and the parts before their marks) in µs on the same clock.
  */
-function dumpProfiles(profiles: Map<string, CpuProfile>): void {
+function dumpProfiles(profiles: Map<string, CpuProfile>, windows: { operations: Window[]; marked: Window[] }): void {
   const dir = process.env.BENCH_PROFILE_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   for (const [worker, profile] of profiles) writeFileSync(join(dir, `${worker}.cpuprofile`), JSON.stringify(profile));
+  // Each operation's window and, where it had a mark, the part before it, on the profiles' clock.
+  writeFileSync(join(dir, "windows.json"), JSON.stringify(windows));
 }
 
 export async function profiledPass(
@@ -117,16 +124,21 @@ export async function profiledPass(
   await profilers.start();
   const starts: number[] = [];
   for (let i = 0; i < ops; i++) {
-    starts.push(nowUs());
+    const start = nowUs();
+    starts.push(start);
     await send(offset + i);
+    // A turn's background work (its archive alarm, the metrics it sends) runs just after it
+    // answers; started at once, the next turn would find it in its own part before the provider.
+    const reached = marks?.timesUs().at(-1);
+    if (reached !== undefined && reached >= start) await settle();
   }
   // Let the last operation's background work land in its own window.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await settle();
   const end = nowUs();
   const profiles = await profilers.stop();
-  dumpProfiles(profiles);
   const windows = operationWindows(starts, end);
   const marked = marks ? markedWindows(windows, marks.timesUs()) : [];
+  dumpProfiles(profiles, { operations: windows, marked });
   const workers: WorkerFigures[] = [];
   const top: { name: string; ms: number }[] = [];
   const sumPerOp = windows.map(() => 0);
