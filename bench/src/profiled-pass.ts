@@ -3,16 +3,27 @@
 // V8's sampling profiler on in every Worker. Samples are cut at each operation's start, so each
 // operation gets its own JS CPU per Worker (background work it caused, such as a waitUntil or an
 // alarm that ran before the next operation, included): p50 and mean per Worker and summed.
+// A scenario whose operations reach an outside double (chat's model) can also pass the times the
+// double saw each request: the samples from an operation's start to that mark are what the
+// operation cost before it was handed to the outside world, reported beside the whole figure.
+// After such an operation the pass waits for its background work before starting the next, so
+// that work is counted in its own operation's window and not in the next one's part before the mark.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { attribute, type BundleSources, type CpuProfile, type Origin, type WorkerProfilers } from "./profiler";
 
 export const SAMPLING_INTERVAL_US = 100;
 
-export interface WorkerFigures {
-  worker: string;
+/** p50 and mean ms per operation. */
+export interface PerOp {
   p50Ms: number;
   meanMs: number;
+}
+
+export interface WorkerFigures extends PerOp {
+  worker: string;
+  /** The same Worker's CPU from each operation's start to its mark, when the pass had marks. */
+  beforeMark?: PerOp;
   byOriginMs: Record<Origin, number>;
   byPackageMs: [string, number][];
 }
@@ -25,41 +36,81 @@ export interface ProfiledFigures {
   sumMeanMs: number;
   /** Heaviest self-time functions over the pass, per operation, "worker: function (source:line)". */
   topFunctions: { name: string; ms: number }[];
+  /** Summed over Workers, from each operation's start to its mark; only the operations that had one. */
+  beforeMark?: PerOp & { label: string; ops: number };
+}
+
+/** Times (µs of process.hrtime) at which the operations reached an outside double, and what that moment is called. */
+export interface OperationMarks {
+  label: string;
+  timesUs: () => readonly number[];
+}
+
+/** A slice of one profile's timeline, [fromUs, toUs). */
+interface Window {
+  fromUs: number;
+  toUs: number;
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+/** Time for an operation's background work to run before the pass moves on. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
 }
 
-/** JS CPU (ms) of each window [starts[i], starts[i+1]) from one profile; V8's clock is CLOCK_MONOTONIC, as hrtime. */
-function perWindow(profile: CpuProfile, starts: number[], endUs: number): number[] {
+/**
+ * JS CPU (ms) in each of `windows` (sorted, not overlapping) from one profile; V8's clock is
+ * CLOCK_MONOTONIC, as hrtime.
+ */
+function perWindow(profile: CpuProfile, windows: Window[]): number[] {
   const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").map((n) => n.id));
-  const totals = starts.map(() => 0);
+  const totals = windows.map(() => 0);
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
   let t = profile.startTime;
   let w = 0;
-  for (let i = 0; i < samples.length; i++) {
+  for (let i = 0; i < samples.length && w < windows.length; i++) {
     t += deltas[i] ?? 0;
-    if (idle.has(samples[i]!) || t < starts[0]! || t >= endUs) continue;
-    while (w + 1 < starts.length && t >= starts[w + 1]!) w++;
+    while (w < windows.length && t >= windows[w]!.toUs) w++;
+    if (w === windows.length || t < windows[w]!.fromUs || idle.has(samples[i]!)) continue;
     totals[w]! += Math.min(deltas[i + 1] ?? SAMPLING_INTERVAL_US, SAMPLING_INTERVAL_US) / 1000;
   }
   return totals;
 }
 
+/** Each operation's window: from its start to the next one's (the last to `endUs`). */
+const operationWindows = (starts: number[], endUs: number): Window[] =>
+  starts.map((fromUs, i) => ({ fromUs, toUs: starts[i + 1] ?? endUs }));
+
+/** From each operation's start to its first mark inside its own window; operations without one are left out. */
+function markedWindows(operations: Window[], marks: readonly number[]): Window[] {
+  const sorted = [...marks].sort((a, b) => a - b);
+  return operations.flatMap(({ fromUs, toUs }) => {
+    const mark = sorted.find((m) => m >= fromUs && m < toUs);
+    return mark === undefined ? [] : [{ fromUs, toUs: mark }];
+  });
+}
+
+const perOp = (values: number[]): PerOp => ({
+  p50Ms: median(values),
+  meanMs: values.reduce((a, b) => a + b, 0) / values.length,
+});
+
 /**
  * `BENCH_PROFILE_DIR=<dir>` keeps each Worker's raw profile (`<worker>.cpuprofile`, loadable in
- * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions.
+ * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions, and
+ * `windows.json`, the operations' windows (and the parts before their marks) in µs on the same clock.
  */
-function dumpProfiles(profiles: Map<string, CpuProfile>): void {
+function dumpProfiles(profiles: Map<string, CpuProfile>, windows: { operations: Window[]; marked: Window[] }): void {
   const dir = process.env.BENCH_PROFILE_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   for (const [worker, profile] of profiles) writeFileSync(join(dir, `${worker}.cpuprofile`), JSON.stringify(profile));
+  // Each operation's window and, where it had a mark, the part before it, on the profiles' clock.
+  writeFileSync(join(dir, "windows.json"), JSON.stringify(windows));
 }
 
 export async function profiledPass(
@@ -68,48 +119,65 @@ export async function profiledPass(
   ops: number,
   send: (i: number) => Promise<unknown>,
   offset: number,
+  marks?: OperationMarks,
 ): Promise<ProfiledFigures> {
   await profilers.start();
   const starts: number[] = [];
   for (let i = 0; i < ops; i++) {
-    starts.push(nowUs());
+    const start = nowUs();
+    starts.push(start);
     await send(offset + i);
+    // A turn's background work (its archive alarm, the metrics it sends) runs just after it
+    // answers; started at once, the next turn would find it in its own part before the provider.
+    const reached = marks?.timesUs().at(-1);
+    if (reached !== undefined && reached >= start) await settle();
   }
   // Let the last operation's background work land in its own window.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await settle();
   const end = nowUs();
   const profiles = await profilers.stop();
-  dumpProfiles(profiles);
+  const windows = operationWindows(starts, end);
+  const marked = marks ? markedWindows(windows, marks.timesUs()) : [];
+  dumpProfiles(profiles, { operations: windows, marked });
   const workers: WorkerFigures[] = [];
   const top: { name: string; ms: number }[] = [];
-  const sumPerOp = starts.map(() => 0);
+  const sumPerOp = windows.map(() => 0);
+  const sumBeforeMark = marked.map(() => 0);
   for (const [worker, profile] of profiles) {
-    const perOp = perWindow(profile, starts, end);
-    perOp.forEach((ms, i) => {
+    const whole = perWindow(profile, windows);
+    whole.forEach((ms, i) => {
       sumPerOp[i]! += ms;
     });
-    const whole = attribute(worker, profile, sources, SAMPLING_INTERVAL_US);
+    const beforeMark = perWindow(profile, marked);
+    beforeMark.forEach((ms, i) => {
+      sumBeforeMark[i]! += ms;
+    });
+    const attributed = attribute(worker, profile, sources, SAMPLING_INTERVAL_US);
     const short = worker.replace(/^atomic-guide-/, "");
     workers.push({
       worker: short,
-      p50Ms: median(perOp),
-      meanMs: perOp.reduce((a, b) => a + b, 0) / ops,
+      ...perOp(whole),
+      ...(marked.length ? { beforeMark: perOp(beforeMark) } : {}),
       byOriginMs: {
-        ours: whole.byOrigin.ours / ops,
-        dependencies: whole.byOrigin.dependencies / ops,
-        runtime: whole.byOrigin.runtime / ops,
+        ours: attributed.byOrigin.ours / ops,
+        dependencies: attributed.byOrigin.dependencies / ops,
+        runtime: attributed.byOrigin.runtime / ops,
       },
-      byPackageMs: [...whole.byPackage]
+      byPackageMs: [...attributed.byPackage]
         .map(([pkg, ms]): [string, number] => [pkg, ms / ops])
         .sort((a, b) => b[1] - a[1]),
     });
-    for (const f of whole.topFunctions) top.push({ name: `${short}: ${f.name}`, ms: f.ms / ops });
+    for (const f of attributed.topFunctions) top.push({ name: `${short}: ${f.name}`, ms: f.ms / ops });
   }
+  const sum = perOp(sumPerOp);
   return {
     ops,
     workers,
-    sumP50Ms: median(sumPerOp),
-    sumMeanMs: sumPerOp.reduce((a, b) => a + b, 0) / ops,
+    sumP50Ms: sum.p50Ms,
+    sumMeanMs: sum.meanMs,
     topFunctions: top.sort((a, b) => b.ms - a.ms).slice(0, 6),
+    ...(marks && marked.length
+      ? { beforeMark: { label: marks.label, ops: marked.length, ...perOp(sumBeforeMark) } }
+      : {}),
   };
 }

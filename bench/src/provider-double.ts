@@ -10,6 +10,12 @@ export interface ProviderDouble {
   delayMs: number;
   /** Completions answered so far. */
   calls(): number;
+  /**
+   * When each completion request reached the double, in µs of process.hrtime: the same
+   * CLOCK_MONOTONIC as V8's profile timestamps, so the profiled pass can cut a turn's CPU at the
+   * moment our stack handed it to the provider.
+   */
+  arrivalsUs(): readonly number[];
   close(): Promise<void>;
 }
 
@@ -17,11 +23,13 @@ const TOKENS = ["Start ", "by ", "isolating ", "x: ", "subtract ", "7 ", "from "
 
 export async function startProviderDouble(delayMs: number): Promise<ProviderDouble> {
   let calls = 0;
+  const arrivals: number[] = [];
   const server: Server = createServer((req, res) => {
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404).end();
       return;
     }
+    arrivals.push(Number(process.hrtime.bigint() / 1000n));
     req.resume();
     req.on("end", () => {
       calls++;
@@ -44,6 +52,7 @@ export async function startProviderDouble(delayMs: number): Promise<ProviderDoub
     baseUrl: `http://127.0.0.1:${port}/v1`,
     delayMs,
     calls: () => calls,
+    arrivalsUs: () => arrivals,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -24,7 +24,7 @@ import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
 import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
-import { type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
+import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
 import { scaleSection } from "./scale-report";
@@ -72,7 +72,7 @@ const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "chat: time our stack adds",
-    "a turn checks three budgets (the learner's and the tenant's Durable Objects), begins the conversation (a new Durable Object per conversation here: locally its SQLite file is created on the calling thread, about 1 ms the profile charges to prepareTurn's call site, work Cloudflare does on the object's own machine), searches the FAQ (D1 FTS5), builds the prompt, streams from the provider, stores the answer and archives the whole turn (conversation and both messages) through the outbox as one D1 batch from one alarm, and sends the learning event and the per-request metrics. A new conversation takes its retention period from the learner's object instead of reading KV; the outboxes of all conversations share one hourly prune of applied keys. Locally ENVIRONMENT is development, where every D1 statement also reads the fault-injection record from KV (staging and production skip it). Next: the FAQ search behind a per-course cache, and analytics' per-turn cost (the metrics buffer's add, the snapshot refreshes the learning event starts).",
+    "before the provider (the profiler's last column, what the learner waits for) a turn checks three budgets (the learner's and the tenant's Durable Objects; the tenant's limits come from a per-isolate copy kept 30 s, not KV), finds its FAQ candidates in the isolate's copy of the course's FAQ (kept 30 s, dropped by an operator change, ranked by BM25 in the Worker: no D1 query), begins the conversation and builds the prompt. The biggest single item is local: a new conversation is a new Durable Object (one per conversation here), and workerd creates its SQLite file on the calling thread, about 1.3 ms the profile charges to prepareTurn's beginTurn call, plus its schema (~0.25 ms of `exec`); Cloudflare does that on the object's own machine. The gateway's ~1 ms is token verification and the forward; analytics' share before the provider is the gateway's and chat's per-request metrics, flushed as the streamed response's headers go out. After the first token: the answer stored, the budgets settled, and (after the turn, as background work in the whole-turn figure) the conversation's alarm archiving the turn through the outbox as one D1 batch, the learning event and the metrics. Locally ENVIRONMENT is development, where every D1 statement also reads the fault-injection record from KV (staging and production skip it). Next: the metrics of a streamed response sent when the stream ends, and a new conversation's message stored without a Durable Object created before the model is asked.",
   ],
   ["chat: 50 conversations", "the same turn as above, under saturation; per-turn CPU falls as work is shared."],
 ];
@@ -131,6 +131,9 @@ const profilers =
   inspectorPort === undefined
     ? undefined
     : await WorkerProfilers.connect(inspectorPort, workerNames, SAMPLING_INTERVAL_US);
+// The moment each chat turn reached the model double: the profiled pass reports what a turn
+// costs before it (what the learner waits for before the first token) beside the whole turn.
+const providerMarks: OperationMarks = { label: "before the provider", timesUs: provider.arrivalsUs };
 const bundleSources = new BundleSources(
   new Map(SERVICE_NAMES.map((s) => [`atomic-guide-${s}`, join(root, "services", s, "dist", "index.js")])),
 );
@@ -185,7 +188,7 @@ try {
       const result = await runLoad({ requests, concurrency, send: prepared.send, offset: warmup }, pid);
       const profile =
         profilers && profileOps > 0
-          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests)
+          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests, providerMarks)
           : undefined;
       const d1After = d1Before ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const d1 = d1Before && d1After ? perOperation(d1Before, d1After, requests + profileOps) : undefined;
@@ -205,6 +208,12 @@ try {
         console.log(
           `  JS CPU per op (profiler, p50): ${profile.workers.map((w) => `${w.worker} ${w.p50Ms.toFixed(2)}`).join(", ")}; sum ${profile.sumP50Ms.toFixed(2)} ms`,
         );
+        const before = profile.beforeMark;
+        if (before) {
+          console.log(
+            `  ${before.label} (${before.ops} of ${profile.ops} ops, p50): ${profile.workers.map((w) => `${w.worker} ${(w.beforeMark?.p50Ms ?? 0).toFixed(2)}`).join(", ")}; sum ${before.p50Ms.toFixed(2)} ms`,
+          );
+        }
       }
     } finally {
       await prepared.teardown?.();

@@ -1,3 +1,4 @@
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import * as v from "valibot";
 import type { ChatEnvVars } from "../env-vars";
 
@@ -12,10 +13,35 @@ export type BudgetLimits = Required<v.InferOutput<typeof TenantBudgetOverrideSch
 
 export const budgetKey = (tenantId: string) => `budget:${tenantId}`;
 
-export async function loadBudgetLimits(kv: KVNamespace, tenantId: string, vars: ChatEnvVars): Promise<BudgetLimits> {
+export type TenantBudgetOverride = v.InferOutput<typeof TenantBudgetOverrideSchema>;
+
+/**
+ * How long an isolate keeps a tenant's limits before reading KV again. Operators write them to
+ * KV directly (no Worker sees the change), and KV itself serves them up to 60 s stale
+ * (`cacheTtl`), so a limit change takes effect within about a minute and a half at worst.
+ */
+export const LIMITS_CACHE_TTL_MS = 30_000;
+
+/** Tenants' own limits per isolate: every chat turn needs them before its holds are taken. */
+export const tenantLimitsCache = new IsolateCache<TenantBudgetOverride>({ ttlMs: LIMITS_CACHE_TTL_MS, maxKeys: 1000 });
+
+async function tenantOverride(kv: KVNamespace, tenantId: string, cache: IsolateCache<TenantBudgetOverride>) {
+  const cached = cache.get(tenantId);
+  if (cached) return cached;
   const raw = await kv.get(budgetKey(tenantId), { type: "json", cacheTtl: 60 });
   const parsed = v.safeParse(TenantBudgetOverrideSchema, raw ?? {});
   const own = parsed.success ? parsed.output : {};
+  cache.set(tenantId, own);
+  return own;
+}
+
+export async function loadBudgetLimits(
+  kv: KVNamespace,
+  tenantId: string,
+  vars: ChatEnvVars,
+  cache = tenantLimitsCache,
+): Promise<BudgetLimits> {
+  const own = await tenantOverride(kv, tenantId, cache);
   return {
     learnerTokensPerDay: own.learnerTokensPerDay ?? vars.BUDGET_LEARNER_TOKENS_PER_DAY,
     tenantTokensPerDay: own.tenantTokensPerDay ?? vars.BUDGET_TENANT_TOKENS_PER_DAY,

@@ -32,9 +32,18 @@ export interface FaqMatch {
   questionCoverage: number;
 }
 
+/** What BM25 ranks an entry by: the question counts twice, as in D1's bm25(faq_fts, 2.0, 1.0). */
+const searchText = (e: FaqEntry) => `${e.question} ${e.question} ${e.answer}`;
+
+/** The entries sharing a term with the question, best first, at most `limit`. */
+export const rankFaq = (question: string, entries: readonly FaqEntry[], limit: number): FaqEntry[] =>
+  rankBm25(question, entries, searchText)
+    .slice(0, limit)
+    .map(({ item }) => item);
+
 /** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */
 export function matchFaq(question: string, entries: readonly FaqEntry[], limit = 3): FaqMatch[] {
-  return rankBm25(question, entries, (e) => `${e.question} ${e.question} ${e.answer}`)
+  return rankBm25(question, entries, searchText)
     .slice(0, limit)
     .map(({ item }) => ({
       entry: item,

@@ -2,11 +2,12 @@ import type { TenantDataRef, TenantDataRemoval, TenantDb } from "@atomic-guide/s
 import { deleteSnapshots } from "@atomic-guide/shared/resilience/fallback";
 import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
 import { deletedRows, deleteKvKeys, offboardInPages, tenantDatabases } from "@atomic-guide/shared/tenant-erasure";
-import { budgetKey } from "../budget/limits";
+import { budgetKey, tenantLimitsCache } from "../budget/limits";
 import type { ChatDatabase } from "../db/schema";
 import { deleteConversationRows, tenantDataQueries as q } from "../db/tenant-data";
 import { conversationStub, learnerStub, tenantBudgetStub } from "../do/stubs";
 import { faqKey } from "../knowledge/faq";
+import { courseFaqCache } from "../knowledge/faq-cache";
 import { byLearner } from "./by-learner";
 
 /** Conversations per page, and pages per call: about 250 Durable Object calls at most. */
@@ -43,6 +44,8 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
     rows += deletedRows(await q.deleteFaqIndex(tdb.db, ref.tenantId).executeTakeFirst());
     rows += deletedRows(await q.deleteFaqEntries(tdb.db, ref.tenantId).executeTakeFirst());
   }
+  courseFaqCache.forgetTenant(ref.tenantId);
+  tenantLimitsCache.delete(ref.tenantId);
   rows += await deleteKvKeys(env.KNOWLEDGE, [
     budgetKey(ref.tenantId),
     faqKey(ref.tenantId),

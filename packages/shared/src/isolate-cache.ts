@@ -1,0 +1,46 @@
+/**
+ * Values an isolate keeps between the requests it serves, each for `ttlMs` after it was stored.
+ * What is cached must tolerate that staleness in the isolates that did not make a change; the
+ * isolate that makes one drops its own copy (`delete`, `deletePrefix`) so it never serves it.
+ * Bounded: past `maxKeys`, the least recently stored key goes first.
+ */
+export class IsolateCache<V> {
+  private readonly values = new Map<string, { value: V; expiresAt: number }>();
+
+  constructor(private readonly options: { ttlMs: number; maxKeys: number; now?: () => number }) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  get(key: string): V | undefined {
+    const hit = this.values.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= this.now()) {
+      this.values.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+
+  set(key: string, value: V): void {
+    this.values.delete(key);
+    if (this.values.size >= this.options.maxKeys) {
+      const oldest = this.values.keys().next().value;
+      if (oldest !== undefined) this.values.delete(oldest);
+    }
+    this.values.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+  }
+
+  delete(key: string): void {
+    this.values.delete(key);
+  }
+
+  deletePrefix(prefix: string): void {
+    for (const key of [...this.values.keys()]) if (key.startsWith(prefix)) this.values.delete(key);
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+}
