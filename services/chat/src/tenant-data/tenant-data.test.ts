@@ -10,6 +10,13 @@ async function archived(tenantId: string, conversationId: string) {
   await env.CHAT_CONVERSATIONS.get(env.CHAT_CONVERSATIONS.idFromName(`${tenantId}:${conversationId}`)).archiveNow();
 }
 
+/** One offline turn of `me`'s, archived to D1 as the conversation object would after it. */
+async function archivedTurn(me: ReturnType<typeof learner>, message: string) {
+  const reply = await ask(me, { message }, { provider: "offline" });
+  await archived(me.tenantId, reply.conversationId);
+  return reply;
+}
+
 const count = async (table: "conversations" | "messages", tenantId: string) =>
   (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`).bind(tenantId).first<{ n: number }>())
     ?.n ?? 0;
@@ -30,10 +37,8 @@ interface ChatExport {
 describe("retention sweep", () => {
   it("erases conversations idle past the tenant's period, object and rows, and keeps recent ones", async () => {
     const me = learner();
-    const old = await ask(me, { message: "An old question" }, { provider: "offline" });
-    const recent = await ask(me, { message: "A recent question" }, { provider: "offline" });
-    await archived(me.tenantId, old.conversationId);
-    await archived(me.tenantId, recent.conversationId);
+    const old = await archivedTurn(me, "An old question");
+    const recent = await archivedTurn(me, "A recent question");
     await ageConversation(me.tenantId, old.conversationId, 40);
 
     const removal = await exports.default.sweepExpiredLearnerData({
@@ -53,8 +58,7 @@ describe("retention sweep", () => {
   it("empties a learner with nothing left inside the period; a longer period keeps everything", async () => {
     const me = learner();
     await exports.default.updateLearnerProfile(me, { updatedAt: new Date(Date.now() - 50 * DAY_MS).toISOString() });
-    const old = await ask(me, { message: "Long ago" }, { provider: "offline" });
-    await archived(me.tenantId, old.conversationId);
+    const old = await archivedTurn(me, "Long ago");
     await ageConversation(me.tenantId, old.conversationId, 40);
 
     const kept = await exports.default.sweepExpiredLearnerData({
