@@ -115,6 +115,10 @@ function cloudflareDouble(dumps: Record<string, string>, options: { failExport?:
   return { fetch: fetchDouble as typeof fetch, calls };
 }
 
+/** One backup run of `databases` against the Cloudflare double `cf`, at `now` (the run's clock). */
+const backUp = (databases: string[], cf: { fetch: typeof fetch }, now = NOW, options: { partBytes?: number } = {}) =>
+  runD1Backup({ bucket: env.BACKUPS, config: config(databases), now, fetch: cf.fetch, pollIntervalMs: 0, ...options });
+
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -135,13 +139,8 @@ describe("daily D1 backup to R2", () => {
     const big = dumpOf(50_000);
     const small = dumpOf(3);
     const cf = cloudflareDouble({ "atomic-guide-analytics-production": big, "atomic-guide-chat-production": small });
-    const manifest = await runD1Backup({
-      bucket: env.BACKUPS,
-      config: config(["atomic-guide-analytics-production", "atomic-guide-chat-production"]),
-      now: NOW,
-      fetch: cf.fetch,
+    const manifest = await backUp(["atomic-guide-analytics-production", "atomic-guide-chat-production"], cf, NOW, {
       partBytes: 5 * 1024 * 1024,
-      pollIntervalMs: 0,
     });
     expect(new TextEncoder().encode(big).byteLength).toBeGreaterThan(5 * 1024 * 1024);
 
@@ -178,13 +177,7 @@ describe("daily D1 backup to R2", () => {
 
   it("does nothing more on a second run the same day", async () => {
     const cf = cloudflareDouble({ "atomic-guide-analytics-production": dumpOf(1) });
-    const again = await runD1Backup({
-      bucket: env.BACKUPS,
-      config: config(["atomic-guide-analytics-production"]),
-      now: NOW,
-      fetch: cf.fetch,
-      pollIntervalMs: 0,
-    });
+    const again = await backUp(["atomic-guide-analytics-production"], cf);
     expect(again).toBeNull();
     expect(cf.calls).toEqual([]);
   });
@@ -196,13 +189,7 @@ describe("daily D1 backup to R2", () => {
       { failExport: "atomic-guide-chat-staging" },
     );
     await expect(
-      runD1Backup({
-        bucket: env.BACKUPS,
-        config: config(["atomic-guide-chat-staging", "atomic-guide-analytics-staging", "atomic-guide-missing"]),
-        now: day,
-        fetch: cf.fetch,
-        pollIntervalMs: 0,
-      }),
+      backUp(["atomic-guide-chat-staging", "atomic-guide-analytics-staging", "atomic-guide-missing"], cf, day),
     ).rejects.toThrow(/atomic-guide-chat-staging, atomic-guide-missing failed/);
     const manifest = await manifestAt("d1/2026-11-25");
     expect(manifest.databases.map((d) => d.database)).toEqual(["atomic-guide-analytics-staging"]);
@@ -218,13 +205,7 @@ describe("daily D1 backup to R2", () => {
 
     // A failed day is redone by the next run rather than skipped.
     const retry = cloudflareDouble({ "atomic-guide-analytics-staging": dumpOf(4) });
-    const redone = await runD1Backup({
-      bucket: env.BACKUPS,
-      config: config(["atomic-guide-analytics-staging"]),
-      now: day,
-      fetch: retry.fetch,
-      pollIntervalMs: 0,
-    });
+    const redone = await backUp(["atomic-guide-analytics-staging"], retry, day);
     expect(redone!.failures).toEqual([]);
   });
 
@@ -238,13 +219,7 @@ describe("daily D1 backup to R2", () => {
       await env.BACKUPS.put(key, "-- old");
     }
     const cf = cloudflareDouble({ "atomic-guide-chat-production": dumpOf(1) });
-    const manifest = await runD1Backup({
-      bucket: env.BACKUPS,
-      config: config(["atomic-guide-chat-production"], 30),
-      now: new Date("2026-11-26T03:17:00.000Z"),
-      fetch: cf.fetch,
-      pollIntervalMs: 0,
-    });
+    const manifest = await backUp(["atomic-guide-chat-production"], cf, new Date("2026-11-26T03:17:00.000Z"));
     expect(manifest!.pruned).toBe(2);
     expect(await env.BACKUPS.head("d1/2026-09-01/manifest.json")).toBeNull();
     expect(await env.BACKUPS.head("d1/2026-10-28/atomic-guide-chat-production.sql")).not.toBeNull();
