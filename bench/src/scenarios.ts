@@ -82,6 +82,12 @@ async function postSignals(fixture: BenchFixture, user: LaunchedUser, tag: strin
   return { status: res.status, accepted: body.accepted };
 }
 
+/** One operation of the signal rows: the batch was taken whole. */
+const batchTaken = async (fixture: BenchFixture, user: LaunchedUser, tag: string) => {
+  const r = await postSignals(fixture, user, tag);
+  return r.status === 202 && r.accepted === 20;
+};
+
 /** A forwarded GET as a learner or instructor; skipped when the route does not answer 200. */
 function forwardedRead(path: string, who: "learner" | "instructor"): Scenario["setup"] {
   return async ({ fixture }) => {
@@ -206,12 +212,7 @@ export const scenarios: Scenario[] = [
       const users = await fixture.learners(16);
       const probe = await postSignals(fixture, users[0]!, "probe");
       if (probe.status !== 202) return { skip: `POST /api/cognitive/signals answered ${probe.status}` };
-      return {
-        send: async (i) => {
-          const r = await postSignals(fixture, users[i % users.length]!, `http-${i}`);
-          return r.status === 202 && r.accepted === 20;
-        },
-      };
+      return { send: (i) => batchTaken(fixture, users[i % users.length]!, `http-${i}`) };
     },
   },
   ...SESSION_LENGTHS.map(
@@ -227,10 +228,7 @@ export const scenarios: Scenario[] = [
       warmup: 0,
       setup: async ({ fixture }) => {
         const users = await fixture.freshLearners(`session-${signalsBefore}`, learners);
-        const post = async (user: LaunchedUser, tag: string) => {
-          const r = await postSignals(fixture, user, tag);
-          return r.status === 202 && r.accepted === 20;
-        };
+        const post = (user: LaunchedUser, tag: string) => batchTaken(fixture, user, tag);
         const batchesBefore = Math.ceil(signalsBefore / 20);
         const loaded = await inBatches(users.length * batchesBefore, 16, (k) =>
           post(users[k % users.length]!, `pre-${signalsBefore}-${k}`),
