@@ -5,6 +5,12 @@
 // independent second implementation of the signing side: the gateway's validator (jose) never
 // checks its own output. Erasable TypeScript only, so Node runs it without a build step.
 
+import { idTokenClaims as claimsOf, type IdTokenOptions } from "./lti-claims.ts";
+import { generateSigningKey, type SigningKey, signJwt } from "./lti-jws.ts";
+
+export type { ClaimingPlatform, IdTokenOptions, LaunchUser } from "./lti-claims.ts";
+export * from "./lti-jws.ts";
+
 export type PlatformShape = "canvas" | "moodle";
 
 export interface PlatformOptions {
@@ -19,106 +25,6 @@ export interface PlatformOptions {
   jwksCacheControl?: string;
 }
 
-interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JsonWebKey & { kid: string; alg: string; use: string };
-}
-
-export const LTI = "https://purl.imsglobal.org/spec/lti/claim/";
-export const LTI_DL = "https://purl.imsglobal.org/spec/lti-dl/claim/";
-export const NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice";
-export const ROLE = {
-  instructor: "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
-  learner: "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
-  ta: "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
-  institutionInstructor: "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
-  institutionStudent: "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student",
-} as const;
-
-const encoder = new TextEncoder();
-
-export function base64url(input: Uint8Array | string): string {
-  const bytes = typeof input === "string" ? encoder.encode(input) : input;
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-}
-
-export function decodeJwtPart(part: string): Record<string, unknown> {
-  const b64 = part.replaceAll("-", "+").replaceAll("_", "/");
-  const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-}
-
-export async function generateSigningKey(kid?: string): Promise<SigningKey> {
-  const pair = (await crypto.subtle.generateKey(
-    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
-    true,
-    ["sign", "verify"],
-  )) as CryptoKeyPair;
-  const jwk = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
-  const id = kid ?? base64url(crypto.getRandomValues(new Uint8Array(9)));
-  return {
-    kid: id,
-    privateKey: pair.privateKey,
-    publicJwk: { kty: "RSA", n: jwk.n, e: jwk.e, kid: id, alg: "RS256", use: "sig" },
-  };
-}
-
-/** Signs a compact JWS. The header is taken as given, so tests can forge alg, kid or typ. */
-export async function signJwt(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  key: CryptoKey,
-): Promise<string> {
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, encoder.encode(input)));
-  return `${input}.${base64url(signature)}`;
-}
-
-/** An HS256 JWS (for the "symmetric algorithms are forbidden" cases). */
-export async function signHs256(header: Record<string, unknown>, payload: Record<string, unknown>, secret: string) {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(input)));
-  return `${input}.${base64url(signature)}`;
-}
-
-/** Verifies an RS256 JWS against a JWKS (for tokens the tool signs: deep linking, client assertions). */
-export async function verifyRs256(token: string, jwks: { keys: JsonWebKey[] }): Promise<Record<string, unknown>> {
-  const [h, p, s] = token.split(".");
-  if (!h || !p || s === undefined) throw new Error("not a JWS");
-  const header = decodeJwtPart(h);
-  if (header.alg !== "RS256") throw new Error(`alg ${String(header.alg)}`);
-  const jwk = jwks.keys.find((k) => (k as { kid?: string }).kid === header.kid);
-  if (!jwk) throw new Error(`kid ${String(header.kid)} is not in the JWKS`);
-  const key = await crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
-    "verify",
-  ]);
-  const bin = atob(s.replaceAll("-", "+").replaceAll("_", "/") + "=".repeat((4 - (s.length % 4)) % 4));
-  const ok = await crypto.subtle.verify(
-    "RSASSA-PKCS1-v1_5",
-    key,
-    Uint8Array.from(bin, (c) => c.charCodeAt(0)),
-    encoder.encode(`${h}.${p}`),
-  );
-  if (!ok) throw new Error("bad signature");
-  return decodeJwtPart(p);
-}
-
-export interface LaunchUser {
-  sub?: string;
-  name?: string;
-  given_name?: string;
-  family_name?: string;
-  email?: string;
-  roles?: string[];
-}
-
 export interface AuthRequest {
   state: string;
   nonce: string;
@@ -127,19 +33,6 @@ export interface AuthRequest {
   messageHint?: string;
   clientId: string;
   url: URL;
-}
-
-export interface IdTokenOptions {
-  nonce: string;
-  targetLinkUri: string;
-  messageType?: "LtiResourceLinkRequest" | "LtiDeepLinkingRequest";
-  user?: LaunchUser;
-  context?: { id: string; title?: string; label?: string } | null;
-  /** Adds the Names and Roles claim pointing at this platform. */
-  nrps?: boolean;
-  deepLinkReturnUrl?: string;
-  deepLinkData?: string;
-  acceptMultiple?: boolean;
 }
 
 export interface RosterMember {
@@ -290,111 +183,7 @@ export class SimulatedPlatform {
 
   /** The claims this LMS puts in an id_token. */
   idTokenClaims(opts: IdTokenOptions): Record<string, unknown> {
-    const now = Math.floor(Date.now() / 1000);
-    const messageType = opts.messageType ?? "LtiResourceLinkRequest";
-    const user: LaunchUser = opts.user ?? {
-      sub: this.shape === "canvas" ? "8d4c9a3e-2b1f-4c6e-9f0a-5e7d3b2c1a90" : "4",
-      name: "Ada Lovelace",
-      given_name: "Ada",
-      family_name: "Lovelace",
-      email: "ada@example.edu",
-      roles: [ROLE.learner],
-    };
-    const context =
-      opts.context === null
-        ? undefined
-        : (opts.context ?? {
-            id: this.shape === "canvas" ? "4dde05e8ca1973bcca9bffc13e1548820eee93a3" : "42",
-            title: "Analytical Engines 101",
-            label: "AE101",
-          });
-    const claims: Record<string, unknown> = {
-      iss: this.issuer,
-      aud: this.clientId,
-      sub: user.sub,
-      exp: now + 3600,
-      iat: now,
-      nonce: opts.nonce,
-      [`${LTI}message_type`]: messageType,
-      [`${LTI}version`]: "1.3.0",
-      [`${LTI}deployment_id`]: this.deploymentId,
-      [`${LTI}roles`]: user.roles ?? [],
-    };
-    for (const k of ["name", "given_name", "family_name", "email"] as const) {
-      if (user[k] !== undefined) claims[k] = user[k];
-    }
-    if (user.sub === undefined) delete claims.sub;
-    if (context) {
-      claims[`${LTI}context`] = { ...context, type: ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"] };
-    }
-    if (messageType === "LtiResourceLinkRequest") {
-      claims[`${LTI}target_link_uri`] = opts.targetLinkUri;
-      claims[`${LTI}resource_link`] = {
-        id: this.shape === "canvas" ? "e1b5d3b8c2a4f6e8d0c2b4a6f8e0d2c4b6a8f0e2" : "7",
-        title: "Atomic Guide",
-      };
-    } else {
-      claims[`${LTI_DL}deep_linking_settings`] = {
-        deep_link_return_url: opts.deepLinkReturnUrl ?? `${this.origin}/deep_linking_return`,
-        accept_types: ["ltiResourceLink", "link"],
-        accept_presentation_document_targets: ["iframe", "window"],
-        accept_multiple: opts.acceptMultiple ?? true,
-        accept_lineitem: true,
-        title: "Atomic Guide",
-        ...(opts.deepLinkData !== undefined ? { data: opts.deepLinkData } : {}),
-      };
-    }
-    if (opts.nrps) {
-      claims[NRPS] = { context_memberships_url: this.membershipsUrl, service_versions: ["2.0"] };
-    }
-    if (this.shape === "canvas") {
-      claims.azp = this.clientId;
-      claims.locale = "en";
-      claims[`${LTI}tool_platform`] = {
-        guid: "Mn3ZeEDnfQLmAsCs4xTV93NeIaqZVrT0mg5Yo6bT:canvas-lms",
-        name: "Example University",
-        version: "cloud",
-        product_family_code: "canvas",
-      };
-      claims[`${LTI}launch_presentation`] = {
-        document_target: "iframe",
-        return_url: `${this.origin}/courses/42/external_content/success/external_tool_redirect`,
-        locale: "en",
-      };
-      claims[`${LTI}custom`] = {
-        canvas_course_id: "42",
-        canvas_user_id: "$Canvas.user.id",
-        section_ids: "$Canvas.course.sectionIds",
-      };
-      claims[`${LTI}lti11_legacy_user_id`] = "a5b8c1d2e3f4";
-      claims[`${LTI}lti1p1`] = { user_id: "a5b8c1d2e3f4", resource_link_id: "e1b5d3b8" };
-      claims["https://www.instructure.com/placement"] = "course_navigation";
-      claims.errors = { errors: {} };
-      claims.validation_context = null;
-    } else {
-      claims[`${LTI}tool_platform`] = {
-        family_code: "moodle",
-        version: "2024042200",
-        guid: new URL(this.origin).host,
-        name: "Example Moodle",
-        description: "Example Moodle",
-      };
-      claims[`${LTI}launch_presentation`] = {
-        locale: "en",
-        document_target: "iframe",
-        return_url: `${this.origin}/mod/lti/return.php?course=42`,
-      };
-      claims[`${LTI}ext`] = { user_username: "ada", lms: "moodle-2" };
-      claims[`${LTI}lis`] = { person_sourcedid: "", course_section_sourcedid: "" };
-      claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = {
-        scope: [
-          "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-          "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-        ],
-        lineitems: `${this.origin}/mod/lti/services.php/42/lineitems?type_id=2`,
-      };
-    }
-    return claims;
+    return claimsOf(this, opts);
   }
 
   /** Signs claims as this platform, with its current key unless a header says otherwise. */

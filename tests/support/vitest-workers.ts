@@ -17,8 +17,14 @@ export interface ServiceTestOptions {
   service: ServiceName;
   /** Extra bindings for tests only (secrets a developer would keep in .dev.vars). */
   bindings?: Record<string, unknown>;
-  /** Other Miniflare options for the service under test. */
-  miniflare?: Record<string, unknown>;
+  /**
+   * Doubles of the outside world that a binding reaches (e.g. Workers AI): Workers run beside
+   * the service, and the service bindings, by binding name, that point at them.
+   */
+  outsideWorld?: {
+    workers: { name: string; modules: true; scriptPath: string; compatibilityDate: string }[];
+    serviceBindings: Record<string, { name: string }>;
+  };
   /**
    * Tenant databases (binding names such as `DB_TENANT_TEST`) bound beside `DB` and migrated
    * like it, so tests can prove a tenant's rows land in its own database.
@@ -134,8 +140,10 @@ export function auxiliaryWorker(service: ServiceName, extraBindings: Record<stri
 /** Test-only binding name through which the setup file migrates a bound service's D1. */
 export const auxDbBinding = (s: ServiceName) => `TEST_DB_${s.toUpperCase().replaceAll("-", "_")}`;
 
-export function serviceTestConfig(options: ServiceTestOptions) {
+/** `options` may be built when vitest starts, e.g. around a double's server it has to start first. */
+export function serviceTestConfig(optionsOrBuild: ServiceTestOptions | (() => Promise<ServiceTestOptions>)) {
   return defineConfig(async () => {
+    const options = typeof optionsOrBuild === "function" ? await optionsOrBuild() : optionsOrBuild;
     const own = workerOptionsOf(options.service);
     const aux = boundServices(options.service);
     const auxMigrations: Record<string, D1Migration[]> = {};
@@ -159,8 +167,11 @@ export function serviceTestConfig(options: ServiceTestOptions) {
           remoteBindings: false,
           wrangler: { configPath: configPath(options.service) },
           miniflare: {
-            ...options.miniflare,
-            workers: aux.map((s) => auxiliaryWorker(s)),
+            workers: [...aux.map((s) => auxiliaryWorker(s)), ...(options.outsideWorld?.workers ?? [])],
+            // Given here, the service's own bindings are replaced, not merged: so they are repeated.
+            ...(options.outsideWorld
+              ? { serviceBindings: { ...own.serviceBindings, ...options.outsideWorld.serviceBindings } }
+              : {}),
             d1Databases: { ...own.d1Databases, ...auxDbs, ...tenantDbs },
             bindings: {
               ...own.bindings,

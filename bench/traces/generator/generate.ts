@@ -17,7 +17,7 @@ interface Block {
 }
 
 /** The sample course page the traces walk through. */
-const PAGE: Record<string, Block> = {
+const PAGE = {
   intro: { id: "intro", words: 120, contentType: "text" },
   reading: { id: "reading-2", words: 380, contentType: "text" },
   formula: { id: "formula-1", words: 14, contentType: "formula" },
@@ -27,7 +27,7 @@ const PAGE: Record<string, Block> = {
   q2: { id: "q2", words: 42, contentType: "quiz", skill: "linear-equations" },
   q3: { id: "q3", words: 30, contentType: "quiz", skill: "fractions" },
   q4: { id: "q4", words: 38, contentType: "quiz", skill: "fractions" },
-};
+} satisfies Record<string, Block>;
 const READING_MS_PER_WORD = 240;
 const DENSITY: Record<string, number> = { formula: 3, code: 2, quiz: 1.5 };
 const expectedMs = (b: Block) => Math.max(3_000, b.words * READING_MS_PER_WORD * (DENSITY[b.contentType] ?? 1));
@@ -89,6 +89,21 @@ class Session {
   readAtPace(b: Block, loPercent: number, hiPercent: number) {
     this.read(b, this.between(loPercent, hiPercent) / 100);
   }
+  /**
+   * Reads page blocks one after another, each at a pace drawn between its two percentages of its
+   * expected time (in the order given, which is also the order the draws are made in).
+   */
+  readPage(paces: Partial<Record<keyof typeof PAGE, readonly [number, number]>>) {
+    for (const [name, [lo, hi]] of Object.entries(paces) as [keyof typeof PAGE, readonly [number, number]][]) {
+      this.readAtPace(PAGE[name], lo, hi);
+    }
+  }
+  /** Shows question `q`, looks at it for 10-20 s, then gives no input for `idleLo`-`idleHi` ms. */
+  stallOn(q: Block, idleLo: number, idleHi: number) {
+    this.view(q);
+    this.wait(this.between(10_000, 20_000));
+    this.idle(this.between(idleLo, idleHi));
+  }
   /** No input for `ms` (ms >= 30 s) while a non-media block is in view; reported when input resumes. */
   idle(ms: number) {
     this.wait(ms);
@@ -130,23 +145,12 @@ class Session {
   }
 }
 
-const { intro, reading, formula, video, example, q1, q2, q3, q4 } = PAGE as Record<string, Block> & {
-  intro: Block;
-  reading: Block;
-  formula: Block;
-  video: Block;
-  example: Block;
-  q1: Block;
-  q2: Block;
-  q3: Block;
-  q4: Block;
-};
+const { intro, reading, formula, video, example, q1, q2, q3, q4 } = PAGE;
 const item = (q: Block) => expectedMs(q);
 
 const BUILDERS: Record<Archetype, (s: Session) => void> = {
   steady_reader(s) {
-    s.readAtPace(intro, 80, 130);
-    s.readAtPace(reading, 60, 90);
+    s.readPage({ intro: [80, 130], reading: [60, 90] });
     // A long block: a pause to think while reading it is part of reading.
     if (s.chance(0.6)) s.idle(s.between(31_000, 55_000));
     s.wait(expectedMs(reading) * 0.3);
@@ -184,10 +188,7 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   fast_expert(s) {
-    s.readAtPace(intro, 30, 50);
-    s.readAtPace(reading, 35, 55);
-    s.readAtPace(formula, 40, 70);
-    s.readAtPace(example, 30, 50);
+    s.readPage({ intro: [30, 50], reading: [35, 55], formula: [40, 70], example: [30, 50] });
     for (const q of [q1, q2, q3, q4]) {
       s.attempt(q, (item(q) * s.between(45, 80)) / 100, true);
       s.wait(s.between(500, 1_500));
@@ -195,13 +196,8 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   productive_struggle(s) {
-    s.readAtPace(intro, 140, 220);
-    s.readAtPace(reading, 140, 200);
-    s.readAtPace(formula, 150, 230);
-    s.readAtPace(example, 140, 210);
-    s.view(q1);
-    s.wait(s.between(10_000, 20_000));
-    s.idle(s.between(35_000, 55_000));
+    s.readPage({ intro: [140, 220], reading: [140, 200], formula: [150, 230], example: [140, 210] });
+    s.stallOn(q1, 35_000, 55_000);
     s.change(q1);
     if (s.chance(0.5)) s.change(q1);
     s.attempt(q1, s.between(30_000, 60_000), false);
@@ -212,9 +208,7 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   wheel_spinning(s) {
-    s.readAtPace(intro, 80, 120);
-    s.readAtPace(reading, 70, 110);
-    s.readAtPace(example, 80, 120);
+    s.readPage({ intro: [80, 120], reading: [70, 110], example: [80, 120] });
     const tries = s.between(5, 8);
     for (let i = 0; i < tries; i++) {
       const q = i < 4 ? q1 : q2; // same skill, another item
@@ -224,9 +218,7 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   rereading(s) {
-    s.readAtPace(intro, 80, 120);
-    s.readAtPace(reading, 40, 70);
-    s.readAtPace(formula, 100, 150);
+    s.readPage({ intro: [80, 120], reading: [40, 70], formula: [100, 150] });
     const loop = [reading, formula, example, formula, reading, example];
     const n = s.between(8, 12);
     for (let i = 0; i < n; i++) {
@@ -236,8 +228,7 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   rapid_guessing(s) {
-    s.readAtPace(intro, 15, 30);
-    s.readAtPace(reading, 5, 15);
+    s.readPage({ intro: [15, 30], reading: [5, 15] });
     for (const q of [q1, q2, q3, q4, q1, q2]) {
       s.attempt(q, s.between(700, 3_000), s.chance(0.35));
       s.wait(s.between(200, 1_200));
@@ -245,12 +236,8 @@ const BUILDERS: Record<Archetype, (s: Session) => void> = {
     s.end();
   },
   stuck_on_question(s) {
-    s.readAtPace(intro, 80, 120);
-    s.readAtPace(reading, 70, 110);
-    s.readAtPace(example, 80, 120);
-    s.view(q2);
-    s.wait(s.between(10_000, 20_000));
-    s.idle(s.between(45_000, 90_000));
+    s.readPage({ intro: [80, 120], reading: [70, 110], example: [80, 120] });
+    s.stallOn(q2, 45_000, 90_000);
     for (let i = 0; i < s.between(3, 5); i++) {
       s.change(q2);
       s.wait(s.between(3_000, 10_000));

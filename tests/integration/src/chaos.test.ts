@@ -3,270 +3,67 @@
 // learners' reads answered live (from their Durable Objects) during the outage, launches never failed, and afterwards every write
 // is in D1 exactly once. D1 faults are the dev/test-only injection (resilience/d1-faults.ts),
 // switched through each service's SNAPSHOTS KV record like GET/PUT /admin/faults does.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FAULTS_KEY } from "@atomic-guide/shared/resilience/fault-key";
+import { serve } from "@atomic-guide/testing/flows";
 import { type RunningSystem, startSystem, TEST_ADMIN_TOKEN } from "@atomic-guide/testing/system";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLE, SimulatedPlatform } from "../../support/lti-platform";
+import { SimulatedPlatform } from "../../support/lti-platform";
+import { ChaosDriver, type Learner } from "./chaos-driver";
 
-const SERVICES = ["lti-gateway", "chat", "struggle-detector", "analytics"] as const;
 const LEARNERS = 3;
 const ROUNDS_BEFORE = 2;
 const ROUNDS_DURING = 3;
 const ROUNDS_AFTER = 1;
-const TARGET = "http://localhost:8787/lti/launch";
 /** How long the replay may take: outbox alarms back off, so this is generous (it is not asserted). */
 const REPLAY_DEADLINE_MS = 90_000;
 
-interface Learner {
-  sub: string;
-  token: string;
-  conversationId?: string;
-}
-
-interface Tally {
-  launches: { ok: number; failed: number };
-  signalsAccepted: number;
-  signalRequests: { ok: number; failed: number };
-  messagesSent: number;
-  chatRequests: { ok: number; failed: number };
-  assistantMessageIds: string[];
-  reads: { fresh: number; degraded: number; failed: number };
-  healthDuringOutage?: string;
-  healthAfterOutage?: string;
-  /** Per service: overall status, D1 probe, and breaker states. */
-  servicesDuringOutage?: Record<string, string>;
-}
-
-async function body(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** The simulated LMS on a loopback port, so the gateway fetches its JWKS over real HTTP. */
-async function servePlatform(): Promise<{ platform: SimulatedPlatform; server: Server }> {
-  let platform: SimulatedPlatform | undefined;
-  const server = createServer(async (req, res) => {
-    const payload = await body(req);
-    const request = new Request(`${platform?.origin ?? "http://127.0.0.1"}${req.url ?? "/"}`, {
-      method: req.method ?? "GET",
-      headers: Object.entries(req.headers).flatMap(([k, v]) =>
-        typeof v === "string" ? [[k, v] as [string, string]] : [],
-      ),
-      ...(payload.length > 0 ? { body: new Uint8Array(payload) } : {}),
-    });
-    const answer = (await platform?.handle(request)) ?? new Response("not found", { status: 404 });
-    const headers: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    res.writeHead(answer.status, headers);
-    res.end(Buffer.from(await answer.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  platform = await SimulatedPlatform.create({ shape: "moodle", origin: `http://127.0.0.1:${port}` });
-  return { platform, server };
-}
-
 describe("chaos: D1 fails under load and comes back", () => {
   let system: RunningSystem;
-  let platform: SimulatedPlatform;
   let server: Server;
-  let tenantId: string;
-  const tally: Tally = {
-    launches: { ok: 0, failed: 0 },
-    signalsAccepted: 0,
-    signalRequests: { ok: 0, failed: 0 },
-    messagesSent: 0,
-    chatRequests: { ok: 0, failed: 0 },
-    assistantMessageIds: [],
-    reads: { fresh: 0, degraded: 0, failed: 0 },
-  };
+  let driver: ChaosDriver;
 
   beforeAll(async () => {
     system = await startSystem();
-    ({ platform, server } = await servePlatform());
+    // The simulated LMS on a loopback port, so the gateway fetches its JWKS over real HTTP.
+    let platform: SimulatedPlatform | undefined;
+    server = await serve(async (request) => platform?.handle(request));
+    const { port } = server.address() as AddressInfo;
+    platform = await SimulatedPlatform.create({ shape: "moodle", origin: `http://127.0.0.1:${port}` });
     const res = await system.fetch("/admin/platforms", {
       method: "POST",
       headers: { Authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "Content-Type": "application/json" },
       body: JSON.stringify(platform.registrationBody()),
     });
     expect([200, 201]).toContain(res.status);
-    tenantId = ((await res.json()) as { tenantId: string }).tenantId;
+    driver = new ChaosDriver(system, platform, ((await res.json()) as { tenantId: string }).tenantId);
   });
 
   afterAll(async () => {
     await system?.dispose();
     await new Promise((resolve) => server?.close(resolve));
   });
-
-  async function setD1(state: "down" | "up") {
-    for (const service of SERVICES) {
-      const kv = await system.mf.getKVNamespace("SNAPSHOTS", `atomic-guide-${service}`);
-      const key = `${FAULTS_KEY}:${service}`;
-      if (state === "down") await kv.put(key, JSON.stringify({ mode: "fail" }));
-      else await kv.delete(key);
-    }
-  }
-
-  async function launch(sub: string): Promise<Learner | undefined> {
-    const params = new URLSearchParams(platform.loginParams(TARGET, { login_hint: sub }));
-    const init = await system.fetch(`/lti/init?${params}`, { redirect: "manual" });
-    const location = init.headers.get("Location");
-    const cookie = (init.headers.get("Set-Cookie") ?? "").split(";")[0] ?? "";
-    await init.arrayBuffer();
-    if (init.status !== 302 || !location) {
-      tally.launches.failed++;
-      return undefined;
-    }
-    const auth = platform.parseAuthRequest(location);
-    const idToken = await platform.sign(
-      platform.idTokenClaims({
-        nonce: auth.nonce,
-        targetLinkUri: TARGET,
-        user: { sub, name: `Learner ${sub}`, roles: [ROLE.learner] },
-      }),
-    );
-    const res = await system.fetch("/lti/launch", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
-      body: new URLSearchParams({ id_token: idToken, state: auth.state }).toString(),
-    });
-    const html = await res.text();
-    const json = /<script type="application\/json" id="atomic-guide-launch">([\s\S]*?)<\/script>/.exec(html)?.[1];
-    if (res.status !== 200 || !json) {
-      tally.launches.failed++;
-      return undefined;
-    }
-    tally.launches.ok++;
-    return { sub, token: (JSON.parse(json) as { apiToken: string }).apiToken };
-  }
-
-  const api = (learner: Learner, path: string, init: RequestInit = {}) =>
-    system.fetch(path, {
-      ...init,
-      headers: { Authorization: `Bearer ${learner.token}`, "Content-Type": "application/json", ...init.headers },
-    });
-
-  async function sendSignals(learner: Learner, round: number) {
-    const at = new Date().toISOString();
-    const res = await api(learner, "/api/cognitive/signals", {
-      method: "POST",
-      body: JSON.stringify({
-        signals: [
-          { type: "idle", at, durationMs: 45_000, elementId: `q${round}` },
-          { type: "answer_change", at, elementId: `q${round}` },
-          { type: "quiz_attempt", at, elementId: `q${round}`, correct: round % 2 === 0 },
-        ],
-      }),
-    });
-    const answer = (await res.json()) as { accepted?: number };
-    if (res.status === 202 && typeof answer.accepted === "number") {
-      tally.signalRequests.ok++;
-      tally.signalsAccepted += answer.accepted;
-    } else tally.signalRequests.failed++;
-  }
-
-  async function sendMessage(learner: Learner, round: number) {
-    const res = await api(learner, "/api/chat/message", {
-      method: "POST",
-      body: JSON.stringify({
-        message: `Round ${round}: why does photosynthesis need light?`,
-        ...(learner.conversationId ? { conversationId: learner.conversationId } : {}),
-      }),
-    });
-    const answer = (await res.json()) as { conversationId?: string; messageId?: string };
-    if (res.status === 200 && answer.conversationId && answer.messageId) {
-      tally.chatRequests.ok++;
-      tally.messagesSent++;
-      learner.conversationId = answer.conversationId;
-      tally.assistantMessageIds.push(answer.messageId);
-    } else tally.chatRequests.failed++;
-  }
-
-  async function readSessions(learner: Learner) {
-    const res = await api(learner, "/api/learners/me/sessions");
-    await res.arrayBuffer();
-    if (res.status !== 200) tally.reads.failed++;
-    else if (res.headers.get("X-Atomic-Degraded") === "read-only") tally.reads.degraded++;
-    else tally.reads.fresh++;
-  }
-
-  async function round(learners: Learner[], n: number) {
-    await Promise.all(learners.map(async (l) => Promise.all([sendSignals(l, n), sendMessage(l, n)])));
-  }
-
-  async function d1Counts() {
-    const chat = await system.db("chat");
-    const sd = await system.db("struggle-detector");
-    const messages = await chat
-      .prepare(
-        "SELECT COUNT(*) AS total, COUNT(DISTINCT message_id) AS distinct_ids, SUM(role = 'user') AS user_rows FROM messages WHERE tenant_id = ?",
-      )
-      .bind(tenantId)
-      .first<{ total: number; distinct_ids: number; user_rows: number | null }>();
-    const signals = await sd
-      .prepare("SELECT COALESCE(SUM(signal_count), 0) AS signals FROM learning_sessions WHERE tenant_id = ?")
-      .bind(tenantId)
-      .first<{ signals: number }>();
-    const events = await sd
-      .prepare(
-        "SELECT COUNT(*) AS total, COUNT(DISTINCT event_id) AS distinct_ids FROM struggle_events WHERE tenant_id = ?",
-      )
-      .bind(tenantId)
-      .first<{ total: number; distinct_ids: number }>();
-    return {
-      messages: messages?.total ?? 0,
-      distinctMessages: messages?.distinct_ids ?? 0,
-      userMessages: messages?.user_rows ?? 0,
-      sessionSignals: signals?.signals ?? 0,
-      struggleEvents: events?.total ?? 0,
-      distinctStruggleEvents: events?.distinct_ids ?? 0,
-    };
-  }
-
-  /** Struggle events as the learners' Durable Objects know them (the source of truth), via the export. */
-  async function exportedStruggleEventIds(learners: Learner[]): Promise<string[]> {
-    const ids = new Set<string>();
-    const walk = (node: unknown, underEvents: boolean) => {
-      if (Array.isArray(node)) for (const item of node) walk(item, underEvents);
-      else if (node && typeof node === "object") {
-        const record = node as Record<string, unknown>;
-        if (underEvents && typeof record.event_id === "string") ids.add(record.event_id);
-        for (const [key, value] of Object.entries(record)) walk(value, key === "struggleEvents");
-      }
-    };
-    for (const learner of learners) {
-      const res = await api(learner, "/api/learners/me/export");
-      expect(res.status).toBe(200);
-      walk(await res.json(), false);
-    }
-    return [...ids];
-  }
-
   it("keeps serving through the outage and ends with every write in D1 exactly once", async () => {
+    const { tally } = driver;
     const learners: Learner[] = [];
     for (let i = 0; i < LEARNERS; i++) {
-      const learner = await launch(`chaos-learner-${i}`);
+      const learner = await driver.launch(`chaos-learner-${i}`);
       if (learner) learners.push(learner);
     }
     expect(learners).toHaveLength(LEARNERS);
 
     let n = 0;
-    for (let r = 0; r < ROUNDS_BEFORE; r++) await round(learners, ++n);
-    for (const l of learners) await readSessions(l);
+    for (let r = 0; r < ROUNDS_BEFORE; r++) await driver.round(learners, ++n);
+    for (const l of learners) await driver.readSessions(l);
     expect(tally.reads.fresh).toBe(LEARNERS);
 
     const sentBeforeOutage = { messages: tally.messagesSent, signals: tally.signalsAccepted };
-    await setD1("down");
+    await driver.setD1("down");
     for (let r = 0; r < ROUNDS_DURING; r++) {
-      await round(learners, ++n);
-      for (const l of learners) await readSessions(l);
+      await driver.round(learners, ++n);
+      for (const l of learners) await driver.readSessions(l);
     }
-    const lateLearner = await launch("chaos-learner-late");
+    const lateLearner = await driver.launch("chaos-learner-late");
     if (lateLearner) learners.push(lateLearner);
     const health = (await (await system.fetch("/health")).json()) as {
       status: string;
@@ -280,8 +77,8 @@ describe("chaos: D1 fails under load and comes back", () => {
       ]),
     );
     // Nothing sent during the outage reached D1 (these reads bypass the injected fault).
-    const inD1DuringOutage = await d1Counts();
-    await setD1("up");
+    const inD1DuringOutage = await driver.d1Counts();
+    await driver.setD1("up");
 
     // Breakers stay open for their cooldown, then half-open probes (health checks and real
     // reads) close them: wait until /health is ok again before the last round.
@@ -289,20 +86,20 @@ describe("chaos: D1 fails under load and comes back", () => {
     let recovered = "degraded";
     while (recovered !== "ok" && Date.now() < recoveryDeadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const probe = await api(learners[0] as Learner, "/api/learners/me/sessions");
+      const probe = await driver.api(learners[0] as Learner, "/api/learners/me/sessions");
       await probe.arrayBuffer();
       recovered = ((await (await system.fetch("/health")).json()) as { status: string }).status;
     }
     tally.healthAfterOutage = recovered;
 
-    for (let r = 0; r < ROUNDS_AFTER; r++) await round(learners, ++n);
+    for (let r = 0; r < ROUNDS_AFTER; r++) await driver.round(learners, ++n);
 
-    const exportedEvents = await exportedStruggleEventIds(learners);
+    const exportedEvents = await driver.exportedStruggleEventIds(learners);
     expect(exportedEvents.length).toBeGreaterThan(0);
 
     // Replays run from the Durable Objects' alarms with backoff; wait until D1 has caught up.
     const deadline = Date.now() + REPLAY_DEADLINE_MS;
-    let counts = await d1Counts();
+    let counts = await driver.d1Counts();
     while (
       Date.now() < deadline &&
       (counts.userMessages < tally.messagesSent ||
@@ -310,7 +107,7 @@ describe("chaos: D1 fails under load and comes back", () => {
         counts.struggleEvents < exportedEvents.length)
     ) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      counts = await d1Counts();
+      counts = await driver.d1Counts();
     }
 
     console.log(
@@ -368,22 +165,10 @@ describe("chaos: D1 fails under load and comes back", () => {
     expect(counts.sessionSignals).toBe(tally.signalsAccepted);
     expect(counts.struggleEvents).toBe(counts.distinctStruggleEvents);
     expect(counts.struggleEvents).toBe(exportedEvents.length);
-    const sd = await system.db("struggle-detector");
-    for (const id of exportedEvents) {
-      const rows = await sd
-        .prepare("SELECT COUNT(*) AS n FROM struggle_events WHERE tenant_id = ? AND event_id = ?")
-        .bind(tenantId, id)
-        .first<{ n: number }>();
-      expect(rows?.n, `struggle event ${id}`).toBe(1);
-    }
-    const chat = await system.db("chat");
-    for (const id of tally.assistantMessageIds) {
-      const rows = await chat
-        .prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ? AND message_id = ?")
-        .bind(tenantId, id)
-        .first<{ n: number }>();
-      expect(rows?.n, `assistant message ${id}`).toBe(1);
-    }
+    const eventRows = await driver.rowsPerId("struggle-detector", "struggle_events", exportedEvents);
+    expect(eventRows).toEqual(Object.fromEntries(exportedEvents.map((id) => [id, 1])));
+    const messageRows = await driver.rowsPerId("chat", "messages", tally.assistantMessageIds);
+    expect(messageRows).toEqual(Object.fromEntries(tally.assistantMessageIds.map((id) => [id, 1])));
   }, 240_000);
   // Needs the wiring in docs/resilience.md: registerFaultAdminRoutes in the gateway's admin
   // routes and controlD1Faults on the chat, struggle-detector and analytics entrypoints.

@@ -1,5 +1,5 @@
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import { cols, jsonInsert, upsertSet } from "./json-insert";
 import type { AnalyticsDatabase, Db } from "./schema";
 
@@ -9,8 +9,18 @@ const QUERY_SAMPLE_COLUMNS = ["service", "name", "duration_ms", "rows_read", "ro
 const ROLLUP_COLUMNS = ["count", "errors", "p50_ms", "p95_ms", "p99_ms", "max_ms", "total_ms", "hist"];
 const REQUEST_ROLLUP_COLUMNS = ["tenant_id", "service", "route", "minute", ...ROLLUP_COLUMNS, "d1_ms", "d1_count"];
 const QUERY_ROLLUP_COLUMNS = ["service", "name", "minute", ...ROLLUP_COLUMNS, "rows_read", "rows_written"];
+/** The per-minute tables: each row is one minute of a service's (or tenant's) figures. */
+type MinuteTable = "request_rollups" | "query_rollups" | "metrics_dropped";
+/**
+ * The minutes from..to, both included, of a per-minute table: the window every report and
+ * overview read is over (ISO minutes sort as text).
+ */
+const inMinutes = (from: string, to: string) => (eb: ExpressionBuilder<AnalyticsDatabase, MinuteTable>) =>
+  eb.and([eb("minute", ">=", from), eb("minute", "<=", to)]);
 /** What the route tables (per service and per tenant) read of a request rollup. */
 const ROUTE_ROLLUP_READ = ["service", "route", "count", "errors", "max_ms", "d1_ms", "d1_count", "hist"] as const;
+/** The names the two route reads are measured under (the report's and the overview's). */
+const ROUTE_ROLLUPS_QUERY = { service: "metrics.routeRollups", tenant_id: "overview.tenantRollups" } as const;
 
 export const metricsWrites = {
   requestSamples: (rows: readonly AnalyticsDatabase["request_samples"][]) =>
@@ -66,36 +76,26 @@ export const metricsReads = {
       .where("minute", "=", key.minute)
       .where("name", "=", key.name)
       .modifyEnd(queryName("metrics.storedQueryRollup")),
-  routeRollups: (db: Db, service: string, from: string, to: string) =>
+  /** The route rows of one service's rollups (the report) or of one tenant's (its overview). */
+  routeRollups: (db: Db, by: "service" | "tenant_id", key: string, from: string, to: string) =>
     db
       .selectFrom("request_rollups")
       .select(ROUTE_ROLLUP_READ)
-      .where("service", "=", service)
-      .where("minute", ">=", from)
-      .where("minute", "<=", to)
-      .modifyEnd(queryName("metrics.routeRollups")),
+      .where(by, "=", key)
+      .where(inMinutes(from, to))
+      .modifyEnd(queryName(ROUTE_ROLLUPS_QUERY[by])),
   queryRollups: (db: Db, service: string, from: string, to: string) =>
     db
       .selectFrom("query_rollups")
       .select(["service", "name", "count", "errors", "max_ms", "total_ms", "rows_read", "rows_written", "hist"])
       .where("service", "=", service)
-      .where("minute", ">=", from)
-      .where("minute", "<=", to)
+      .where(inMinutes(from, to))
       .modifyEnd(queryName("metrics.queryRollups")),
   dropped: (db: Db, service: string, from: string, to: string) =>
     db
       .selectFrom("metrics_dropped")
       .select(sql<number>`coalesce(sum(dropped), 0)`.as("dropped"))
       .where("service", "=", service)
-      .where("minute", ">=", from)
-      .where("minute", "<=", to)
+      .where(inMinutes(from, to))
       .modifyEnd(queryName("metrics.dropped")),
-  tenantRollups: (db: Db, tenantId: string, from: string, to: string) =>
-    db
-      .selectFrom("request_rollups")
-      .select(ROUTE_ROLLUP_READ)
-      .where("tenant_id", "=", tenantId)
-      .where("minute", ">=", from)
-      .where("minute", "<=", to)
-      .modifyEnd(queryName("overview.tenantRollups")),
 };

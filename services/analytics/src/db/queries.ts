@@ -164,6 +164,12 @@ export const eventWrites = {
     ),
 };
 
+/** Each table that holds a learner's own rows, with the name its erase is measured under. */
+const ERASE_QUERY = { learning_events: "learner.eraseEvents", course_roster: "learner.eraseRoster" } as const;
+type LearnerTable = keyof typeof ERASE_QUERY;
+/** What erasing a learner deletes from: a table added here is erased with the rest. */
+export const LEARNER_TABLES = Object.keys(ERASE_QUERY) as LearnerTable[];
+
 export const learnerQueries = {
   events: (db: Db, tenantId: string, userId: string) =>
     db
@@ -180,16 +186,11 @@ export const learnerQueries = {
       .where("tenant_id", "=", tenantId)
       .where("user_id", "=", userId)
       .modifyEnd(queryName("learner.roster")),
-  eraseEvents: (db: Db, tenantId: string, userId: string) =>
+  /** Deletes the learner's rows from one of the tables that hold them (LEARNER_TABLES). */
+  erase: (db: Db, table: LearnerTable, tenantId: string, userId: string) =>
     db
-      .deleteFrom("learning_events")
+      .deleteFrom(table)
       .where("tenant_id", "=", tenantId)
       .where("user_id", "=", userId)
-      .modifyEnd(queryName("learner.eraseEvents")),
-  eraseRoster: (db: Db, tenantId: string, userId: string) =>
-    db
-      .deleteFrom("course_roster")
-      .where("tenant_id", "=", tenantId)
-      .where("user_id", "=", userId)
-      .modifyEnd(queryName("learner.eraseRoster")),
+      .modifyEnd(queryName(ERASE_QUERY[table])),
 };

@@ -1,106 +1,68 @@
-import type { AuthContext, LearnerAnalyticsExport, LearningEvent, RosterSync } from "@atomic-guide/shared";
+import {
+  type AuthContext,
+  type LearnerAnalyticsExport,
+  type LearningEvent,
+  LearningEventSchema,
+  type RosterSync,
+} from "@atomic-guide/shared";
+import * as v from "valibot";
 import { analyticsDbFor } from "../db/access";
-import { eventWrites, learnerQueries } from "../db/queries";
+import { eventWrites, LEARNER_TABLES, learnerQueries } from "../db/queries";
 import type { AnalyticsDatabase } from "../db/schema";
 
 type EventRow = AnalyticsDatabase["learning_events"];
 
+/**
+ * Each event field beyond the common ones, with the learning_events column that holds it: one
+ * table for both directions, so a field added to an event type is stored and exported alike.
+ */
+const FIELD_COLUMNS = {
+  sessionId: "session_id",
+  elementId: "element_id",
+  interventionId: "intervention_id",
+  kind: "kind",
+  level: "level",
+  score: "score",
+  action: "action",
+  conversationId: "conversation_id",
+  provider: "provider",
+  tokens: "tokens",
+  learnerName: "learner_name",
+} as const satisfies Record<string, keyof EventRow>;
+type FieldValues = Partial<Record<keyof typeof FIELD_COLUMNS, string | number>>;
+const FIELDS = Object.entries(FIELD_COLUMNS) as [keyof typeof FIELD_COLUMNS, keyof EventRow][];
+
+/** The event's row: its type's fields filled, every other field's column null. */
 function eventRow(e: LearningEvent): EventRow {
-  const row: EventRow = {
+  const fields: FieldValues = e;
+  const row: Record<string, string | number | null> = {
     tenant_id: e.tenantId,
     event_id: e.eventId,
     type: e.type,
     user_id: e.userId,
     context_id: e.contextId ?? null,
     at: e.at,
-    session_id: null,
-    element_id: null,
-    intervention_id: null,
-    kind: null,
-    level: null,
-    score: null,
-    action: null,
-    conversation_id: null,
-    provider: null,
-    tokens: null,
-    learner_name: null,
   };
-  switch (e.type) {
-    case "session_started":
-      return { ...row, session_id: e.sessionId };
-    case "struggle_detected":
-      return { ...row, session_id: e.sessionId, element_id: e.elementId ?? null, score: e.score, level: e.level };
-    case "intervention_delivered":
-      return { ...row, intervention_id: e.interventionId, kind: e.kind, element_id: e.elementId ?? null };
-    case "intervention_responded":
-      return { ...row, intervention_id: e.interventionId, action: e.action };
-    case "help_requested":
-      return {
-        ...row,
-        intervention_id: e.interventionId,
-        element_id: e.elementId ?? null,
-        learner_name: e.learnerName ?? null,
-      };
-    case "chat_message":
-      return { ...row, conversation_id: e.conversationId, provider: e.provider, tokens: e.tokens };
-  }
+  for (const [field, column] of FIELDS) row[column] = fields[field] ?? null;
+  return row as EventRow;
 }
 
-function eventOf(row: EventRow): LearningEvent {
-  const base = {
+/**
+ * The stored event back, checked against the schema it was accepted under: only a row written
+ * by other means than eventRow fails, and such a row is not the learner's event to export.
+ */
+function eventOf(row: EventRow): LearningEvent | undefined {
+  const event: Record<string, unknown> = {
     eventId: row.event_id,
     tenantId: row.tenant_id,
     userId: row.user_id,
     at: row.at,
+    type: row.type,
     ...(row.context_id ? { contextId: row.context_id } : {}),
   };
-  const opt = <K extends string>(key: K, value: string | null) =>
-    (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
-  switch (row.type) {
-    case "session_started":
-      return { ...base, type: "session_started", sessionId: row.session_id ?? "" };
-    case "struggle_detected":
-      return {
-        ...base,
-        type: "struggle_detected",
-        sessionId: row.session_id ?? "",
-        ...opt("elementId", row.element_id),
-        score: row.score ?? 0,
-        level: row.level === "struggling" ? "struggling" : "watch",
-      };
-    case "intervention_delivered":
-      return {
-        ...base,
-        type: "intervention_delivered",
-        interventionId: row.intervention_id ?? "",
-        kind: row.kind ?? "",
-        ...opt("elementId", row.element_id),
-      };
-    case "intervention_responded":
-      return {
-        ...base,
-        type: "intervention_responded",
-        interventionId: row.intervention_id ?? "",
-        action:
-          (["accepted", "dismissed", "helpful", "not_helpful"] as const).find((a) => a === row.action) ?? "dismissed",
-      };
-    case "help_requested":
-      return {
-        ...base,
-        type: "help_requested",
-        interventionId: row.intervention_id ?? "",
-        ...opt("elementId", row.element_id),
-        ...opt("learnerName", row.learner_name),
-      };
-    default:
-      return {
-        ...base,
-        type: "chat_message",
-        conversationId: row.conversation_id ?? "",
-        provider: row.provider ?? "",
-        tokens: row.tokens ?? 0,
-      };
-  }
+  for (const [field, column] of FIELDS) if (row[column] !== null) event[field] = row[column];
+  const parsed = v.safeParse(LearningEventSchema, event);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /**
@@ -173,7 +135,7 @@ export async function exportLearnerData(
   ]);
   return {
     service: "analytics",
-    learningEvents: events.map(eventOf),
+    learningEvents: events.flatMap((row) => eventOf(row) ?? []),
     rosterEntries: roster.map((r) => ({
       contextId: r.context_id,
       name: r.name,
@@ -195,10 +157,9 @@ function parseRoles(json: string): string[] {
 /** Deletes the learner's events and roster entries. Metrics samples never name a learner. */
 export async function eraseLearnerData(env: Env, auth: AuthContext): Promise<number> {
   const { d1, db } = analyticsDbFor(env, auth);
-  const statements = [
-    learnerQueries.eraseEvents(db, auth.tenantId, auth.userId).compile(),
-    learnerQueries.eraseRoster(db, auth.tenantId, auth.userId).compile(),
-  ];
+  const statements = LEARNER_TABLES.map((table) =>
+    learnerQueries.erase(db, table, auth.tenantId, auth.userId).compile(),
+  );
   const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
   return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
 }

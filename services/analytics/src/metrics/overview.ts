@@ -32,7 +32,7 @@ export async function tenantOverview(env: Env, tenant: AnalyticsTenant, window: 
   const from = minuteOf(window.from);
   const to = minuteOf(window.to);
   const [rollups, events, ...open] = await Promise.all([
-    metricsReads.tenantRollups(db, tenantId, from, to).execute(),
+    metricsReads.routeRollups(db, "tenant_id", tenantId, from, to).execute(),
     insightReads.tenantEventCounts(learnerData, tenantId, window.from, window.to).execute(),
     // What the buffers hold has not reached the rollups yet.
     ...METRIC_SERVICES.map((service) =>

@@ -97,7 +97,7 @@ export async function metricsReport(env: Env, query: MetricsQuery): Promise<Metr
   const perService = await Promise.all(
     services.map(async (service) => {
       const [routes, queries, dropped, open] = await Promise.all([
-        metricsReads.routeRollups(db, service, from, to).execute(),
+        metricsReads.routeRollups(db, "service", service, from, to).execute(),
         metricsReads.queryRollups(db, service, from, to).execute(),
         metricsReads.dropped(db, service, from, to).executeTakeFirst(),
         // Samples not yet rolled up; a buffer that cannot answer leaves the stored figures.

@@ -44,34 +44,3 @@ export interface Learner {
   tenantId: string;
   userId: string;
 }
-
-export const SessionItemSchema = v.object({
-  sessionId: v.string(),
-  contextId: v.nullable(v.string()),
-  startedAt: v.string(),
-  lastSignalAt: v.nullable(v.string()),
-  signalCount: v.number(),
-  struggleCount: v.number(),
-  interventionCount: v.number(),
-  peakScore: v.number(),
-});
-export const SessionPageSchema = v.object({ sessions: v.array(SessionItemSchema), nextCursor: v.nullable(v.string()) });
-export type SessionPage = v.InferOutput<typeof SessionPageSchema>;
-
-export const InterventionItemSchema = v.object({
-  id: v.string(),
-  sessionId: v.string(),
-  kind: v.string(),
-  elementId: v.nullable(v.string()),
-  message: v.string(),
-  drivers: v.array(v.string()),
-  deliveredVia: v.string(),
-  createdAt: v.string(),
-  outcome: v.nullable(v.string()),
-  respondedAt: v.nullable(v.string()),
-});
-export const InterventionPageSchema = v.object({
-  interventions: v.array(InterventionItemSchema),
-  nextCursor: v.nullable(v.string()),
-});
-export type InterventionPage = v.InferOutput<typeof InterventionPageSchema>;

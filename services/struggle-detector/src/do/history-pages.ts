@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { decodeCursor, encodeCursor, type InterventionPage, type PageQuery, type SessionPage } from "../db/history";
+import { decodeCursor, encodeCursor, type PageQuery } from "../db/history";
 import type { InterventionRow, SessionRow } from "./local-store";
 
 /**
@@ -44,7 +44,11 @@ function keysetPage<R extends Row, T>(
   };
 }
 
-export function sessionsPage(sql: SqlStorage, page: PageQuery): SessionPage {
+/**
+ * The pages' items are typed by the mappers below, the one place their fields are written: the
+ * routes answer with what the object returns, and nothing validates a page on its way out.
+ */
+export function sessionsPage(sql: SqlStorage, page: PageQuery) {
   const { items, nextCursor } = keysetPage(sql, "sessions", page, (r: SessionRow & Row) => ({
     sessionId: r.session_id,
     contextId: r.context_id,
@@ -58,7 +62,7 @@ export function sessionsPage(sql: SqlStorage, page: PageQuery): SessionPage {
   return { sessions: items, nextCursor };
 }
 
-export function interventionsPage(sql: SqlStorage, page: PageQuery): InterventionPage {
+export function interventionsPage(sql: SqlStorage, page: PageQuery) {
   const { items, nextCursor } = keysetPage(sql, "interventions", page, (r: InterventionRow & Row) => {
     const drivers = v.safeParse(DriversSchema, JSON.parse(r.drivers));
     return {
