@@ -18,13 +18,29 @@ export interface MetricsWorker {
 const SEND_TIMEOUT_MS = 3000;
 /** After a failed send, samples are dropped without trying for this long, so a dead analytics costs nothing. */
 const BACKOFF_MS = 10_000;
+/**
+ * Samples wait this long for the requests that end after theirs, then go to analytics in ONE
+ * RPC: per request, the send (an RPC hop, the buffer object's storage writes and alarm check)
+ * cost analytics more than the request it measured.
+ */
+export const SEND_DELAY_MS = 250;
+/** A buffer this full goes at once, without waiting out the delay. */
+export const SEND_AT_SAMPLES = 200;
 
 /**
- * One buffer per isolate. Samples from concurrent requests share it, and whichever request
- * ends next sends everything pending; that keeps it to one RPC per request at most.
+ * One buffer per isolate. Samples from concurrent requests share it; the first request to end
+ * with nothing scheduled schedules one send (in its own `waitUntil`, so the response never
+ * waits), which takes everything buffered when it runs.
  */
 const buffer: MetricSample[] = [];
-const state = { dropped: 0, droppedTotal: 0, sent: 0, failures: 0, backoffUntil: 0 };
+const state = { dropped: 0, droppedTotal: 0, sent: 0, failures: 0, backoffUntil: 0, sends: 0 };
+/**
+ * When the scheduled send must have run by. A send whose request context was torn down before its
+ * timer fired never clears this; past the deadline the next request schedules a new one.
+ */
+let sendDueBy: number | undefined;
+/** The send scheduled last, for tests that must see it land before they go on. */
+let scheduled: Promise<unknown> | undefined;
 const log = createLogger({ component: "metrics" });
 
 export function recordSample(sample: MetricSample): void {
@@ -47,6 +63,8 @@ export function metricsStats() {
     droppedPending: state.dropped,
     droppedTotal: state.droppedTotal,
     sent: state.sent,
+    /** RPCs made (one per send, whatever the number of samples in it). */
+    sends: state.sends,
     failures: state.failures,
   };
 }
@@ -60,11 +78,29 @@ export function sinkFrom(env: object): MetricsSink | undefined {
 }
 
 /**
- * Hands everything buffered to the sink inside `waitUntil`, so the response never waits for
- * analytics. When the sink fails or none exists, the samples are dropped and counted; the count
- * travels with the next batch that gets through.
+ * Called as each request ends: makes sure a send is scheduled that takes this request's samples
+ * to the sink inside `waitUntil`, at most SEND_DELAY_MS later, together with those of every
+ * request that ends meanwhile. The delay is spent in a `waitUntil`, which the runtime lets finish
+ * after the response (up to 30 s) and before an idle isolate is evicted; only an isolate killed
+ * outright (crash, exceeded limits) loses the samples it holds, as it loses a send in flight.
+ * When the sink fails or none exists, the samples are dropped and counted; the count travels
+ * with the next batch that gets through.
  */
 export function flushMetrics(service: MetricService, worker: MetricsWorker): void {
+  if (buffer.length === 0 && state.dropped === 0) return;
+  const now = Date.now();
+  const full = buffer.length >= SEND_AT_SAMPLES;
+  if (!full && sendDueBy !== undefined && now <= sendDueBy) return;
+  const delayMs = full ? 0 : SEND_DELAY_MS;
+  sendDueBy = now + delayMs + SEND_TIMEOUT_MS;
+  scheduled = new Promise((resolve) => setTimeout(resolve, delayMs)).then(() => {
+    sendDueBy = undefined;
+    return send(service, worker);
+  });
+  worker.ctx.waitUntil(scheduled);
+}
+
+function send(service: MetricService, worker: MetricsWorker): Promise<void> | undefined {
   if (buffer.length === 0 && state.dropped === 0) return;
   const sink = worker.sink ?? sinkFrom(worker.env);
   const samples = buffer.splice(0, buffer.length);
@@ -76,23 +112,27 @@ export function flushMetrics(service: MetricService, worker: MetricsWorker): voi
   state.dropped = 0;
   const batch: MetricsBatch = { service, samples, at: new Date().toISOString() };
   if (dropped > 0) batch.dropped = dropped;
-  worker.ctx.waitUntil(
-    withTimeout(
-      Promise.resolve().then(() => sink.recordMetrics(batch)),
-      SEND_TIMEOUT_MS,
-    ).then(
-      () => {
-        state.sent += samples.length;
-      },
-      (e: unknown) => {
-        state.failures += 1;
-        state.backoffUntil = Date.now() + BACKOFF_MS;
-        state.dropped += dropped;
-        countDropped(samples.length);
-        log.warn("metrics dropped: analytics unreachable", { service, dropped: samples.length, ...errorFields(e) });
-      },
-    ),
+  state.sends += 1;
+  return withTimeout(
+    Promise.resolve().then(() => sink.recordMetrics(batch)),
+    SEND_TIMEOUT_MS,
+  ).then(
+    () => {
+      state.sent += samples.length;
+    },
+    (e: unknown) => {
+      state.failures += 1;
+      state.backoffUntil = Date.now() + BACKOFF_MS;
+      state.dropped += dropped;
+      countDropped(samples.length);
+      log.warn("metrics dropped: analytics unreachable", { service, dropped: samples.length, ...errorFields(e) });
+    },
   );
+}
+
+/** Test hook: resolves once the send scheduled last has run (its samples delivered or counted dropped). */
+export async function metricsSendSettled(): Promise<void> {
+  await scheduled;
 }
 
 /** Test hook: forget the backoff, so one test's outage does not leak into the next. */

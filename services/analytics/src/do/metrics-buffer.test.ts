@@ -38,6 +38,25 @@ const count = async (table: string) =>
   (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
 
 describe("MetricsBufferDO", () => {
+  it("keeps a sample that names a tenant erased moments ago, without the tenant (services send up to 250 ms late)", async () => {
+    const buffer = () => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("metrics:late-after-erasure-test"));
+    await buffer().eraseTenant("gone");
+    await buffer().add(
+      parseWith(
+        MetricsBatchSchema,
+        batchOf([requestSample(1, { tenantId: "gone" }), requestSample(2, { tenantId: "stays" })]),
+      ),
+    );
+    expect((await buffer().openRollups(MINUTE, MINUTE, "gone")).requests).toEqual([]);
+    const all = await buffer().openRollups(MINUTE, MINUTE);
+    expect(all.requests.map((r) => [r.tenant_id, r.count]).sort()).toEqual([
+      ["-", 1],
+      ["stays", 1],
+    ]);
+    // A second erasure (offboarding repeats until nothing is left) finds nothing of it.
+    expect(await buffer().eraseTenant("gone")).toBe(0);
+  });
+
   it("reads one tenant's open figures from the running aggregates by index, without the other tenants'", async () => {
     // Its own object, so the counts of the tests below stay their own.
     const buffer = () => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("metrics:tenant-index-test"));

@@ -6,6 +6,7 @@ import { metricsReads, metricsWrites } from "../db/metrics-queries";
 import type { AnalyticsDatabase } from "../db/schema";
 import { mergeRollup, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRollupRow } from "../metrics/rollup";
 import { AuditOutbox } from "./audit-outbox";
+import { ErasedTenants } from "./erased-tenants";
 import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./open-aggregates";
 
 /** How long samples wait for more before they go to D1. */
@@ -48,6 +49,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
   /** Used by the instances named for audit rows (audit/log.ts, one per database), idle everywhere else. */
   private readonly audit: AuditOutbox;
   private readonly aggregates: OpenAggregates;
+  private readonly erased: ErasedTenants;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +79,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
     const hadAggregates =
       this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_groups'").toArray().length > 0;
     this.aggregates = new OpenAggregates(this.sql);
+    this.erased = new ErasedTenants(this.sql);
     // An object that buffered samples before the aggregates existed builds them once from its samples.
     if (!hadAggregates) this.reaggregate("SELECT id, body FROM pending");
   }
@@ -88,7 +91,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
   /** Takes a validated batch; returns as soon as it is in this object's storage. */
   async add(batch: MetricsBatch): Promise<void> {
     const room = Math.max(0, MAX_PENDING - this.pendingCount());
-    const kept = batch.samples.slice(0, room);
+    const kept = batch.samples.slice(0, room).map((sample) => this.erased.strip(sample));
     const facts = kept.map(factsOf);
     if (kept.length > 0) {
       this.sql.exec(
@@ -138,6 +141,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
    * so neither reaches D1 after the tenant's rows were deleted. Returns how many were dropped.
    */
   async eraseTenant(tenantId: string): Promise<number> {
+    this.erased.remember(tenantId);
     const samples = this.sql.exec("DELETE FROM pending WHERE tenant = ? RETURNING id", tenantId).toArray().length;
     if (samples > 0) this.pending = undefined;
     this.unwrittenRows = undefined;

@@ -5,6 +5,7 @@ import {
   LearningEventSchema,
   type RosterSync,
 } from "@atomic-guide/shared";
+import type { InferResult } from "kysely";
 import * as v from "valibot";
 import { analyticsDbFor } from "../db/access";
 import { eventWrites, LEARNER_TABLES, learnerQueries } from "../db/queries";
@@ -128,11 +129,17 @@ export async function exportLearnerData(
   env: Env,
   auth: Pick<AuthContext, "tenantId" | "userId" | "d1Binding">,
 ): Promise<LearnerAnalyticsExport> {
-  const { db } = analyticsDbFor(env, auth);
-  const [events, roster] = await Promise.all([
-    learnerQueries.events(db, auth.tenantId, auth.userId).execute(),
-    learnerQueries.roster(db, auth.tenantId, auth.userId).execute(),
+  const { d1, db } = analyticsDbFor(env, auth);
+  // One D1 call for both reads: this runs after every learning event of a learner (the snapshot
+  // refresh), so a round trip saved here is one per launch and per chat turn.
+  const eventsQuery = learnerQueries.events(db, auth.tenantId, auth.userId).compile();
+  const rosterQuery = learnerQueries.roster(db, auth.tenantId, auth.userId).compile();
+  const [eventsResult, rosterResult] = await d1.batch([
+    d1.prepare(eventsQuery.sql).bind(...eventsQuery.parameters),
+    d1.prepare(rosterQuery.sql).bind(...rosterQuery.parameters),
   ]);
+  const events = (eventsResult?.results ?? []) as InferResult<typeof eventsQuery>;
+  const roster = (rosterResult?.results ?? []) as InferResult<typeof rosterQuery>;
   return {
     service: "analytics",
     learningEvents: events.flatMap((row) => eventOf(row) ?? []),

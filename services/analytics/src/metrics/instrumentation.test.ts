@@ -6,8 +6,10 @@ import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import {
   flushMetrics,
   type MetricsSink,
+  metricsSendSettled,
   metricsStats,
   resetMetricsBackoff,
+  SEND_AT_SAMPLES,
 } from "@atomic-guide/shared/metrics/recorder";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
 import type { MetricsBatch } from "@atomic-guide/shared/metrics/schema";
@@ -36,6 +38,8 @@ const unreachable: MetricsSink = {
 };
 
 async function drain() {
+  // A send an earlier test scheduled would otherwise take this test's samples to its sink.
+  await metricsSendSettled();
   const ctx = createExecutionContext();
   flushMetrics("chat", { env: {}, ctx, sink: capturingSink().sink });
   await waitOnExecutionContext(ctx);
@@ -152,6 +156,43 @@ describe("request metrics (handleWithEnvelope)", () => {
     expect(batches[0]?.samples).toHaveLength(1);
   });
 
+  it("sends the samples of requests that end together in one RPC, from the first one's waitUntil", async () => {
+    const { sink, batches } = capturingSink();
+    const ctxs = [createExecutionContext(), createExecutionContext(), createExecutionContext()];
+    // Started together: their handlers settle in microtasks, before any timer can fire.
+    await Promise.all(
+      ctxs.map((ctx, i) =>
+        handleWithEnvelope("chat", new Request(`http://chat/r${i}`), { env: {}, ctx, metrics: sink }, async () =>
+          Response.json({ i }),
+        ),
+      ),
+    );
+    expect(batches).toEqual([]);
+    await waitOnExecutionContext(ctxs[0] as ExecutionContext);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.samples).toHaveLength(3);
+  });
+
+  it("sends a full buffer at once, without waiting for the send already scheduled", async () => {
+    const { sink, batches } = capturingSink();
+    const first = createExecutionContext();
+    await handleWithEnvelope("chat", new Request("http://chat/one"), { env: {}, ctx: first, metrics: sink }, async () =>
+      Response.json({}),
+    );
+    const burst = createExecutionContext();
+    await Promise.all(
+      Array.from({ length: SEND_AT_SAMPLES }, (_, i) =>
+        handleWithEnvelope("chat", new Request(`http://chat/b${i}`), { env: {}, ctx: burst, metrics: sink }, async () =>
+          Response.json({}),
+        ),
+      ),
+    );
+    await waitOnExecutionContext(burst);
+    expect(batches.map((b) => b.samples.length)).toEqual([SEND_AT_SAMPLES + 1]);
+    await waitOnExecutionContext(first);
+    expect(batches).toHaveLength(1);
+  });
+
   it("drops and counts when the service has no ANALYTICS binding at all", async () => {
     const before = metricsStats().droppedTotal;
     const ctx = createExecutionContext();
@@ -162,6 +203,7 @@ describe("request metrics (handleWithEnvelope)", () => {
       async () => new Response("ok"),
     );
     expect(response.status).toBe(200);
+    await waitOnExecutionContext(ctx);
     expect(metricsStats().droppedTotal).toBe(before + 1);
   });
 });

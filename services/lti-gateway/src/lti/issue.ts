@@ -20,18 +20,20 @@ const MAX_ROSTER = 10_000;
 
 const SESSION_OPEN_TIMEOUT_MS = 2000;
 
-async function openLearningSession(env: Env, auth: AuthContext, launchId: string): Promise<string | undefined> {
-  const log = createLogger({ service: "lti-gateway" });
+/**
+ * Opens the learning session the page was already told about. Runs after the answer
+ * (waitUntil): the learner's Durable Object (created on a first launch), its SQLite writes and
+ * the alarm it sets are nothing the page needs to wait for. If this fails, nothing is lost: the
+ * page's first signals name the same session id and struggle-detector opens it then.
+ */
+async function openLearningSession(env: Env, auth: AuthContext, launchId: string, sessionId: string): Promise<void> {
   try {
-    const result = await withTimeout(
-      servicesFor(env, auth).struggleDetector.openSession(auth, { launchId }),
+    await withTimeout(
+      servicesFor(env, auth).struggleDetector.openSession(auth, { launchId, sessionId }),
       SESSION_OPEN_TIMEOUT_MS,
     );
-    return result.sessionId;
   } catch (e) {
-    // The launch still works without a session; signals open one lazily.
-    log.warn("openSession failed at launch", errorFields(e));
-    return undefined;
+    createLogger({ service: "lti-gateway" }).warn("openSession failed at launch", errorFields(e));
   }
 }
 
@@ -104,7 +106,10 @@ export async function issueLaunch(
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
   } else {
     // No struggle session for a tenant with detection off (or flags that cannot be read).
-    if (flags?.struggleDetection) sessionId = await openLearningSession(env, auth, launch.launchId);
+    if (flags?.struggleDetection) {
+      sessionId = crypto.randomUUID();
+      ctx.waitUntil(openLearningSession(env, auth, launch.launchId, sessionId));
+    }
     if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
   }
   const dl = launch.deepLinking;

@@ -22,10 +22,22 @@ beforeEach(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 describe("launch side effects", () => {
-  it("opens a learning session in struggle-detector and hands its id to the page", async () => {
+  it("opens a learning session in struggle-detector, after the page, under the id the page was given", async () => {
     const { response } = await launch(moodle);
     const json = await launchJson(response);
     expect(json.sessionId).toMatch(/\S+/);
+    // openSession runs after the answer (ctx.waitUntil); its row reaches D1 from the learner's alarm.
+    await vi.waitFor(
+      async () => {
+        const row = await env.TEST_DB_STRUGGLE_DETECTOR.prepare(
+          "SELECT tenant_id, launch_id FROM learning_sessions WHERE session_id = ?",
+        )
+          .bind(json.sessionId)
+          .first();
+        expect(row).toEqual({ tenant_id: "moodle-college", launch_id: json.launchId });
+      },
+      { timeout: 20_000, interval: 50 },
+    );
   });
 
   it("syncs the course roster to analytics at an instructor launch with Names and Roles", async () => {
