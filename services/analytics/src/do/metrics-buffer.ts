@@ -7,6 +7,7 @@ import type { AnalyticsDatabase } from "../db/schema";
 import { mergeRollup, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRollupRow } from "../metrics/rollup";
 import { AuditOutbox } from "./audit-outbox";
 import { ErasedTenants } from "./erased-tenants";
+import { prepareBufferTables } from "./metrics-buffer-tables";
 import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./open-aggregates";
 
 /** How long samples wait for more before they go to D1. */
@@ -55,29 +56,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.audit = new AuditOutbox(ctx.storage, env);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS pending (
-      id INTEGER PRIMARY KEY AUTOINCREMENT, minute TEXT NOT NULL, body TEXT NOT NULL, written INTEGER NOT NULL DEFAULT 0)`);
-    // Columns that came after the first version of this table; objects that already have it gain them here.
-    // `grp` and `duration` let a closed minute's exact percentiles be read without parsing the bodies.
-    const columns = new Set(
-      this.sql
-        .exec<{ name: string }>("SELECT name FROM pragma_table_info('pending')")
-        .toArray()
-        .map((c) => c.name),
-    );
-    if (!columns.has("tenant")) this.sql.exec("ALTER TABLE pending ADD COLUMN tenant TEXT");
-    if (!columns.has("grp")) this.sql.exec("ALTER TABLE pending ADD COLUMN grp TEXT");
-    if (!columns.has("duration")) this.sql.exec("ALTER TABLE pending ADD COLUMN duration REAL");
-    this.sql.exec("CREATE INDEX IF NOT EXISTS pending_minute ON pending (minute)");
-    // Tenants' open figures are read from the aggregates now, not from pending.
-    this.sql.exec("DROP INDEX IF EXISTS pending_tenant_minute");
-    this.sql.exec("CREATE INDEX IF NOT EXISTS pending_written ON pending (written, id)");
-    this.sql.exec(
-      "CREATE TABLE IF NOT EXISTS drops (minute TEXT PRIMARY KEY, service TEXT NOT NULL, dropped INTEGER NOT NULL)",
-    );
-    this.sql.exec("CREATE TABLE IF NOT EXISTS rolled (minute TEXT PRIMARY KEY)");
-    const hadAggregates =
-      this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_groups'").toArray().length > 0;
+    const hadAggregates = prepareBufferTables(this.sql);
     this.aggregates = new OpenAggregates(this.sql);
     this.erased = new ErasedTenants(this.sql);
     // An object that buffered samples before the aggregates existed builds them once from its samples.

@@ -5,7 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
 import { IDLE_MARK_KEY } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { learner } from "../testing/api-calls";
+import { iso, learner, signals } from "../testing/api-calls";
 import { LearnerRuntime } from "./runtime";
 import { detectorFor } from "./stub";
 
@@ -90,5 +90,23 @@ describe("a launch's session", () => {
       WAIT,
     );
     expect((await objectState(who)).outbox).toBe(0);
+  });
+  it("takes the launch's id when the page's signals opened the session first", async () => {
+    const who = learner("followup-signals-first");
+    // The gateway names the session in the page and opens it after the answer: the page may be quicker.
+    const sessionId = crypto.randomUUID();
+    const sent = await signals(who, { sessionId, signals: [{ type: "scroll", at: iso(-1_000), depth: 0.2 }] });
+    expect(sent).toMatchObject({ status: 202, body: { sessionId } });
+    expect(await exports.default.openSession(who, { launchId: "launch-late", sessionId })).toEqual({ sessionId });
+
+    await runDurableObjectAlarm(detectorFor(env, who));
+    await vi.waitFor(
+      async () => expect(await sessionRow(who)).toEqual({ session_id: sessionId, launch_id: "launch-late" }),
+      WAIT,
+    );
+    // A second open of the same session names no other launch.
+    await exports.default.openSession(who, { launchId: "launch-other", sessionId });
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect(await sessionRow(who)).toEqual({ session_id: sessionId, launch_id: "launch-late" });
   });
 });

@@ -66,8 +66,11 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {
     const auth = claim(this.rt.store, authInput);
     const request = parseWith(OpenSessionRequestSchema, requestInput);
-    if (request.sessionId && this.rt.store.session(request.sessionId)) return { sessionId: request.sessionId };
     const now = Date.now();
+    if (request.sessionId && this.rt.store.session(request.sessionId)) {
+      if (this.rt.store.attachLaunch(request.sessionId, request.launchId)) await followUpAfterAnswer(this.rt, now);
+      return { sessionId: request.sessionId };
+    }
     const sessionId = startSession(this.rt, auth, now, request.sessionId ?? crypto.randomUUID(), request.launchId);
     await followUpAfterAnswer(this.rt, now);
     return { sessionId };
