@@ -6,14 +6,13 @@
 // --no-cold (leaves out each Worker's cold start, src/cold-start.ts; a run with --only leaves it out
 // unless --cold is given). The reference tool's launch (bench/peer) runs
 // beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
+import { bundleSizes, uploadSizes } from "./bundle-sizes";
 import { type ColdStartResult, runColdStart } from "./cold-start";
 import { coldStartSection } from "./cold-start-report";
 import { type D1PerOperation, perOperation, settledD1Totals } from "./d1-usage";
@@ -27,9 +26,11 @@ import { profileSection } from "./profile-report";
 import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
+import { OVER_AIM_NOTES } from "./row-notes";
 import { scaleSection } from "./scale-report";
 import { scenarios } from "./scenarios";
-import { runSustained, type SustainedResult, type SustainedSpec } from "./sustained";
+import { runSustained, type SustainedResult, sustainedSpec } from "./sustained";
+import { sustainedSection } from "./sustained-report";
 
 const root = join(import.meta.dirname, "..", "..");
 const argv = process.argv.slice(2);
@@ -49,34 +50,6 @@ const coldMode = argv.includes("--cold") || (!argv.includes("--no-cold") && only
 const PROFILE_OPS = quick ? 20 : 200;
 const step = (msg: string) => console.log(`\x1b[36m›\x1b[0m ${msg}`);
 
-/**
- * What the team knows about the rows that exceed the 5 ms aim: where the CPU goes and the fix.
- * Matched by scenario-name prefix; printed only for rows that are over the aim in a run.
- */
-const OVER_AIM_NOTES: [string, string][] = [
-  [
-    "gateway: GET /health",
-    "one health request is four Workers, three RPC hops and a D1 query, a KV read and a Durable Object call in each; about a millisecond of local D1 simulator per service. Operators poll it, learners never do; caching the report for a few seconds at the gateway would bound it if it ever mattered.",
-  ],
-  [
-    "LTI launch",
-    "two requests, an RS256 verification (the platform's key imported once per isolate and kept while its JWKS copy is fresh), one of the 32 long-lived state shards twice (one SQLite row stored at init, one DELETE ... RETURNING at launch), KV reads of the registration, tenant, pins and flags, and an HMAC-signed API token. That is all the page waits for: the gateway names the learning session itself and opens it after the page is out (waitUntil), so struggle-detector's openSession (the learner's Durable Object, created on a first launch as in every bench launch; locally its SQLite file is created on the calling thread, the ~1.4 ms the profile charges to openSession's call site, work Cloudflare does on the object's own machine), the tables a new object creates, and the alarm it sets (the session's D1 row, the session_started event to analytics, the retention mark's KV read) are in this row's workerd CPU and in struggle-detector's and analytics' profiler columns, as background work the launch caused, but not in its latency. Per-request metrics reach analytics in one call per isolate per 250 ms instead of one per request. What remains in analytics is the session_started event: its D1 insert and the snapshot refreshes it starts (the new learner's export every time, the course insight and overview once per 5 s); storing the event and reading the learner's export back in one D1 batch is the next cut. Locally ENVIRONMENT is development, where every D1 statement also reads the fault-injection record from KV. A launch happens once per learner per session, not per interaction.",
-  ],
-  [
-    "API → analytics",
-    "the overview adds what the metrics buffers hold but have not rolled up yet; each MetricsBufferDO keeps running per-minute aggregates as samples arrive, so that is a handful of rows per buffer, whatever the recent traffic. The rest is the tenant's rollups and learning-event counts from D1 and one call to each service's buffer.",
-  ],
-  [
-    "struggle → intervention",
-    "the operation that tips the learner runs the detectors, chooses the intervention, calls chat's suggest over RPC (which reads the FAQ from D1), stores the intervention and the struggle event through the outbox (D1 batches) and sends the learning events to analytics. It happens at most once per learner per 5 minutes.",
-  ],
-  [
-    "chat: time our stack adds",
-    "before the provider (the profiler's last column, what the learner waits for) a turn checks three budgets (the learner's and the tenant's Durable Objects; the tenant's limits come from a per-isolate copy kept 30 s, not KV), finds its FAQ candidates in the isolate's copy of the course's FAQ (kept 30 s, dropped by an operator change, ranked by BM25 in the Worker: no D1 query), begins the conversation and builds the prompt. The biggest single item is local: a new conversation is a new Durable Object (one per conversation here), and workerd creates its SQLite file on the calling thread, about 1.3 ms the profile charges to prepareTurn's beginTurn call, plus its schema (~0.25 ms of `exec`); Cloudflare does that on the object's own machine. The gateway's ~1 ms is token verification and the forward; analytics' share before the provider is the gateway's and chat's per-request metrics, flushed as the streamed response's headers go out. After the first token: the answer stored, the budgets settled, and (after the turn, as background work in the whole-turn figure) the conversation's alarm archiving the turn through the outbox as one D1 batch, the learning event and the metrics. Locally ENVIRONMENT is development, where every D1 statement also reads the fault-injection record from KV (staging and production skip it). Next: the metrics of a streamed response sent when the stream ends, and a new conversation's message stored without a Durable Object created before the model is asked.",
-  ],
-  ["chat: 50 conversations", "the same turn as above, under saturation; per-turn CPU falls as work is shared."],
-];
-
 /** Cloudflare's CPU limit per request the figures are held against, and the aim. */
 const CPU_LIMIT_MS = 50;
 const CPU_AIM_MS = 5;
@@ -84,17 +57,7 @@ const CPU_AIM_MS = 5;
 const PROVIDER_DELAY_MS = 200;
 const BENCH_TENANT = "bench-university";
 
-// A learner reads an answer and types the next question: one turn every 20–30 s per conversation.
-const SUSTAINED: SustainedSpec = quick
-  ? { conversations: 50, sockets: 100, seconds: 15, thinkMs: 20_000, thinkJitterMs: 10_000, socketBatchEveryMs: 15_000 }
-  : {
-      conversations: 500,
-      sockets: 1000,
-      seconds: 60,
-      thinkMs: 20_000,
-      thinkJitterMs: 10_000,
-      socketBatchEveryMs: 15_000,
-    };
+const SUSTAINED = sustainedSpec(quick);
 
 const loadBefore = loadavg()[0] ?? 0;
 const benchStartMs = Date.now();
@@ -266,40 +229,6 @@ const floorFor = (concurrency: number) => floorRows.find((r) => r.concurrency ==
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(1)}×` : "n/a");
 const ms = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 
-function bundleSizes(): string[] {
-  const lines = ["| Worker | bundle | gzip | Cloudflare limit (gzip, paid / free) |", "| --- | ---: | ---: | --- |"];
-  for (const s of SERVICE_NAMES) {
-    const file = join(root, "services", s, "dist", "index.js");
-    if (!existsSync(file)) continue;
-    const raw = readFileSync(file);
-    lines.push(
-      `| ${s} | ${(raw.length / 1024).toFixed(1)} KiB | ${(gzipSync(raw).length / 1024).toFixed(1)} KiB | 10 MiB / 3 MiB |`,
-    );
-  }
-  return lines;
-}
-
-/** wrangler's own "Total Upload" line per Worker, built into a temporary directory. */
-function uploadSizes(): string[] {
-  const lines = ["| Worker | wrangler `Total Upload` |", "| --- | --- |"];
-  for (const s of SERVICE_NAMES) {
-    const outdir = mkdtempSync(join(tmpdir(), `bench-${s}-`));
-    try {
-      const out = execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], {
-        cwd: join(root, "services", s),
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const total = /Total Upload:\s*([^\n]+)/.exec(out)?.[1]?.trim() ?? "not printed";
-      lines.push(`| ${s} | ${total} |`);
-    } catch (e) {
-      lines.push(`| ${s} | dry run failed: ${String(e).slice(0, 80)} |`);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  }
-  return lines;
-}
 let cold: ColdStartResult | undefined;
 if (coldMode) {
   step("cold start: each Worker alone in a fresh workerd, minified and not");
@@ -311,7 +240,7 @@ if (coldMode) {
 }
 // About 3 s per Worker: cheap enough for every run.
 step("wrangler deploy --dry-run for the upload sizes");
-const uploads = uploadSizes();
+const uploads = uploadSizes(root);
 for (const line of uploads.slice(2)) console.log(`  ${line}`);
 
 const cpuVerdict = (cpu: number) =>
@@ -337,44 +266,6 @@ const simulatorNote =
       "local simulator alone, which Cloudflare's D1 runs outside the Worker's CPU time."
     : "";
 
-function sustainedSection(s: SustainedResult): string {
-  const opsCount = s.chat.turns + s.sockets.batches;
-  return `## Sustained load (\`--load\`)
-
-${s.spec.conversations} chat conversations and ${s.spec.sockets} open \`/ws/signals\` sockets, one learner each
-(every learner from a real launch), held together for ${s.spec.seconds} s on this machine. Each conversation
-sends its first turn at a random moment of the first ${(s.spec.thinkMs / 1000).toFixed(0)} s, then one turn every
-${(s.spec.thinkMs / 1000).toFixed(0)}–${((s.spec.thinkMs + s.spec.thinkJitterMs) / 1000).toFixed(0)} s (a learner reading the answer and typing the next question; under chat's
-default 10 messages a minute), each a streamed answer from the model double (${PROVIDER_DELAY_MS} ms to first token). Every
-socket sends a 20-signal batch every ${(s.spec.socketBatchEveryMs / 1000).toFixed(0)} s and must get its \`ack\` within 10 s; a socket
-closed before the end counts as an error. Launching the learners the earlier scenarios had not
-launched took ${s.launchSeconds.toFixed(1)} s (not in the window).
-
-| figure | value |
-| --- | ---: |
-| **errors (must be 0)** | **${s.errors}** |
-| chat turns answered / failed | ${s.chat.turns - s.chat.errors} / ${s.chat.errors} |
-| chat turns answered by the offline fallback (model's first token not in time) | ${s.chat.fallbacks} |
-| chat turns in flight at once, at most | ${s.chat.maxInFlight} |
-| chat whole turn p50 / p95 / p99 ms | ${ms(s.chat.p50, 0)} / ${ms(s.chat.p95, 0)} / ${ms(s.chat.p99, 0)} |
-| chat first token p50 ms (includes the double's ${PROVIDER_DELAY_MS} ms) | ${ms(s.chat.firstTokenP50, 0)} |
-| signal sockets opened / still open at the end | ${s.sockets.opened} / ${s.sockets.openAtEnd} |
-| signal batches acknowledged / failed | ${s.sockets.batches - s.sockets.errors} / ${s.sockets.errors} |
-| signal batch ack p50 / p95 ms | ${ms(s.sockets.ackP50, 1)} / ${ms(s.sockets.ackP95, 1)} |
-| workerd RSS before the window (MiB) | ${s.memoryMiB.before.toFixed(0)} |
-| workerd RSS peak sampled each second (MiB) | ${s.memoryMiB.peakSampled.toFixed(0)} |
-| workerd RSS at the end (MiB) | ${s.memoryMiB.end.toFixed(0)} |
-| workerd VmHWM, the whole run (MiB) | ${s.memoryMiB.highWaterMark.toFixed(0)} |
-| workerd CPU per operation in the window (ms, upper bound) | ${(s.cpuMs / Math.max(1, opsCount)).toFixed(3)} |
-${s.errorSamples.length ? `\nFirst errors:\n\n${s.errorSamples.map((e) => `- \`${e}\``).join("\n")}\n` : ""}
-The memory is the whole workerd process: the four Workers' isolates, every Durable Object
-instance (one per learner for struggle detection; per learner and per conversation for chat),
-the open sockets, and the local D1/KV/R2 simulators. It is what one local process needs to
-hold this load; on Cloudflare the same objects are spread over many isolates and machines,
-each isolate under the 128 MB limit.
-`;
-}
-
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, workerd from wrangler 4.156.2`;
 const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 const doc = `# Benchmarks
@@ -392,7 +283,7 @@ Generated by \`${command}\` on ${new Date().toISOString()}; do not edit by hand.
   CPU, because it includes the runtime's own work (HTTP parsing, the local D1/KV simulators,
   every hop between the Workers). The Cloudflare limit it is held against is ${CPU_LIMIT_MS} ms (aim: under ${CPU_AIM_MS} ms).
 - The outside world is replaced at its HTTP boundary and runs in the bench process: the LMS
-  (testing/lti-platform.ts, a simulated Moodle with RS256 keys and a JWKS on a loopback port) and
+  (tests/support/lti-platform.ts, a simulated Moodle with RS256 keys and a JWKS on a loopback port) and
   the external model (an OpenAI-compatible streaming server on loopback whose first token comes
   after a fixed ${PROVIDER_DELAY_MS} ms; chat's \`EXTERNAL_AI_BASE_URL\` points at it, Workers AI is not
   bound locally, so the \`auto\` chain goes straight to it).
@@ -417,14 +308,14 @@ ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
 ${scaleSection(rows)}
 ${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
-${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
+${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained, PROVIDER_DELAY_MS) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ${coldStartSection(cold)}
 ## Bundle sizes
 
 From \`services/*/dist/index.js\` as \`wrangler deploy --dry-run\` builds it; gzip computed here the
 way Cloudflare counts the compressed limit.
 
-${bundleSizes().join("\n")}
+${bundleSizes(root).join("\n")}
 ${uploads.length ? `\nAs wrangler prints them (\`wrangler deploy --dry-run\`, every module of the upload):\n\n${uploads.join("\n")}\n` : ""}
 ## Reproduce
 

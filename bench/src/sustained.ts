@@ -20,6 +20,27 @@ export interface SustainedSpec {
   socketBatchEveryMs: number;
 }
 
+/** The `--load` window: a learner reads an answer and types the next question, one turn every 20–30 s per conversation. */
+export function sustainedSpec(quick: boolean): SustainedSpec {
+  return quick
+    ? {
+        conversations: 50,
+        sockets: 100,
+        seconds: 15,
+        thinkMs: 20_000,
+        thinkJitterMs: 10_000,
+        socketBatchEveryMs: 15_000,
+      }
+    : {
+        conversations: 500,
+        sockets: 1000,
+        seconds: 60,
+        thinkMs: 20_000,
+        thinkJitterMs: 10_000,
+        socketBatchEveryMs: 15_000,
+      };
+}
+
 export interface SustainedResult {
   spec: SustainedSpec;
   launchSeconds: number;
