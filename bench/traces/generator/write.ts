@@ -10,7 +10,7 @@ const dir = import.meta.dirname;
 for (const archetype of Object.keys(ARCHETYPES) as Archetype[]) {
   for (let n = 1; n <= variants; n++) {
     const file = join(dir, `${archetype}-${n}.json`);
-    writeFileSync(file, `${JSON.stringify(generateTrace(archetype, n), null, 1)}\n`);
+    writeFileSync(file, `${JSON.stringify(generateTrace(archetype, n), null, 2)}\n`);
   }
 }
 console.log(`wrote ${variants} traces of each of ${Object.keys(ARCHETYPES).length} archetypes to ${dir}`);
