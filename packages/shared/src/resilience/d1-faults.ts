@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { ApiError } from "../errors";
+import { readKvJson } from "../kv-json";
 import { resetBreakers } from "./breaker";
 import { isReadOnlySql } from "./d1-errors";
 import { FAULTS_KEY } from "./fault-key";
@@ -58,10 +59,10 @@ export async function readD1Fault(env: object, service: string): Promise<D1Fault
   const kv = faultKv(env);
   if (!faultsAllowed(env) || !kv) return undefined;
   try {
-    const parsed = v.safeParse(D1FaultSchema, await kv.get(faultKey(service), "json"));
-    if (!parsed.success || parsed.output.mode === "off") return undefined;
-    if (parsed.output.until !== undefined && parsed.output.until <= Date.now()) return undefined;
-    return parsed.output;
+    const fault = await readKvJson(kv, faultKey(service), D1FaultSchema);
+    if (!fault || fault.mode === "off") return undefined;
+    if (fault.until !== undefined && fault.until <= Date.now()) return undefined;
+    return fault;
   } catch {
     return undefined;
   }

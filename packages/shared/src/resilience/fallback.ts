@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { isApiErrorLike } from "../errors";
+import { readKvJson } from "../kv-json";
 import { breakerFor } from "./breaker";
 import { classifyD1Error, withD1Timeout } from "./d1-errors";
 import { serviceUnavailable } from "./unavailable";
@@ -75,10 +76,10 @@ async function readSnapshot<T>(
   schema: v.GenericSchema<unknown, T>,
 ): Promise<{ value: T; at: number } | undefined> {
   try {
-    const envelope = v.safeParse(SnapshotEnvelopeSchema, await kv.get(key, "json"));
-    if (!envelope.success) return undefined;
-    const value = v.safeParse(schema, envelope.output.value);
-    return value.success ? { value: value.output, at: envelope.output.at } : undefined;
+    const envelope = await readKvJson(kv, key, SnapshotEnvelopeSchema);
+    if (!envelope) return undefined;
+    const value = v.safeParse(schema, envelope.value);
+    return value.success ? { value: value.output, at: envelope.at } : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
+import { readKvJson } from "@atomic-guide/shared/kv-json";
 import * as v from "valibot";
 import type { ChatEnvVars } from "../env-vars";
 
@@ -28,9 +29,7 @@ export const tenantLimitsCache = new IsolateCache<TenantBudgetOverride>({ ttlMs:
 async function tenantOverride(kv: KVNamespace, tenantId: string, cache: IsolateCache<TenantBudgetOverride>) {
   const cached = cache.get(tenantId);
   if (cached) return cached;
-  const raw = await kv.get(budgetKey(tenantId), { type: "json", cacheTtl: 60 });
-  const parsed = v.safeParse(TenantBudgetOverrideSchema, raw ?? {});
-  const own = parsed.success ? parsed.output : {};
+  const own = (await readKvJson(kv, budgetKey(tenantId), TenantBudgetOverrideSchema, 60)) ?? {};
   cache.set(tenantId, own);
   return own;
 }

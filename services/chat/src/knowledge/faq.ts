@@ -1,4 +1,5 @@
 import { IdSchema } from "@atomic-guide/shared";
+import { readKvJson } from "@atomic-guide/shared/kv-json";
 import * as v from "valibot";
 import { rankBm25, termCoverage } from "./bm25";
 
@@ -18,10 +19,8 @@ export const faqKey = (tenantId: string) => `faq:${tenantId}`;
 
 /** The tenant's FAQ entries for a course (course-specific and tenant-wide); invalid data reads as none. */
 export async function loadFaq(kv: KVNamespace, tenantId: string, courseId?: string): Promise<FaqEntry[]> {
-  const raw = await kv.get(faqKey(tenantId), { type: "json", cacheTtl: 60 });
-  const parsed = v.safeParse(FaqListSchema, raw ?? []);
-  if (!parsed.success) return [];
-  return parsed.output.filter((e) => !e.courseId || e.courseId === courseId);
+  const entries = (await readKvJson(kv, faqKey(tenantId), FaqListSchema, 60)) ?? [];
+  return entries.filter((e) => !e.courseId || e.courseId === courseId);
 }
 
 export interface FaqMatch {
