@@ -26,21 +26,17 @@ export const LIMITS_CACHE_TTL_MS = 30_000;
 /** Tenants' own limits per isolate: every chat turn needs them before its holds are taken. */
 export const tenantLimitsCache = new IsolateCache<TenantBudgetOverride>({ ttlMs: LIMITS_CACHE_TTL_MS, maxKeys: 1000 });
 
-async function tenantOverride(kv: KVNamespace, tenantId: string, cache: IsolateCache<TenantBudgetOverride>) {
-  const cached = cache.get(tenantId);
-  if (cached) return cached;
-  const own = (await readKvJson(kv, budgetKey(tenantId), TenantBudgetOverrideSchema, 60)) ?? {};
-  cache.set(tenantId, own);
-  return own;
-}
-
 export async function loadBudgetLimits(
   kv: KVNamespace,
   tenantId: string,
   vars: ChatEnvVars,
   cache = tenantLimitsCache,
 ): Promise<BudgetLimits> {
-  const own = await tenantOverride(kv, tenantId, cache);
+  let own = cache.get(tenantId);
+  if (!own) {
+    own = (await readKvJson(kv, budgetKey(tenantId), TenantBudgetOverrideSchema, 60)) ?? {};
+    cache.set(tenantId, own);
+  }
   return {
     learnerTokensPerDay: own.learnerTokensPerDay ?? vars.BUDGET_LEARNER_TOKENS_PER_DAY,
     tenantTokensPerDay: own.tenantTokensPerDay ?? vars.BUDGET_TENANT_TOKENS_PER_DAY,
