@@ -1,6 +1,6 @@
 // What a launch sets in motion in the other services: a learning session (struggle-detector)
 // at every launch, and the Names and Roles roster handed to analytics at an instructor launch.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ROLE, SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { launch, launchJson, register, routeFetchTo } from "./test-harness";
@@ -21,20 +21,36 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** Every object with a `session_id` anywhere in an export. */
+function sessionsIn(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) for (const item of node) sessionsIn(item, found);
+  else if (node && typeof node === "object") {
+    const record = node as Record<string, unknown>;
+    if (typeof record.session_id === "string") found.push(record);
+    for (const value of Object.values(record)) sessionsIn(value, found);
+  }
+  return found;
+}
+
 describe("launch side effects", () => {
   it("opens a learning session in struggle-detector, after the page, under the id the page was given", async () => {
     const { response } = await launch(moodle);
     const json = await launchJson(response);
     expect(json.sessionId).toMatch(/\S+/);
-    // openSession runs after the answer (ctx.waitUntil); its row reaches D1 from the learner's alarm.
+    // openSession runs after the answer (ctx.waitUntil). The learner's own export reads the
+    // session live from their Durable Object (its D1 copy follows from the object's alarm, which
+    // workerd schedules on the real clock, not the tests' shifted one).
     await vi.waitFor(
       async () => {
-        const row = await env.TEST_DB_STRUGGLE_DETECTOR.prepare(
-          "SELECT tenant_id, launch_id FROM learning_sessions WHERE session_id = ?",
-        )
-          .bind(json.sessionId)
-          .first();
-        expect(row).toEqual({ tenant_id: "moodle-college", launch_id: json.launchId });
+        const res = await exports.default.fetch(
+          new Request("https://tool.example/api/learners/me/export", {
+            headers: { Authorization: `Bearer ${json.apiToken}` },
+          }),
+        );
+        expect(res.status).toBe(200);
+        expect(sessionsIn(await res.json())).toContainEqual(
+          expect.objectContaining({ session_id: json.sessionId, launch_id: json.launchId }),
+        );
       },
       { timeout: 20_000, interval: 50 },
     );
