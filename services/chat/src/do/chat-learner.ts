@@ -46,16 +46,14 @@ const MINUTE_MS = 60_000;
  * (hibernatable, so idle learners cost nothing).
  */
 export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
-  private readonly sql: SqlStorage;
-  private readonly sockets: SocketHost;
+  // Initialised after the base constructor has set ctx and env.
+  private readonly sql = this.ctx.storage.sql;
+  private readonly sockets: SocketHost = chatSocketHost(this.ctx, this.env);
   /** Retention of what only this object holds (a profile pushed before any conversation, say). */
-  private readonly expiry: IdleExpiry;
+  private readonly expiry = new IdleExpiry(this.ctx.storage, this.env.KNOWLEDGE);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.sockets = chatSocketHost(ctx, env);
-    this.expiry = new IdleExpiry(ctx.storage, env.KNOWLEDGE);
     this.createSchema();
   }
 
