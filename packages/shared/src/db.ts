@@ -67,3 +67,7 @@ export function boundD1Bindings(env: object): string[] {
 export function serviceDb<Schema>(env: object, service: string, binding = "DB"): TenantDb<Schema> {
   return tenantDb<Schema>(env, { tenantId: "*", service, d1Binding: binding === "DB" ? undefined : binding });
 }
+
+/** A compiled kysely query as a D1 statement, for `d1.batch()` (kysely-d1 runs one query at a time). */
+export const d1Statement = (d1: D1Database, compiled: { sql: string; parameters: readonly unknown[] }) =>
+  d1.prepare(compiled.sql).bind(...compiled.parameters);

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { d1Statement } from "@atomic-guide/shared";
 import type { MetricSample, MetricsBatch, QuerySample, RequestSample } from "@atomic-guide/shared/metrics/schema";
 import type { AuditRow } from "../audit/log";
 import { compileOnly } from "../db/access";
@@ -217,7 +218,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
 
     const statements: D1PreparedStatement[] = [];
     const add = (compiled: { sql: string; parameters: readonly unknown[] }) =>
-      statements.push(this.env.DB.prepare(compiled.sql).bind(...compiled.parameters));
+      statements.push(d1Statement(this.env.DB, compiled));
     if (requests.length > 0) add(metricsWrites.requestSamples(requests.map(requestRow)));
     if (queries.length > 0) add(metricsWrites.querySamples(queries.map(queryRow)));
     if (requestRollups.length > 0) add(metricsWrites.requestRollups(requestRollups));

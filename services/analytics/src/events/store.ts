@@ -1,5 +1,6 @@
 import {
   type AuthContext,
+  d1Statement,
   type LearnerAnalyticsExport,
   type LearningEvent,
   LearningEventSchema,
@@ -121,7 +122,7 @@ export async function syncCourseRoster(env: Env, auth: AuthContext, roster: Rost
     rows.map((r) => r.user_id),
   );
   // One batch, one transaction: the roster is never seen half replaced.
-  await d1.batch([...upserts, prune].map((q) => d1.prepare(q.sql).bind(...q.parameters)));
+  await d1.batch([...upserts, prune].map((q) => d1Statement(d1, q)));
   return rows.length;
 }
 
@@ -134,10 +135,7 @@ export async function exportLearnerData(
   // refresh), so a round trip saved here is one per launch and per chat turn.
   const eventsQuery = learnerQueries.events(db, auth.tenantId, auth.userId).compile();
   const rosterQuery = learnerQueries.roster(db, auth.tenantId, auth.userId).compile();
-  const [eventsResult, rosterResult] = await d1.batch([
-    d1.prepare(eventsQuery.sql).bind(...eventsQuery.parameters),
-    d1.prepare(rosterQuery.sql).bind(...rosterQuery.parameters),
-  ]);
+  const [eventsResult, rosterResult] = await d1.batch([d1Statement(d1, eventsQuery), d1Statement(d1, rosterQuery)]);
   const events = (eventsResult?.results ?? []) as InferResult<typeof eventsQuery>;
   const roster = (rosterResult?.results ?? []) as InferResult<typeof rosterQuery>;
   return {
@@ -167,6 +165,6 @@ export async function eraseLearnerData(env: Env, auth: AuthContext): Promise<num
   const statements = LEARNER_TABLES.map((table) =>
     learnerQueries.erase(db, table, auth.tenantId, auth.userId).compile(),
   );
-  const results = await d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
+  const results = await d1.batch(statements.map((s) => d1Statement(d1, s)));
   return results.reduce((sum, r) => sum + (r.meta.changes ?? 0), 0);
 }

@@ -1,3 +1,4 @@
+import { d1Statement } from "@atomic-guide/shared";
 import { everyAnalyticsDb, metricsDb } from "../db/access";
 import { retentionDeletes } from "../db/retention-queries";
 import { analyticsConfig } from "../env";
@@ -29,8 +30,7 @@ export async function pruneExpired(env: Env, now = Date.now()): Promise<PruneRes
     { d1 }: { d1: D1Database },
     queries: { compile(): { sql: string; parameters: readonly unknown[] } }[],
   ) => {
-    const statements = queries.map((q) => q.compile());
-    return d1.batch(statements.map((s) => d1.prepare(s.sql).bind(...s.parameters)));
+    return d1.batch(queries.map((q) => d1Statement(d1, q.compile())));
   };
 
   const shared = metricsDb(env);

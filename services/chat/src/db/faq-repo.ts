@@ -1,4 +1,4 @@
-import { type FaqEntryView, nowIso, type TenantDb } from "@atomic-guide/shared";
+import { d1Statement, type FaqEntryView, nowIso, type TenantDb } from "@atomic-guide/shared";
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import { type Compilable, type Kysely, sql } from "kysely";
 import { tokenize } from "../knowledge/bm25";
@@ -117,10 +117,7 @@ export const faqQueries = {
       .modifyEnd(queryName("faq.search")),
 };
 
-const prepare = (d1: D1Database, query: Compilable) => {
-  const compiled = query.compile();
-  return d1.prepare(compiled.sql).bind(...compiled.parameters);
-};
+const prepare = (d1: D1Database, query: Compilable) => d1Statement(d1, query.compile());
 
 /** FAQ entries of one tenant: the base table and its FTS5 index change together in one batch. */
 export class FaqRepository {
