@@ -12,6 +12,14 @@ export interface TenantRef {
 export const faqRepository = (env: Env, ref: TenantRef) =>
   new FaqRepository(tenantDb<ChatDatabase>(env, { tenantId: ref.tenantId, service: "chat", d1Binding: ref.d1Binding }));
 
+/** What a turn ranks of a stored entry: its text and course, not its bookkeeping. */
+const faqEntryOf = ({ id, question, answer, courseId }: StoredFaqEntry): FaqEntry => ({
+  id,
+  question,
+  answer,
+  ...(courseId ? { courseId } : {}),
+});
+
 /** Candidates a turn considers, as many as D1's FTS5 search returns. */
 const CANDIDATES = 8;
 
@@ -35,16 +43,7 @@ export async function faqCandidates(
     const listed = await repo.list(courseId);
     if (listed.length > FAQ_CACHE_MAX_ENTRIES) return await repo.search(question, courseId, CANDIDATES);
     // Without a course, list() has every course's entries; a turn without one sees the tenant-wide ones.
-    const entries = listed
-      .filter((e) => courseId !== undefined || !e.courseId)
-      .map(
-        ({ id, question: q, answer, courseId: c }): FaqEntry => ({
-          id,
-          question: q,
-          answer,
-          ...(c ? { courseId: c } : {}),
-        }),
-      );
+    const entries = listed.filter((e) => courseId !== undefined || !e.courseId).map(faqEntryOf);
     courseFaqCache.set(scope, entries);
     return rankFaq(question, entries, CANDIDATES);
   } catch (e) {
@@ -62,12 +61,6 @@ export async function faqCandidates(
  */
 export async function refreshFaqSnapshot(env: Env, ref: TenantRef): Promise<void> {
   courseFaqCache.invalidateTenant(ref);
-  const entries: StoredFaqEntry[] = await faqRepository(env, ref).list();
-  const snapshot: FaqEntry[] = entries.map(({ id, question, answer, courseId }) => ({
-    id,
-    question,
-    answer,
-    ...(courseId ? { courseId } : {}),
-  }));
+  const snapshot = (await faqRepository(env, ref).list()).map(faqEntryOf);
   await env.KNOWLEDGE.put(faqKey(ref.tenantId), JSON.stringify(snapshot));
 }

@@ -42,13 +42,11 @@ export const rankFaq = (question: string, entries: readonly FaqEntry[], limit: n
 
 /** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */
 export function matchFaq(question: string, entries: readonly FaqEntry[], limit = 3): FaqMatch[] {
-  return rankBm25(question, entries, searchText)
-    .slice(0, limit)
-    .map(({ item }) => ({
-      entry: item,
-      coverage: termCoverage(question, `${item.question} ${item.answer}`),
-      questionCoverage: termCoverage(item.question, question),
-    }));
+  return rankFaq(question, entries, limit).map((entry) => ({
+    entry,
+    coverage: termCoverage(question, `${entry.question} ${entry.answer}`),
+    questionCoverage: termCoverage(entry.question, question),
+  }));
 }
 
 /**
