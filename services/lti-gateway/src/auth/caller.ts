@@ -1,4 +1,5 @@
 import { ApiError, type AuthContext, tagRequestTenant } from "@atomic-guide/shared";
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import { enforceLimit } from "../limits/limiter";
 import { API_LIMIT } from "../limits/policy";
 import { tenantPins } from "../rollout/version-headers";
@@ -19,20 +20,13 @@ export interface Caller {
  * seconds (never a miss, so a new tenant works at once). A record rarely changes, and then only
  * by an operator moving the tenant to a dedicated database.
  */
-const TENANT_TTL_MS = 10_000;
-const MAX_CACHED_TENANTS = 1000;
-const tenants = new Map<string, { tenant: Tenant; expiresAt: number }>();
+const tenants = new IsolateCache<Tenant>({ ttlMs: 10_000, maxKeys: 1000 });
 
 async function tenantRecord(env: Env, tenantId: string): Promise<Tenant | null> {
   const hit = tenants.get(tenantId);
-  if (hit && hit.expiresAt > Date.now()) return hit.tenant;
+  if (hit) return hit;
   const tenant = await getTenant(env, tenantId);
-  if (tenant) {
-    if (tenants.size >= MAX_CACHED_TENANTS) tenants.clear();
-    tenants.set(tenantId, { tenant, expiresAt: Date.now() + TENANT_TTL_MS });
-  } else {
-    tenants.delete(tenantId);
-  }
+  if (tenant) tenants.set(tenantId, tenant);
   return tenant;
 }
 
