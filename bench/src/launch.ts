@@ -11,6 +11,8 @@ export interface LaunchedUser {
   sub: string;
   apiToken: string;
   isInstructor: boolean;
+  /** The learning session the launch named; the page's signals open it (none with detection off). */
+  sessionId?: string;
 }
 
 let cachedTargetLinkUri: string | undefined;
@@ -58,7 +60,12 @@ export async function launch(
   if (launched.status !== 200) throw new Error(`launch answered ${launched.status}: ${html.slice(0, 300)}`);
   const json = /<script type="application\/json" id="atomic-guide-launch">([^<]*)<\/script>/.exec(html)?.[1];
   if (!json) throw new Error("the launch page holds no launch JSON");
-  const page = JSON.parse(json) as { apiToken?: string };
+  const page = JSON.parse(json) as { apiToken?: string; sessionId?: string };
   if (!page.apiToken) throw new Error("the launch JSON has no apiToken");
-  return { sub: user.sub, apiToken: page.apiToken, isInstructor: user.instructor ?? false };
+  return {
+    sub: user.sub,
+    apiToken: page.apiToken,
+    isInstructor: user.instructor ?? false,
+    ...(page.sessionId ? { sessionId: page.sessionId } : {}),
+  };
 }

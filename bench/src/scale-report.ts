@@ -74,7 +74,8 @@ const workerP50 = (r: ScaleInput | undefined, worker: string) =>
 function limitsTable(rows: ScaleInput[]): string[] {
   const signals = find(rows, "signals over HTTP: POST");
   const chat = [find(rows, "chat: 50 conversations"), find(rows, "chat: time our stack")].find((r) => r?.d1?.length);
-  const launch = find(rows, "LTI launch");
+  // A launch writes no D1; the session it names does, at the page's first signals.
+  const sessionStart = find(rows, "signals over HTTP, a session's first batch");
   const lines = [
     "| load | single thing | its limit | operations per second | learners at that rate |",
     "| --- | --- | --- | ---: | ---: |",
@@ -107,10 +108,10 @@ function limitsTable(rows: ScaleInput[]): string[] {
         `| chat turns | the tenant's ${ceiling.service} database | one query at a time | ${fmt(ceiling.perS)} | ${fmt(ceiling.perS * CHAT_TURN_EVERY_S)} |`,
       );
   }
-  const launchCeiling = launch?.d1?.length ? d1Ceiling(launch.d1) : undefined;
-  if (launchCeiling)
+  const sessionCeiling = sessionStart?.d1?.length ? d1Ceiling(sessionStart.d1) : undefined;
+  if (sessionCeiling)
     lines.push(
-      `| launches | the tenant's ${launchCeiling.service} database | one query at a time | ${fmt(launchCeiling.perS)} | ${fmt(launchCeiling.perS * 60)} launching in the same minute |`,
+      `| new sessions (a launch, then its page's first signals) | the tenant's ${sessionCeiling.service} database | one query at a time | ${fmt(sessionCeiling.perS)} | ${fmt(sessionCeiling.perS * 60)} starting in the same minute |`,
     );
   return lines;
 }

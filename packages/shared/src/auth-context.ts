@@ -36,6 +36,11 @@ export const AuthContextSchema = v.object({
   isInstructor: v.boolean(),
   contextId: v.optional(IdSchema),
   name: v.optional(v.pipe(v.string(), v.maxLength(255))),
+  /**
+   * The launch the caller's API token came from. A learning session opens at the page's first
+   * signal, not at the launch, and records this as its launch.
+   */
+  launchId: v.optional(IdSchema),
   /** Dedicated D1 binding named in the tenant record; absent means the shared `DB`. */
   d1Binding: v.optional(D1BindingNameSchema),
   /**

@@ -2,8 +2,6 @@ import {
   type AuthContext,
   AuthContextSchema,
   type LearnerRetentionRpc,
-  type OpenSessionRequest,
-  OpenSessionRequestSchema,
   parseWith,
   type RetentionSweep,
   RetentionSweepSchema,
@@ -33,7 +31,7 @@ export default class StruggleDetectorService
   extends serviceEntrypoint({
     service: SERVICE,
     router,
-    rpcOverFetch: ["openSession", "exportLearner", "eraseLearner", "eraseTenant", "sweepExpiredLearnerData"],
+    rpcOverFetch: ["exportLearner", "eraseLearner", "eraseTenant", "sweepExpiredLearnerData"],
     healthObject: (env: Env) => env.STRUGGLE_DETECTOR,
   })
   implements StruggleDetectorRpc, TenantDataRpc, LearnerRetentionRpc, SocketPolicyRpc
@@ -45,12 +43,6 @@ export default class StruggleDetectorService
       (tenantId) => tenantSocketsStub(this.env, tenantId),
       change,
     );
-  }
-
-  async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {
-    const auth = parseWith(AuthContextSchema, authInput);
-    const request = parseWith(OpenSessionRequestSchema, requestInput);
-    return detectorFor(this.env, auth).openSession(auth, request);
   }
 
   async exportLearner(authInput: AuthContext): Promise<unknown> {

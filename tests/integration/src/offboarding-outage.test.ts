@@ -7,7 +7,16 @@ import type { AuthContext } from "@atomic-guide/shared";
 import { type RunningSystem, startSystem } from "@atomic-guide/testing/system";
 import { tenantRowCounts } from "@atomic-guide/testing/tenant-rows";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminHeaders, api, eventually, type Launched, launch, stopSystem, stuckBurst } from "../../support/flows";
+import {
+  adminHeaders,
+  api,
+  eventually,
+  type Launched,
+  launch,
+  signalsEndingNow,
+  stopSystem,
+  stuckBurst,
+} from "../../support/flows";
 
 const GONE = "uni-b";
 const STAYS = "uni-a";
@@ -44,6 +53,14 @@ async function objectsOf(system: RunningSystem, who: Launched, conversationId: s
   };
 }
 
+/** The page's first signal, which opens the session its launch named (a launch alone opens none). */
+async function firstSignal(system: RunningSystem, who: Launched): Promise<void> {
+  const res = await api(system, who.apiToken, "/api/cognitive/signals", {
+    body: { sessionId: who.launchJson.sessionId, signals: signalsEndingNow([{ type: "scroll", depth: 0.1 }]) },
+  });
+  expect(res.status).toBe(202);
+}
+
 async function writeDuringOutage(system: RunningSystem, who: Launched): Promise<string> {
   const signals = await api(system, who.apiToken, "/api/cognitive/signals", { body: { signals: stuckBurst("q-out") } });
   expect(signals.status).toBe(202);
@@ -66,7 +83,10 @@ describe("offboarding a tenant whose writes still wait for D1", () => {
   it("wipes the waiting rows in the learner's objects: after recovery and the flush, D1 has none of them", async () => {
     const gone = await launch(system, { role: "learner", tenant: GONE, userId: "leaver" });
     const stays = await launch(system, { role: "learner", tenant: STAYS, userId: "stayer" });
-    // The launch's session reached D1 before the outage; only what follows waits in the outboxes.
+    await firstSignal(system, gone);
+    await firstSignal(system, stays);
+    // The session their first signals opened reached D1 before the outage; only what follows
+    // waits in the outboxes.
     const launched = (r: Record<string, number>) =>
       r["struggle-detector.learning_sessions"] === 1 && (r["analytics.learning_events"] ?? 0) > 0;
     const before = await eventually(() => rowsOf(system, GONE), launched, { attempts: 300 });

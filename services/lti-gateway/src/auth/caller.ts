@@ -54,6 +54,7 @@ export async function callerFromClaims(
     isInstructor: claims.isInstructor,
     contextId: claims.contextId,
     ...(claims.name === undefined ? {} : { name: claims.name }),
+    launchId: claims.launchId,
     ...(tenant.d1Binding === undefined ? {} : { d1Binding: tenant.d1Binding }),
     ...(pins ? { pins } : {}),
   };

@@ -1,5 +1,5 @@
 // Flags on the launch path: the launch JSON tells the web app which features the tenant has,
-// and a tenant with struggle detection off gets no learning session opened at launch.
+// and a tenant with struggle detection off gets no learning session named for its signals.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { ADMIN, gateway, launch, launchJson, register, routeFetchTo } from "../lti/test-harness";
@@ -25,14 +25,14 @@ async function setFlags(flags: Record<string, unknown>) {
 }
 
 describe("flags at launch", () => {
-  it("hands the tenant's flags to the web app and opens a session when detection is on", async () => {
+  it("hands the tenant's flags to the web app and names a session when detection is on", async () => {
     await setFlags({ chat: false, struggleDetection: true, analytics: true });
     const json = await launchJson((await launch(moodle)).response);
     expect(json.flags).toEqual({ chat: false, struggleDetection: true, analytics: true });
     expect(json.sessionId).toMatch(/\S+/);
   });
 
-  it("opens no struggle session for a tenant with detection off", async () => {
+  it("names no struggle session for a tenant with detection off", async () => {
     await setFlags({ chat: true, struggleDetection: false, analytics: false });
     const json = await launchJson((await launch(moodle)).response);
     expect(json.flags).toEqual({ chat: true, struggleDetection: false, analytics: false });

@@ -1,4 +1,4 @@
-import { type AuthContext, createLogger, errorFields, type RosterSync, withTimeout } from "@atomic-guide/shared";
+import { type AuthContext, createLogger, errorFields, type RosterSync } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
 import { scopedId } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
@@ -17,25 +17,6 @@ import { toolUrlsFor } from "./tool-urls";
 
 /** analytics' RosterSync bounds: at most 10 000 members, 50 roles of 255 characters each. */
 const MAX_ROSTER = 10_000;
-
-const SESSION_OPEN_TIMEOUT_MS = 2000;
-
-/**
- * Opens the learning session the page was already told about. Runs after the answer
- * (waitUntil): the learner's Durable Object (created on a first launch), its SQLite writes and
- * the alarm it sets are nothing the page needs to wait for. If this fails, nothing is lost: the
- * page's first signals name the same session id and struggle-detector opens it then.
- */
-async function openLearningSession(env: Env, auth: AuthContext, launchId: string, sessionId: string): Promise<void> {
-  try {
-    await withTimeout(
-      servicesFor(env, auth).struggleDetector.openSession(auth, { launchId, sessionId }),
-      SESSION_OPEN_TIMEOUT_MS,
-    );
-  } catch (e) {
-    createLogger({ service: "lti-gateway" }).warn("openSession failed at launch", errorFields(e));
-  }
-}
 
 async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): Promise<void> {
   const log = createLogger({ service: "lti-gateway" });
@@ -59,8 +40,8 @@ async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): P
 }
 
 /**
- * Turns a verified, browser-bound launch into the app page: the API token, a learning session,
- * and for instructors a roster sync in the background.
+ * Turns a verified, browser-bound launch into the app page: the API token, the name of the
+ * learning session its signals will open, and for instructors a roster sync in the background.
  */
 export async function issueLaunch(
   request: Request,
@@ -97,6 +78,7 @@ export async function issueLaunch(
     isInstructor,
     contextId: launch.contextId,
     ...(launch.name ? { name: launch.name } : {}),
+    launchId: launch.launchId,
     ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
     ...(pins ? { pins } : {}),
   };
@@ -105,11 +87,10 @@ export async function issueLaunch(
   if (launch.messageType === "LtiDeepLinkingRequest") {
     await stateObject(env, deepLinkRecordKey(launch.launchId)).put(launch, DEEP_LINK_TTL_MS);
   } else {
-    // No struggle session for a tenant with detection off (or flags that cannot be read).
-    if (flags?.struggleDetection) {
-      sessionId = crypto.randomUUID();
-      ctx.waitUntil(openLearningSession(env, auth, launch.launchId, sessionId));
-    }
+    // The page's signals name this session; struggle-detector opens it at the first of them,
+    // so a launch touches no learner object and a page that never reports activity costs
+    // nothing (docs/struggle-detection.md, Sessions). None for a tenant with detection off.
+    if (flags?.struggleDetection) sessionId = crypto.randomUUID();
     if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
   }
   const dl = launch.deepLinking;

@@ -1,5 +1,6 @@
-// What a launch sets in motion in the other services: a learning session (struggle-detector)
-// at every launch, and the Names and Roles roster handed to analytics at an instructor launch.
+// What a launch sets in motion in the other services: a learning session named for the page's
+// signals to open (struggle-detector), and the Names and Roles roster handed to analytics at an
+// instructor launch.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ROLE, SimulatedPlatform } from "../../../../tests/support/lti-platform";
@@ -21,39 +22,46 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Every object with a `session_id` anywhere in an export. */
+/** Every session (an object with a `session_id` and a `started_at`) anywhere in an export. */
 function sessionsIn(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (Array.isArray(node)) for (const item of node) sessionsIn(item, found);
   else if (node && typeof node === "object") {
     const record = node as Record<string, unknown>;
-    if (typeof record.session_id === "string") found.push(record);
+    if (typeof record.session_id === "string" && "started_at" in record) found.push(record);
     for (const value of Object.values(record)) sessionsIn(value, found);
   }
   return found;
 }
 
 describe("launch side effects", () => {
-  it("opens a learning session in struggle-detector, after the page, under the id the page was given", async () => {
+  it("names a learning session in the page and opens none; the page's first signal opens it with the launch's id", async () => {
     const { response } = await launch(moodle);
     const json = await launchJson(response);
     expect(json.sessionId).toMatch(/\S+/);
-    // openSession runs after the answer (ctx.waitUntil). The learner's own export reads the
-    // session live from their Durable Object (its D1 copy follows from the object's alarm, which
-    // workerd schedules on the real clock, not the tests' shifted one).
-    await vi.waitFor(
-      async () => {
-        const res = await exports.default.fetch(
-          new Request("https://tool.example/api/learners/me/export", {
-            headers: { Authorization: `Bearer ${json.apiToken}` },
-          }),
-        );
-        expect(res.status).toBe(200);
-        expect(sessionsIn(await res.json())).toContainEqual(
-          expect.objectContaining({ session_id: json.sessionId, launch_id: json.launchId }),
-        );
-      },
-      { timeout: 20_000, interval: 50 },
-    );
+    const api = (path: string, init: RequestInit = {}) =>
+      exports.default.fetch(
+        new Request(`https://tool.example${path}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${json.apiToken}`, "Content-Type": "application/json" },
+        }),
+      );
+    // The learner's export reads their Durable Object live: nothing is held for them yet.
+    const before = await api("/api/learners/me/export");
+    expect(before.status).toBe(200);
+    expect(sessionsIn(await before.json())).toEqual([]);
+
+    const sent = await api("/api/cognitive/signals", {
+      method: "POST",
+      body: JSON.stringify({
+        sessionId: json.sessionId,
+        signals: [{ type: "scroll", at: new Date(Date.now() - 1_000).toISOString(), depth: 0.3 }],
+      }),
+    });
+    expect(sent.status).toBe(202);
+    const after = await api("/api/learners/me/export");
+    expect(sessionsIn(await after.json())).toEqual([
+      expect.objectContaining({ session_id: json.sessionId, launch_id: json.launchId }),
+    ]);
   });
 
   it("syncs the course roster to analytics at an instructor launch with Names and Roles", async () => {

@@ -35,15 +35,13 @@ export function upsertSession(db: Kysely<StruggleDb>, who: Learner, s: SessionRo
       .insertInto("learning_sessions")
       .values(row)
       .onConflict((oc) =>
-        oc.columns(["tenant_id", "user_id", "session_id"]).doUpdateSet((eb) => ({
-          // A launch id named after the row was first written (attachLaunch) fills the gap; one never changes.
-          launch_id: eb.fn.coalesce("learning_sessions.launch_id", eb.ref("excluded.launch_id")),
+        oc.columns(["tenant_id", "user_id", "session_id"]).doUpdateSet({
           last_signal_at: row.last_signal_at,
           signal_count: row.signal_count,
           struggle_count: row.struggle_count,
           intervention_count: row.intervention_count,
           peak_score: row.peak_score,
-        })),
+        }),
       )
       .modifyEnd(queryName("sessions.upsert"))
       .compile(),

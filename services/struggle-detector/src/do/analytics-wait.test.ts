@@ -1,10 +1,10 @@
 // How long a learner object waits for analytics: briefly where a request waits on the flush, long
 // enough from the alarm that an overloaded analytics is not sent the same batch again and again.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
-import { learner } from "../testing/api-calls";
+import { iso, learner, signals } from "../testing/api-calls";
 import { ANALYTICS_WAIT_MS, queueEvent } from "./analytics-queue";
 import { LearnerRuntime } from "./runtime";
 import { detectorFor } from "./stub";
@@ -24,11 +24,12 @@ function slowAnalytics(calls: { n: number }) {
 }
 
 /**
- * A learner whose launch follow-up has run and whose object has no alarm left, so nothing but the
+ * A learner whose first signal's follow-up has run and whose object has no alarm left, so nothing but the
  * call under test can send the queue (the object's own alarm would, with the real analytics).
  */
 async function launched(who: AuthContext, launchId: string) {
-  await exports.default.openSession(who, { launchId });
+  const opened = await signals({ ...who, launchId }, { signals: [{ type: "scroll", at: iso(-1_000), depth: 0.2 }] });
+  if (opened.status !== 202) throw new Error(`signals: ${opened.status}`);
   await runDurableObjectAlarm(detectorFor(env, who));
   await runInDurableObject(detectorFor(env, who), (_instance, state) => state.storage.deleteAlarm());
 }

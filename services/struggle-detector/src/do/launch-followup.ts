@@ -1,22 +1,13 @@
 import { errorFields } from "@atomic-guide/shared";
 import { firstRetryDelayMs, type LearnerRuntime } from "./runtime";
 
-/** Where an answered launch leaves the time of its activity until the alarm records it. */
-const PENDING_ACTIVITY = "pendingActivityMs";
-
 /**
- * A launch answers as soon as its session is in this object's SQLite. What it used to wait for
- * goes to the alarm set here, which runs right after the answer: the session's D1 row (already
- * in the outbox), the session_started event (already in the analytics queue) and the retention
- * mark (a KV read for a new learner). All three wait in the object's own storage, so an eviction
- * or a D1/analytics outage delays them and loses nothing; and a slow analytics or D1 no longer
- * holds the launch (it waited up to the gateway's 2 s openSession timeout under load).
+ * Where a launch answered by an earlier version (which opened the session at launch and left
+ * the retention mark to the alarm) keeps the time of its activity. Nothing writes it now:
+ * sessions open at the first signal, which marks activity itself. The alarm still drains marks
+ * such objects hold, so an upgrade loses none; this can go once no object holds one.
  */
-export async function followUpAfterAnswer(rt: LearnerRuntime, nowMs: number): Promise<void> {
-  // The earliest unrecorded activity counts: the mark may be early, never late.
-  if (rt.store.getMeta<number>(PENDING_ACTIVITY) === undefined) rt.store.setMeta(PENDING_ACTIVITY, nowMs);
-  await rt.scheduleAlarm(nowMs);
-}
+const PENDING_ACTIVITY = "pendingActivityMs";
 
 /**
  * First in the alarm, before the expiry check: a launch answered since the last alarm is

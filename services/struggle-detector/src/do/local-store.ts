@@ -135,20 +135,6 @@ export class LocalStore {
     );
   }
 
-  /**
-   * Names the launch of a session the learner's signals opened first (the gateway opens the
-   * launch's session after the page is out, so the page can get there before it). Marks the
-   * row for the next copy to D1; false when the session has a launch already or none exists.
-   */
-  attachLaunch(sessionId: string, launchId: string): boolean {
-    const cursor = this.sql.exec(
-      "UPDATE sessions SET launch_id = ?, dirty = 1 WHERE session_id = ? AND launch_id IS NULL",
-      launchId,
-      sessionId,
-    );
-    return cursor.rowsWritten > 0;
-  }
-
   touchSession(
     sessionId: string,
     d: {

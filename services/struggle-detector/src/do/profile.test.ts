@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AuthContext, LearnerProfile } from "@atomic-guide/shared";
 import { describe, expect, it } from "vitest";
-import { learner } from "../testing/api-calls";
+import { iso, learner, signals } from "../testing/api-calls";
 import { askForHelp } from "../testing/ask-for-help";
 import { changedMeaningfully } from "./profile";
 import type { StruggleDetectorDO } from "./struggle-detector";
@@ -40,7 +40,11 @@ describe("the profile chat hears about", () => {
 
   it("is not pushed when a new learner's session opens, and is once they struggle", async () => {
     const auth = learner(`profile-push-${crypto.randomUUID()}`);
-    await detectorFor(env, auth).openSession(auth, { launchId: crypto.randomUUID() });
+    const opened = await signals(auth, {
+      sessionId: crypto.randomUUID(),
+      signals: [{ type: "scroll", at: iso(-1_000), depth: 0.2 }],
+    });
+    expect(opened.status).toBe(202);
     expect(await pushedProfile(auth)).toEqual([]);
     await askForHelp(auth);
     const [pushed] = await pushedProfile(auth);

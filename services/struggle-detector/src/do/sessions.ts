@@ -8,27 +8,25 @@ import type { LearnerRuntime } from "./runtime";
 /** A learner gone this long has left; the next signal opens a new session. */
 export const SESSION_IDLE_MS = 30 * 60_000;
 
-/** The named session, else the latest one if still active, else a new one. */
+/**
+ * The named session, else the latest one if still active, else a new one. Sessions open here,
+ * at a page's first signal, not at the launch: the launch names the session in the page and the
+ * caller's token carries the launch, which the new session records.
+ */
 export function resolveSession(rt: LearnerRuntime, auth: AuthContext, now: number, requested?: string): string {
   if (requested) {
     if (rt.store.session(requested)) return requested;
-    return startSession(rt, auth, now, requested, undefined);
+    return startSession(rt, auth, now, requested);
   }
   const latest = rt.store.latestSession();
   if (latest && now - latest.last_activity_ms < SESSION_IDLE_MS) return latest.session_id;
-  return startSession(rt, auth, now, crypto.randomUUID(), undefined);
+  return startSession(rt, auth, now, crypto.randomUUID());
 }
 
-export function startSession(
-  rt: LearnerRuntime,
-  auth: AuthContext,
-  now: number,
-  sessionId: string,
-  launchId: string | undefined,
-): string {
+function startSession(rt: LearnerRuntime, auth: AuthContext, now: number, sessionId: string): string {
   const row = {
     session_id: sessionId,
-    launch_id: launchId ?? null,
+    launch_id: auth.launchId ?? null,
     context_id: auth.contextId ?? null,
     started_at: nowIso(now),
     last_signal_at: null,

@@ -4,8 +4,6 @@ import {
   answerClose,
   authContextFrom,
   enforceSocketLimits,
-  type OpenSessionRequest,
-  OpenSessionRequestSchema,
   parseWith,
   recheckSockets,
   type SocketHost,
@@ -19,13 +17,12 @@ import type { PublicIntervention } from "./delivery";
 import { interventionsPage, sessionsPage } from "./history-pages";
 import { expireIdleLearner } from "./idle-expiry";
 import { type IngestResult, ingest } from "./ingest";
-import { followUpAfterAnswer, recordPendingActivity } from "./launch-followup";
+import { recordPendingActivity } from "./launch-followup";
 import { eraseLearnerData, exportLearnerData } from "./learner-data";
 import { recordOutcome } from "./outcomes";
 import { claim, ownerOf, storedOwner } from "./owner";
 import { publicProfile } from "./profile";
 import { LearnerRuntime } from "./runtime";
-import { startSession } from "./sessions";
 import { acceptSocket, handleSocketMessage, isUpgrade, signalsSocketHost, upgradeRequired } from "./sockets";
 import { afterWrite, runAlarm } from "./write-behind";
 
@@ -61,19 +58,6 @@ export class StruggleDetectorDO extends DurableObject<Env> {
   async ingestBatch(authInput: AuthContext, batchInput: SignalBatch): Promise<IngestResult> {
     const auth = claim(this.rt.store, authInput);
     return ingest(this.rt, auth, parseWith(SignalBatchSchema, batchInput));
-  }
-
-  async openSession(authInput: AuthContext, requestInput: OpenSessionRequest): Promise<{ sessionId: string }> {
-    const auth = claim(this.rt.store, authInput);
-    const request = parseWith(OpenSessionRequestSchema, requestInput);
-    const now = Date.now();
-    if (request.sessionId && this.rt.store.session(request.sessionId)) {
-      if (this.rt.store.attachLaunch(request.sessionId, request.launchId)) await followUpAfterAnswer(this.rt, now);
-      return { sessionId: request.sessionId };
-    }
-    const sessionId = startSession(this.rt, auth, now, request.sessionId ?? crypto.randomUUID(), request.launchId);
-    await followUpAfterAnswer(this.rt, now);
-    return { sessionId };
   }
 
   async respond(
@@ -157,7 +141,7 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     return recheckSockets(this.sockets, policy);
   }
 
-  /** A launch's deferred activity, then retention (an expired object does nothing else), write-behind work, then the open sockets' limits. */
+  /** Activity an older version's launch left, then retention (an expired object does nothing else), write-behind work, then the open sockets' limits. */
   override async alarm(): Promise<void> {
     await recordPendingActivity(this.rt, storedOwner(this.rt.store)?.tenantId);
     if (await expireIdleLearner(this.rt)) return;

@@ -61,19 +61,6 @@ describe("/ws/signals", () => {
 });
 
 describe("RPC", () => {
-  it("opens a session at launch and resumes it", async () => {
-    const who = learner("launcher");
-    const { sessionId } = await exports.default.openSession(who, { launchId: "launch-1" });
-    expect(sessionId).toBeTruthy();
-    expect(await exports.default.openSession(who, { launchId: "launch-2", sessionId })).toEqual({ sessionId });
-    // The D1 copy is the alarm's, after the answer (do/launch-followup.ts).
-    await runDurableObjectAlarm(detectorFor(env, who));
-    const row = await env.DB.prepare(
-      "SELECT launch_id FROM learning_sessions WHERE tenant_id = 'acme' AND user_id = 'launcher'",
-    ).first();
-    expect(row).toEqual({ launch_id: "launch-1" });
-  });
-
   it("exports and then erases everything about the learner", async () => {
     const who = learner("leaver");
     await signals(who, stuckBatch());

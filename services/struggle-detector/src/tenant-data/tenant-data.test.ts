@@ -21,9 +21,8 @@ const freshTenant = () => `sd-${crypto.randomUUID().slice(0, 8)}`;
 
 const call = callAs("struggle-detector");
 
-/** A learner with a session and a few signals, their session row in D1. */
+/** A learner whose signals opened a session, their session row in D1. */
 async function active(auth: AuthContext) {
-  await exports.default.openSession(auth, { launchId: `launch-${auth.userId}` });
   const at = new Date(Date.now() - 1000).toISOString();
   const res = await call(auth, "POST", "/api/cognitive/signals", {
     signals: [{ type: "click", at, elementId: "q-1" }],

@@ -55,7 +55,8 @@ describe("forwarding /api to the owning service", () => {
         createdAt: new Date().toISOString(),
       }),
     );
-    const { token } = await mintApiToken(env, claimsFor("big-uni", { name: "Zoë Ñandú" }));
+    const claims = claimsFor("big-uni", { name: "Zoë Ñandú" });
+    const { token } = await mintApiToken(env, claims);
     const bodies = recordBodies("struggle-detector");
     const res = await call("/api/cognitive/__gateway_probe", {
       method: "POST",
@@ -73,6 +74,8 @@ describe("forwarding /api to the owning service", () => {
       isInstructor: false,
       contextId: "course-big-uni",
       name: "Zoë Ñandú",
+      // The launch the token came from: the session the caller's first signal opens records it.
+      launchId: claims.launchId,
       d1Binding: "DB_TENANT_BIG",
       // The tenant's switches ride along, so the service honours them on its own RPC calls.
       flags: { chat: true, struggleDetection: true, analytics: true },
