@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import type { SignalBatch } from "../detection/signals";
 import { iso, learner } from "../testing/api-calls";
+import { moveLastDeliveryBack } from "../testing/delivery-ledger";
 import { ingest } from "./ingest";
 import { LearnerRuntime } from "./runtime";
 import { SESSION_IDLE_MS } from "./sessions";
@@ -151,13 +152,7 @@ describe("a batch of only duplicates", () => {
     const batch = stuckBatch();
     expect((await post(who, batch)).intervention).toBeDefined();
     // Past the cooldown: a new batch could be offered help again.
-    await runInDurableObject(detectorFor(env, who), (_i, state) => {
-      const ledger = JSON.parse(
-        state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'ledger'").one().value,
-      ) as { lastAt: number };
-      ledger.lastAt -= 60 * 60_000;
-      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'ledger'", JSON.stringify(ledger));
-    });
+    await moveLastDeliveryBack(who, 60 * 60_000);
     const retried = await post(who, batch);
     expect(retried.accepted).toBe(0);
     expect(retried.struggle.level).toBe("struggling");
@@ -176,13 +171,7 @@ describe("learning from responses", () => {
         body: JSON.stringify({ action }),
       }),
     );
-  const pastCooldown = (who: AuthContext) =>
-    runInDurableObject(detectorFor(env, who), (_i, state) => {
-      const row = state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'ledger'").one();
-      const ledger = JSON.parse(row.value) as { lastAt: number };
-      ledger.lastAt -= 6 * 60_000;
-      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'ledger'", JSON.stringify(ledger));
-    });
+  const pastCooldown = (who: AuthContext) => moveLastDeliveryBack(who, 6 * 60_000);
 
   it("backs off a dismissed kind for this learner and counts ratings for the course", async () => {
     const who = learner("dismisser");

@@ -56,25 +56,41 @@ export interface InterventionRow {
 type Row = Record<string, SqlStorageValue>;
 
 export class LocalStore {
+  /**
+   * Each meta value's JSON as last read or written (null: absent). This object is the table's
+   * only writer and `deleteAll` is always followed by a new store, so the copy cannot go stale;
+   * it spares the several reads a batch makes of the same keys. Parsed per read, so no caller
+   * holds another's object.
+   */
+  private readonly meta = new Map<string, string | null>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
   }
 
   getMeta<T>(key: string): T | undefined {
-    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    let json = this.meta.get(key);
+    if (json === undefined) {
+      json = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+      this.meta.set(key, json);
+    }
+    return json === null ? undefined : (JSON.parse(json) as T);
   }
 
   setMeta(key: string, value: unknown): void {
+    const json = JSON.stringify(value);
+    if (this.meta.get(key) === json) return;
     this.sql.exec(
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       key,
-      JSON.stringify(value),
+      json,
     );
+    this.meta.set(key, json);
   }
 
   deleteMeta(key: string): void {
     this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    this.meta.set(key, null);
   }
 
   /** Stores a signal unless the same one (type, time, element) is already here; false for a duplicate. */

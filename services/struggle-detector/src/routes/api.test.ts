@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
 import { call, iso, learner, signals, stuckBatch } from "../testing/api-calls";
+import { moveLastDeliveryBack } from "../testing/delivery-ledger";
 
 describe("POST /api/cognitive/signals", () => {
   it("raises a stuck learner to struggling with exactly one intervention, then none within the cooldown", async () => {
@@ -33,18 +34,12 @@ describe("POST /api/cognitive/signals", () => {
 
   it("offers again once the cooldown has passed, and never more than the daily cap", async () => {
     const who = learner("cap-1");
-    const stub = detectorFor(env, who);
     let delivered = 0;
     for (let i = 0; i < 10; i++) {
       const reply = await signals(who, stuckBatch(`q${i}`, -50_000 + i * 4_000));
       if (reply.body.intervention) delivered++;
       // Move the last delivery back past the cooldown, as if five minutes had gone by.
-      await runInDurableObject(stub, (_instance, state) => {
-        const row = state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'ledger'").one();
-        const ledger = JSON.parse(row.value) as { lastAt: number | null };
-        if (ledger.lastAt !== null) ledger.lastAt -= 5 * 60_000;
-        state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'ledger'", JSON.stringify(ledger));
-      });
+      await moveLastDeliveryBack(who, 5 * 60_000);
     }
     expect(delivered).toBe(8);
   });
