@@ -52,7 +52,7 @@ function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
 
 const wantsEventStream = (request: Request) => (request.headers.get("Accept") ?? "").includes("text/event-stream");
 
-router.post("/api/chat/message", async (request, env, ctx) => {
+router.post("/api/chat/message", async (request, env, ctx, hctx) => {
   const deps = turnDeps(request, env, ctx);
   const body = await parseJsonBody(request, ChatMessageRequestSchema);
   // Refusals (404, 429) happen here, before a byte of the answer is sent.
@@ -60,19 +60,20 @@ router.post("/api/chat/message", async (request, env, ctx) => {
   if (!wantsEventStream(request)) return json(await executeTurn(turn, () => undefined));
 
   const stream = new EventStreamWriter();
+  const streamed = (async () => {
+    try {
+      const reply = await executeTurn(turn, (text) => void stream.send("token", { text }));
+      await stream.send("done", reply);
+    } catch (e) {
+      await stream.send("error", publicErrorBody(e));
+    } finally {
+      await stream.close();
+    }
+  })();
   // waitUntil: a learner who closes the tab still gets the answer stored and charged correctly.
-  ctx.waitUntil(
-    (async () => {
-      try {
-        const reply = await executeTurn(turn, (text) => void stream.send("token", { text }));
-        await stream.send("done", reply);
-      } catch (e) {
-        await stream.send("error", publicErrorBody(e));
-      } finally {
-        await stream.close();
-      }
-    })(),
-  );
+  ctx.waitUntil(streamed);
+  // The request's metrics (its duration, one send for the turn) are taken when the stream ends.
+  hctx.measureUntil(streamed);
   return new Response(stream.readable, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
