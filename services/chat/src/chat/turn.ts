@@ -189,8 +189,9 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     faqShown: faqMatches,
     maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, held - inputTokens)),
     onToken: (text) => {
-      void storeFirstMessage();
+      // The learner's token first: creating the object must not hold it up.
       onToken(text);
+      void storeFirstMessage();
     },
   }).catch(async (e: unknown) => {
     // The learner's message is kept even when no answer came.
