@@ -28,6 +28,6 @@ export const OVER_AIM_NOTES: [string, string][] = [
   ],
   [
     "chat: 50 conversations",
-    "the same turn as above on conversations that already exist, under saturation: before the provider the conversation's object is asked for the window of earlier messages and stores the question (one more Durable Object call than a new conversation makes), so this row's before-the-provider figure is the one a continuing conversation waits for; per-turn CPU falls as work is shared.",
+    "the same turn as above on conversations that already exist, under saturation: before the provider the conversation's object is asked for the window of earlier messages and stores the question (one more Durable Object call than a new conversation makes), so this row's before-the-provider figure is the one a continuing conversation waits for. In the profiled pass each of the 50 learners comes round once every 50 turns, long enough for workerd to evict their objects: the learner's and the conversation's objects are woken again on every turn, and locally opening their SQLite files on the calling thread (about 1 ms the profile charges to the admit and beginTurn call sites, plus their constructors' schema checks) is in the figure, work Cloudflare does on the objects' own machines. Per-turn CPU falls as work is shared.",
   ],
 ];
