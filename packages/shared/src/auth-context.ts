@@ -82,5 +82,16 @@ export function decodeAuthContext(header: string | null): AuthContext {
   return result.output;
 }
 
-/** Reads the gateway-set auth context from a forwarded request. */
-export const authContextFrom = (request: Request) => decodeAuthContext(request.headers.get(AUTH_CONTEXT_HEADER));
+/** Each request's decoded header: its route and its metrics both read the identity. */
+const decoded = new WeakMap<Request, { header: string; auth: AuthContext }>();
+
+/** Reads the gateway-set auth context from a forwarded request, decoding its header once. */
+export function authContextFrom(request: Request): AuthContext {
+  const header = request.headers.get(AUTH_CONTEXT_HEADER);
+  const hit = decoded.get(request);
+  // A request built in code has mutable headers: a copy counts only for the header it came from.
+  if (hit && hit.header === header) return hit.auth;
+  const auth = decodeAuthContext(header);
+  if (header !== null) decoded.set(request, { header, auth });
+  return auth;
+}

@@ -1,4 +1,4 @@
-import { AUTH_CONTEXT_HEADER, decodeAuthContext } from "./auth-context";
+import { AUTH_CONTEXT_HEADER, authContextFrom } from "./auth-context";
 import { errorToResponse } from "./errors";
 import { createLogger, errorFields } from "./log";
 import { flushMetrics, type MetricsSink, recordSample } from "./metrics/recorder";
@@ -11,6 +11,11 @@ export const json = (data: unknown, init: ResponseInit = {}) => Response.json(da
 export interface HandlerContext {
   requestId: string;
   log: ReturnType<typeof createLogger>;
+  /**
+   * A streamed response's request ends when its stream does: its sample (duration, D1 time) is
+   * taken when `done` settles, inside `waitUntil`, rather than when the headers go out.
+   */
+  measureUntil(done: Promise<unknown>): void;
 }
 
 export interface WorkerContext {
@@ -63,13 +68,14 @@ function tenantOf(request: Request, trustAuthHeader: boolean): string | undefine
   }
 }
 
-const authTenant = (request: Request) => decodeAuthContext(request.headers.get(AUTH_CONTEXT_HEADER)).tenantId;
+const authTenant = (request: Request) => authContextFrom(request).tenantId;
 
 /**
  * Wraps a fetch handler so every response carries X-Request-Id and every throw becomes the
  * error envelope. Unexpected errors are logged with the request id and answered 500 without detail.
  * Each request is measured (route template, status, duration, tenant, attributable D1 time) and
- * reported to analytics through `waitUntil`, after the response is ready.
+ * reported to analytics through `waitUntil`, after the response is ready, or after its stream
+ * ends when the handler named that end (`measureUntil`).
  */
 export async function handleWithEnvelope(
   service: string,
@@ -81,31 +87,43 @@ export async function handleWithEnvelope(
   beginRequestScope();
   const requestId = requestIdFor(request);
   const log = createLogger({ service, requestId });
+  let streamEnd: Promise<unknown> | undefined;
+  const measureUntil = (done: Promise<unknown>) => {
+    streamEnd = done;
+  };
   let response: Response;
   try {
-    response = withRequestId(await handler({ requestId, log }), requestId);
+    response = withRequestId(await handler({ requestId, log, measureUntil }), requestId);
   } catch (e) {
     const failure = errorToResponse(e);
     if (failure.status >= 500) {
       log.error("unhandled error", { ...errorFields(e), path: new URL(request.url).pathname });
     }
     response = withRequestId(failure, requestId);
+    streamEnd = undefined;
   }
-  const d1Ms = endRequestScope();
-  if (isService(service)) {
-    const tenantId = tenantOf(request, worker.trustAuthHeader ?? true);
-    recordSample({
-      kind: "request",
-      service,
-      route: routeTemplateOf(request),
-      method: /^[A-Z]{1,16}$/.test(request.method) ? request.method : "OTHER",
-      status: response.status,
-      durationMs: Math.max(0, performance.now() - started),
-      ...(d1Ms === undefined ? {} : { d1Ms }),
-      ...(tenantId ? { tenantId } : {}),
-      at: new Date().toISOString(),
-    });
-    flushMetrics(service, { env: worker.env, ctx: worker.ctx, sink: worker.metrics });
-  }
+  const { status } = response;
+  const measure = () => recordRequest(service, request, worker, status, started);
+  if (streamEnd) worker.ctx.waitUntil(streamEnd.then(measure, measure));
+  else measure();
   return response;
+}
+
+/** Ends the request's D1 scope and records its sample: route template, status, duration, tenant. */
+function recordRequest(service: string, request: Request, worker: WorkerContext, status: number, started: number) {
+  const d1Ms = endRequestScope();
+  if (!isService(service)) return;
+  const tenantId = tenantOf(request, worker.trustAuthHeader ?? true);
+  recordSample({
+    kind: "request",
+    service,
+    route: routeTemplateOf(request),
+    method: /^[A-Z]{1,16}$/.test(request.method) ? request.method : "OTHER",
+    status,
+    durationMs: Math.max(0, performance.now() - started),
+    ...(d1Ms === undefined ? {} : { d1Ms }),
+    ...(tenantId ? { tenantId } : {}),
+    at: new Date().toISOString(),
+  });
+  flushMetrics(service, { env: worker.env, ctx: worker.ctx, sink: worker.metrics });
 }

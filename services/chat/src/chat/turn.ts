@@ -9,7 +9,7 @@ import {
 } from "@atomic-guide/shared";
 import { type BudgetLimits, loadBudgetLimits } from "../budget/limits";
 import { turnMaximum } from "../budget/turn-maximum";
-import type { FinishTurn } from "../do/chat-conversation";
+import type { BeginTurn, FinishTurn } from "../do/chat-conversation";
 import { conversationOwner, conversationStub, tenantBudgetStub } from "../do/stubs";
 import type { ChatEnvVars } from "../env-vars";
 import { type FaqEntry, type FaqMatch, isStrongFaqMatch, matchFaq } from "../knowledge/faq";
@@ -48,6 +48,11 @@ export interface PreparedTurn {
   faq: FaqEntry[];
   /** Tokens held for this turn by the learner's and the tenant's counters. */
   holds: { learner: TokenHold; tenant: TokenHold };
+  /**
+   * A new conversation's first message, not yet stored: its object is created once the model
+   * has been asked (at the first token), not while the learner waits for it.
+   */
+  firstMessage?: BeginTurn | undefined;
 }
 
 /**
@@ -90,7 +95,7 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
   if (admission.kind !== "ok" || tenant === null) {
     throw await refuseAndRelease({ deps, admission, tenant, conversationId, created: create, nowMs });
   }
-  const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn({
+  const begin: BeginTurn = {
     owner: conversationOwner(auth),
     create,
     conversationId,
@@ -100,22 +105,47 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
     at: nowIso(nowMs),
     windowSize: MODEL_WINDOW,
     retention: admission.retention,
-  });
+  };
+  const prepared = {
+    deps,
+    request,
+    conversationId,
+    limits,
+    profile: admission.profile,
+    faq,
+    holds: { learner: { reserved: admission.reserved, day: admission.day }, tenant },
+  };
+  // A conversation id generated just now has no earlier messages and no other owner: nothing
+  // its object could answer changes what the model is asked, so the object is created later.
+  if (create) return { ...prepared, history: [], turns: 0, firstMessage: begin };
+  const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn(begin);
   if (!begun) {
     await deps.learner.cancelAdmission({ conversationId, created: create, nowMs, ...admission });
     await tenantBudgetStub(env, auth.tenantId).settle(tenant, 0, limits.tenantTokensPerDay, nowMs);
     throw notFound("No such conversation.");
   }
-  return {
-    deps,
-    request,
-    conversationId,
-    limits,
-    history: begun.history,
-    turns: begun.turns,
-    profile: admission.profile,
-    faq,
-    holds: { learner: { reserved: admission.reserved, day: admission.day }, tenant },
+  return { ...prepared, history: begun.history, turns: begun.turns };
+}
+
+/**
+ * Stores a new conversation's first message in its (new) object, once: started by the first
+ * token, awaited before the answer is stored, so the message is always stored before the answer.
+ */
+function firstMessageStore(env: Env, turn: PreparedTurn): () => Promise<void> {
+  let stored: Promise<void> | undefined;
+  return () => {
+    if (stored) return stored;
+    const first = turn.firstMessage;
+    stored = first
+      ? conversationStub(env, first.owner.tenantId, first.conversationId)
+          .beginTurn(first)
+          .then((begun) => {
+            if (!begun) throw new ApiError(409, "conversation_gone", "The conversation could not be created.");
+          })
+      : Promise.resolve();
+    // Awaited later; until then a failure must not surface as an unhandled rejection.
+    stored.catch(() => undefined);
+    return stored;
   };
 }
 
@@ -136,6 +166,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   });
   const held = Math.min(turn.holds.learner.reserved, turn.holds.tenant.reserved);
   const inputTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+  const storeFirstMessage = firstMessageStore(env, turn);
   const answer = await groundedAnswer({
     env,
     vars,
@@ -157,8 +188,17 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     graded: pageContext?.graded,
     faqShown: faqMatches,
     maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, held - inputTokens)),
-    onToken,
+    onToken: (text) => {
+      // The learner's token first: creating the object must not hold it up.
+      onToken(text);
+      void storeFirstMessage();
+    },
+  }).catch(async (e: unknown) => {
+    // The learner's message is kept even when no answer came.
+    await storeFirstMessage().catch(() => undefined);
+    throw e;
   });
+  await storeFirstMessage();
   // Never more than both holds allow: that is what keeps concurrent turns within the budgets.
   const tokens = Math.min(answer.tokens, held);
   const nowMs = Date.now();

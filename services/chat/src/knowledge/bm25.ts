@@ -36,16 +36,48 @@ export interface Scored<T> {
   score: number;
 }
 
-/** Ranks documents for a query, best first, dropping those that share no term with it. */
-export function rankBm25<T>(query: string, items: readonly T[], textOf: (item: T) => string): Scored<T>[] {
+interface TermCounts {
+  text: string;
+  tf: Map<string, number>;
+  length: number;
+}
+
+function termCounts(text: string): TermCounts {
+  const terms = tokenize(text);
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return { text, tf, length: terms.length };
+}
+
+/**
+ * Term counts of documents that are objects (FAQ entries, kept per isolate by the FAQ cache), so
+ * a turn tokenizes the course's entries once, not on every question. Held only while the object
+ * lives, and only for the text it was counted from.
+ */
+const countsOf = new WeakMap<object, TermCounts>();
+
+function countsFor<T>(item: T, text: string, keep: boolean): TermCounts {
+  if (!keep || typeof item !== "object" || item === null) return termCounts(text);
+  const known = countsOf.get(item);
+  if (known && known.text === text) return known;
+  const counted = termCounts(text);
+  countsOf.set(item, counted);
+  return counted;
+}
+
+/**
+ * Ranks documents for a query, best first, dropping those that share no term with it.
+ * `keepCounts`: the items are long-lived objects whose term counts are worth keeping.
+ */
+export function rankBm25<T>(
+  query: string,
+  items: readonly T[],
+  textOf: (item: T) => string,
+  keepCounts = false,
+): Scored<T>[] {
   const queryTerms = [...new Set(tokenize(query))];
   if (queryTerms.length === 0 || items.length === 0) return [];
-  const docs = items.map((item) => {
-    const terms = tokenize(textOf(item));
-    const tf = new Map<string, number>();
-    for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    return { item, tf, length: terms.length };
-  });
+  const docs = items.map((item) => ({ item, ...countsFor(item, textOf(item), keepCounts) }));
   const avgLength = docs.reduce((n, d) => n + d.length, 0) / docs.length || 1;
   const df = new Map<string, number>();
   for (const term of queryTerms) df.set(term, docs.filter((d) => d.tf.has(term)).length);

@@ -36,7 +36,7 @@ const searchText = (e: FaqEntry) => `${e.question} ${e.question} ${e.answer}`;
 
 /** The entries sharing a term with the question, best first, at most `limit`. */
 export const rankFaq = (question: string, entries: readonly FaqEntry[], limit: number): FaqEntry[] =>
-  rankBm25(question, entries, searchText)
+  rankBm25(question, entries, searchText, true)
     .slice(0, limit)
     .map(({ item }) => item);
 

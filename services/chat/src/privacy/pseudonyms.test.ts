@@ -34,6 +34,14 @@ describe("pseudonyms", () => {
     sink.flush();
     expect(out.join("")).toBe("Well done, Ada Lovelace!");
   });
+
+  it("forwards pieces without a placeholder as they come, and never an empty one", () => {
+    const out: string[] = [];
+    const sink = p().restoringSink((t) => out.push(t));
+    for (const piece of ["Start ", "", "by ", "isolating x."]) sink.push(piece);
+    sink.flush();
+    expect(out).toEqual(["Start ", "by ", "isolating x."]);
+  });
 });
 
 describe("what an external provider receives", () => {

@@ -67,9 +67,14 @@ export class Pseudonyms {
       push: (text) => {
         pending += text;
         const open = pending.lastIndexOf("[");
+        // Most pieces hold no placeholder at all: nothing to hold back or restore.
+        if (open < 0) {
+          if (pending) onToken(pending);
+          pending = "";
+          return;
+        }
         // A "[" near the end may start a placeholder still arriving: hold it back.
-        const holdFrom =
-          open >= 0 && !pending.includes("]", open) && pending.length - open < 12 ? open : pending.length;
+        const holdFrom = !pending.includes("]", open) && pending.length - open < 12 ? open : pending.length;
         const ready = pending.slice(0, holdFrom);
         pending = pending.slice(holdFrom);
         if (ready) onToken(this.restore(ready));

@@ -22,6 +22,7 @@ import { executeTurn, prepareTurn, type TurnDeps } from "../chat/turn";
 import { AUTH_HEADER, PROVIDER_HEADER } from "../do/learner-sockets";
 import { conversationStub, learnerGate, learnerStub } from "../do/stubs";
 import { chatEnvVars } from "../env-vars";
+import { EventStreamWriter } from "./event-stream";
 
 export const router = featureGatedRouter<Env>("chat");
 
@@ -51,32 +52,29 @@ function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
 
 const wantsEventStream = (request: Request) => (request.headers.get("Accept") ?? "").includes("text/event-stream");
 
-router.post("/api/chat/message", async (request, env, ctx) => {
+router.post("/api/chat/message", async (request, env, ctx, hctx) => {
   const deps = turnDeps(request, env, ctx);
   const body = await parseJsonBody(request, ChatMessageRequestSchema);
   // Refusals (404, 429) happen here, before a byte of the answer is sent.
   const turn = await prepareTurn(deps, body);
   if (!wantsEventStream(request)) return json(await executeTurn(turn, () => undefined));
 
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
-  const send = (event: string, data: unknown) =>
-    writer.write(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)).catch(() => undefined);
+  const stream = new EventStreamWriter();
+  const streamed = (async () => {
+    try {
+      const reply = await executeTurn(turn, (text) => void stream.send("token", { text }));
+      await stream.send("done", reply);
+    } catch (e) {
+      await stream.send("error", publicErrorBody(e));
+    } finally {
+      await stream.close();
+    }
+  })();
   // waitUntil: a learner who closes the tab still gets the answer stored and charged correctly.
-  ctx.waitUntil(
-    (async () => {
-      try {
-        const reply = await executeTurn(turn, (text) => void send("token", { text }));
-        await send("done", reply);
-      } catch (e) {
-        await send("error", publicErrorBody(e));
-      } finally {
-        await writer.close().catch(() => undefined);
-      }
-    })(),
-  );
-  return new Response(readable, {
+  ctx.waitUntil(streamed);
+  // The request's metrics (its duration, one send for the turn) are taken when the stream ends.
+  hctx.measureUntil(streamed);
+  return new Response(stream.readable, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
