@@ -9,7 +9,8 @@ import { mergeRollup, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRoll
 import { AuditOutbox } from "./audit-outbox";
 import { ErasedTenants } from "./erased-tenants";
 import { prepareBufferTables } from "./metrics-buffer-tables";
-import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./open-aggregates";
+import { factsOf, OpenAggregates, type OpenRollups } from "./open-aggregates";
+import { storePending } from "./pending-samples";
 
 /** How long samples wait for more before they go to D1. */
 const FLUSH_DELAY_MS = 5_000;
@@ -57,11 +58,9 @@ export class MetricsBufferDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.audit = new AuditOutbox(ctx.storage, env);
-    const hadAggregates = prepareBufferTables(this.sql);
+    prepareBufferTables(this.sql);
     this.aggregates = new OpenAggregates(this.sql);
     this.erased = new ErasedTenants(this.sql);
-    // An object that buffered samples before the aggregates existed builds them once from its samples.
-    if (!hadAggregates) this.reaggregate("SELECT id, body FROM pending");
   }
 
   async ping(): Promise<"pong"> {
@@ -73,15 +72,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
     const room = Math.max(0, MAX_PENDING - this.pendingCount());
     const kept = batch.samples.slice(0, room).map((sample) => this.erased.strip(sample));
     const facts = kept.map(factsOf);
-    if (kept.length > 0) {
-      this.sql.exec(
-        // The tenant column is what offboarding deletes by (no index: that happens once per tenant).
-        `INSERT INTO pending (minute, grp, tenant, duration, body)
-         SELECT value ->> '$[0].minute', value ->> '$[0].grp', value ->> '$[0].tenant', value ->> '$[0].duration', value ->> '$[1]'
-         FROM json_each(?)`,
-        JSON.stringify(facts.map((f, i) => [f, JSON.stringify(kept[i])])),
-      );
-    }
+    storePending(this.sql, kept, facts);
     this.aggregates.add(facts);
     this.pending = this.pendingCount() + kept.length;
     if (this.unwrittenRows !== undefined) this.unwrittenRows += kept.length;
@@ -237,8 +228,8 @@ export class MetricsBufferDO extends DurableObject<Env> {
       this.sql.exec("DELETE FROM pending WHERE minute <= ? AND written = 1", cutoff);
       this.aggregates.forget(closed.groups);
       // Samples of those minutes that arrived while D1 was writing stay pending (late ones now): count them again.
-      this.reaggregate(
-        "SELECT id, body FROM pending WHERE minute <= ? AND grp IN (SELECT value FROM json_each(?))",
+      this.aggregates.rebuild(
+        "SELECT id, grp, body FROM pending WHERE minute <= ? AND grp IN (SELECT value FROM json_each(?))",
         cutoff,
         JSON.stringify(closed.groups),
       );
@@ -256,17 +247,6 @@ export class MetricsBufferDO extends DurableObject<Env> {
       statements: statements.length,
       pending: this.pendingCount(),
     };
-  }
-
-  /** Rebuilds the aggregates (and the `grp`, `duration` columns) of the pending rows a query selects. */
-  private reaggregate(query: string, ...params: unknown[]): void {
-    const facts: SampleFacts[] = [];
-    for (const row of this.sql.exec<{ id: number; body: string }>(query, ...params).toArray()) {
-      const f = factsOf(JSON.parse(row.body) as MetricSample);
-      this.sql.exec("UPDATE pending SET grp = ?, duration = ? WHERE id = ?", f.grp, f.duration, row.id);
-      facts.push(f);
-    }
-    this.aggregates.add(facts);
   }
 
   /** Samples for a minute already rolled up: fold them into the stored rows. */
