@@ -89,18 +89,23 @@ export class MetricsBufferDO extends DurableObject<Env> {
     // The flush runs in the alarm's own event, never inside an add: an async flush runs its
     // synchronous part (reading and parsing the batch, sorting a closed minute) before its first
     // await, which made the caller of the add that crossed the threshold wait for it.
-    const alarm = await this.ctx.storage.getAlarm();
     const now = Date.now();
+    // A remembered time already passed may be the alarm running right now: only storage knows.
+    if (this.alarmAt === undefined || (this.alarmAt !== null && this.alarmAt <= now))
+      this.alarmAt = await this.ctx.storage.getAlarm();
+    const alarm = this.alarmAt;
     if (this.unwritten() >= FLUSH_THRESHOLD) {
-      if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
+      if (alarm === null || alarm > now) await this.setAlarm(now);
     } else if (alarm === null) {
-      await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
+      await this.setAlarm(now + FLUSH_DELAY_MS);
     }
   }
 
   /** An audit row D1 could not take during an outage; durable when this returns. */
   async queueAudit(row: AuditRow, d1Binding?: string): Promise<void> {
     await this.audit.queue(row, d1Binding);
+    // The outbox sets its own retry alarm.
+    this.alarmAt = undefined;
   }
 
   async pendingAudit(): Promise<number> {
@@ -121,18 +126,31 @@ export class MetricsBufferDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // This alarm has fired, and the outbox's retry may set the next: ask storage again.
+    this.alarmAt = undefined;
     // Its own failure must not stop the metrics flush below (and the reverse).
     await this.audit.retry().catch(() => undefined);
+    this.alarmAt = undefined;
     let result: FlushResult | undefined;
     try {
       result = await this.flush();
     } catch {
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+      await this.setAlarm(Date.now() + RETRY_DELAY_MS);
       return;
     }
     // Open minutes still wait for their rollup; come back when the next one closes.
-    if (result.pending > 0)
-      await this.ctx.storage.setAlarm(Date.now() + (this.unwritten() > 0 ? 0 : FLUSH_DELAY_MS * 3));
+    if (result.pending > 0) await this.setAlarm(Date.now() + (this.unwritten() > 0 ? 0 : FLUSH_DELAY_MS * 3));
+  }
+
+  /**
+   * The alarm as this object last set or read it (null: none), so an add does not ask storage
+   * each time; undefined after anything else may have changed it (the alarm ran, the audit outbox).
+   */
+  private alarmAt: number | null | undefined;
+
+  private async setAlarm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   /**
