@@ -1,9 +1,5 @@
-/**
- * The metrics buffer's own tables, created or brought up to date when its object starts.
- * Returns whether the open aggregates' tables already existed: an object that buffered samples
- * before they did rebuilds them once from its samples.
- */
-export function prepareBufferTables(sql: SqlStorage): boolean {
+/** The metrics buffer's own tables, created or brought up to date when its object starts. */
+export function prepareBufferTables(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS pending (
     id INTEGER PRIMARY KEY AUTOINCREMENT, minute TEXT NOT NULL, body TEXT NOT NULL, written INTEGER NOT NULL DEFAULT 0)`);
   // Columns that came after the first version of this table; objects that already have it gain them here.
@@ -25,5 +21,7 @@ export function prepareBufferTables(sql: SqlStorage): boolean {
     "CREATE TABLE IF NOT EXISTS drops (minute TEXT PRIMARY KEY, service TEXT NOT NULL, dropped INTEGER NOT NULL)",
   );
   sql.exec("CREATE TABLE IF NOT EXISTS rolled (minute TEXT PRIMARY KEY)");
-  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'open_groups'").toArray().length > 0;
+  // The open aggregates live in the object's memory now (rebuilt from `pending` when it starts).
+  sql.exec("DROP TABLE IF EXISTS open_buckets");
+  sql.exec("DROP TABLE IF EXISTS open_groups");
 }

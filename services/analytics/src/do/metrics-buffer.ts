@@ -9,7 +9,8 @@ import { mergeRollup, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRoll
 import { AuditOutbox } from "./audit-outbox";
 import { ErasedTenants } from "./erased-tenants";
 import { prepareBufferTables } from "./metrics-buffer-tables";
-import { factsOf, OpenAggregates, type OpenRollups, type SampleFacts } from "./open-aggregates";
+import { factsOf, OpenAggregates, type OpenRollups } from "./open-aggregates";
+import { storePending } from "./pending-samples";
 
 /** How long samples wait for more before they go to D1. */
 const FLUSH_DELAY_MS = 5_000;
@@ -57,11 +58,9 @@ export class MetricsBufferDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.audit = new AuditOutbox(ctx.storage, env);
-    const hadAggregates = prepareBufferTables(this.sql);
+    prepareBufferTables(this.sql);
     this.aggregates = new OpenAggregates(this.sql);
     this.erased = new ErasedTenants(this.sql);
-    // An object that buffered samples before the aggregates existed builds them once from its samples.
-    if (!hadAggregates) this.reaggregate("SELECT id, body FROM pending");
   }
 
   async ping(): Promise<"pong"> {
@@ -73,15 +72,7 @@ export class MetricsBufferDO extends DurableObject<Env> {
     const room = Math.max(0, MAX_PENDING - this.pendingCount());
     const kept = batch.samples.slice(0, room).map((sample) => this.erased.strip(sample));
     const facts = kept.map(factsOf);
-    if (kept.length > 0) {
-      this.sql.exec(
-        // The tenant column is what offboarding deletes by (no index: that happens once per tenant).
-        `INSERT INTO pending (minute, grp, tenant, duration, body)
-         SELECT value ->> '$[0].minute', value ->> '$[0].grp', value ->> '$[0].tenant', value ->> '$[0].duration', value ->> '$[1]'
-         FROM json_each(?)`,
-        JSON.stringify(facts.map((f, i) => [f, JSON.stringify(kept[i])])),
-      );
-    }
+    storePending(this.sql, kept, facts);
     this.aggregates.add(facts);
     this.pending = this.pendingCount() + kept.length;
     if (this.unwrittenRows !== undefined) this.unwrittenRows += kept.length;
@@ -98,18 +89,23 @@ export class MetricsBufferDO extends DurableObject<Env> {
     // The flush runs in the alarm's own event, never inside an add: an async flush runs its
     // synchronous part (reading and parsing the batch, sorting a closed minute) before its first
     // await, which made the caller of the add that crossed the threshold wait for it.
-    const alarm = await this.ctx.storage.getAlarm();
     const now = Date.now();
+    // A remembered time already passed may be the alarm running right now: only storage knows.
+    if (this.alarmAt === undefined || (this.alarmAt !== null && this.alarmAt <= now))
+      this.alarmAt = await this.ctx.storage.getAlarm();
+    const alarm = this.alarmAt;
     if (this.unwritten() >= FLUSH_THRESHOLD) {
-      if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
+      if (alarm === null || alarm > now) await this.setAlarm(now);
     } else if (alarm === null) {
-      await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
+      await this.setAlarm(now + FLUSH_DELAY_MS);
     }
   }
 
   /** An audit row D1 could not take during an outage; durable when this returns. */
   async queueAudit(row: AuditRow, d1Binding?: string): Promise<void> {
     await this.audit.queue(row, d1Binding);
+    // The outbox sets its own retry alarm.
+    this.alarmAt = undefined;
   }
 
   async pendingAudit(): Promise<number> {
@@ -130,18 +126,31 @@ export class MetricsBufferDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // This alarm has fired, and the outbox's retry may set the next: ask storage again.
+    this.alarmAt = undefined;
     // Its own failure must not stop the metrics flush below (and the reverse).
     await this.audit.retry().catch(() => undefined);
+    this.alarmAt = undefined;
     let result: FlushResult | undefined;
     try {
       result = await this.flush();
     } catch {
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+      await this.setAlarm(Date.now() + RETRY_DELAY_MS);
       return;
     }
     // Open minutes still wait for their rollup; come back when the next one closes.
-    if (result.pending > 0)
-      await this.ctx.storage.setAlarm(Date.now() + (this.unwritten() > 0 ? 0 : FLUSH_DELAY_MS * 3));
+    if (result.pending > 0) await this.setAlarm(Date.now() + (this.unwritten() > 0 ? 0 : FLUSH_DELAY_MS * 3));
+  }
+
+  /**
+   * The alarm as this object last set or read it (null: none), so an add does not ask storage
+   * each time; undefined after anything else may have changed it (the alarm ran, the audit outbox).
+   */
+  private alarmAt: number | null | undefined;
+
+  private async setAlarm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   /**
@@ -237,8 +246,8 @@ export class MetricsBufferDO extends DurableObject<Env> {
       this.sql.exec("DELETE FROM pending WHERE minute <= ? AND written = 1", cutoff);
       this.aggregates.forget(closed.groups);
       // Samples of those minutes that arrived while D1 was writing stay pending (late ones now): count them again.
-      this.reaggregate(
-        "SELECT id, body FROM pending WHERE minute <= ? AND grp IN (SELECT value FROM json_each(?))",
+      this.aggregates.rebuild(
+        "SELECT id, grp, body FROM pending WHERE minute <= ? AND grp IN (SELECT value FROM json_each(?))",
         cutoff,
         JSON.stringify(closed.groups),
       );
@@ -256,17 +265,6 @@ export class MetricsBufferDO extends DurableObject<Env> {
       statements: statements.length,
       pending: this.pendingCount(),
     };
-  }
-
-  /** Rebuilds the aggregates (and the `grp`, `duration` columns) of the pending rows a query selects. */
-  private reaggregate(query: string, ...params: unknown[]): void {
-    const facts: SampleFacts[] = [];
-    for (const row of this.sql.exec<{ id: number; body: string }>(query, ...params).toArray()) {
-      const f = factsOf(JSON.parse(row.body) as MetricSample);
-      this.sql.exec("UPDATE pending SET grp = ?, duration = ? WHERE id = ?", f.grp, f.duration, row.id);
-      facts.push(f);
-    }
-    this.aggregates.add(facts);
   }
 
   /** Samples for a minute already rolled up: fold them into the stored rows. */

@@ -97,16 +97,41 @@ describe("running aggregates in the metrics buffer", () => {
     expect(open.requests).toEqual([expect.objectContaining({ minute: NEXT, count: 1 })]);
   });
 
-  it("are built from the buffered samples by an object that had none before", async () => {
+  it("are rebuilt from the buffered samples when the object starts again", async () => {
+    await add("agg-restart", [request(10), request(20, { status: 502 }), query(4)]);
+    await add("agg-restart", [request(30, { tenantId: "globex" })]);
+    const rebuilt = await runInDurableObject(bufferNamed("agg-restart"), (_instance: MetricsBufferDO, state) =>
+      // A new instance over the same storage: what an evicted object finds when it wakes.
+      new MetricsBufferDO(state, env).openRollups(MINUTE, MINUTE),
+    );
+    expect(rebuilt.requests).toEqual([
+      expect.objectContaining({ tenant_id: "acme", count: 2, errors: 1, max_ms: 20, total_ms: 30 }),
+      expect.objectContaining({ tenant_id: "globex", count: 1, max_ms: 30 }),
+    ]);
+    expect(rebuilt.queries).toEqual([expect.objectContaining({ count: 1, max_ms: 4, rows_read: 5 })]);
+  });
+
+  it("are built from samples stored before the grp and duration columns, which gain them", async () => {
     await add("agg-upgrade", [request(10), request(20, { status: 502 }), query(4)]);
-    const rebuilt = await runInDurableObject(bufferNamed("agg-upgrade"), (_instance: MetricsBufferDO, state) => {
-      // The state an object written by the previous version is in: samples, no aggregates.
-      state.storage.sql.exec("DROP TABLE open_groups");
-      state.storage.sql.exec("DROP TABLE open_buckets");
+    const { rebuilt, unfilled } = await runInDurableObject(bufferNamed("agg-upgrade"), (_i: MetricsBufferDO, state) => {
+      // The state an object written by an early version is in: samples without those columns.
       state.storage.sql.exec("UPDATE pending SET grp = NULL, duration = NULL");
-      return new MetricsBufferDO(state, env).openRollups(MINUTE, MINUTE);
+      const rebuilt = new MetricsBufferDO(state, env).openRollups(MINUTE, MINUTE);
+      const unfilled = state.storage.sql
+        .exec<{ n: number }>("SELECT count(*) AS n FROM pending WHERE grp IS NULL OR duration IS NULL")
+        .one().n;
+      return { rebuilt, unfilled };
     });
-    expect(rebuilt.requests).toEqual([expect.objectContaining({ count: 2, errors: 1, max_ms: 20 })]);
-    expect(rebuilt.queries).toEqual([expect.objectContaining({ count: 1, max_ms: 4 })]);
+    expect((await rebuilt).requests).toEqual([expect.objectContaining({ count: 2, errors: 1, max_ms: 20 })]);
+    expect((await rebuilt).queries).toEqual([expect.objectContaining({ count: 1, max_ms: 4 })]);
+    expect(unfilled).toBe(0);
+  });
+
+  it("drop an erased tenant's open groups and keep the others'", async () => {
+    await add("agg-erase", [request(10), request(20, { tenantId: "globex" })]);
+    expect(await bufferNamed("agg-erase").eraseTenant("acme")).toBe(1);
+    const open = await bufferNamed("agg-erase").openRollups(MINUTE, MINUTE);
+    expect(open.requests).toEqual([expect.objectContaining({ tenant_id: "globex", count: 1 })]);
+    expect((await bufferNamed("agg-erase").openRollups(MINUTE, MINUTE, "acme")).requests).toEqual([]);
   });
 });

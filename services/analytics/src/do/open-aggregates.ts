@@ -3,14 +3,16 @@ import { bucketOf, type Histogram, histogramPercentile } from "../metrics/histog
 import { latency, minuteOf, NO_TENANT, type QueryRollupRow, type RequestRollupRow } from "../metrics/rollup";
 
 /**
- * Running per-minute aggregates of the samples a MetricsBufferDO holds, kept as samples arrive:
- * one row per (kind, tenant, service, route or query name, minute) and its latency histogram.
- * Reports read these few rows instead of parsing every buffered sample on each request, and the
- * rollup of a closed minute takes its counts from them (its exact percentiles come from the
- * samples' durations, which `pending` keeps as a column).
+ * Running per-minute aggregates of the samples a MetricsBufferDO holds, kept in the object's
+ * memory as samples arrive: one group per (kind, tenant, service, route or query name, minute)
+ * with its latency histogram. Reports read these few groups instead of every buffered sample,
+ * and the rollup of a closed minute takes its counts from them (its exact percentiles come from
+ * the samples' durations, which `pending` keeps as a column). Memory, not SQLite: an add costs
+ * no statement beyond storing the samples, and a report no query. They are derived data: `pending`
+ * holds every sample they count, so an object that starts again rebuilds them from it.
  */
 
-/** What one sample contributes, flattened so SQLite can aggregate a batch in one statement. */
+/** What one sample contributes. */
 export interface SampleFacts {
   grp: string;
   kind: MetricSample["kind"];
@@ -60,8 +62,8 @@ export function factsOf(sample: MetricSample): SampleFacts {
   } as SampleFacts;
 }
 
-/** A group's running totals, keyed as its samples' facts are. */
-type GroupRow = Pick<SampleFacts, "grp" | "kind" | "tenant" | "service" | "name" | "minute"> & {
+/** A group's running totals and histogram (bucket -> count). */
+type Group = Pick<SampleFacts, "grp" | "kind" | "tenant" | "service" | "name" | "minute"> & {
   count: number;
   errors: number;
   max_ms: number;
@@ -70,6 +72,7 @@ type GroupRow = Pick<SampleFacts, "grp" | "kind" | "tenant" | "service" | "name"
   d1_count: number;
   rows_read: number;
   rows_written: number;
+  buckets: Histogram;
 };
 
 export interface OpenRollups {
@@ -78,69 +81,73 @@ export interface OpenRollups {
 }
 
 export class OpenAggregates {
+  private readonly groups = new Map<string, Group>();
+  /** Each tenant's request groups, so a tenant's report reads its own few. */
+  private readonly byTenant = new Map<string, Set<string>>();
+
+  /** Built from every sample `pending` holds: they are exactly what the aggregates count. */
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS open_groups (
-      grp TEXT PRIMARY KEY, kind TEXT NOT NULL, tenant TEXT, service TEXT NOT NULL, name TEXT NOT NULL,
-      minute TEXT NOT NULL, count INTEGER NOT NULL, errors INTEGER NOT NULL, max_ms REAL NOT NULL,
-      total_ms REAL NOT NULL, d1_ms REAL NOT NULL, d1_count INTEGER NOT NULL, rows_read INTEGER NOT NULL,
-      rows_written INTEGER NOT NULL) WITHOUT ROWID`);
-    sql.exec("CREATE INDEX IF NOT EXISTS open_groups_tenant_minute ON open_groups (tenant, minute)");
-    sql.exec("CREATE INDEX IF NOT EXISTS open_groups_minute ON open_groups (minute)");
-    sql.exec(`CREATE TABLE IF NOT EXISTS open_buckets (
-      grp TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (grp, bucket)) WITHOUT ROWID`);
+    this.rebuild("SELECT id, grp, body FROM pending");
   }
 
-  /** Folds a batch in with two statements, whatever its size. */
   add(facts: readonly SampleFacts[]): void {
-    if (facts.length === 0) return;
-    const json = JSON.stringify(facts);
-    this.sql.exec(
-      `INSERT INTO open_groups (grp, kind, tenant, service, name, minute, count, errors, max_ms, total_ms, d1_ms, d1_count, rows_read, rows_written)
-       SELECT value ->> 'grp', value ->> 'kind', value ->> 'tenant', value ->> 'service', value ->> 'name', value ->> 'minute',
-         count(*), sum(value ->> 'error'), max(value ->> 'duration'), total(value ->> 'duration'), total(value ->> 'd1_ms'),
-         sum(value ->> 'd1_count'), sum(value ->> 'rows_read'), sum(value ->> 'rows_written')
-       FROM json_each(?) GROUP BY value ->> 'grp'
-       ON CONFLICT (grp) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors,
-         max_ms = max(max_ms, excluded.max_ms), total_ms = total_ms + excluded.total_ms, d1_ms = d1_ms + excluded.d1_ms,
-         d1_count = d1_count + excluded.d1_count, rows_read = rows_read + excluded.rows_read,
-         rows_written = rows_written + excluded.rows_written`,
-      json,
-    );
-    this.sql.exec(
-      `INSERT INTO open_buckets (grp, bucket, n)
-       SELECT value ->> 'grp', value ->> 'bucket', count(*) FROM json_each(?) GROUP BY value ->> 'grp', value ->> 'bucket'
-       ON CONFLICT (grp, bucket) DO UPDATE SET n = n + excluded.n`,
-      json,
-    );
+    for (const f of facts) {
+      let g = this.groups.get(f.grp);
+      if (!g) {
+        g = {
+          grp: f.grp,
+          kind: f.kind,
+          tenant: f.tenant,
+          service: f.service,
+          name: f.name,
+          minute: f.minute,
+          count: 0,
+          errors: 0,
+          max_ms: f.duration,
+          total_ms: 0,
+          d1_ms: 0,
+          d1_count: 0,
+          rows_read: 0,
+          rows_written: 0,
+          buckets: {},
+        };
+        this.groups.set(f.grp, g);
+        if (f.tenant !== null) this.tenantGroups(f.tenant).add(f.grp);
+      }
+      g.count += 1;
+      g.errors += f.error;
+      g.max_ms = Math.max(g.max_ms, f.duration);
+      g.total_ms += f.duration;
+      g.d1_ms += f.d1_ms;
+      g.d1_count += f.d1_count;
+      g.rows_read += f.rows_read;
+      g.rows_written += f.rows_written;
+      g.buckets[f.bucket] = (g.buckets[f.bucket] ?? 0) + 1;
+    }
   }
 
   /** Offboarding: the tenant's open request groups go with its buffered samples. */
   forgetTenant(tenantId: string): void {
-    this.sql.exec("DELETE FROM open_buckets WHERE grp IN (SELECT grp FROM open_groups WHERE tenant = ?)", tenantId);
-    this.sql.exec("DELETE FROM open_groups WHERE tenant = ?", tenantId);
+    for (const grp of this.byTenant.get(tenantId) ?? []) this.groups.delete(grp);
+    this.byTenant.delete(tenantId);
   }
 
   /** Every open group of [from, to] (of one tenant's requests when `tenantId` is given), percentiles from the histograms. */
   read(fromMinute: string, toMinute: string, tenantId?: string): OpenRollups {
-    const where =
-      tenantId === undefined ? "g.minute >= ? AND g.minute <= ?" : "g.tenant = ? AND g.minute >= ? AND g.minute <= ?";
-    const params = tenantId === undefined ? [fromMinute, toMinute] : [tenantId, fromMinute, toMinute];
-    const groups = this.sql.exec<GroupRow>(`SELECT g.* FROM open_groups g WHERE ${where}`, ...params).toArray();
-    const hists = this.histograms(
-      `SELECT b.grp, b.bucket, b.n FROM open_buckets b JOIN open_groups g USING (grp) WHERE ${where}`,
-      params,
-    );
-    return toRollups(groups, (g) => {
-      const hist = hists.get(g.grp) ?? {};
-      return {
-        p50_ms: histogramPercentile(hist, 50, g.max_ms),
-        p95_ms: histogramPercentile(hist, 95, g.max_ms),
-        p99_ms: histogramPercentile(hist, 99, g.max_ms),
-        max_ms: g.max_ms,
-        total_ms: g.total_ms,
-        hist: JSON.stringify(hist),
-      };
-    });
+    const keys = tenantId === undefined ? this.groups.keys() : (this.byTenant.get(tenantId) ?? []);
+    const groups: Group[] = [];
+    for (const grp of keys) {
+      const g = this.groups.get(grp);
+      if (g && g.minute >= fromMinute && g.minute <= toMinute) groups.push(g);
+    }
+    return toRollups(groups, (g) => ({
+      p50_ms: histogramPercentile(g.buckets, 50, g.max_ms),
+      p95_ms: histogramPercentile(g.buckets, 95, g.max_ms),
+      p99_ms: histogramPercentile(g.buckets, 99, g.max_ms),
+      max_ms: g.max_ms,
+      total_ms: g.total_ms,
+      hist: JSON.stringify(g.buckets),
+    }));
   }
 
   /**
@@ -148,15 +155,17 @@ export class OpenAggregates {
    * nearest-rank over the durations `pending` holds for them (read sorted, no JSON parsed).
    */
   closed(cutoff: string): OpenRollups & { groups: string[] } {
-    const groups = this.sql.exec<GroupRow>("SELECT * FROM open_groups WHERE minute <= ?", cutoff).toArray();
+    const groups = [...this.groups.values()].filter((g) => g.minute <= cutoff);
     const durations = new Map<string, number[]>();
-    for (const row of this.sql.exec<{ grp: string; duration: number }>(
-      "SELECT grp, duration FROM pending WHERE minute <= ? ORDER BY grp, duration",
-      cutoff,
-    )) {
-      const list = durations.get(row.grp);
-      if (list) list.push(row.duration);
-      else durations.set(row.grp, [row.duration]);
+    if (groups.length > 0) {
+      for (const row of this.sql.exec<{ grp: string; duration: number }>(
+        "SELECT grp, duration FROM pending WHERE minute <= ? ORDER BY grp, duration",
+        cutoff,
+      )) {
+        const list = durations.get(row.grp);
+        if (list) list.push(row.duration);
+        else durations.set(row.grp, [row.duration]);
+      }
     }
     return {
       ...toRollups(groups, (g) => latency(durations.get(g.grp) ?? [])),
@@ -166,26 +175,46 @@ export class OpenAggregates {
 
   /** Drops groups whose samples are gone (rolled up); the caller re-adds any that arrived meanwhile. */
   forget(groups: readonly string[]): void {
-    if (groups.length === 0) return;
-    const json = JSON.stringify(groups);
-    this.sql.exec("DELETE FROM open_groups WHERE grp IN (SELECT value FROM json_each(?))", json);
-    this.sql.exec("DELETE FROM open_buckets WHERE grp IN (SELECT value FROM json_each(?))", json);
+    for (const grp of groups) {
+      const g = this.groups.get(grp);
+      if (!g) continue;
+      this.groups.delete(grp);
+      if (g.tenant !== null) {
+        const own = this.byTenant.get(g.tenant);
+        own?.delete(grp);
+        if (own?.size === 0) this.byTenant.delete(g.tenant);
+      }
+    }
   }
 
-  private histograms(query: string, params: unknown[]): Map<string, Histogram> {
-    const hists = new Map<string, Histogram>();
-    for (const row of this.sql.exec<{ grp: string; bucket: number; n: number }>(query, ...params)) {
-      const hist = hists.get(row.grp) ?? {};
-      hist[String(row.bucket)] = row.n;
-      hists.set(row.grp, hist);
+  /**
+   * Adds the pending rows a query selects (`id`, `grp`, `body`). Rows stored before `grp` and
+   * `duration` were columns gain them here, so closed minutes' percentiles can be read without parsing.
+   */
+  rebuild(query: string, ...params: unknown[]): void {
+    const facts: SampleFacts[] = [];
+    for (const row of this.sql.exec<{ id: number; grp: string | null; body: string }>(query, ...params).toArray()) {
+      const f = factsOf(JSON.parse(row.body) as MetricSample);
+      if (row.grp === null)
+        this.sql.exec("UPDATE pending SET grp = ?, duration = ? WHERE id = ?", f.grp, f.duration, row.id);
+      facts.push(f);
     }
-    return hists;
+    this.add(facts);
+  }
+
+  private tenantGroups(tenant: string): Set<string> {
+    let own = this.byTenant.get(tenant);
+    if (!own) {
+      own = new Set();
+      this.byTenant.set(tenant, own);
+    }
+    return own;
   }
 }
 
 type Latency = Pick<RequestRollupRow, "p50_ms" | "p95_ms" | "p99_ms" | "max_ms" | "total_ms" | "hist">;
 
-function toRollups(groups: readonly GroupRow[], latencyOf: (g: GroupRow) => Latency): OpenRollups {
+function toRollups(groups: readonly Group[], latencyOf: (g: Group) => Latency): OpenRollups {
   const requests: RequestRollupRow[] = [];
   const queries: QueryRollupRow[] = [];
   for (const g of groups) {

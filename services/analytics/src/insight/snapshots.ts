@@ -100,17 +100,26 @@ export const LearnerExportSchema = v.object({
 
 /** One refresh per key per isolate in this long, so a stream of small batches is not a stream of reads. */
 const REFRESH_EVERY_MS = 5_000;
+/**
+ * A learner's export is read rarely (a data request, or an outage) and re-reading it costs a
+ * query over their whole history: while they are active it is refreshed at most once a minute,
+ * and always at the start of a session, so a snapshot lags the learner by at most the session
+ * before (a degraded export says when it was taken).
+ */
+export const EXPORT_REFRESH_MS = 60_000;
 /** A batch touching more than this many learners or courses refreshes only the first ones. */
 const MAX_REFRESHES = 20;
 const lastRefresh = new Map<string, number>();
 
-function due(key: string, now: number): boolean {
+function due(key: string, now: number, every = REFRESH_EVERY_MS): boolean {
   const last = lastRefresh.get(key);
-  if (last !== undefined && now - last < REFRESH_EVERY_MS) return false;
+  if (last !== undefined && now - last < every) return false;
   if (lastRefresh.size > 5_000) lastRefresh.clear();
   lastRefresh.set(key, now);
   return true;
 }
+
+type Learner = { tenantId: string; userId: string; d1Binding?: string | undefined; sessionStarted: boolean };
 
 /**
  * After learning events are stored: the reads they change (the course's insight, the tenant's
@@ -123,14 +132,16 @@ export async function refreshAfterEvents(env: Env, events: readonly LearningEven
   const courses = new Map<string, Course>();
   const asked = new Map<string, Course>();
   const tenants = new Map<string, { tenantId: string; d1Binding?: string | undefined }>();
-  const learners = new Map<string, { tenantId: string; userId: string; d1Binding?: string | undefined }>();
+  const learners = new Map<string, Learner>();
   for (const e of events) {
     const { tenantId, d1Binding } = e;
     tenants.set(tenantId, { tenantId, d1Binding });
     if (e.contextId) courses.set(insightKey(tenantId, e.contextId), { tenantId, contextId: e.contextId, d1Binding });
     if (e.contextId && e.type === "help_requested")
       asked.set(helpRequestsKey(tenantId, e.contextId), { tenantId, contextId: e.contextId, d1Binding });
-    learners.set(learnerExportKey(tenantId, e.userId), { tenantId, userId: e.userId, d1Binding });
+    const key = learnerExportKey(tenantId, e.userId);
+    const sessionStarted = e.type === "session_started" || learners.get(key)?.sessionStarted === true;
+    learners.set(key, { tenantId, userId: e.userId, d1Binding, sessionStarted });
   }
   const window = resolveWindow(undefined, undefined, DEFAULT_INSIGHT_WINDOW_MS, now);
   const jobs: Promise<void>[] = [];
@@ -146,8 +157,9 @@ export async function refreshAfterEvents(env: Env, events: readonly LearningEven
     const key = overviewKey(tenant.tenantId);
     if (due(key, now)) jobs.push(refresh(env, key, () => tenantOverview(env, tenant, window)));
   }
-  for (const [key, learner] of [...learners].slice(0, MAX_REFRESHES)) {
-    if (due(key, now)) jobs.push(refresh(env, key, () => exportLearnerData(env, learner)));
+  for (const [key, { sessionStarted, ...learner }] of [...learners].slice(0, MAX_REFRESHES)) {
+    if (due(key, now, sessionStarted ? 0 : EXPORT_REFRESH_MS))
+      jobs.push(refresh(env, key, () => exportLearnerData(env, learner)));
   }
   await Promise.all(jobs);
 }
