@@ -29,6 +29,14 @@ const batchTaken = async (fixture: BenchFixture, user: LaunchedUser, tag: string
   return r.status === 202 && r.accepted === 20;
 };
 
+/**
+ * A learner's object copies its sessions and profile to D1 this long after a batch
+ * (struggle-detector's D1_DEBOUNCE_MS in do/write-behind.ts), plus a margin. Rows that start
+ * many new learners wait it out, so those copies do not land in the next row's figures.
+ */
+const DEBOUNCED_COPY_WAIT_MS = 10_000 + 3_000;
+const debouncedCopies = () => new Promise<void>((resolve) => setTimeout(resolve, DEBOUNCED_COPY_WAIT_MS));
+
 /** Two session lengths for the signals row: detection cost must not grow with the session. */
 const SESSION_LENGTHS = [
   { label: "short sessions", signalsBefore: 20, learners: 64 },
@@ -64,7 +72,7 @@ export const signalScenarios: Scenario[] = [
     setup: async ({ fixture }, plan) => {
       const users = await fixture.freshLearners("first-batch", plan.warmup + plan.requests);
       if (!users.every((u) => u.sessionId)) return { skip: "the launch named no session (struggle detection off?)" };
-      return { send: (i) => batchTaken(fixture, users[i]!, `first-${i}`) };
+      return { send: (i) => batchTaken(fixture, users[i]!, `first-${i}`), teardown: debouncedCopies };
     },
   },
   ...SESSION_LENGTHS.map(
@@ -146,7 +154,10 @@ export const signalScenarios: Scenario[] = [
           await ack;
           return { ok: intervention !== null, ms };
         },
-        teardown: closeAll(sockets),
+        teardown: async () => {
+          await closeAll(sockets)();
+          await debouncedCopies();
+        },
       };
     },
   },
