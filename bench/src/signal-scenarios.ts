@@ -32,7 +32,8 @@ const batchTaken = async (fixture: BenchFixture, user: LaunchedUser, tag: string
 /**
  * A learner's object copies its sessions and profile to D1 this long after a batch
  * (struggle-detector's D1_DEBOUNCE_MS in do/write-behind.ts), plus a margin. Rows that start
- * many new learners wait it out, so those copies do not land in the next row's figures.
+ * many new learners wait it out, after their setup and after their measurement, so those
+ * copies land in neither their own operations nor the next row's.
  */
 const DEBOUNCED_COPY_WAIT_MS = 10_000 + 3_000;
 const debouncedCopies = () => new Promise<void>((resolve) => setTimeout(resolve, DEBOUNCED_COPY_WAIT_MS));
@@ -94,6 +95,7 @@ export const signalScenarios: Scenario[] = [
           post(users[k % users.length]!, `pre-${signalsBefore}-${k}`),
         );
         if (!loaded.every(Boolean)) return { skip: "could not fill the sessions before measuring" };
+        await debouncedCopies();
         return { send: (i) => post(users[i % users.length]!, `len-${signalsBefore}-${i}`) };
       },
     }),
@@ -140,6 +142,8 @@ export const signalScenarios: Scenario[] = [
       const firsts = await inBatches(sockets.length, 16, (i) => sockets[i]!.send(helpRequest(`q-${i}`)));
       const bad = firsts.find((a) => a.type !== "ack" || (a.struggle as { level?: string })?.level !== "watch");
       if (bad) return { skip: `a first help request did not put the learner at watch: ${JSON.stringify(bad)}` };
+      // Those first requests opened the learners' sessions: their D1 copies land before the measurement.
+      await debouncedCopies();
       return {
         send: async (i) => {
           const socket = sockets[i]!;
