@@ -1,4 +1,5 @@
 import { ApiError, createLogger, errorFields } from "@atomic-guide/shared";
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import { isRegistrationActive } from "../lti/registry";
 import { API_TOKEN_TTL_SECONDS } from "./api-token";
 
@@ -7,10 +8,26 @@ const log = createLogger({ service: "lti-gateway", module: "revocation" });
 /**
  * API tokens are stateless for an hour, so three events must reach them before they expire:
  * the learner's erasure, and the deactivation or deletion of the registration that launched
- * them. Both are read from KV on every /api call and every socket upgrade, with KV's shortest
- * edge cache (30 s): a revocation takes effect everywhere within a minute.
+ * them. Both are checked on every /api call and every socket upgrade: read from KV with its
+ * shortest edge cache (30 s), and kept by the isolate for 10 s (the registration in
+ * `currentRegistration`). The isolate that records a revocation sees it at once; everywhere else
+ * it takes effect within about a minute.
  */
 const KV_CACHE_TTL_SECONDS = 30;
+const ERASURE_CACHE_TTL_MS = 10_000;
+/** Per learner: when their tokens were revoked, or null. */
+const recentErasures = new IsolateCache<{ atMs: number | null }>({ ttlMs: ERASURE_CACHE_TTL_MS, maxKeys: 10_000 });
+const learnerKey = (tenantId: string, userId: string) => JSON.stringify([tenantId, userId]);
+
+async function erasedAtMs(env: Env, tenantId: string, userId: string): Promise<number | null> {
+  const key = learnerKey(tenantId, userId);
+  const hit = recentErasures.get(key);
+  if (hit) return hit.atMs;
+  const stored = await env.PLATFORMS.get(await erasureKey(tenantId, userId), { cacheTtl: KV_CACHE_TTL_SECONDS });
+  const atMs = stored === null ? null : Number(stored);
+  recentErasures.set(key, { atMs });
+  return atMs;
+}
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -29,8 +46,11 @@ export async function revokeLearnerTokens(env: Env, tenantId: string, userId: st
     await env.PLATFORMS.put(await erasureKey(tenantId, userId), String(atMs), {
       expirationTtl: API_TOKEN_TTL_SECONDS + 600,
     });
+    recentErasures.set(learnerKey(tenantId, userId), { atMs });
   } catch (e) {
-    // KV takes one write per key per second: a repeated erasure within it already left a marker.
+    // KV takes one write per key per second: a repeated erasure within it already left a marker,
+    // which the next check reads.
+    recentErasures.delete(learnerKey(tenantId, userId));
     log.warn("learner revocation marker not written", errorFields(e));
   }
 }
@@ -53,12 +73,10 @@ export async function assertNotRevoked(
   options: RevocationOptions = {},
 ): Promise<void> {
   const [erasedAt, active] = await Promise.all([
-    erasureKey(claims.tenantId, claims.userId).then((key) =>
-      env.PLATFORMS.get(key, { cacheTtl: KV_CACHE_TTL_SECONDS }),
-    ),
+    erasedAtMs(env, claims.tenantId, claims.userId),
     isRegistrationActive(env, claims.issuer, claims.clientId),
   ]);
-  if (!options.allowErased && erasedAt !== null && issuedAtMs <= Number(erasedAt)) {
+  if (!options.allowErased && erasedAt !== null && issuedAtMs <= erasedAt) {
     throw revoked("Your data was erased; this API token no longer works. Launch the tool again.");
   }
   if (!active) throw revoked("Your institution's connection to this tool is not active. Ask its administrator.");

@@ -12,16 +12,33 @@ import { idNamespaceOf } from "./id-namespace";
 import type { LaunchContext } from "./launch-context";
 import { type LaunchJson, launchPage } from "./launch-page";
 import { fetchRoster } from "./nrps";
-import { getRegistration } from "./registry";
+import { currentRegistration } from "./registry";
 import { toolUrlsFor } from "./tool-urls";
 
 /** analytics' RosterSync bounds: at most 10 000 members, 50 roles of 255 characters each. */
 const MAX_ROSTER = 10_000;
 
-async function syncRoster(env: Env, auth: AuthContext, launch: LaunchContext): Promise<void> {
+/** The instructor's context for analytics: where the tenant's data lives, and its version pins. */
+async function instructorAuth(env: Env, launch: LaunchContext): Promise<AuthContext> {
+  const [tenant, pins] = await Promise.all([getTenant(env, launch.tenantId), tenantPins(env, launch.tenantId)]);
+  return {
+    tenantId: launch.tenantId,
+    userId: launch.userId,
+    roles: launch.roles.filter((r) => r.length <= 255),
+    isInstructor: true,
+    contextId: launch.contextId,
+    ...(launch.name ? { name: launch.name } : {}),
+    launchId: launch.launchId,
+    ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
+    ...(pins ? { pins } : {}),
+  };
+}
+
+async function syncRoster(env: Env, launch: LaunchContext): Promise<void> {
   const log = createLogger({ service: "lti-gateway" });
   try {
-    const reg = await getRegistration(env, launch.issuer, launch.clientId);
+    const auth = await instructorAuth(env, launch);
+    const reg = await currentRegistration(env, launch.issuer, launch.clientId);
     if (!reg || !launch.nrpsUrl) return;
     const roster = await fetchRoster(env, reg, launch.nrpsUrl);
     // Same id mapping as the launch, so a roster member and that learner's launches line up.
@@ -50,12 +67,7 @@ export async function issueLaunch(
   launch: LaunchContext,
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
-  // Independent reads, so the launch waits for the slowest, not their sum.
-  const [tenant, pins, flags] = await Promise.all([
-    getTenant(env, launch.tenantId),
-    tenantPins(env, launch.tenantId),
-    launchFlags(env, launch.tenantId),
-  ]);
+  const flags = await launchFlags(env, launch.tenantId);
   const isInstructor = hasInstructorRole(launch.roles);
   const { token, expiresAt } = await mintApiToken(env, {
     tenantId: launch.tenantId,
@@ -71,17 +83,6 @@ export async function issueLaunch(
     clientId: launch.clientId,
     messageType: launch.messageType,
   });
-  const auth: AuthContext = {
-    tenantId: launch.tenantId,
-    userId: launch.userId,
-    roles: launch.roles.filter((r) => r.length <= 255),
-    isInstructor,
-    contextId: launch.contextId,
-    ...(launch.name ? { name: launch.name } : {}),
-    launchId: launch.launchId,
-    ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
-    ...(pins ? { pins } : {}),
-  };
   const urls = toolUrlsFor(request);
   let sessionId: string | undefined;
   if (launch.messageType === "LtiDeepLinkingRequest") {
@@ -91,7 +92,7 @@ export async function issueLaunch(
     // so a launch touches no learner object and a page that never reports activity costs
     // nothing (docs/struggle-detection.md, Sessions). None for a tenant with detection off.
     if (flags?.struggleDetection) sessionId = crypto.randomUUID();
-    if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, auth, launch));
+    if (isInstructor && launch.nrpsUrl) ctx.waitUntil(syncRoster(env, launch));
   }
   const dl = launch.deepLinking;
   const json: LaunchJson = {

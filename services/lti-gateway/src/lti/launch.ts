@@ -11,7 +11,7 @@ import { type LaunchContext, LaunchContextSchema, stableId } from "./launch-cont
 import { requestParams } from "./params";
 import { platformErrorMessage } from "./platform-error";
 import { platformOrigin } from "./platform-url";
-import { adoptDeployment, getRegistration, type PlatformRegistration } from "./registry";
+import { adoptDeployment, currentRegistration, type PlatformRegistration } from "./registry";
 import {
   clearStateCookie,
   type LoginState,
@@ -79,7 +79,7 @@ async function launchWithState(
     throw rejected("state_not_bound", "This launch did not start in this browser. Launch the tool again.");
   }
 
-  const registration = await getRegistration(env, login.issuer, login.clientId);
+  const registration = await currentRegistration(env, login.issuer, login.clientId);
   if (!registration) throw rejected("unknown_registration", "This platform (issuer and client id) is not registered.");
   if (registration.status !== "active") {
     throw rejected("registration_inactive", "This platform's registration is waiting for an operator to activate it.");

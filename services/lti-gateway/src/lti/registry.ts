@@ -1,4 +1,5 @@
 import { IdSchema, IsoTimestampSchema, nowIso, randomBase64Url, TenantIdSchema } from "@atomic-guide/shared";
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import * as v from "valibot";
 import { IdNamespaceSchema } from "../auth/platform-ids";
 import { readValidValues, readValuePage } from "../kv-page";
@@ -103,6 +104,32 @@ export async function getRegistration(
   return parsed.success ? parsed.output : null;
 }
 
+/**
+ * A login, its launch and every /api call (the token's revocation check) read the registration,
+ * so each isolate keeps what it found for a few seconds (never a miss: a new registration works
+ * at once). A change made here drops this isolate's copy; other isolates see it within this TTL,
+ * less than KV's own propagation between locations (about a minute).
+ */
+export const REGISTRATION_CACHE_TTL_MS = 10_000;
+const recentRegistrations = new IsolateCache<PlatformRegistration>({ ttlMs: REGISTRATION_CACHE_TTL_MS, maxKeys: 1000 });
+
+/**
+ * The registration as launches and API calls see it: `getRegistration` through the isolate's
+ * copy. Read-modify-write paths (admin, adopting a deployment) use `getRegistration` itself.
+ */
+export async function currentRegistration(
+  env: Env,
+  issuer: string,
+  clientId: string,
+): Promise<PlatformRegistration | null> {
+  const key = registrationKey(issuer, clientId);
+  const hit = recentRegistrations.get(key);
+  if (hit) return hit;
+  const registration = await getRegistration(env, issuer, clientId);
+  if (registration) recentRegistrations.set(key, registration);
+  return registration;
+}
+
 export interface RegistrationKeyMetadata {
   status?: string;
   revision?: boolean;
@@ -120,7 +147,9 @@ export async function putRegistration(env: Env, registration: PlatformRegistrati
     tenantId: valid.tenantId,
     ...(valid.idNamespace === undefined ? {} : { idNamespace: valid.idNamespace }),
   };
-  await env.PLATFORMS.put(registrationKey(valid.issuer, valid.clientId), JSON.stringify(valid), { metadata });
+  const key = registrationKey(valid.issuer, valid.clientId);
+  await env.PLATFORMS.put(key, JSON.stringify(valid), { metadata });
+  recentRegistrations.delete(key);
   return valid;
 }
 
@@ -129,11 +158,13 @@ export async function putRegistration(env: Env, registration: PlatformRegistrati
  * of a deactivated or deleted registration stop working.
  */
 export async function isRegistrationActive(env: Env, issuer: string, clientId: string): Promise<boolean> {
-  return (await getRegistration(env, issuer, clientId))?.status === "active";
+  return (await currentRegistration(env, issuer, clientId))?.status === "active";
 }
 
 export async function deleteRegistration(env: Env, issuer: string, clientId: string): Promise<void> {
-  await env.PLATFORMS.delete(registrationKey(issuer, clientId));
+  const key = registrationKey(issuer, clientId);
+  await env.PLATFORMS.delete(key);
+  recentRegistrations.delete(key);
 }
 
 /** A fresh id for a pending revision. */
@@ -215,7 +246,7 @@ export async function resolveRegistration(
   issuer: string,
   clientId: string | undefined,
 ): Promise<PlatformRegistration | null> {
-  if (clientId) return getRegistration(env, issuer, clientId);
+  if (clientId) return currentRegistration(env, issuer, clientId);
   const all = await registrationsForIssuer(env, issuer);
   return all.length === 1 ? (all[0] ?? null) : null;
 }
