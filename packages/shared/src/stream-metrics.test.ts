@@ -1,18 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { handleWithEnvelope } from "./http";
-import { type MetricsSink, metricsSendSettled, metricsStats } from "./metrics/recorder";
-import type { MetricsBatch } from "./metrics/schema";
-
-function capturingSink() {
-  const batches: MetricsBatch[] = [];
-  const sink: MetricsSink = {
-    recordMetrics: async (batch) => {
-      batches.push(batch);
-    },
-  };
-  return { sink, batches };
-}
+import { capturingSink } from "./metrics/capturing-sink";
+import { metricsSendSettled, metricsStats } from "./metrics/recorder";
 
 describe("a streamed response's request metrics", () => {
   it("are taken when the stream ends, not when the headers go out", async () => {

@@ -3,20 +3,13 @@ import { env } from "cloudflare:workers";
 import { parseWith } from "@atomic-guide/shared";
 import { type MetricSample, MetricsBatchSchema } from "@atomic-guide/shared/metrics/schema";
 import { describe, expect, it } from "vitest";
+import { requestSample } from "../testing/metric-samples";
 
 /** A minute that closed well before the test's own clock, so the alarm's flush rolls it up and keeps nothing. */
 const closedMinute = () => new Date(Date.now() - 10 * 60_000).toISOString().slice(0, 16);
 
-const sample = (minute: string, durationMs: number): MetricSample => ({
-  kind: "request",
-  service: "chat",
-  route: "/api/chat/message",
-  method: "POST",
-  status: 200,
-  durationMs,
-  tenantId: "alarm-tenant",
-  at: `${minute}:30.000Z`,
-});
+const sample = (minute: string, durationMs: number): MetricSample =>
+  requestSample(durationMs, { tenantId: "alarm-tenant", at: `${minute}:30.000Z` });
 
 const buffer = () => env.METRICS_BUFFER.get(env.METRICS_BUFFER.idFromName("metrics:alarm-test"));
 const add = (minute: string, durationMs: number) =>

@@ -4,6 +4,7 @@ import { parseWith } from "@atomic-guide/shared";
 import { type MetricSample, MetricsBatchSchema } from "@atomic-guide/shared/metrics/schema";
 import { describe, expect, it } from "vitest";
 import { futureMinute } from "../testing/future-minutes";
+import { requestSample } from "../testing/metric-samples";
 import { MetricsBufferDO } from "./metrics-buffer";
 import { OpenAggregates } from "./open-aggregates";
 
@@ -12,17 +13,8 @@ const NEXT = futureMinute(1);
 const at = (second: number, minute = MINUTE) => `${minute}:${String(second).padStart(2, "0")}.000Z`;
 
 type RequestOver = Partial<Extract<MetricSample, { kind: "request" }>>;
-const request = (durationMs: number, over: RequestOver = {}): MetricSample => ({
-  kind: "request",
-  service: "chat",
-  route: "/api/chat/message",
-  method: "POST",
-  status: 200,
-  durationMs,
-  tenantId: "acme",
-  at: at(30),
-  ...over,
-});
+const request = (durationMs: number, over: RequestOver = {}): MetricSample =>
+  requestSample(durationMs, { at: at(30), ...over });
 const query = (durationMs: number, ok = true): MetricSample => ({
   kind: "query",
   service: "chat",

@@ -1,6 +1,7 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { encodeAuthContext, handleWithEnvelope, tagRequestTenant } from "@atomic-guide/shared";
+import { capturingSink } from "@atomic-guide/shared/metrics/capturing-sink";
 import { withD1Metrics } from "@atomic-guide/shared/metrics/d1-metrics";
 import { queryName } from "@atomic-guide/shared/metrics/query-name";
 import {
@@ -12,7 +13,6 @@ import {
   SEND_AT_SAMPLES,
 } from "@atomic-guide/shared/metrics/recorder";
 import { observeRpc } from "@atomic-guide/shared/metrics/rpc-metrics";
-import type { MetricsBatch } from "@atomic-guide/shared/metrics/schema";
 import { beforeEach, describe, expect, it } from "vitest";
 import { compileOnly } from "../db/access";
 import type { MetricsBufferDO } from "../do/metrics-buffer";
@@ -20,17 +20,6 @@ import { router } from "../routes";
 import { localMetricsSink, metricsBufferFor } from "./sink";
 
 // The shared instrumentation (packages/shared/src/metrics, http.ts), exercised inside workerd.
-
-/** Collects what would go to analytics. */
-function capturingSink() {
-  const batches: MetricsBatch[] = [];
-  const sink: MetricsSink = {
-    recordMetrics: async (batch) => {
-      batches.push(batch);
-    },
-  };
-  return { sink, batches };
-}
 
 /** Analytics unreachable: the binding call fails the way a dead service binding does. */
 const unreachable: MetricsSink = {
