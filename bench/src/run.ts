@@ -17,7 +17,7 @@ import { type ColdStartResult, runColdStart } from "./cold-start";
 import { coldStartSection } from "./cold-start-report";
 import { type D1PerOperation, perOperation, settledD1Totals } from "./d1-usage";
 import { BenchFixture } from "./fixture";
-import { FLOOR_WORKERS } from "./floors";
+import { FLOOR_WORKERS, floorUrls, simulatorNote } from "./floors";
 import type { LaunchComparison } from "./launch-comparison";
 import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
@@ -84,9 +84,7 @@ const system = await startSystem({
 });
 const pid = findWorkerdPid();
 const gateway = await system.directUrl("atomic-guide-lti-gateway");
-const floor = await system.directUrl("floor");
-const floorD1 = await system.directUrl("floor-d1");
-const floorDo = await system.directUrl("floor-do");
+const floors = await floorUrls(system);
 // The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
 const fixture = new BenchFixture(gateway, (await tenantPlatform(system, BENCH_TENANT)).platform);
 const workerNames = SERVICE_NAMES.map((s) => `atomic-guide-${s}`);
@@ -125,7 +123,7 @@ try {
     let prepared: Awaited<ReturnType<typeof scenario.setup>>;
     try {
       prepared = await scenario.setup(
-        { system, gateway, floor, floorD1, floorDo, fixture, provider },
+        { system, gateway, ...floors, fixture, provider },
         // Sized for the profiled pass too: its operations follow the measured ones.
         { requests: requests + profileOps, warmup },
       );
@@ -255,16 +253,7 @@ const table = [
 ];
 const overAim = rows.filter((r) => r.result.cpuMsPerRequest >= CPU_AIM_MS);
 const cpuOf = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))?.result.cpuMsPerRequest;
-const floorCpu = floorRows[0]?.result.cpuMsPerRequest;
-const d1Cpu = cpuOf("floor + one D1 query");
-const doCpu = cpuOf("floor + one Durable Object RPC");
-const simulatorNote =
-  floorCpu !== undefined && d1Cpu !== undefined && doCpu !== undefined
-    ? `For scale, in this run one local D1 query cost about ${Math.max(0, d1Cpu - floorCpu).toFixed(2)} ms of workerd CPU and one ` +
-      `Durable Object RPC about ${Math.max(0, doCpu - floorCpu).toFixed(2)} ms (the floor rows above): an operation that makes ` +
-      "ten D1 round trips (reads, outbox flushes, analytics events, metrics) spends ~10× the first figure in the " +
-      "local simulator alone, which Cloudflare's D1 runs outside the Worker's CPU time."
-    : "";
+const simulatorText = simulatorNote(cpuOf);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, workerd from wrangler 4.156.2`;
 const command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
@@ -302,7 +291,7 @@ ${
       "The figure is workerd's whole CPU per operation, so it counts the local D1/KV simulators, every " +
       "hop between Workers and, for a launch, two HTTP requests and an RSA signature check; compare with the floor column."
     : `Every measured operation stays under the ${CPU_AIM_MS} ms aim, upper bound included.`
-} ${simulatorNote}
+} ${simulatorText}
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
 ${profileSection(rows)}
 ${launchComparisonSection(comparison)}

@@ -9,9 +9,10 @@ export interface ScenarioContext {
   system: RunningSystem;
   gateway: URL;
   floor: URL;
-  /** The floor plus one local D1 query, and plus one Durable Object RPC (src/floors.ts). */
+  /** The floor plus one local D1 query, one Durable Object RPC, one new Durable Object (src/floors.ts). */
   floorD1: URL;
   floorDo: URL;
+  floorNewDo: URL;
   fixture: BenchFixture;
   /** The external model double chat is pointed at; undefined when it could not be wired. */
   provider: ProviderDouble | undefined;
@@ -113,6 +114,14 @@ export const scenarios: Scenario[] = [
     requests: 2000,
     concurrency: 16,
     setup: async ({ floorDo }) => ({ send: getting((i) => new URL(`?k=${i % 16}`, floorDo), answers("ok")) }),
+  },
+  {
+    name: "floor + one new Durable Object",
+    note: "the floor Worker creating a SQLite-backed Durable Object never used before, with one table and one row: what a new object costs locally (its SQLite file is created on the calling thread) before any of our code runs in it.",
+    requests: 500,
+    warmup: 50,
+    concurrency: 8,
+    setup: async ({ floorNewDo }) => ({ send: getting(() => floorNewDo, answers("ok")) }),
   },
   {
     name: "gateway: unknown route (404 envelope)",
