@@ -1,3 +1,4 @@
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import type { CourseOutcomes } from "./bandit";
 
 /** A course's ratings change slowly; re-read them every five minutes at most. */
@@ -12,7 +13,9 @@ const MAX_COURSES = 500;
  * accepted before. Ratings are only written through the outbox (nothing here to invalidate on
  * write); a failed read is not kept, so the next offer tries again.
  */
-const courses = new Map<string, { value: CourseOutcomes; loadedAt: number }>();
+export const courseOutcomesCache = (now?: () => number) =>
+  new IsolateCache<CourseOutcomes>({ ttlMs: OUTCOMES_TTL_MS, maxKeys: MAX_COURSES, ...(now ? { now } : {}) });
+const courses = courseOutcomesCache();
 
 /** Keyed by tenant, database and course: a tenant's own database and another tenant's course never share an entry. */
 export const courseKey = (tenantId: string, d1Binding: string | undefined, contextId: string) =>
@@ -21,13 +24,11 @@ export const courseKey = (tenantId: string, d1Binding: string | undefined, conte
 export async function cachedCourseOutcomes(
   key: string,
   load: () => Promise<CourseOutcomes>,
-  nowMs = Date.now(),
+  cache: IsolateCache<CourseOutcomes> = courses,
 ): Promise<CourseOutcomes> {
-  const cached = courses.get(key);
-  if (cached && nowMs - cached.loadedAt < OUTCOMES_TTL_MS) return cached.value;
+  const hit = cache.get(key);
+  if (hit) return hit;
   const value = await load();
-  courses.delete(key);
-  if (courses.size >= MAX_COURSES) courses.delete(courses.keys().next().value as string);
-  courses.set(key, { value, loadedAt: nowMs });
+  cache.set(key, value);
   return value;
 }
