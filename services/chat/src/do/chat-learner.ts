@@ -5,7 +5,6 @@ import {
   answerClose,
   enforceSocketLimits,
   type LearnerProfile,
-  LearnerProfileSchema,
   publicError,
   recheckSockets,
   SOCKET_CLOSE,
@@ -13,6 +12,7 @@ import {
   type SocketPolicy,
   socketErrorFrame,
 } from "@atomic-guide/shared";
+import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
@@ -40,6 +40,18 @@ export interface ConversationSummary {
 
 const MINUTE_MS = 60_000;
 
+/** Bump with every change to LEARNER_DDL: objects marked with an older version run it again. */
+const LEARNER_SCHEMA_VERSION = "1";
+const LEARNER_DDL = `
+  CREATE TABLE IF NOT EXISTS conversations (
+    conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
+`;
+
 /**
  * One per learner (`idFromName("<tenantId>:<userId>")`): the index of their conversations, their
  * latest profile from struggle-detector, their budget counters, and their /ws/chat sockets
@@ -66,15 +78,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   }
 
   private createSchema() {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS conversations (
-        conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
-    `);
+    ensureSchema(this.ctx.storage, LEARNER_SCHEMA_VERSION, LEARNER_DDL);
   }
 
   private tokensToday(nowMs: number): number {
@@ -94,9 +98,9 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   }
 
   /** Holds up to `tokens` of what is left today; the counter includes holds until they settle. */
-  private hold(tokens: number, limit: number, nowMs: number): TokenHold {
+  private hold(tokens: number, limit: number, nowMs: number, used = this.tokensToday(nowMs)): TokenHold {
     const day = utcDay(nowMs);
-    const reserved = Math.max(0, Math.min(Math.round(tokens), limit - this.tokensToday(nowMs)));
+    const reserved = Math.max(0, Math.min(Math.round(tokens), limit - used));
     if (reserved > 0) this.addTokens(day, reserved);
     return { reserved, day };
   }
@@ -138,7 +142,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
     // The hold is taken in the same synchronous step as the budget check: an await in between
     // (the retention mark may read KV) would let concurrent turns all pass the check and all
     // but one be admitted with nothing held, calling the model for free.
-    const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs);
+    const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs, used);
     const retention = await this.noteActivity();
     return { kind: "ok", ...hold, profile: this.profile(), retention };
   }
@@ -204,9 +208,8 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
 
   private profile(): LearnerProfile | undefined {
     const row = this.sql.exec<{ json: string }>("SELECT json FROM profile WHERE id = 1").toArray()[0];
-    if (!row) return undefined;
-    const parsed = v.safeParse(LearnerProfileSchema, JSON.parse(row.json));
-    return parsed.success ? parsed.output : undefined;
+    // Written only by setProfile, after the RPC boundary parsed it: not parsed again on every turn.
+    return row ? (JSON.parse(row.json) as LearnerProfile) : undefined;
   }
 
   async getProfile(): Promise<LearnerProfile | null> {
