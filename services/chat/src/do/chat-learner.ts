@@ -28,6 +28,7 @@ import type {
 import { SocketMessageSchema } from "../chat/schemas";
 import { executeTurn, prepareTurn } from "../chat/turn";
 import { chatEnvVars } from "../env-vars";
+import { ConversationWindows, WINDOW_DDL } from "./conversation-window";
 import { acceptChatSocket, attachmentOf, chatSocketHost } from "./learner-sockets";
 
 export interface ConversationSummary {
@@ -41,7 +42,7 @@ export interface ConversationSummary {
 const MINUTE_MS = 60_000;
 
 /** Bump with every change to LEARNER_DDL: objects marked with an older version run it again. */
-const LEARNER_SCHEMA_VERSION = "1";
+const LEARNER_SCHEMA_VERSION = "2";
 const LEARNER_DDL = `
   CREATE TABLE IF NOT EXISTS conversations (
     conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
@@ -50,6 +51,7 @@ const LEARNER_DDL = `
   CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
+  ${WINDOW_DDL}
 `;
 
 /**
@@ -63,6 +65,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   private readonly sockets: SocketHost = chatSocketHost(this.ctx, this.env);
   /** Retention of what only this object holds (a profile pushed before any conversation, say). */
   private readonly expiry = new IdleExpiry(this.ctx.storage, this.env.KNOWLEDGE);
+  private readonly windows = new ConversationWindows(this.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,14 +140,15 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
-    const { fixed, perEarlierMessage, window } = request.maximum;
-    const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
+    const { fixed, perEarlierMessage, window: size } = request.maximum;
+    const maximum = fixed + perEarlierMessage * Math.min(size, known?.message_count ?? 0);
     // The hold is taken in the same synchronous step as the budget check: an await in between
     // (the retention mark may read KV) would let concurrent turns all pass the check and all
     // but one be admitted with nothing held, calling the model for free.
     const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs, used);
+    const { window, ticket: windowTicket } = this.windows.admit(request.conversationId, nowMs);
     const retention = await this.noteActivity();
-    return { kind: "ok", ...hold, profile: this.profile(), retention };
+    return { kind: "ok", ...hold, profile: this.profile(), retention, window, windowTicket };
   }
 
   async reserve(request: ReserveRequest): Promise<TokenHold | null> {
@@ -158,7 +162,9 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       request.nowMs,
     );
     if (request.reserved > 0) this.addTokens(request.day, -request.reserved);
+    this.windows.cancel(request.conversationId, request.windowTicket);
     if (request.created) {
+      this.windows.forget(request.conversationId);
       this.sql.exec(
         "DELETE FROM conversations WHERE conversation_id = ? AND message_count = 0",
         request.conversationId,
@@ -179,6 +185,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         new Date(nowMs).toISOString(),
         request.conversationId,
       );
+      if (request.window) this.windows.settle(request.conversationId, request.window.ticket, request.window.next);
     }
     return { charged, remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
   }
@@ -251,6 +258,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
    */
   async forgetConversations(conversationIds: string[], cutoffIso: string): Promise<{ emptied: boolean }> {
     for (const id of conversationIds) this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", id);
+    this.windows.forget(...conversationIds);
     const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM conversations").one().n;
     const profile = this.sql.exec<{ updated_at: string }>("SELECT updated_at FROM profile WHERE id = 1").toArray()[0];
     const recentProfile = profile !== undefined && profile.updated_at >= cutoffIso;
