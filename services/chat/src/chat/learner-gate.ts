@@ -49,8 +49,8 @@ export interface AdmitRequest {
 export interface SettleRequest extends TokenHold {
   /** The conversation the turn added two messages to; absent for help texts. */
   conversationId?: string | undefined;
-  /** The window after this turn, for the learner's copy (see conversation-window.ts). */
-  window?: { ticket: WindowTicket; next: ConversationWindow } | undefined;
+  /** The window after this turn for the learner's copy (see conversation-window.ts); no `next` clears it. */
+  window?: { conversationId: string; ticket: WindowTicket; next?: ConversationWindow | undefined } | undefined;
   /** What the provider reported; more than was reserved is not charged (see docs/chat.md). */
   tokens: number;
   limit: number;

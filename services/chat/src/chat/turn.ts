@@ -124,7 +124,8 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
   // its object could answer changes what the model is asked, so the object is created later.
   if (create) return { ...prepared, history: [], turns: 0, question: begin };
   // The learner's index lists the conversation as theirs and its copy of the window is current.
-  if (admission.window) return { ...prepared, ...admission.window, question: begin };
+  // Its object is asked for no window then (it is only told the question).
+  if (admission.window) return { ...prepared, ...admission.window, question: { ...begin, windowSize: 0 } };
   const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn(begin);
   if (!begun) {
     await deps.learner.cancelAdmission({
@@ -224,10 +225,23 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     await storeQuestion().catch(() => undefined);
     throw e;
   });
-  await storeQuestion();
+  const notStored = await storeQuestion().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   // Never more than both holds allow: that is what keeps concurrent turns within the budgets.
   const tokens = Math.min(answer.tokens, held);
   const nowMs = Date.now();
+  const settleTenant = () =>
+    tenantBudgetStub(env, auth.tenantId).settle(turn.holds.tenant, tokens, turn.limits.tenantTokensPerDay, nowMs);
+  const learnerSettle = { ...turn.holds.learner, tokens, limit: turn.limits.learnerTokensPerDay, nowMs };
+  const window = { conversationId: turn.conversationId, ticket: turn.windowTicket };
+  if (notStored !== undefined) {
+    // The conversation is gone (its object refused the question): the model's cost is charged,
+    // the rest of both holds given back, and the learner's copy of the window cleared.
+    await Promise.all([turn.deps.learner.settle({ ...learnerSettle, window }), settleTenant()]);
+    throw notStored;
+  }
   const at = nowIso(nowMs);
   const messageId = crypto.randomUUID();
   const finish: FinishTurn = {
@@ -241,14 +255,11 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   const [stored, learnerUsage, tenantUsage] = await Promise.all([
     conversationStub(env, auth.tenantId, turn.conversationId).finishTurn(finish),
     turn.deps.learner.settle({
-      ...turn.holds.learner,
+      ...learnerSettle,
       conversationId: turn.conversationId,
-      window: { ticket: turn.windowTicket, next: windowAfter(turn, answer.text) },
-      tokens,
-      limit: turn.limits.learnerTokensPerDay,
-      nowMs,
+      window: { ...window, next: windowAfter(turn, answer.text) },
     }),
-    tenantBudgetStub(env, auth.tenantId).settle(turn.holds.tenant, tokens, turn.limits.tenantTokensPerDay, nowMs),
+    settleTenant(),
   ]);
   if (!stored) throw new ApiError(409, "conversation_gone", "The conversation was deleted while answering.");
   turn.deps.waitUntil(

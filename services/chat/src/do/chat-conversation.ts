@@ -21,7 +21,7 @@ export interface BeginTurn {
   messageId: string;
   content: string;
   at: string;
-  /** How many earlier messages go to the model. */
+  /** How many earlier messages go to the model; 0 when the caller has them already (then none are read). */
   windowSize: number;
   /** The tenant's retention as the learner's object read it, so a new conversation reads no KV. */
   retention?: KnownRetention | undefined;
@@ -163,14 +163,15 @@ export class ChatConversationDO extends DurableObject<Env> {
       );
     }
     // A conversation created just now has nothing earlier to read.
-    const window = existing
-      ? this.sql
-          .exec<{ seq: number; role: "user" | "assistant"; content: string }>(
-            "SELECT seq, role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-            turn.windowSize,
-          )
-          .toArray()
-      : [];
+    const window =
+      existing && turn.windowSize > 0
+        ? this.sql
+            .exec<{ seq: number; role: "user" | "assistant"; content: string }>(
+              "SELECT seq, role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+              turn.windowSize,
+            )
+            .toArray()
+        : [];
     // Messages are only ever appended (an erasure wipes the whole object, its sequence with it),
     // so the newest message's seq is how many there are: no COUNT(*) over the conversation.
     const turns = window.at(-1)?.seq ?? 0;

@@ -185,8 +185,8 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         new Date(nowMs).toISOString(),
         request.conversationId,
       );
-      if (request.window) this.windows.settle(request.conversationId, request.window.ticket, request.window.next);
     }
+    if (request.window) this.windows.settle(request.window.conversationId, request.window.ticket, request.window.next);
     return { charged, remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
   }
 

@@ -2,9 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { aiDouble } from "../testing/doubles";
-import { ask, call, learner } from "../testing/helpers";
+import { ask, call, learner, parseSse } from "../testing/helpers";
 import { ConversationWindows, STALE_TURN_MS } from "./conversation-window";
-import { learnerStub } from "./stubs";
+import { conversationOwner, conversationStub, learnerStub } from "./stubs";
 
 /** What the model was sent before the question, for the turn whose question carries `marker`. */
 async function sentBefore(marker: string) {
@@ -67,6 +67,33 @@ describe("the learner's copy of a conversation's window", () => {
       expect(after.ticket.alone).toBe(true);
       windows.settle("c1", after.ticket, copy);
       expect(windows.admit("c1", t0 + 4 + STALE_TURN_MS).window).toEqual(copy);
+    });
+  });
+
+  it("charges only what the model cost when the conversation's object is gone by the first token", async () => {
+    const me = learner();
+    const opts = { provider: "workers-ai" };
+    const first = await ask(me, { message: "What is a prime number?" }, opts);
+    // Its object wiped on its own (an idle expiry), the learner's index and copy still naming it.
+    await conversationStub(env, me.tenantId, first.conversationId).erase(conversationOwner(me));
+    const before = await learnerStub(env, me).tokensUsedToday(Date.now());
+    const res = await call(
+      me,
+      "POST",
+      "/api/chat/message",
+      { conversationId: first.conversationId, message: "Is 9 prime?" },
+      { ...opts, accept: "text/event-stream" },
+    );
+    const events = parseSse(await res.text());
+    expect(events.at(-1)).toEqual({
+      event: "error",
+      data: { error: expect.objectContaining({ code: "conversation_gone" }) },
+    });
+    // The double reports the same usage every turn: the hold (thousands of tokens) is given back.
+    expect((await learnerStub(env, me).tokensUsedToday(Date.now())) - before).toBe(first.tokenUsage.used);
+    await runInDurableObject(learnerStub(env, me), (_instance, state) => {
+      const row = state.storage.sql.exec("SELECT in_flight, messages FROM conversation_window").one();
+      expect(row).toEqual({ in_flight: 0, messages: null });
     });
   });
 
