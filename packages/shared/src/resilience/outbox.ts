@@ -97,17 +97,23 @@ export class D1Outbox {
   private running: Promise<FlushResult> | undefined;
   private lastPrune = 0;
 
+  /**
+   * The outbox's two tables, as one multi-statement string: an object that records its schema
+   * version (see do-schema.ts) runs it with its own tables, once, and passes `createTables: false`.
+   */
+  static tablesDdl(name = "default"): string {
+    const table = `_outbox_${v.parse(OutboxNameSchema, name)}`;
+    return `CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, statements TEXT NOT NULL, enqueued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+      CREATE TABLE IF NOT EXISTS ${table}_dead (seq INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL, tenant_id TEXT NOT NULL, statements TEXT NOT NULL, enqueued_at INTEGER NOT NULL, failed_at INTEGER NOT NULL, error TEXT NOT NULL);`;
+  }
+
   constructor(
     private readonly sql: SqlStorage,
     name = "default",
+    options: { createTables?: boolean } = {},
   ) {
     this.table = `_outbox_${v.parse(OutboxNameSchema, name)}`;
-    sql.exec(
-      `CREATE TABLE IF NOT EXISTS ${this.table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, statements TEXT NOT NULL, enqueued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT)`,
-    );
-    sql.exec(
-      `CREATE TABLE IF NOT EXISTS ${this.table}_dead (seq INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL, tenant_id TEXT NOT NULL, statements TEXT NOT NULL, enqueued_at INTEGER NOT NULL, failed_at INTEGER NOT NULL, error TEXT NOT NULL)`,
-    );
+    if (options.createTables !== false) sql.exec(D1Outbox.tablesDdl(name));
   }
 
   /**

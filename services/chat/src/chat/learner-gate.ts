@@ -2,6 +2,7 @@ import type { LearnerProfile } from "@atomic-guide/shared";
 import type { KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import type { BudgetLimits } from "../budget/limits";
 import type { BudgetScope } from "../budget/over-budget";
+import type { ConversationWindow, WindowTicket } from "../do/conversation-window";
 
 /**
  * Tokens held back for a turn before any model is called, so concurrent turns cannot together
@@ -19,6 +20,9 @@ export type Admission =
       profile: LearnerProfile | undefined;
       /** The tenant's retention as the learner's object last read it; a new conversation takes it over. */
       retention?: KnownRetention | undefined;
+      /** The learner's copy of the conversation's window, when it stands in for the conversation's object. */
+      window?: ConversationWindow | undefined;
+      windowTicket: WindowTicket;
     } & TokenHold)
   | { kind: "not_found" }
   | { kind: "over_budget"; scope: BudgetScope; retryAfter: number };
@@ -45,6 +49,8 @@ export interface AdmitRequest {
 export interface SettleRequest extends TokenHold {
   /** The conversation the turn added two messages to; absent for help texts. */
   conversationId?: string | undefined;
+  /** The window after this turn for the learner's copy (see conversation-window.ts); no `next` clears it. */
+  window?: { conversationId: string; ticket: WindowTicket; next?: ConversationWindow | undefined } | undefined;
   /** What the provider reported; more than was reserved is not charged (see docs/chat.md). */
   tokens: number;
   limit: number;
@@ -53,6 +59,7 @@ export interface SettleRequest extends TokenHold {
 
 export interface CancelAdmissionRequest extends TokenHold {
   conversationId: string;
+  windowTicket: WindowTicket;
   created: boolean;
   nowMs: number;
 }

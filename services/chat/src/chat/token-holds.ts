@@ -34,6 +34,7 @@ export async function refuseAndRelease(refusal: {
       nowMs,
       reserved: admission.reserved,
       day: admission.day,
+      windowTicket: admission.windowTicket,
     });
   }
   if (admission.kind === "not_found") return notFound("No such conversation.");

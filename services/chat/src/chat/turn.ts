@@ -10,6 +10,7 @@ import {
 import { type BudgetLimits, loadBudgetLimits } from "../budget/limits";
 import { turnMaximum } from "../budget/turn-maximum";
 import type { BeginTurn, FinishTurn } from "../do/chat-conversation";
+import type { ConversationWindow, WindowMessage, WindowTicket } from "../do/conversation-window";
 import { conversationOwner, conversationStub, tenantBudgetStub } from "../do/stubs";
 import type { ChatEnvVars } from "../env-vars";
 import { type FaqEntry, type FaqMatch, isStrongFaqMatch, matchFaq } from "../knowledge/faq";
@@ -21,7 +22,7 @@ import { sendChatEvent } from "./analytics";
 import { followUpSuggestions } from "./follow-up-questions";
 import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
-import { buildMessages } from "./prompt";
+import { buildMessages, HISTORY_MESSAGE_CAP } from "./prompt";
 import type { ChatMessageRequest, ChatReply } from "./schemas";
 import { refuseAndRelease, tenantHold } from "./token-holds";
 
@@ -48,11 +49,14 @@ export interface PreparedTurn {
   faq: FaqEntry[];
   /** Tokens held for this turn by the learner's and the tenant's counters. */
   holds: { learner: TokenHold; tenant: TokenHold };
+  /** Registered with the learner's copy of the conversation's window (see do/conversation-window.ts). */
+  windowTicket: WindowTicket;
   /**
-   * A new conversation's first message, not yet stored: its object is created once the model
-   * has been asked (at the first token), not while the learner waits for it.
+   * The learner's message, not yet stored: a new conversation's, or a continuing one's whose
+   * window came from the learner's copy. The conversation's object is called once the model has
+   * been asked (at the first token), not while the learner waits for it.
    */
-  firstMessage?: BeginTurn | undefined;
+  question?: BeginTurn | undefined;
 }
 
 /**
@@ -114,13 +118,24 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
     profile: admission.profile,
     faq,
     holds: { learner: { reserved: admission.reserved, day: admission.day }, tenant },
+    windowTicket: admission.windowTicket,
   };
   // A conversation id generated just now has no earlier messages and no other owner: nothing
   // its object could answer changes what the model is asked, so the object is created later.
-  if (create) return { ...prepared, history: [], turns: 0, firstMessage: begin };
+  if (create) return { ...prepared, history: [], turns: 0, question: begin };
+  // The learner's index lists the conversation as theirs and its copy of the window is current.
+  // Its object is asked for no window then (it is only told the question).
+  if (admission.window) return { ...prepared, ...admission.window, question: { ...begin, windowSize: 0 } };
   const begun = await conversationStub(env, auth.tenantId, conversationId).beginTurn(begin);
   if (!begun) {
-    await deps.learner.cancelAdmission({ conversationId, created: create, nowMs, ...admission });
+    await deps.learner.cancelAdmission({
+      conversationId,
+      created: create,
+      nowMs,
+      reserved: admission.reserved,
+      day: admission.day,
+      windowTicket: admission.windowTicket,
+    });
     await tenantBudgetStub(env, auth.tenantId).settle(tenant, 0, limits.tenantTokensPerDay, nowMs);
     throw notFound("No such conversation.");
   }
@@ -128,14 +143,14 @@ export async function prepareTurn(deps: TurnDeps, request: ChatMessageRequest): 
 }
 
 /**
- * Stores a new conversation's first message in its (new) object, once: started by the first
- * token, awaited before the answer is stored, so the message is always stored before the answer.
+ * Stores the learner's message not yet stored in the conversation's object, once: started by the
+ * first token, awaited before the answer is stored, so the message is always stored before the answer.
  */
-function firstMessageStore(env: Env, turn: PreparedTurn): () => Promise<void> {
+function questionStore(env: Env, turn: PreparedTurn): () => Promise<void> {
   let stored: Promise<void> | undefined;
   return () => {
     if (stored) return stored;
-    const first = turn.firstMessage;
+    const first = turn.question;
     stored = first
       ? conversationStub(env, first.owner.tenantId, first.conversationId)
           .beginTurn(first)
@@ -147,6 +162,18 @@ function firstMessageStore(env: Env, turn: PreparedTurn): () => Promise<void> {
     stored.catch(() => undefined);
     return stored;
   };
+}
+
+/** The window the next turn is sent: this turn's, its question and answer added. */
+function windowAfter(turn: PreparedTurn, answer: string): ConversationWindow {
+  // Capped as the prompt caps them (one character over keeps defuse's " [...]" marker the same).
+  const cap = (content: string) => content.slice(0, HISTORY_MESSAGE_CAP + 1);
+  const history: WindowMessage[] = [
+    ...turn.history,
+    { role: "user", content: cap(turn.request.message) },
+    { role: "assistant", content: cap(answer) },
+  ];
+  return { history: history.slice(-MODEL_WINDOW), turns: turn.turns + 2 };
 }
 
 /** Asks the providers, streams through `onToken`, stores the answer and settles the holds. */
@@ -166,7 +193,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   });
   const held = Math.min(turn.holds.learner.reserved, turn.holds.tenant.reserved);
   const inputTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
-  const storeFirstMessage = firstMessageStore(env, turn);
+  const storeQuestion = questionStore(env, turn);
   const answer = await groundedAnswer({
     env,
     vars,
@@ -191,17 +218,30 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     onToken: (text) => {
       // The learner's token first: creating the object must not hold it up.
       onToken(text);
-      void storeFirstMessage();
+      void storeQuestion();
     },
   }).catch(async (e: unknown) => {
     // The learner's message is kept even when no answer came.
-    await storeFirstMessage().catch(() => undefined);
+    await storeQuestion().catch(() => undefined);
     throw e;
   });
-  await storeFirstMessage();
+  const notStored = await storeQuestion().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   // Never more than both holds allow: that is what keeps concurrent turns within the budgets.
   const tokens = Math.min(answer.tokens, held);
   const nowMs = Date.now();
+  const settleTenant = () =>
+    tenantBudgetStub(env, auth.tenantId).settle(turn.holds.tenant, tokens, turn.limits.tenantTokensPerDay, nowMs);
+  const learnerSettle = { ...turn.holds.learner, tokens, limit: turn.limits.learnerTokensPerDay, nowMs };
+  const window = { conversationId: turn.conversationId, ticket: turn.windowTicket };
+  if (notStored !== undefined) {
+    // The conversation is gone (its object refused the question): the model's cost is charged,
+    // the rest of both holds given back, and the learner's copy of the window cleared.
+    await Promise.all([turn.deps.learner.settle({ ...learnerSettle, window }), settleTenant()]);
+    throw notStored;
+  }
   const at = nowIso(nowMs);
   const messageId = crypto.randomUUID();
   const finish: FinishTurn = {
@@ -215,13 +255,11 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   const [stored, learnerUsage, tenantUsage] = await Promise.all([
     conversationStub(env, auth.tenantId, turn.conversationId).finishTurn(finish),
     turn.deps.learner.settle({
-      ...turn.holds.learner,
+      ...learnerSettle,
       conversationId: turn.conversationId,
-      tokens,
-      limit: turn.limits.learnerTokensPerDay,
-      nowMs,
+      window: { ...window, next: windowAfter(turn, answer.text) },
     }),
-    tenantBudgetStub(env, auth.tenantId).settle(turn.holds.tenant, tokens, turn.limits.tenantTokensPerDay, nowMs),
+    settleTenant(),
   ]);
   if (!stored) throw new ApiError(409, "conversation_gone", "The conversation was deleted while answering.");
   turn.deps.waitUntil(

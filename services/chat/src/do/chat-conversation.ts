@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
+import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
@@ -20,7 +21,7 @@ export interface BeginTurn {
   messageId: string;
   content: string;
   at: string;
-  /** How many earlier messages go to the model. */
+  /** How many earlier messages go to the model; 0 when the caller has them already (then none are read). */
   windowSize: number;
   /** The tenant's retention as the learner's object read it, so a new conversation reads no KV. */
   retention?: KnownRetention | undefined;
@@ -70,6 +71,27 @@ const toMessage = (r: MessageRow): StoredMessage => ({
   createdAt: r.created_at,
 });
 
+const ARCHIVE_OUTBOX = "archive";
+/** Bump with every change to CONVERSATION_DDL: objects marked with an older version run it again. */
+const CONVERSATION_SCHEMA_VERSION = "1";
+const CONVERSATION_DDL = `
+  CREATE TABLE IF NOT EXISTS owner (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, d1_binding TEXT,
+    conversation_id TEXT NOT NULL, title TEXT, created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL, content TEXT NOT NULL, provider TEXT,
+    tokens INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS archive_mark (id INTEGER PRIMARY KEY CHECK (id = 1), queued_seq INTEGER NOT NULL);
+  -- Objects from before the mark queued every message as it was stored: all of theirs are queued.
+  INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages;
+  ${D1Outbox.tablesDdl(ARCHIVE_OUTBOX)}
+`;
+
 /**
  * One conversation (`idFromName("<tenantId>:<conversationId>")`), bound to its owner when it is
  * created. Every method takes the caller's identity and answers `null` to anyone else, exactly
@@ -90,23 +112,8 @@ export class ChatConversationDO extends DurableObject<Env> {
   }
 
   private createSchema(): D1Outbox {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS owner (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, d1_binding TEXT,
-        conversation_id TEXT NOT NULL, title TEXT, created_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id TEXT NOT NULL UNIQUE,
-        role TEXT NOT NULL, content TEXT NOT NULL, provider TEXT,
-        tokens INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS archive_mark (id INTEGER PRIMARY KEY CHECK (id = 1), queued_seq INTEGER NOT NULL);
-    `);
-    // Objects from before the mark queued every message as it was stored: all of theirs are queued.
-    this.sql.exec("INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages");
-    return new D1Outbox(this.sql, "archive");
+    ensureSchema(this.ctx.storage, CONVERSATION_SCHEMA_VERSION, CONVERSATION_DDL);
+    return new D1Outbox(this.sql, ARCHIVE_OUTBOX, { createTables: false });
   }
 
   async ping(): Promise<"pong"> {
@@ -156,15 +163,19 @@ export class ChatConversationDO extends DurableObject<Env> {
       );
     }
     // A conversation created just now has nothing earlier to read.
-    const history = existing
-      ? this.sql
-          .exec<{ role: "user" | "assistant"; content: string }>(
-            "SELECT role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-            turn.windowSize,
-          )
-          .toArray()
-      : [];
-    const turns = existing ? this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n : 0;
+    const window =
+      existing && turn.windowSize > 0
+        ? this.sql
+            .exec<{ seq: number; role: "user" | "assistant"; content: string }>(
+              "SELECT seq, role, content FROM (SELECT seq, role, content FROM messages ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+              turn.windowSize,
+            )
+            .toArray()
+        : [];
+    // Messages are only ever appended (an erasure wipes the whole object, its sequence with it),
+    // so the newest message's seq is how many there are: no COUNT(*) over the conversation.
+    const turns = window.at(-1)?.seq ?? 0;
+    const history = window.map(({ role, content }) => ({ role, content }));
     this.append({
       messageId: turn.messageId,
       role: "user",

@@ -5,7 +5,6 @@ import {
   answerClose,
   enforceSocketLimits,
   type LearnerProfile,
-  LearnerProfileSchema,
   publicError,
   recheckSockets,
   SOCKET_CLOSE,
@@ -13,6 +12,7 @@ import {
   type SocketPolicy,
   socketErrorFrame,
 } from "@atomic-guide/shared";
+import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
@@ -28,6 +28,7 @@ import type {
 import { SocketMessageSchema } from "../chat/schemas";
 import { executeTurn, prepareTurn } from "../chat/turn";
 import { chatEnvVars } from "../env-vars";
+import { ConversationWindows, WINDOW_DDL } from "./conversation-window";
 import { acceptChatSocket, attachmentOf, chatSocketHost } from "./learner-sockets";
 
 export interface ConversationSummary {
@@ -40,6 +41,19 @@ export interface ConversationSummary {
 
 const MINUTE_MS = 60_000;
 
+/** Bump with every change to LEARNER_DDL: objects marked with an older version run it again. */
+const LEARNER_SCHEMA_VERSION = "2";
+const LEARNER_DDL = `
+  CREATE TABLE IF NOT EXISTS conversations (
+    conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
+  ${WINDOW_DDL}
+`;
+
 /**
  * One per learner (`idFromName("<tenantId>:<userId>")`): the index of their conversations, their
  * latest profile from struggle-detector, their budget counters, and their /ws/chat sockets
@@ -51,6 +65,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   private readonly sockets: SocketHost = chatSocketHost(this.ctx, this.env);
   /** Retention of what only this object holds (a profile pushed before any conversation, say). */
   private readonly expiry = new IdleExpiry(this.ctx.storage, this.env.KNOWLEDGE);
+  private readonly windows = new ConversationWindows(this.sql);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -66,15 +81,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   }
 
   private createSchema() {
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS conversations (
-        conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL, message_count INTEGER NOT NULL DEFAULT 0
-      );
-      CREATE TABLE IF NOT EXISTS recent_messages (at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
-    `);
+    ensureSchema(this.ctx.storage, LEARNER_SCHEMA_VERSION, LEARNER_DDL);
   }
 
   private tokensToday(nowMs: number): number {
@@ -94,9 +101,9 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   }
 
   /** Holds up to `tokens` of what is left today; the counter includes holds until they settle. */
-  private hold(tokens: number, limit: number, nowMs: number): TokenHold {
+  private hold(tokens: number, limit: number, nowMs: number, used = this.tokensToday(nowMs)): TokenHold {
     const day = utcDay(nowMs);
-    const reserved = Math.max(0, Math.min(Math.round(tokens), limit - this.tokensToday(nowMs)));
+    const reserved = Math.max(0, Math.min(Math.round(tokens), limit - used));
     if (reserved > 0) this.addTokens(day, reserved);
     return { reserved, day };
   }
@@ -133,14 +140,15 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         at,
       );
     }
-    const { fixed, perEarlierMessage, window } = request.maximum;
-    const maximum = fixed + perEarlierMessage * Math.min(window, known?.message_count ?? 0);
+    const { fixed, perEarlierMessage, window: size } = request.maximum;
+    const maximum = fixed + perEarlierMessage * Math.min(size, known?.message_count ?? 0);
     // The hold is taken in the same synchronous step as the budget check: an await in between
     // (the retention mark may read KV) would let concurrent turns all pass the check and all
     // but one be admitted with nothing held, calling the model for free.
-    const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs);
+    const hold = this.hold(maximum, limits.learnerTokensPerDay, nowMs, used);
+    const { window, ticket: windowTicket } = this.windows.admit(request.conversationId, nowMs);
     const retention = await this.noteActivity();
-    return { kind: "ok", ...hold, profile: this.profile(), retention };
+    return { kind: "ok", ...hold, profile: this.profile(), retention, window, windowTicket };
   }
 
   async reserve(request: ReserveRequest): Promise<TokenHold | null> {
@@ -154,7 +162,9 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
       request.nowMs,
     );
     if (request.reserved > 0) this.addTokens(request.day, -request.reserved);
+    this.windows.cancel(request.conversationId, request.windowTicket);
     if (request.created) {
+      this.windows.forget(request.conversationId);
       this.sql.exec(
         "DELETE FROM conversations WHERE conversation_id = ? AND message_count = 0",
         request.conversationId,
@@ -176,6 +186,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
         request.conversationId,
       );
     }
+    if (request.window) this.windows.settle(request.window.conversationId, request.window.ticket, request.window.next);
     return { charged, remaining: Math.max(0, request.limit - this.tokensToday(nowMs)) };
   }
 
@@ -204,9 +215,8 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
 
   private profile(): LearnerProfile | undefined {
     const row = this.sql.exec<{ json: string }>("SELECT json FROM profile WHERE id = 1").toArray()[0];
-    if (!row) return undefined;
-    const parsed = v.safeParse(LearnerProfileSchema, JSON.parse(row.json));
-    return parsed.success ? parsed.output : undefined;
+    // Written only by setProfile, after the RPC boundary parsed it: not parsed again on every turn.
+    return row ? (JSON.parse(row.json) as LearnerProfile) : undefined;
   }
 
   async getProfile(): Promise<LearnerProfile | null> {
@@ -248,6 +258,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
    */
   async forgetConversations(conversationIds: string[], cutoffIso: string): Promise<{ emptied: boolean }> {
     for (const id of conversationIds) this.sql.exec("DELETE FROM conversations WHERE conversation_id = ?", id);
+    this.windows.forget(...conversationIds);
     const left = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM conversations").one().n;
     const profile = this.sql.exec<{ updated_at: string }>("SELECT updated_at FROM profile WHERE id = 1").toArray()[0];
     const recentProfile = profile !== undefined && profile.updated_at >= cutoffIso;

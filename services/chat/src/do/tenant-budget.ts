@@ -1,6 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
 import type { TokenHold } from "../chat/learner-gate";
+
+const USAGE_DDL = "CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL)";
 
 export interface TenantBudgetState {
   remaining: number;
@@ -15,7 +18,7 @@ export class ChatTenantBudgetDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec("CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL)");
+    ensureSchema(ctx.storage, "1", USAGE_DDL);
   }
 
   private used(day: string): number {
@@ -61,7 +64,7 @@ export class ChatTenantBudgetDO extends DurableObject<Env> {
   async erase(): Promise<boolean> {
     const had = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM usage_day").one().n > 0;
     await this.ctx.storage.deleteAll();
-    this.sql.exec("CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL)");
+    ensureSchema(this.ctx.storage, "1", USAGE_DDL);
     return had;
   }
 }
