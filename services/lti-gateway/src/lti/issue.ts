@@ -37,7 +37,6 @@ async function instructorAuth(env: Env, launch: LaunchContext): Promise<AuthCont
 async function syncRoster(env: Env, launch: LaunchContext): Promise<void> {
   const log = createLogger({ service: "lti-gateway" });
   try {
-    const auth = await instructorAuth(env, launch);
     const reg = await currentRegistration(env, launch.issuer, launch.clientId);
     if (!reg || !launch.nrpsUrl) return;
     const roster = await fetchRoster(env, reg, launch.nrpsUrl);
@@ -50,6 +49,7 @@ async function syncRoster(env: Env, launch: LaunchContext): Promise<void> {
         roles: m.roles.filter((r) => r.length <= 255).slice(0, 50),
       })),
     );
+    const auth = await instructorAuth(env, launch);
     await servicesFor(env, auth).analytics.syncRoster(auth, { contextId: launch.contextId, members });
   } catch (e) {
     log.warn("roster sync failed", errorFields(e));
