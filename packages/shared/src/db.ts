@@ -1,7 +1,7 @@
 import { Kysely } from "kysely";
-import { D1Dialect } from "kysely-d1";
 import * as v from "valibot";
 import { D1BindingNameSchema } from "./auth-context";
+import { d1Dialect } from "./d1-dialect";
 import { withD1Metrics } from "./metrics/d1-metrics";
 import { withD1Resilience } from "./resilience/guarded-d1";
 
@@ -45,7 +45,7 @@ export function tenantDb<Schema>(env: object, ref: TenantRef): TenantDb<Schema> 
     // errors, and fault injection in local and test only) and then metrics, in that order, so
     // injected and real failures are measured alike.
     const d1 = withD1Metrics(withD1Resilience(raw, env, ref.service, ref.d1Binding ?? "DB"), env, ref.service);
-    entry = { d1, db: new Kysely<unknown>({ dialect: new D1Dialect({ database: d1 }) }) };
+    entry = { d1, db: new Kysely<unknown>({ dialect: d1Dialect(d1) }) };
     cache.set(raw, entry);
   }
   return { tenantId: ref.tenantId, db: entry.db as Kysely<Schema>, d1: entry.d1 };

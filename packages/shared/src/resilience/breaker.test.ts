@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { Kysely } from "kysely";
-import { D1Dialect } from "kysely-d1";
 import { describe, expect, it } from "vitest";
+import { d1Dialect } from "../d1-dialect";
 import { withD1Metrics } from "../metrics/d1-metrics";
 import { breakerFor, breakerSnapshots, CircuitBreaker, resetBreakers } from "./breaker";
 import { classifyD1Error, isReadOnlySql } from "./d1-errors";
@@ -277,7 +277,7 @@ describe("withD1Breaker", () => {
 describe("the guarded binding in the tenantDb pipeline", () => {
   it("serves kysely and batches through the metrics layer above it", async () => {
     const d1 = withD1Metrics(withD1Resilience(env.DB, env, "chat"), env, "chat");
-    const db = new Kysely<{ pipeline_rows: { v: string } }>({ dialect: new D1Dialect({ database: d1 }) });
+    const db = new Kysely<{ pipeline_rows: { v: string } }>({ dialect: d1Dialect(d1) });
     await d1.prepare("CREATE TABLE IF NOT EXISTS pipeline_rows (v TEXT NOT NULL)").run();
     await d1.batch([
       d1.prepare("INSERT INTO pipeline_rows (v) VALUES (?)").bind("a"),
