@@ -23,6 +23,25 @@ export class IsolateCache<V> {
     return hit.value;
   }
 
+  /**
+   * The cached value, or `load()`'s, stored when `keep` accepts it (by default any value but
+   * null and undefined, so a miss is asked again next time). Deliberately no shared in-flight
+   * promise: in a stateless Worker a promise another request started belongs to that request's
+   * I/O context, and awaiting it after that request ended is cancelled as hung. Two requests
+   * that miss together both load.
+   */
+  async getOrLoad<L extends V | null | undefined>(
+    key: string,
+    load: () => Promise<L>,
+    keep: (value: L) => value is L & V = (value): value is L & V => value !== null && value !== undefined,
+  ): Promise<L> {
+    const hit = this.get(key);
+    if (hit !== undefined) return hit as L;
+    const value = await load();
+    if (keep(value)) this.set(key, value);
+    return value;
+  }
+
   set(key: string, value: V): void {
     this.values.delete(key);
     if (this.values.size >= this.options.maxKeys) {

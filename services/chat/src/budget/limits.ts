@@ -32,11 +32,10 @@ export async function loadBudgetLimits(
   vars: ChatEnvVars,
   cache = tenantLimitsCache,
 ): Promise<BudgetLimits> {
-  let own = cache.get(tenantId);
-  if (!own) {
-    own = (await readKvJson(kv, budgetKey(tenantId), TenantBudgetOverrideSchema, 60)) ?? {};
-    cache.set(tenantId, own);
-  }
+  const own = await cache.getOrLoad(
+    tenantId,
+    async () => (await readKvJson(kv, budgetKey(tenantId), TenantBudgetOverrideSchema, 60)) ?? {},
+  );
   return {
     learnerTokensPerDay: own.learnerTokensPerDay ?? vars.BUDGET_LEARNER_TOKENS_PER_DAY,
     tenantTokensPerDay: own.tenantTokensPerDay ?? vars.BUDGET_TENANT_TOKENS_PER_DAY,

@@ -22,12 +22,26 @@ export interface Caller {
  */
 const tenants = new IsolateCache<Tenant>({ ttlMs: 10_000, maxKeys: 1000 });
 
-async function tenantRecord(env: Env, tenantId: string): Promise<Tenant | null> {
-  const hit = tenants.get(tenantId);
-  if (hit) return hit;
-  const tenant = await getTenant(env, tenantId);
-  if (tenant) tenants.set(tenantId, tenant);
-  return tenant;
+const tenantRecord = (env: Env, tenantId: string): Promise<Tenant | null> =>
+  tenants.getOrLoad(tenantId, () => getTenant(env, tenantId));
+
+/** Who is calling, as the token or the launch says; the rest of an AuthContext comes from the tenant. */
+export type CallerIdentity = Omit<AuthContext, "d1Binding" | "pins">;
+
+/** The identity with where the tenant's data lives (its dedicated D1 binding) and its version pins. */
+export async function serviceAuthFor(env: Env, identity: CallerIdentity, tenant: Tenant): Promise<AuthContext> {
+  const pins = await tenantPins(env, identity.tenantId);
+  return {
+    ...identity,
+    ...(tenant.d1Binding === undefined ? {} : { d1Binding: tenant.d1Binding }),
+    ...(pins ? { pins } : {}),
+  };
+}
+
+/** serviceAuthFor for a tenant known only by id; null when it no longer exists (offboarded). */
+export async function serviceAuthOf(env: Env, identity: CallerIdentity): Promise<AuthContext | null> {
+  const tenant = await tenantRecord(env, identity.tenantId);
+  return tenant ? serviceAuthFor(env, identity, tenant) : null;
 }
 
 /**
@@ -46,18 +60,19 @@ export async function callerFromClaims(
     throw new ApiError(401, "invalid_token", "The API token names an unknown tenant. Launch the tool again.");
   // Tokens are minted with exactly this lifetime, so their issue time follows from the expiry.
   await assertNotRevoked(env, claims, expiresAtMs - API_TOKEN_TTL_SECONDS * 1000, revocation);
-  const pins = await tenantPins(env, claims.tenantId);
-  const auth: AuthContext = {
-    tenantId: claims.tenantId,
-    userId: claims.userId,
-    roles: claims.roles,
-    isInstructor: claims.isInstructor,
-    contextId: claims.contextId,
-    ...(claims.name === undefined ? {} : { name: claims.name }),
-    launchId: claims.launchId,
-    ...(tenant.d1Binding === undefined ? {} : { d1Binding: tenant.d1Binding }),
-    ...(pins ? { pins } : {}),
-  };
+  const auth = await serviceAuthFor(
+    env,
+    {
+      tenantId: claims.tenantId,
+      userId: claims.userId,
+      roles: claims.roles,
+      isInstructor: claims.isInstructor,
+      contextId: claims.contextId,
+      ...(claims.name === undefined ? {} : { name: claims.name }),
+      launchId: claims.launchId,
+    },
+    tenant,
+  );
   return { claims, auth, expiresAtMs };
 }
 

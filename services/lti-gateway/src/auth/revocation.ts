@@ -20,12 +20,11 @@ const recentErasures = new IsolateCache<{ atMs: number | null }>({ ttlMs: ERASUR
 const learnerKey = (tenantId: string, userId: string) => JSON.stringify([tenantId, userId]);
 
 async function erasedAtMs(env: Env, tenantId: string, userId: string): Promise<number | null> {
-  const key = learnerKey(tenantId, userId);
-  const hit = recentErasures.get(key);
-  if (hit) return hit.atMs;
-  const stored = await env.PLATFORMS.get(await erasureKey(tenantId, userId), { cacheTtl: KV_CACHE_TTL_SECONDS });
-  const atMs = stored === null ? null : Number(stored);
-  recentErasures.set(key, { atMs });
+  // Kept whether or not a marker exists: "not erased" is the answer for almost every call.
+  const { atMs } = await recentErasures.getOrLoad(learnerKey(tenantId, userId), async () => {
+    const stored = await env.PLATFORMS.get(await erasureKey(tenantId, userId), { cacheTtl: KV_CACHE_TTL_SECONDS });
+    return { atMs: stored === null ? null : Number(stored) };
+  });
   return atMs;
 }
 

@@ -1,12 +1,11 @@
 import { type AuthContext, createLogger, errorFields, type RosterSync } from "@atomic-guide/shared";
 import { mintApiToken } from "../auth/api-token";
+import { serviceAuthOf } from "../auth/caller";
 import { scopedId } from "../auth/platform-ids";
 import { hasInstructorRole } from "../auth/roles";
 import { stateObject } from "../do/oidc-state";
 import { launchFlags } from "../flags/launch";
-import { tenantPins } from "../rollout/version-headers";
 import { servicesFor } from "../services";
-import { getTenant } from "../tenants/store";
 import { DEEP_LINK_TTL_MS, deepLinkRecordKey } from "./deep-link-record";
 import { idNamespaceOf } from "./id-namespace";
 import type { LaunchContext } from "./launch-context";
@@ -18,10 +17,9 @@ import { toolUrlsFor } from "./tool-urls";
 /** analytics' RosterSync bounds: at most 10 000 members, 50 roles of 255 characters each. */
 const MAX_ROSTER = 10_000;
 
-/** The instructor's context for analytics: where the tenant's data lives, and its version pins. */
-async function instructorAuth(env: Env, launch: LaunchContext): Promise<AuthContext> {
-  const [tenant, pins] = await Promise.all([getTenant(env, launch.tenantId), tenantPins(env, launch.tenantId)]);
-  return {
+/** The instructor's context for analytics, built as for an API call; null once the tenant is gone. */
+const instructorAuth = (env: Env, launch: LaunchContext): Promise<AuthContext | null> =>
+  serviceAuthOf(env, {
     tenantId: launch.tenantId,
     userId: launch.userId,
     roles: launch.roles.filter((r) => r.length <= 255),
@@ -29,10 +27,7 @@ async function instructorAuth(env: Env, launch: LaunchContext): Promise<AuthCont
     contextId: launch.contextId,
     ...(launch.name ? { name: launch.name } : {}),
     launchId: launch.launchId,
-    ...(tenant?.d1Binding ? { d1Binding: tenant.d1Binding } : {}),
-    ...(pins ? { pins } : {}),
-  };
-}
+  });
 
 async function syncRoster(env: Env, launch: LaunchContext): Promise<void> {
   const log = createLogger({ service: "lti-gateway" });
@@ -50,6 +45,7 @@ async function syncRoster(env: Env, launch: LaunchContext): Promise<void> {
       })),
     );
     const auth = await instructorAuth(env, launch);
+    if (!auth) return;
     await servicesFor(env, auth).analytics.syncRoster(auth, { contextId: launch.contextId, members });
   } catch (e) {
     log.warn("roster sync failed", errorFields(e));

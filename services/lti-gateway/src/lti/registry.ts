@@ -122,12 +122,7 @@ export async function currentRegistration(
   issuer: string,
   clientId: string,
 ): Promise<PlatformRegistration | null> {
-  const key = registrationKey(issuer, clientId);
-  const hit = recentRegistrations.get(key);
-  if (hit) return hit;
-  const registration = await getRegistration(env, issuer, clientId);
-  if (registration) recentRegistrations.set(key, registration);
-  return registration;
+  return recentRegistrations.getOrLoad(registrationKey(issuer, clientId), () => getRegistration(env, issuer, clientId));
 }
 
 export interface RegistrationKeyMetadata {
