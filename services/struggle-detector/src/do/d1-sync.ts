@@ -1,5 +1,5 @@
 import { type AuthContext, errorFields, nowIso, tenantDb } from "@atomic-guide/shared";
-import { flushOutbox as sharedFlushOutbox } from "@atomic-guide/shared/resilience/outbox-retry";
+import { outboxBackoffFor, flushOutbox as sharedFlushOutbox } from "@atomic-guide/shared/resilience/outbox-retry";
 import type { StruggleDb } from "../db/schema";
 import * as statements from "../db/statements";
 import { SERVICE } from "../service";
@@ -30,6 +30,12 @@ export function enqueueD1(
   rt.outbox.enqueue({ idempotencyKey, tenantId: auth.tenantId, statements: list });
 }
 
+/**
+ * Whether the alarm's debounced copy has work: every batch marks the profile (and its session)
+ * for it (`saveHot`), so the flag covers the sessions too without a query.
+ */
+export const copyDue = (rt: LearnerRuntime) => rt.store.getMeta<boolean>("profileDirty") === true;
+
 /** Copies changed sessions and the profile to D1 as one outbox entry (the alarm's debounced write). */
 export function copyToD1(rt: LearnerRuntime, auth: AuthContext): void {
   const dirty = rt.store.takeDirtySessions();
@@ -48,7 +54,15 @@ export function copyToD1(rt: LearnerRuntime, auth: AuthContext): void {
 /** Applies what waits in the outbox; true when nothing is left waiting. */
 export async function flushOutbox(rt: LearnerRuntime, auth: AuthContext): Promise<boolean> {
   if (rt.outbox.pending() === 0) return true;
-  const result = await sharedFlushOutbox(rt.ctx.storage, rt.outbox, tenantDb<StruggleDb>(rt.env, tenantRef(auth)).d1);
+  const result = await sharedFlushOutbox(
+    rt.ctx.storage,
+    rt.outbox,
+    tenantDb<StruggleDb>(rt.env, tenantRef(auth)).d1,
+    outboxBackoffFor(rt.env),
+    // Learners flushing into one database share the hourly prune of applied keys in this
+    // isolate; without a scope every new learner's first flush pruned D1 on its own.
+    { pruneScope: `${SERVICE}:${auth.d1Binding ?? "DB"}` },
+  );
   if (result.error) rt.log.warn("outbox flush failed", { error: result.error, pending: result.pending });
   return result.pending === 0;
 }

@@ -34,10 +34,31 @@ async function activeDuringOutage(who: AuthContext) {
     }),
   );
   expect(res.status).toBe(202);
+  // The alarm after the batch records the activity (the retention mark) and fails to copy to D1.
+  await runDurableObjectAlarm(detectorFor(env, who));
   // The retry would otherwise fire by itself as soon as D1 is back; the test runs it when it means to.
   await runInDurableObject(detectorFor(env, who), (_i, state) => state.storage.setAlarm(Date.now() + DAY_MS));
   await exports.default.controlD1Faults({ mode: "off" });
   expect(await outboxEntries(who)).toBeGreaterThan(0);
+}
+
+/** Three wrong attempts at the first batch, with D1 up: the struggle is flushed before the answer. */
+async function activeWithStruggle(who: AuthContext) {
+  const res = await exports.default.fetch(
+    new Request("http://struggle-detector/api/cognitive/signals", {
+      method: "POST",
+      headers: { "X-Atomic-Auth": encodeAuthContext(who), "Content-Type": "application/json" },
+      body: JSON.stringify({
+        signals: [0, 1, 2].map((i) => ({
+          type: "quiz_attempt",
+          at: new Date(Date.now() - 10_000 + i * 1_000).toISOString(),
+          elementId: "quiz-1",
+          correct: false,
+        })),
+      }),
+    }),
+  );
+  expect(await res.json()).toMatchObject({ struggle: { level: "struggling" } });
 }
 
 const outboxEntries = (who: AuthContext) =>
@@ -143,6 +164,21 @@ describe("offboarding a tenant whose learner's rows still wait in the outbox", (
     await runDurableObjectAlarm(detectorFor(env, who));
     expect(await d1Rows(tenantId)).toBe(0);
     expect(await outboxEntries(who)).toBe(0);
+    expect((await exported(who)).sessions).toEqual([]);
+  });
+
+  it("a learner whose new session still waits for the debounced copy is wiped, not copied to D1", async () => {
+    const tenantId = freshTenant();
+    const who = learnerOf(tenantId);
+    // Struggling at the first batch: the struggle event reaches D1 at once, the session row
+    // waits for the alarm's copy, so D1 lists no learner of the tenant to offboard.
+    await activeWithStruggle(who);
+    expect(await d1Rows(tenantId)).toBeGreaterThan(0);
+    expect(await exports.default.eraseTenant({ tenantId })).toMatchObject({ objects: 0, done: true });
+    expect(await d1Rows(tenantId)).toBe(0);
+
+    await runDurableObjectAlarm(detectorFor(env, who));
+    expect(await d1Rows(tenantId)).toBe(0);
     expect((await exported(who)).sessions).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import type { ExpiryReason } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { copyDue } from "./d1-sync";
 import { eraseLearnerData } from "./learner-data";
 import { authOf, storedOwner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
@@ -11,7 +12,9 @@ import { closeAllRevoked } from "./sockets";
  * only emptied, because offboarding already deleted the tenant's rows and its database may be gone.
  */
 export async function expireIdleLearner(rt: LearnerRuntime): Promise<boolean> {
-  const writesWaiting = rt.outbox.pending() > 0 || rt.store.queuedEventCount() > 0;
+  // The debounced copy counts: a new session reaches D1 only through it, so offboarding may not
+  // have found this learner in D1 and the copy must not re-create their rows there.
+  const writesWaiting = copyDue(rt) || rt.outbox.pending() > 0 || rt.store.queuedEventCount() > 0;
   return rt.expiry.expireIfDue(writesWaiting, (reason) => wipe(rt, reason));
 }
 

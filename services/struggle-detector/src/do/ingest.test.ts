@@ -7,6 +7,7 @@ import type { SignalBatch } from "../detection/signals";
 import { iso, learner } from "../testing/api-calls";
 import { moveLastDeliveryBack } from "../testing/delivery-ledger";
 import { ingest } from "./ingest";
+import { claim } from "./owner";
 import { LearnerRuntime } from "./runtime";
 import { SESSION_IDLE_MS } from "./sessions";
 import { detectorFor } from "./stub";
@@ -44,7 +45,8 @@ async function post(who: AuthContext, body: unknown) {
 function ingestWith(who: AuthContext, bindings: Partial<Env>, batch: SignalBatch) {
   return runInDurableObject(detectorFor(env, who), async (_instance, state) => {
     const rt = new LearnerRuntime(state, { ...env, ...bindings } as Env);
-    const result = await ingest(rt, who, batch);
+    // As the object's RPC does: the caller becomes the object's owner, for whom the alarm retries.
+    const result = await ingest(rt, claim(rt.store, who), batch);
     const queued = state.storage.sql
       .exec<{ body: string }>("SELECT body FROM analytics_queue ORDER BY seq")
       .toArray()

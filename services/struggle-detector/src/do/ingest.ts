@@ -11,6 +11,7 @@ import {
   planIntervention,
   recordDelivery,
 } from "../interventions/policy";
+import { markActivity } from "./activity-mark";
 import { queueEvent } from "./analytics-queue";
 import { profileDue, pushProfile } from "./chat-profile";
 import { currentConsent } from "./consent";
@@ -88,13 +89,16 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   rt.saveHot();
 
   const intervention = plan ? await deliver(rt, auth, sessionId, plan, now) : undefined;
-  if (accepted > 0) {
-    await rt.expiry.noteActivity(auth.tenantId, now);
-    await rt.scheduleAlarm(now + D1_DEBOUNCE_MS);
+  const active = accepted > 0 || newSession;
+  if (active) markActivity(rt, now);
+  // A struggle event or an intervention goes to D1 and analytics now (a learner or instructor
+  // looks for them at once). A new session's row, its session_started event and the counters
+  // wait for the alarm: the row is marked for the debounced copy, so it costs no D1 batch of its own.
+  if (raised.length > 0 || intervention) await afterWrite(rt);
+  else {
+    if (active) await rt.scheduleAlarm(now + D1_DEBOUNCE_MS);
+    if (profileDue(rt)) await pushProfile(rt, auth);
   }
-  // What a learner or instructor looks for right away goes to D1 now; counters wait for the alarm.
-  if (newSession || raised.length > 0 || intervention) await afterWrite(rt);
-  else if (profileDue(rt)) await pushProfile(rt, auth);
 
   return {
     accepted,

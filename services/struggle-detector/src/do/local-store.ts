@@ -133,11 +133,12 @@ export class LocalStore {
       .toArray()[0];
   }
 
+  /** A new session is marked dirty: the alarm's debounced copy takes it to D1. */
   insertSession(row: Omit<SessionRow, "dirty">): void {
     this.sql.exec(
       `INSERT INTO sessions (session_id, launch_id, context_id, started_at, last_signal_at, signal_count,
          struggle_count, intervention_count, peak_score, last_activity_ms, dirty)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       row.session_id,
       row.launch_id,
       row.context_id,

@@ -8,6 +8,7 @@ import { type DetectorState, initialState, restoreState } from "../detection/det
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
 import type { CourseOutcomes } from "../interventions/bandit";
 import { readCourseOutcomes } from "../interventions/course-outcomes";
+import { cachedCourseOutcomes, courseKey } from "../interventions/course-outcomes-cache";
 import { SERVICE } from "../service";
 import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
 import { LocalStore } from "./local-store";
@@ -15,8 +16,6 @@ import { emptyCounters, type ProfileCounters } from "./profile";
 
 /** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
 const CONFIG_TTL_MS = 60_000;
-/** A course's ratings change slowly; re-read them every five minutes at most. */
-const OUTCOMES_TTL_MS = 5 * 60_000;
 /** Failed syncs (D1, analytics, chat) are retried by the alarm with the shared backoff, paced by the D1 breaker. */
 export const retryDelayMs = (env: Env, retries: number) => outboxBackoffMs(retries, outboxBackoffFor(env));
 /** The first retry after a write that could not sync at once. */
@@ -40,7 +39,6 @@ export class LearnerRuntime {
    * an eviction the flush goes by plain RPC until the learner's next call).
    */
   analyticsCaller: { tenantId: string; pins?: VersionPins | undefined } | undefined;
-  private outcomes: { value: CourseOutcomes; contextId: string; loadedAt: number } | undefined;
   private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 
   constructor(
@@ -80,25 +78,21 @@ export class LearnerRuntime {
     else await scheduleAlarmBy(this.ctx.storage, at);
   }
 
-  /** How the learner's course rated each kind so far (cached 5 min; none when D1 cannot say). */
+  /** How the learner's course rated each kind so far (shared per isolate for 5 min; none when D1 cannot say). */
   async courseOutcomes(auth: AuthContext): Promise<CourseOutcomes> {
-    if (!auth.contextId) return {};
-    const now = Date.now();
-    const cached = this.outcomes;
-    if (cached && cached.contextId === auth.contextId && now - cached.loadedAt < OUTCOMES_TTL_MS) return cached.value;
-    let value: CourseOutcomes = {};
+    const contextId = auth.contextId;
+    if (!contextId) return {};
     try {
-      const tdb = tenantDb<StruggleDb>(this.env, {
-        tenantId: auth.tenantId,
-        service: SERVICE,
-        d1Binding: auth.d1Binding,
-      });
-      value = await readCourseOutcomes(tdb, auth.contextId);
+      return await cachedCourseOutcomes(courseKey(auth.tenantId, auth.d1Binding, contextId), () =>
+        readCourseOutcomes(
+          tenantDb<StruggleDb>(this.env, { tenantId: auth.tenantId, service: SERVICE, d1Binding: auth.d1Binding }),
+          contextId,
+        ),
+      );
     } catch (e) {
       this.log.warn("course ratings unavailable; choosing kinds by the rules", errorFields(e));
+      return {};
     }
-    this.outcomes = { value, contextId: auth.contextId, loadedAt: now };
-    return value;
   }
 
   /** The tenant's config with the course's instructor settings on top, cached for a minute. */

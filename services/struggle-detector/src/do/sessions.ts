@@ -1,8 +1,6 @@
 import { type AuthContext, nowIso } from "@atomic-guide/shared";
-import * as statements from "../db/statements";
 import { beginSession } from "../detection/detector";
 import { queueEvent } from "./analytics-queue";
-import { enqueueD1, learnerDb, learnerOf } from "./d1-sync";
 import type { LearnerRuntime } from "./runtime";
 
 /** A learner gone this long has left; the next signal opens a new session. */
@@ -23,27 +21,27 @@ export function resolveSession(rt: LearnerRuntime, auth: AuthContext, now: numbe
   return startSession(rt, auth, now, crypto.randomUUID());
 }
 
+/**
+ * Opens a session: the row is stored marked for the alarm's debounced D1 copy (with the
+ * batch's counters, one D1 batch) and its session_started event is queued for analytics; the
+ * caller saves the detector state and counters with the rest of the batch.
+ */
 function startSession(rt: LearnerRuntime, auth: AuthContext, now: number, sessionId: string): string {
-  const row = {
+  const startedAt = nowIso(now);
+  rt.store.insertSession({
     session_id: sessionId,
     launch_id: auth.launchId ?? null,
     context_id: auth.contextId ?? null,
-    started_at: nowIso(now),
+    started_at: startedAt,
     last_signal_at: null,
     signal_count: 0,
     struggle_count: 0,
     intervention_count: 0,
     peak_score: 0,
     last_activity_ms: now,
-  };
-  rt.store.insertSession(row);
+  });
   rt.state = beginSession(rt.state);
-  rt.store.setMeta("state", rt.state);
   rt.counters.sessions += 1;
-  rt.saveCounters();
-  enqueueD1(rt, auth, `session:${sessionId}`, [
-    statements.upsertSession(learnerDb(rt, auth), learnerOf(auth), { ...row, dirty: 0 }),
-  ]);
-  queueEvent(rt, auth, { type: "session_started", eventId: `session:${sessionId}`, sessionId, at: row.started_at });
+  queueEvent(rt, auth, { type: "session_started", eventId: `session:${sessionId}`, sessionId, at: startedAt });
   return sessionId;
 }

@@ -12,19 +12,19 @@ import {
 import { PageSchema } from "../db/history";
 import { type SignalBatch, SignalBatchSchema } from "../detection/signals";
 import { ConsentInputSchema, type RespondAction, RespondSchema } from "../routes/bodies";
+import { markActivity, recordPendingActivity } from "./activity-mark";
 import { type ConsentRecord, currentConsent, recordConsent } from "./consent";
 import type { PublicIntervention } from "./delivery";
 import { interventionsPage, sessionsPage } from "./history-pages";
 import { expireIdleLearner } from "./idle-expiry";
 import { type IngestResult, ingest } from "./ingest";
-import { recordPendingActivity } from "./launch-followup";
 import { eraseLearnerData, exportLearnerData } from "./learner-data";
 import { recordOutcome } from "./outcomes";
 import { claim, ownerOf, storedOwner } from "./owner";
 import { publicProfile } from "./profile";
 import { LearnerRuntime } from "./runtime";
 import { acceptSocket, handleSocketMessage, isUpgrade, signalsSocketHost, upgradeRequired } from "./sockets";
-import { afterWrite, runAlarm } from "./write-behind";
+import { afterWrite, D1_DEBOUNCE_MS, runAlarm } from "./write-behind";
 
 export type { IngestResult } from "./ingest";
 export { SESSION_IDLE_MS } from "./sessions";
@@ -86,7 +86,9 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     const auth = claim(this.rt.store, authInput);
     const { profiling } = parseWith(ConsentInputSchema, input);
     this.rt.store.setMeta("owner", ownerOf(auth));
-    await this.rt.expiry.noteActivity(auth.tenantId);
+    const now = Date.now();
+    markActivity(this.rt, now);
+    await this.rt.scheduleAlarm(now + D1_DEBOUNCE_MS);
     return recordConsent(this.rt.store, profiling);
   }
 
@@ -141,10 +143,13 @@ export class StruggleDetectorDO extends DurableObject<Env> {
     return recheckSockets(this.sockets, policy);
   }
 
-  /** Activity an older version's launch left, then retention (an expired object does nothing else), write-behind work, then the open sockets' limits. */
+  /**
+   * The activity noted since the last alarm, then retention (an expired object does nothing
+   * else; none while an activity is still unrecorded), write-behind work, then the open sockets' limits.
+   */
   override async alarm(): Promise<void> {
-    await recordPendingActivity(this.rt, storedOwner(this.rt.store)?.tenantId);
-    if (await expireIdleLearner(this.rt)) return;
+    const recorded = await recordPendingActivity(this.rt, storedOwner(this.rt.store)?.tenantId);
+    if (recorded && (await expireIdleLearner(this.rt))) return;
     try {
       await runAlarm(this.rt);
     } finally {

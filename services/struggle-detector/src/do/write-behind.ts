@@ -1,4 +1,5 @@
 import { MAX_SIGNAL_AGE_MS } from "../detection/signals";
+import { markActivity } from "./activity-mark";
 import { ANALYTICS_WAIT_MS, flushAnalytics } from "./analytics-queue";
 import { profileDue, pushProfile } from "./chat-profile";
 import { copyToD1, flushOutbox } from "./d1-sync";
@@ -19,15 +20,19 @@ async function flushAll(
   return outbox && analytics;
 }
 
-/** After a write the learner or an instructor looks for at once: flush now, retry from the alarm if that fails. */
+/**
+ * After a write the learner or an instructor looks for at once: flush now, retry from the alarm
+ * if that fails. The write is the learner's activity, which the alarm records.
+ */
 export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   const owner = storedOwner(rt.store);
   if (!owner) return;
   const auth = authOf(owner);
-  await rt.expiry.noteActivity(auth.tenantId);
+  const now = Date.now();
+  markActivity(rt, now);
   const ok = await flushAll(rt, auth, ANALYTICS_WAIT_MS.request);
   if (profileDue(rt)) await pushProfile(rt, auth);
-  if (!ok) await rt.scheduleAlarm(Date.now() + firstRetryDelayMs(rt.env));
+  await rt.scheduleAlarm(ok ? now + D1_DEBOUNCE_MS : Date.now() + firstRetryDelayMs(rt.env));
 }
 
 /** The alarm: debounced D1 copies, signal pruning, retries with backoff, analytics and the chat profile. */
