@@ -1,4 +1,14 @@
+import { ensureSchema } from "@atomic-guide/shared/do-schema";
+import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import type { LearningSessionsTable, StruggleEventsTable } from "../db/schema";
+
+/** The outbox whose tables this store's schema creates (runtime.ts opens it with `createTables: false`). */
+export const OUTBOX_NAME = "d1";
+/**
+ * Raised whenever SCHEMA changes, so every existing object runs it once more; SCHEMA must stay
+ * idempotent (IF NOT EXISTS) for that.
+ */
+const SCHEMA_VERSION = "1";
 
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
@@ -64,8 +74,12 @@ export class LocalStore {
    */
   private readonly meta = new Map<string, string | null>();
 
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(SCHEMA);
+  private readonly sql: SqlStorage;
+
+  /** A woken object checks one schema mark instead of re-running its CREATE statements. */
+  constructor(storage: DurableObjectStorage) {
+    this.sql = storage.sql;
+    ensureSchema(storage, SCHEMA_VERSION, SCHEMA + D1Outbox.tablesDdl(OUTBOX_NAME));
   }
 
   getMeta<T>(key: string): T | undefined {

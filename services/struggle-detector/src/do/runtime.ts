@@ -11,7 +11,7 @@ import { readCourseOutcomes } from "../interventions/course-outcomes";
 import { cachedCourseOutcomes, courseKey } from "../interventions/course-outcomes-cache";
 import { SERVICE } from "../service";
 import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
-import { LocalStore } from "./local-store";
+import { LocalStore, OUTBOX_NAME } from "./local-store";
 import { emptyCounters, type ProfileCounters } from "./profile";
 
 /** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
@@ -45,8 +45,8 @@ export class LearnerRuntime {
     readonly ctx: DurableObjectState,
     readonly env: Env,
   ) {
-    this.store = new LocalStore(ctx.storage.sql);
-    this.outbox = new D1Outbox(ctx.storage.sql, "d1");
+    this.store = new LocalStore(ctx.storage);
+    this.outbox = new D1Outbox(ctx.storage.sql, OUTBOX_NAME, { createTables: false });
     this.expiry = new IdleExpiry(ctx.storage, env.TENANT_CONFIG);
     this.state = restoreState(this.store.getMeta<DetectorState>("state"));
     this.counters = this.store.getMeta<ProfileCounters>("counters") ?? emptyCounters(nowIso());
@@ -54,8 +54,8 @@ export class LearnerRuntime {
 
   /** After `deleteAll` dropped every table: recreate them empty and forget what was in memory. */
   reset(): void {
-    this.store = new LocalStore(this.ctx.storage.sql);
-    this.outbox = new D1Outbox(this.ctx.storage.sql, "d1");
+    this.store = new LocalStore(this.ctx.storage);
+    this.outbox = new D1Outbox(this.ctx.storage.sql, OUTBOX_NAME, { createTables: false });
     this.state = initialState();
     this.counters = emptyCounters(nowIso());
     this.config = undefined;
