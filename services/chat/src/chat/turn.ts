@@ -1,12 +1,4 @@
-import {
-  ApiError,
-  type AuthContext,
-  createLogger,
-  errorFields,
-  type LearnerProfile,
-  notFound,
-  nowIso,
-} from "@atomic-guide/shared";
+import { ApiError, type AuthContext, type LearnerProfile, notFound, nowIso } from "@atomic-guide/shared";
 import { type BudgetLimits, loadBudgetLimits } from "../budget/limits";
 import { turnMaximum } from "../budget/turn-maximum";
 import type { BeginTurn, FinishTurn } from "../do/chat-conversation";
@@ -18,7 +10,6 @@ import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
 import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
 import { estimateTokens } from "../providers/types";
-import { sendChatEvent } from "./analytics";
 import { followUpSuggestions } from "./follow-up-questions";
 import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
@@ -35,7 +26,6 @@ export interface TurnDeps {
   auth: AuthContext;
   preference: ProviderPreference;
   learner: LearnerGate;
-  waitUntil(promise: Promise<unknown>): void;
 }
 
 export interface PreparedTurn {
@@ -251,6 +241,20 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     provider: answer.provider,
     tokens,
     at,
+    // Queued with the answer in the conversation's object, which sends it to analytics.
+    event: {
+      eventId: messageId,
+      type: "chat_message",
+      tenantId: auth.tenantId,
+      d1Binding: auth.d1Binding,
+      userId: auth.userId,
+      contextId: auth.contextId,
+      at,
+      conversationId: turn.conversationId,
+      provider: answer.provider,
+      tokens,
+    },
+    analyticsCaller: { tenantId: auth.tenantId, pins: auth.pins },
   };
   const [stored, learnerUsage, tenantUsage] = await Promise.all([
     conversationStub(env, auth.tenantId, turn.conversationId).finishTurn(finish),
@@ -262,20 +266,6 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     settleTenant(),
   ]);
   if (!stored) throw new ApiError(409, "conversation_gone", "The conversation was deleted while answering.");
-  turn.deps.waitUntil(
-    sendChatEvent(env, auth, {
-      eventId: messageId,
-      type: "chat_message",
-      tenantId: auth.tenantId,
-      d1Binding: auth.d1Binding,
-      userId: auth.userId,
-      contextId: auth.contextId,
-      at,
-      conversationId: turn.conversationId,
-      provider: answer.provider,
-      tokens,
-    }).catch((e) => createLogger({ service: "chat" }).warn("analytics unavailable", errorFields(e))),
-  );
   return {
     conversationId: turn.conversationId,
     messageId,

@@ -1,10 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
+import type { LearningEvent } from "@atomic-guide/shared";
 import { createLogger, tenantDb } from "@atomic-guide/shared";
 import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements, type StoredMessage } from "../db/archive";
+import { AnalyticsEventQueue, type EventCaller } from "./analytics-events";
+import {
+  ARCHIVE_OUTBOX,
+  CONVERSATION_DDL,
+  CONVERSATION_SCHEMA_VERSION,
+  type MessageRow,
+  type OwnerRow,
+  toMessage,
+} from "./conversation-schema";
 
 export interface ConversationOwner {
   tenantId: string;
@@ -34,6 +44,9 @@ export interface FinishTurn {
   provider: string;
   tokens: number;
   at: string;
+  /** The turn's `chat_message` learning event, queued with the answer for analytics. */
+  event?: LearningEvent | undefined;
+  analyticsCaller?: EventCaller | undefined;
 }
 
 /**
@@ -45,53 +58,6 @@ export const ARCHIVE_BACKSTOP_MS = 60_000;
 /** Messages per outbox entry: the conversation upsert and these stay within an entry's 50 statements. */
 const ARCHIVE_RUN = 20;
 
-type OwnerRow = {
-  tenant_id: string;
-  user_id: string;
-  d1_binding: string | null;
-  conversation_id: string;
-  title: string | null;
-  created_at: string;
-};
-
-type MessageRow = {
-  message_id: string;
-  role: "user" | "assistant";
-  content: string;
-  provider: string | null;
-  tokens: number;
-  created_at: string;
-};
-const toMessage = (r: MessageRow): StoredMessage => ({
-  messageId: r.message_id,
-  role: r.role,
-  content: r.content,
-  provider: r.provider,
-  tokens: r.tokens,
-  createdAt: r.created_at,
-});
-
-const ARCHIVE_OUTBOX = "archive";
-/** Bump with every change to CONVERSATION_DDL: objects marked with an older version run it again. */
-const CONVERSATION_SCHEMA_VERSION = "1";
-const CONVERSATION_DDL = `
-  CREATE TABLE IF NOT EXISTS owner (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, d1_binding TEXT,
-    conversation_id TEXT NOT NULL, title TEXT, created_at TEXT NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    message_id TEXT NOT NULL UNIQUE,
-    role TEXT NOT NULL, content TEXT NOT NULL, provider TEXT,
-    tokens INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS archive_mark (id INTEGER PRIMARY KEY CHECK (id = 1), queued_seq INTEGER NOT NULL);
-  -- Objects from before the mark queued every message as it was stored: all of theirs are queued.
-  INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages;
-  ${D1Outbox.tablesDdl(ARCHIVE_OUTBOX)}
-`;
-
 /**
  * One conversation (`idFromName("<tenantId>:<conversationId>")`), bound to its owner when it is
  * created. Every method takes the caller's identity and answers `null` to anyone else, exactly
@@ -101,6 +67,7 @@ const CONVERSATION_DDL = `
 export class ChatConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private outbox: D1Outbox;
+  private readonly events: AnalyticsEventQueue;
   /** Retention of a conversation D1 may never have seen; the tenant's period is read from KNOWLEDGE. */
   private readonly expiry: IdleExpiry;
 
@@ -108,6 +75,7 @@ export class ChatConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.outbox = this.createSchema();
+    this.events = new AnalyticsEventQueue(this.sql);
     this.expiry = new IdleExpiry(ctx.storage, env.KNOWLEDGE);
   }
 
@@ -201,8 +169,9 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: turn.tokens,
       createdAt: turn.at,
     });
+    if (turn.event) this.events.queue(turn.event, turn.analyticsCaller ?? { tenantId: row.tenant_id });
     this.queueUnarchived(row);
-    // The alarm archives right after this turn returns, off the learner's path.
+    // The alarm archives and sends the event right after this turn returns, off the learner's path.
     await scheduleAlarmBy(this.ctx.storage, Date.now());
     return true;
   }
@@ -303,9 +272,11 @@ export class ChatConversationDO extends DurableObject<Env> {
    * they never reach D1 (its D1 rows, if any, go with the retention sweep or the offboarding).
    */
   override async alarm(): Promise<void> {
-    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0;
+    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.hasPending();
     if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
     await this.archive();
+    const row = this.ownerRow();
+    if (row) await this.events.send(this.env, this.ctx.storage, row.d1_binding);
   }
 
   /**

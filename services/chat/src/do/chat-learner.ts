@@ -320,7 +320,6 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
           auth,
           preference: attachment.preference,
           learner: this,
-          waitUntil: (p) => this.ctx.waitUntil(p),
         },
         request,
       );

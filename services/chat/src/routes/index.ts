@@ -38,7 +38,7 @@ const preferenceFrom = (request: Request) =>
     "invalid_ai_provider",
   );
 
-function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
+function turnDeps(request: Request, env: Env): TurnDeps {
   const auth = authContextFrom(request);
   return {
     env,
@@ -46,14 +46,13 @@ function turnDeps(request: Request, env: Env, ctx: ExecutionContext): TurnDeps {
     auth,
     preference: preferenceFrom(request),
     learner: learnerGate(env, auth),
-    waitUntil: (p) => ctx.waitUntil(p),
   };
 }
 
 const wantsEventStream = (request: Request) => (request.headers.get("Accept") ?? "").includes("text/event-stream");
 
 router.post("/api/chat/message", async (request, env, ctx, hctx) => {
-  const deps = turnDeps(request, env, ctx);
+  const deps = turnDeps(request, env);
   const body = await parseJsonBody(request, ChatMessageRequestSchema);
   // Refusals (404, 429) happen here, before a byte of the answer is sent.
   const turn = await prepareTurn(deps, body);
@@ -106,8 +105,8 @@ router.post("/api/chat/suggestion", async (request, env) => {
   return json(await suggestFor(env, auth, body));
 });
 
-router.post("/api/chat/help", async (request, env, ctx) => {
-  const deps = turnDeps(request, env, ctx);
+router.post("/api/chat/help", async (request, env) => {
+  const deps = turnDeps(request, env);
   const body = await parseJsonBody(request, HelpRequestSchema);
   return json(await helpFor(deps, body));
 });
