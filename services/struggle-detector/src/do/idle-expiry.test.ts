@@ -16,10 +16,9 @@ const learnerOf = (tenantId: string): AuthContext => ({
 });
 const freshTenant = () => `idle-${crypto.randomUUID().slice(0, 8)}`;
 
-/** Signals sent while every D1 of the service fails: the learner exists only in their object and its outbox. */
-async function activeDuringOutage(who: AuthContext) {
-  await exports.default.controlD1Faults({ mode: "fail" });
-  const res = await exports.default.fetch(
+/** A first batch of three wrong quiz attempts, as the web app sends it. */
+const threeWrongAttempts = (who: AuthContext) =>
+  exports.default.fetch(
     new Request("http://struggle-detector/api/cognitive/signals", {
       method: "POST",
       headers: { "X-Atomic-Auth": encodeAuthContext(who), "Content-Type": "application/json" },
@@ -33,6 +32,11 @@ async function activeDuringOutage(who: AuthContext) {
       }),
     }),
   );
+
+/** Signals sent while every D1 of the service fails: the learner exists only in their object and its outbox. */
+async function activeDuringOutage(who: AuthContext) {
+  await exports.default.controlD1Faults({ mode: "fail" });
+  const res = await threeWrongAttempts(who);
   expect(res.status).toBe(202);
   // The alarm after the batch records the activity (the retention mark) and fails to copy to D1.
   await runDurableObjectAlarm(detectorFor(env, who));
@@ -44,20 +48,7 @@ async function activeDuringOutage(who: AuthContext) {
 
 /** Three wrong attempts at the first batch, with D1 up: the struggle is flushed before the answer. */
 async function activeWithStruggle(who: AuthContext) {
-  const res = await exports.default.fetch(
-    new Request("http://struggle-detector/api/cognitive/signals", {
-      method: "POST",
-      headers: { "X-Atomic-Auth": encodeAuthContext(who), "Content-Type": "application/json" },
-      body: JSON.stringify({
-        signals: [0, 1, 2].map((i) => ({
-          type: "quiz_attempt",
-          at: new Date(Date.now() - 10_000 + i * 1_000).toISOString(),
-          elementId: "quiz-1",
-          correct: false,
-        })),
-      }),
-    }),
-  );
+  const res = await threeWrongAttempts(who);
   expect(await res.json()).toMatchObject({ struggle: { level: "struggling" } });
 }
 
