@@ -1,6 +1,6 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { bearer, tokenFor } from "../auth/test-tokens";
 import worker from "../index";
 import { getTenant, putTenant } from "../tenants/store";
@@ -21,6 +21,15 @@ async function learnerWithSession(tenantId: string): Promise<string> {
   const at = new Date(Date.now() - 1000).toISOString();
   const res = await api(token, "/api/cognitive/signals", { signals: [{ type: "click", at, elementId: "q-1" }] });
   expect(res.status).toBe(202);
+  // The sweep finds idle learners by their D1 rows, which the learner's object writes from its
+  // alarm a few seconds after a session's first batch: polled, not timed.
+  await vi.waitUntil(
+    async () =>
+      ((await env.TEST_DB_STRUGGLE_DETECTOR.prepare("SELECT COUNT(*) AS n FROM learning_sessions WHERE tenant_id = ?")
+        .bind(tenantId)
+        .first<number>("n")) ?? 0) > 0,
+    { timeout: 25_000, interval: 100 },
+  );
   return token;
 }
 
@@ -36,8 +45,7 @@ async function runCron(scheduledTime: number) {
 
 describe("the daily retention sweep", () => {
   it("applies each tenant's own period: a 30-day tenant loses 40-day-idle learners, a default tenant keeps them", async () => {
-    const short = await learnerWithSession("sweep-short");
-    const long = await learnerWithSession("sweep-long");
+    const [short, long] = await Promise.all([learnerWithSession("sweep-short"), learnerWithSession("sweep-long")]);
     const tenant = await getTenant(env, "sweep-short");
     if (!tenant) throw new Error("tenant missing");
     await putTenant(env, { ...tenant, learnerDataRetentionDays: 30 });
