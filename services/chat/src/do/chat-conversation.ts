@@ -274,8 +274,8 @@ export class ChatConversationDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.hasPending();
     if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
-    await this.archive();
     const row = this.ownerRow();
+    await this.archive(row);
     if (row) await this.events.send(this.env, this.ctx.storage, row.d1_binding);
   }
 
@@ -288,8 +288,7 @@ export class ChatConversationDO extends DurableObject<Env> {
   }
 
   /** Queues what waits in the object (a turn that never finished, say), then flushes. */
-  private async archive(): Promise<number> {
-    const row = this.ownerRow();
+  private async archive(row = this.ownerRow()): Promise<number> {
     if (!row) return 0;
     this.queueUnarchived(row);
     const d1 = tenantDb(this.env, {

@@ -8,7 +8,7 @@ export const OUTBOX_NAME = "d1";
  * Raised whenever SCHEMA changes, so every existing object runs it once more; SCHEMA must stay
  * idempotent (IF NOT EXISTS) for that.
  */
-const SCHEMA_VERSION = "1";
+const SCHEMA_VERSION = "2";
 
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   intervention_count INTEGER NOT NULL DEFAULT 0, peak_score REAL NOT NULL DEFAULT 0,
   last_activity_ms INTEGER NOT NULL, dirty INTEGER NOT NULL DEFAULT 0
 );
+-- Every batch without a named session asks for the latest one: a learner keeps months of them.
+CREATE INDEX IF NOT EXISTS sessions_last_activity ON sessions (last_activity_ms);
 CREATE TABLE IF NOT EXISTS struggle_events (
   event_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, element_id TEXT, level TEXT NOT NULL,
   score REAL NOT NULL, drivers TEXT NOT NULL, detected_at TEXT NOT NULL
@@ -39,6 +41,9 @@ CREATE TABLE IF NOT EXISTS interventions (
 );
 CREATE TABLE IF NOT EXISTS analytics_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 `;
+
+/** Walks the sessions_last_activity index from its end: one row read, however many sessions. */
+export const LATEST_SESSION_SQL = "SELECT * FROM sessions ORDER BY last_activity_ms DESC LIMIT 1";
 
 // The object holds one learner, so its rows are D1's without the tenant and user columns.
 export type SessionRow = Omit<LearningSessionsTable, "tenant_id" | "user_id"> & {
@@ -142,9 +147,7 @@ export class LocalStore {
   }
 
   latestSession(): SessionRow | undefined {
-    return this.sql
-      .exec<SessionRow & Row>("SELECT * FROM sessions ORDER BY last_activity_ms DESC LIMIT 1")
-      .toArray()[0];
+    return this.sql.exec<SessionRow & Row>(LATEST_SESSION_SQL).toArray()[0];
   }
 
   /** A new session is marked dirty: the alarm's debounced copy takes it to D1. */
