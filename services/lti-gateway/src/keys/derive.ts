@@ -61,9 +61,10 @@ export function secretsFor(env: object, purpose: SecretPurpose): VersionedSecret
 }
 
 const encoder = new TextEncoder();
-const cache = new Map<string, Promise<CryptoKey>>();
+/** Derived keys, not promises of them: a promise another request made is not this one's to await. */
+const cache = new Map<string, CryptoKey>();
 
-function deriveFrom(
+async function deriveFrom(
   secret: string,
   info: string,
   algorithm: SubtleCryptoImportKeyAlgorithm,
@@ -73,18 +74,15 @@ function deriveFrom(
   const cacheKey = JSON.stringify([secret, info]);
   const hit = cache.get(cacheKey);
   if (hit) return hit;
-  const key = (async () => {
-    const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
-    return crypto.subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt: encoder.encode("atomic-guide/lti-gateway"), info: encoder.encode(info) },
-      ikm,
-      algorithm,
-      false,
-      usages,
-    );
-  })();
+  const ikm = await crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]);
+  const key = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: encoder.encode("atomic-guide/lti-gateway"), info: encoder.encode(info) },
+    ikm,
+    algorithm,
+    false,
+    usages,
+  );
   cache.set(cacheKey, key);
-  key.catch(() => cache.delete(cacheKey));
   return key;
 }
 

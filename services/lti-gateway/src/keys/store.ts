@@ -42,7 +42,8 @@ export async function toolJwks(env: Env): Promise<{ keys: PublicJwk[] }> {
   return { keys: records.flatMap((r) => (r ? [r.publicJwk] : [])) };
 }
 
-const signingKeys = new Map<string, Promise<CryptoKey>>();
+/** Unwrapped keys by kid, not promises of them: a promise another request made is not this one's to await. */
+const signingKeys = new Map<string, CryptoKey>();
 
 /** The current key for signing: its kid and the unwrapped private key (cached per isolate by kid). */
 export async function currentSigningKey(env: Env): Promise<{ kid: string; key: CryptoKey }> {
@@ -50,19 +51,15 @@ export async function currentSigningKey(env: Env): Promise<{ kid: string; key: C
   const index = await readIndex(env);
   if (!index) throw new Error("tool key index could not be created");
   const kid = index.current;
-  let key = signingKeys.get(kid);
-  if (!key) {
-    key = (async () => {
-      const record = await readKeyRecord(env, kid);
-      if (!record) throw new Error("current tool key record is missing");
-      const jwk = JSON.parse(await unwrap(env, record.wrappedPrivateJwk, kid)) as JWK;
-      // Not extractable: a bug elsewhere in the isolate can sign with it but never export it.
-      return (await importJWK(jwk, "RS256", { extractable: false })) as CryptoKey;
-    })();
-    signingKeys.set(kid, key);
-    key.catch(() => signingKeys.delete(kid));
-  }
-  return { kid, key: await key };
+  const cached = signingKeys.get(kid);
+  if (cached) return { kid, key: cached };
+  const record = await readKeyRecord(env, kid);
+  if (!record) throw new Error("current tool key record is missing");
+  const jwk = JSON.parse(await unwrap(env, record.wrappedPrivateJwk, kid)) as JWK;
+  // Not extractable: a bug elsewhere in the isolate can sign with it but never export it.
+  const key = (await importJWK(jwk, "RS256", { extractable: false })) as CryptoKey;
+  signingKeys.set(kid, key);
+  return { kid, key };
 }
 
 /** Signs a JWT with the tool's current key (deep-linking responses, client assertions). */

@@ -25,8 +25,6 @@ export async function jwksCacheKey(uri: string): Promise<string> {
   return `jwks:${Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** Fetches in flight in this isolate, by jwks_uri: concurrent launches share one request. */
-const inFlight = new Map<string, Promise<Cached>>();
 /** When a fetch last failed in this isolate, by jwks_uri: no new attempt within the cooldown. */
 const failedAt = new Map<string, number>();
 
@@ -62,35 +60,31 @@ async function downloadJwks(uri: string, now: number): Promise<{ cached: Cached;
   return { cached: { jwks: parsed.output, fetchedAt: now, maxAgeMs: maxAge * 1000 }, maxAge };
 }
 
-/** One fetch per jwks_uri at a time in this isolate; the KV write is best effort (1 write/s/key). */
-function fetchJwks(env: Env, uri: string, now: number): Promise<Cached> {
-  const running = inFlight.get(uri);
-  if (running) return running;
+/**
+ * Downloads the JWKS and stores the KV copy (best effort: KV takes one write per key per second).
+ * Not shared between concurrent launches: a fetch belongs to the request that started it, and a
+ * launch awaiting another's fetch after that request ended would be cancelled as hung (with the
+ * entry never cleared, every later launch of the platform in the isolate with it). Misses are
+ * rare (the KV copy and `held` serve the rest), so a burst on a cold copy costs a few fetches.
+ */
+async function fetchJwks(env: Env, uri: string, now: number): Promise<Cached> {
   const last = failedAt.get(uri);
-  if (last !== undefined && now - last < REFETCH_COOLDOWN_MS) return Promise.reject(unavailable());
-  const promise = (async () => {
+  if (last !== undefined && now - last < REFETCH_COOLDOWN_MS) throw unavailable();
+  try {
+    const { cached, maxAge } = await downloadJwks(uri, now);
+    failedAt.delete(uri);
     try {
-      const { cached, maxAge } = await downloadJwks(uri, now);
-      failedAt.delete(uri);
-      try {
-        await env.PLATFORMS.put(await jwksCacheKey(uri), JSON.stringify(cached), {
-          expirationTtl: maxAge + STALE_KEEP_S,
-        });
-      } catch {
-        // KV refuses a second write to one key within a second: the copy in hand is just as good.
-      }
-      return cached;
-    } catch (e) {
-      failedAt.set(uri, now);
-      throw e;
+      await env.PLATFORMS.put(await jwksCacheKey(uri), JSON.stringify(cached), {
+        expirationTtl: maxAge + STALE_KEEP_S,
+      });
+    } catch {
+      // KV refuses a second write to one key within a second: the copy in hand is just as good.
     }
-  })();
-  inFlight.set(uri, promise);
-  void promise.then(
-    () => inFlight.delete(uri),
-    () => inFlight.delete(uri),
-  );
-  return promise;
+    return cached;
+  } catch (e) {
+    failedAt.set(uri, now);
+    throw e;
+  }
 }
 
 /** Our copy (fresh or stale) and whether it was just fetched; a stale copy is served if the platform is down. */
@@ -115,7 +109,8 @@ const hasKid = (jwks: Cached["jwks"], kid: string) => jwks.keys.some((k) => k.ki
  */
 interface HeldJwks {
   entry: Cached;
-  keys: Map<string, Promise<CryptoKey>>;
+  /** Imported keys, not promises of them (see fetchJwks). */
+  keys: Map<string, CryptoKey>;
 }
 const held = new Map<string, HeldJwks>();
 /** Registrations, not requests, set the count; the bound only keeps a misconfigured flood from growing it. */
@@ -130,19 +125,21 @@ function hold(uri: string, entry: Cached): HeldJwks {
   const current = held.get(uri);
   if (current?.entry === entry) return current;
   if (!current && held.size >= MAX_HELD) held.delete(held.keys().next().value as string);
-  const next = { entry, keys: new Map<string, Promise<CryptoKey>>() };
+  const next = { entry, keys: new Map<string, CryptoKey>() };
   held.set(uri, next);
   return next;
 }
 
-function keyFrom(jwks: HeldJwks, kid: string, header: JWSHeaderParameters): Promise<CryptoKey> {
+async function keyFrom(jwks: HeldJwks, kid: string, header: JWSHeaderParameters): Promise<CryptoKey> {
   const imported = jwks.keys.get(kid);
   if (imported) return imported;
   const keySet = createLocalJWKSet(jwks.entry.jwks as unknown as JSONWebKeySet);
-  const key = (keySet({ ...header, alg: "RS256" }) as Promise<CryptoKey>).catch(() => {
-    jwks.keys.delete(kid);
+  let key: CryptoKey;
+  try {
+    key = (await keySet({ ...header, alg: "RS256" })) as CryptoKey;
+  } catch {
     throw rejected("unknown_kid", "The platform's key for this kid is not a usable RS256 key.");
-  });
+  }
   jwks.keys.set(kid, key);
   return key;
 }
@@ -152,7 +149,7 @@ function keyFrom(jwks: HeldJwks, kid: string, header: JWSHeaderParameters): Prom
  * (never from the token). KV-cached for the platform's Cache-Control max-age and kept a day
  * longer to serve while the platform is down; an unknown kid refetches once (unless our copy is
  * younger than the cooldown, or a fetch failed within it), then fails. Concurrent fetches of
- * one jwks_uri in an isolate are coalesced, and a fresh copy's imported keys are kept (`held`).
+ * and a fresh copy's imported keys are kept (`held`).
  */
 export async function platformKeyFor(env: Env, jwksUri: string, header: JWSHeaderParameters): Promise<CryptoKey> {
   const kid = header.kid;
