@@ -1,20 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import {
-  type AuthContext,
   admitMessage,
   answerClose,
   enforceSocketLimits,
   type LearnerProfile,
-  publicError,
   recheckSockets,
   SOCKET_CLOSE,
   type SocketHost,
   type SocketPolicy,
-  socketErrorFrame,
 } from "@atomic-guide/shared";
 import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-retention/idle-expiry";
-import * as v from "valibot";
 import { secondsUntilNextUtcDay, utcDay } from "../budget/limits";
 import type {
   Admission,
@@ -25,11 +21,9 @@ import type {
   SettleRequest,
   TokenHold,
 } from "../chat/learner-gate";
-import { SocketMessageSchema } from "../chat/schemas";
-import { executeTurn, prepareTurn } from "../chat/turn";
-import { chatEnvVars } from "../env-vars";
 import { ConversationWindows, WINDOW_DDL } from "./conversation-window";
 import { acceptChatSocket, attachmentOf, chatSocketHost } from "./learner-sockets";
+import { SocketTurns } from "./socket-turns";
 
 export interface ConversationSummary {
   conversationId: string;
@@ -63,6 +57,7 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   // Initialised after the base constructor has set ctx and env.
   private readonly sql = this.ctx.storage.sql;
   private readonly sockets: SocketHost = chatSocketHost(this.ctx, this.env);
+  private readonly socketTurns = new SocketTurns(this.env, this);
   /** Retention of what only this object holds (a profile pushed before any conversation, say). */
   private readonly expiry = new IdleExpiry(this.ctx.storage, this.env.KNOWLEDGE);
   private readonly windows = new ConversationWindows(this.sql);
@@ -287,59 +282,13 @@ export class ChatLearnerDO extends DurableObject<Env> implements LearnerGate {
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const attachment = attachmentOf(ws);
     if (!attachment || !(await admitMessage(this.sockets, ws))) return;
-    const send = (message: Record<string, unknown>) => {
+    await this.socketTurns.answer(attachment, raw, (message) => {
       try {
         ws.send(JSON.stringify(message));
       } catch {
         // The learner went away mid-answer; the answer is still stored.
       }
-    };
-    let data: unknown;
-    try {
-      data = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-    } catch {
-      send({ type: "error", code: "invalid_json", message: "Messages must be JSON." });
-      return;
-    }
-    const parsed = v.safeParse(SocketMessageSchema, data);
-    if (!parsed.success) {
-      send({ type: "error", code: "invalid_request", message: parsed.issues[0]?.message ?? "Invalid message." });
-      return;
-    }
-    if (parsed.output.type === "ping") {
-      send({ type: "pong" });
-      return;
-    }
-    const { type: _type, ...request } = parsed.output;
-    const auth: AuthContext = attachment.auth;
-    try {
-      const turn = await prepareTurn(
-        {
-          env: this.env,
-          vars: chatEnvVars(this.env),
-          auth,
-          preference: attachment.preference,
-          learner: this,
-        },
-        request,
-      );
-      const reply = await executeTurn(turn, (text) =>
-        send({ type: "ai_token", conversationId: turn.conversationId, text }),
-      );
-      send({ type: "ai_done", ...reply });
-    } catch (e) {
-      const failure = publicError(e);
-      if (failure.status === 429) {
-        send({
-          type: "rate_limit",
-          code: failure.code,
-          message: failure.message,
-          retryAfter: Number(failure.headers["Retry-After"] ?? 60),
-        });
-      } else {
-        send(socketErrorFrame(e));
-      }
-    }
+    });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

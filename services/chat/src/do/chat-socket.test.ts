@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
 import { withSocketToken } from "@atomic-guide/testing/socket-token";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { budgetKey } from "../budget/limits";
 import { call, learner } from "../testing/helpers";
 
@@ -58,6 +58,38 @@ describe("/ws/chat", () => {
       messages: unknown[];
     }>();
     expect(history.messages).toHaveLength(2);
+    socket.ws.close(1000, "bye");
+  });
+
+  it("answers a follow-up sent on a new conversation's first token after the first answer, never as unknown", async () => {
+    const me = learner();
+    const socket = await openSocket(me);
+    let conversationId: string | undefined;
+    socket.ws.addEventListener("message", (event) => {
+      const message = JSON.parse(String(event.data)) as SocketMessage;
+      if (message.type !== "ai_token" || conversationId) return;
+      // As early as a client can: the first question may not be stored in the conversation yet.
+      conversationId = String(message.conversationId);
+      socket.ws.send(JSON.stringify({ type: "message", conversationId, message: "And in the dark?" }));
+    });
+    // The first answer is still streaming when the follow-up comes.
+    socket.ws.send(JSON.stringify({ type: "message", message: "What does photosynthesis need? [[ai:slow]]" }));
+    await vi.waitUntil(() => socket.received.filter((m) => m.type === "ai_done").length === 2, {
+      timeout: 20_000,
+      interval: 20,
+    });
+    const types = socket.received.map((m) => m.type);
+    expect(types.filter((t) => t !== "ai_token" && t !== "ai_done")).toEqual([]);
+    // The follow-up's tokens come after the first answer is done: one conversation, in order.
+    const firstDone = types.indexOf("ai_done");
+    const followUp = socket.received.slice(firstDone + 1);
+    expect(followUp.length).toBeGreaterThan(1);
+    expect(followUp.every((m) => m.conversationId === conversationId)).toBe(true);
+    const history = await (await call(me, "GET", `/api/chat/history/${conversationId}`)).json<{
+      messages: { role: string; content: string }[];
+    }>();
+    expect(history.messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+    expect(history.messages[2]?.content).toBe("And in the dark?");
     socket.ws.close(1000, "bye");
   });
 

@@ -2,7 +2,8 @@
 // speaks the binding's shape, `run(model, input, options)`, and its streaming formats. The
 // learner's message steers it: [[ai:fail]] throws like a saturated model, [[ai:hang]] never
 // answers, [[ai:openai]] streams OpenAI-style chunks, [[ai:cut]] fails after one chunk, [[ai:big]] reports heavy usage,
-// [[ai:leak]] states the answer to 3x + 7 = 22.
+// [[ai:leak]] states the answer to 3x + 7 = 22, [[ai:slow]] sends its first chunk at once and the
+// rest half a second later (a model still answering while the learner types on).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const calls = [];
@@ -32,6 +33,17 @@ export default class AiDouble extends WorkerEntrypoint {
     if (last.includes("[[ai:cut]]")) {
       // One chunk, then the model reports a failure in-band: an answer lost mid-way.
       return sse([JSON.stringify({ response: "Partial " }), JSON.stringify({ error: "upstream connection reset" })]);
+    }
+    if (last.includes("[[ai:slow]]")) {
+      const encoder = new TextEncoder();
+      return new ReadableStream({
+        async start(controller) {
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "Slowly " })}\n\n`));
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "answered." })}\n\ndata: [DONE]\n\n`));
+          controller.close();
+        },
+      });
     }
     if (last.includes("[[ai:leak]]")) {
       // A model that ignores the graded-item rule and states the result.
