@@ -26,6 +26,50 @@ export function installClockOffset(offsetMs) {
   globalThis.Date = /** @type {DateConstructor} */ (/** @type {unknown} */ (ShiftedDate));
 }
 
+const ALARMS_SHIFTED = Symbol.for("atomic-guide.clock-offset.alarms");
+
+/**
+ * Durable Object alarms on the shifted clock: workerd fires an alarm by the real clock, so an
+ * alarm set for "now + 10 s" on a clock a year ahead would fire a year from now, and every
+ * background write that waits for an alarm would never happen in the shifted run. Patches the
+ * isolate's one storage prototype (shared by every object in it) so `setAlarm` takes shifted
+ * times and `getAlarm` answers them; alarms then fire when they would in a normal run.
+ * @param {DurableObjectStorage} storage any object's storage in this isolate
+ */
+export function shiftAlarms(storage) {
+  const offsetMs = clockOffsetMs();
+  const proto = /** @type {any} */ (Object.getPrototypeOf(storage));
+  if (!offsetMs || proto[ALARMS_SHIFTED]) return;
+  const { setAlarm, getAlarm } = proto;
+  proto.setAlarm = function (/** @type {number | Date} */ at, /** @type {unknown} */ options) {
+    const ms = at instanceof Date ? at.getTime() : at;
+    return setAlarm.call(this, ms - offsetMs, options);
+  };
+  proto.getAlarm = async function (/** @type {unknown} */ options) {
+    const at = await getAlarm.call(this, options);
+    return at === null || at === undefined ? at : at + offsetMs;
+  };
+  Object.defineProperty(proto, ALARMS_SHIFTED, { value: true });
+}
+
+/**
+ * A Durable Object class whose instances shift the isolate's alarms before they start: how an
+ * auxiliary Worker's objects, which no test code reaches, get `shiftAlarms`.
+ * @template {new (...args: any[]) => any} C
+ * @param {C} cls
+ * @returns {C}
+ */
+export function withShiftedAlarms(cls) {
+  if (typeof cls !== "function") return cls;
+  // @ts-expect-error a mixin over any Durable Object class
+  return class extends cls {
+    constructor(/** @type {any[]} */ ...args) {
+      shiftAlarms(args[0].storage);
+      super(...args);
+    }
+  };
+}
+
 /** The offset this isolate's clock runs at (0 when not shifted). */
 export function clockOffsetMs() {
   return /** @type {any} */ (globalThis.Date)[MARK] ?? 0;

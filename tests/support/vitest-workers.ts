@@ -104,16 +104,21 @@ export function ensureBuilt(service: ServiceName): string {
  * module's body runs after all its imports, in import order, so the shift is its own module
  * imported first. The modules are listed by hand: Miniflare does not follow re-exports.
  */
-function codeOf(bundle: string) {
+function codeOf(bundle: string, durableObjectClasses: string[]) {
   const root = dirname(bundle);
   if (!CLOCK_OFFSET_DAYS) return { modules: true, scriptPath: bundle, modulesRoot: root };
   const module = (name: string, contents: string) => ({ type: "ESModule" as const, path: join(root, name), contents });
+  // Its own Durable Object classes are re-exported shifting their alarms too (clock-offset.js);
+  // a local export takes precedence over the same name from `export *`.
+  const shifted = durableObjectClasses.map((c) => `export const ${c} = withShiftedAlarms(bundle.${c});\n`).join("");
   return {
     modulesRoot: root,
     modules: [
       module(
         "clock-shifted-entry.js",
-        'import "./clock-install.js";\nexport * from "./index.js";\nexport { default } from "./index.js";\n',
+        'import "./clock-install.js";\nimport { withShiftedAlarms } from "./clock-offset.js";\nimport * as bundle from "./index.js";\n' +
+          'export * from "./index.js";\nexport { default } from "./index.js";\n' +
+          shifted,
       ),
       module(
         "clock-install.js",
@@ -125,13 +130,24 @@ function codeOf(bundle: string) {
   };
 }
 
+/** The Durable Object classes a Worker defines itself (not those bound from another Worker). */
+function ownDurableObjectClasses(options: WorkerOptions): string[] {
+  const bindings = Object.values((options as { durableObjects?: Record<string, unknown> }).durableObjects ?? {});
+  const names = bindings.flatMap((b) => {
+    if (typeof b === "string") return [b];
+    const { className, scriptName } = b as { className: string; scriptName?: string };
+    return scriptName === undefined ? [className] : [];
+  });
+  return [...new Set(names)];
+}
+
 export function auxiliaryWorker(service: ServiceName, extraBindings: Record<string, unknown> = {}) {
   const options = workerOptionsOf(service);
   const carried = Object.fromEntries(CARRIED.filter((k) => k in options).map((k) => [k, options[k]]));
   return {
     name: workerName(service),
     // Module names may not climb out of the root with "..", so they are rooted at the bundle.
-    ...codeOf(ensureBuilt(service)),
+    ...codeOf(ensureBuilt(service), ownDurableObjectClasses(options)),
     ...carried,
     bindings: { ...options.bindings, ENVIRONMENT: "test", ...extraBindings },
   };
