@@ -61,7 +61,7 @@ describe("a turn's chat_message event", () => {
     const failed = await runInDurableObject(stub, async (_i: ChatConversationDO, state) => {
       const queue = new AnalyticsEventQueue(state.storage.sql);
       queue.queue(event, { tenantId: me.tenantId });
-      const sent = await queue.send(down as unknown as Env, state.storage, null);
+      const sent = await queue.send(down as unknown as Env, state.storage, { tenantId: me.tenantId, d1Binding: null });
       return { sent, pending: queue.hasPending(), alarm: await state.storage.getAlarm(), now: Date.now() };
     });
     expect(failed.sent).toBe(false);
@@ -70,7 +70,7 @@ describe("a turn's chat_message event", () => {
 
     // The retry (the alarm, or this send if it comes first) delivers it once analytics answers.
     await runInDurableObject(stub, (_i: ChatConversationDO, state) =>
-      new AnalyticsEventQueue(state.storage.sql).send(env, state.storage, null),
+      new AnalyticsEventQueue(state.storage.sql).send(env, state.storage, { tenantId: me.tenantId, d1Binding: null }),
     );
     expect((await storedEvents(me.tenantId)).map((e) => e.event_id)).toEqual([reply.messageId, event.eventId]);
     expect(await queuedIn(me.tenantId, reply.conversationId)).toEqual([]);

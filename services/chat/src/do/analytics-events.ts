@@ -1,14 +1,10 @@
-import {
-  type AnalyticsRpc,
-  createLogger,
-  errorFields,
-  type LearningEvent,
-  type RpcBinding,
-} from "@atomic-guide/shared";
+import { createLogger, errorFields, type LearningEvent } from "@atomic-guide/shared";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
-import { pinnedBinding, type VersionPins, VersionPinsSchema } from "@atomic-guide/shared/rpc/version-pins";
-import { withTimeout } from "@atomic-guide/shared/timeout";
+import { type EventCaller, sendQueuedLearningEvents } from "@atomic-guide/shared/rpc/queued-learning-events";
+import { VersionPinsSchema } from "@atomic-guide/shared/rpc/version-pins";
 import * as v from "valibot";
+
+export type { EventCaller };
 
 /** Part of the conversation's schema (conversation-schema.ts). */
 export const ANALYTICS_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS analytics_events (
@@ -19,12 +15,6 @@ export const ANALYTICS_EVENTS_DDL = `CREATE TABLE IF NOT EXISTS analytics_events
 const SEND_BATCH = 100;
 /** Nobody waits on the alarm: an overloaded analytics gets time to answer before a retry. */
 export const ANALYTICS_WAIT_MS = 15_000;
-
-/** Whom an event is sent for: a tenant pinned to analytics' candidate version reaches it. */
-export interface EventCaller {
-  tenantId: string;
-  pins?: VersionPins | undefined;
-}
 
 const log = createLogger({ service: "chat", component: "analytics-events" });
 
@@ -54,10 +44,14 @@ export class AnalyticsEventQueue {
   }
 
   /**
-   * Sends the oldest queued events, stamped with the conversation's database as its owner row
-   * holds it now (so events queued before the tenant moved follow it). True when none are left.
+   * Sends the oldest queued events for the conversation's owner, stamped with the database its
+   * owner row holds now (so events queued before the tenant moved follow it). True when none are left.
    */
-  async send(env: Env, storage: DurableObjectStorage, d1Binding: string | null): Promise<boolean> {
+  async send(
+    env: Env,
+    storage: DurableObjectStorage,
+    owner: { tenantId: string; d1Binding: string | null },
+  ): Promise<boolean> {
     const rows = this.sql
       .exec<{ seq: number; body: string; pins: string | null }>(
         "SELECT seq, body, pins FROM analytics_events ORDER BY seq LIMIT ?",
@@ -66,15 +60,16 @@ export class AnalyticsEventQueue {
       .toArray();
     const last = rows.at(-1);
     if (!last) return true;
-    const events = rows.map((row) => {
-      const { d1Binding: _queuedWith, ...event } = JSON.parse(row.body) as LearningEvent;
-      return (d1Binding ? { ...event, d1Binding } : event) as LearningEvent;
-    });
     const pins = last.pins === null ? undefined : v.safeParse(VersionPinsSchema, JSON.parse(last.pins));
-    const caller = { tenantId: events[0]?.tenantId ?? "", pins: pins?.success ? pins.output : undefined };
     try {
-      const analytics = pinnedBinding<RpcBinding<AnalyticsRpc>>(env.ANALYTICS, "analytics", caller, env.ENVIRONMENT);
-      await withTimeout(analytics.recordLearningEvents(events), ANALYTICS_WAIT_MS);
+      await sendQueuedLearningEvents(
+        env.ANALYTICS,
+        env.ENVIRONMENT,
+        { tenantId: owner.tenantId, pins: pins?.success ? pins.output : undefined },
+        rows.map((row) => row.body),
+        owner.d1Binding,
+        ANALYTICS_WAIT_MS,
+      );
     } catch (e) {
       this.failures += 1;
       log.warn("analytics unavailable; chat events stay queued", { queued: rows.length, ...errorFields(e) });

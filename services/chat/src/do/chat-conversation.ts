@@ -276,7 +276,7 @@ export class ChatConversationDO extends DurableObject<Env> {
     if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
     const row = this.ownerRow();
     await this.archive(row);
-    if (row) await this.events.send(this.env, this.ctx.storage, row.d1_binding);
+    if (row) await this.events.send(this.env, this.ctx.storage, { tenantId: row.tenant_id, d1Binding: row.d1_binding });
   }
 
   /**

@@ -1,12 +1,5 @@
-import {
-  type AnalyticsRpc,
-  type AuthContext,
-  errorFields,
-  type LearningEvent,
-  type RpcBinding,
-} from "@atomic-guide/shared";
-import { pinnedBinding } from "@atomic-guide/shared/rpc/version-pins";
-import { withTimeout } from "@atomic-guide/shared/timeout";
+import { type AuthContext, errorFields, type LearningEvent } from "@atomic-guide/shared";
+import { sendQueuedLearningEvents } from "@atomic-guide/shared/rpc/queued-learning-events";
 import { storedOwner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
 
@@ -42,17 +35,16 @@ export async function flushAnalytics(rt: LearnerRuntime, waitMs: number): Promis
   const queued = rt.store.queuedEvents(ANALYTICS_BATCH);
   const last = queued.at(-1);
   if (!last) return true;
-  const d1Binding = storedOwner(rt.store)?.d1Binding;
   try {
     // A background flush has no caller of its own: it goes where the learner's last call was pinned.
-    const analytics = rt.analyticsCaller
-      ? pinnedBinding<RpcBinding<AnalyticsRpc>>(rt.env.ANALYTICS, "analytics", rt.analyticsCaller, rt.env.ENVIRONMENT)
-      : (rt.env.ANALYTICS as RpcBinding<AnalyticsRpc>);
-    const events = queued.map((q) => {
-      const { d1Binding: _queuedWith, ...event } = JSON.parse(q.body) as LearningEvent;
-      return (d1Binding ? { ...event, d1Binding } : event) as LearningEvent;
-    });
-    await withTimeout(analytics.recordLearningEvents(events), waitMs);
+    await sendQueuedLearningEvents(
+      rt.env.ANALYTICS,
+      rt.env.ENVIRONMENT,
+      rt.analyticsCaller,
+      queued.map((q) => q.body),
+      storedOwner(rt.store)?.d1Binding,
+      waitMs,
+    );
     rt.store.dropQueuedEvents(last.seq);
     return rt.store.queuedEventCount() === 0;
   } catch (e) {
