@@ -1,6 +1,6 @@
 import { type AuthContext, errorFields, type LearningEvent } from "@atomic-guide/shared";
 import { sendQueuedLearningEvents } from "@atomic-guide/shared/rpc/queued-learning-events";
-import { storedOwner } from "./owner";
+import type { Owner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
 
 const ANALYTICS_BATCH = 200;
@@ -17,7 +17,6 @@ export type LearnerEvent = DistributiveOmit<LearningEvent, "tenantId" | "userId"
 
 /** Learning events wait in SQLite until analytics has them, so an analytics outage loses none. */
 export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: LearnerEvent): void {
-  rt.analyticsCaller = { tenantId: auth.tenantId, pins: auth.pins };
   rt.store.queueEvent(event.eventId, {
     ...event,
     tenantId: auth.tenantId,
@@ -27,22 +26,22 @@ export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: Learner
 }
 
 /**
- * Sends the oldest queued events; true when the queue is empty afterwards. Each is stamped with
- * the learner's database as the owner record holds it now (updated on every call), so events
- * queued before a tenant moved to its own database follow it there.
+ * Sends the oldest queued events; true when the queue is empty afterwards. They go for the owner
+ * as the object last recorded them (updated on every call, kept across evictions): to the
+ * analytics version the tenant is pinned to, each stamped with the learner's database now, so
+ * events queued before a tenant moved to its own database follow it there.
  */
-export async function flushAnalytics(rt: LearnerRuntime, waitMs: number): Promise<boolean> {
+export async function flushAnalytics(rt: LearnerRuntime, owner: Owner, waitMs: number): Promise<boolean> {
   const queued = rt.store.queuedEvents(ANALYTICS_BATCH);
   const last = queued.at(-1);
   if (!last) return true;
   try {
-    // A background flush has no caller of its own: it goes where the learner's last call was pinned.
     await sendQueuedLearningEvents(
       rt.env.ANALYTICS,
       rt.env.ENVIRONMENT,
-      rt.analyticsCaller,
+      { tenantId: owner.tenantId, pins: owner.pins },
       queued.map((q) => q.body),
-      storedOwner(rt.store)?.d1Binding,
+      owner.d1Binding,
       waitMs,
     );
     rt.store.dropQueuedEvents(last.seq);

@@ -2,7 +2,6 @@ import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@
 import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
-import type { VersionPins } from "@atomic-guide/shared/rpc/version-pins";
 import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
@@ -34,11 +33,6 @@ export class LearnerRuntime {
   /** Retention of what only this object holds; the tenant's period is read from TENANT_CONFIG. */
   readonly expiry: IdleExpiry;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
-  /**
-   * Whose version pins the analytics flush follows: the learner's latest call's (in memory; after
-   * an eviction the flush goes by plain RPC until the learner's next call).
-   */
-  analyticsCaller: { tenantId: string; pins?: VersionPins | undefined } | undefined;
   private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 
   constructor(

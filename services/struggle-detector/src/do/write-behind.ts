@@ -3,20 +3,16 @@ import { markActivity } from "./activity-mark";
 import { ANALYTICS_WAIT_MS, flushAnalytics } from "./analytics-queue";
 import { profileDue, pushProfile } from "./chat-profile";
 import { copyToD1, flushOutbox } from "./d1-sync";
-import { authOf, storedOwner } from "./owner";
+import { authOf, type Owner, storedOwner } from "./owner";
 import { firstRetryDelayMs, type LearnerRuntime, retryDelayMs } from "./runtime";
 
 /** Session and profile rows reach D1 at most this often: a burst of batches becomes one write. */
 export const D1_DEBOUNCE_MS = 10_000;
 
 /** Sends what waits for D1 and analytics; true when nothing is left waiting. */
-async function flushAll(
-  rt: LearnerRuntime,
-  auth: ReturnType<typeof authOf>,
-  analyticsWaitMs: number,
-): Promise<boolean> {
-  const outbox = await flushOutbox(rt, auth);
-  const analytics = await flushAnalytics(rt, analyticsWaitMs);
+async function flushAll(rt: LearnerRuntime, owner: Owner, analyticsWaitMs: number): Promise<boolean> {
+  const outbox = await flushOutbox(rt, authOf(owner));
+  const analytics = await flushAnalytics(rt, owner, analyticsWaitMs);
   return outbox && analytics;
 }
 
@@ -30,7 +26,7 @@ export async function afterWrite(rt: LearnerRuntime): Promise<void> {
   const auth = authOf(owner);
   const now = Date.now();
   markActivity(rt, now);
-  const ok = await flushAll(rt, auth, ANALYTICS_WAIT_MS.request);
+  const ok = await flushAll(rt, owner, ANALYTICS_WAIT_MS.request);
   if (profileDue(rt)) await pushProfile(rt, auth);
   await rt.scheduleAlarm(ok ? now + D1_DEBOUNCE_MS : Date.now() + firstRetryDelayMs(rt.env));
 }
@@ -42,7 +38,7 @@ export async function runAlarm(rt: LearnerRuntime): Promise<void> {
   const auth = authOf(owner);
   copyToD1(rt, auth);
   rt.store.pruneSignals(Date.now() - MAX_SIGNAL_AGE_MS);
-  const healthy = (await flushAll(rt, auth, ANALYTICS_WAIT_MS.background)) && (await pushProfile(rt, auth));
+  const healthy = (await flushAll(rt, owner, ANALYTICS_WAIT_MS.background)) && (await pushProfile(rt, auth));
   if (healthy) {
     rt.store.setMeta("retries", 0);
     return;
