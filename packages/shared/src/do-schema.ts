@@ -8,8 +8,15 @@ export const SCHEMA_VERSION_KEY = "do-schema:version";
  * key-value storage, which `deleteAll()` clears with the tables: the next call creates them again.
  * `ddl` must be idempotent (IF NOT EXISTS), since objects from before the mark run it once more.
  */
-export function ensureSchema(storage: DurableObjectStorage, version: string, ddl: string): void {
+export function ensureSchema(
+  storage: DurableObjectStorage,
+  version: string,
+  ddl: string,
+  /** What CREATE ... IF NOT EXISTS cannot do to an existing table (a new column); idempotent too. */
+  upgrade?: (sql: SqlStorage) => void,
+): void {
   if (storage.kv.get(SCHEMA_VERSION_KEY) === version) return;
   storage.sql.exec(ddl);
+  upgrade?.(storage.sql);
   storage.kv.put(SCHEMA_VERSION_KEY, version);
 }

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import type { LearningEvent } from "@atomic-guide/shared";
 import { describe, expect, it, vi } from "vitest";
 import { ask, learner } from "../testing/helpers";
-import { AnalyticsEventQueue } from "./analytics-events";
+import { ConversationEvents } from "./analytics-events";
 import type { ChatConversationDO } from "./chat-conversation";
 import { conversationStub } from "./stubs";
 
@@ -59,10 +59,10 @@ describe("a turn's chat_message event", () => {
     const down = { ...env, ANALYTICS: { recordLearningEvents: () => Promise.reject(new Error("analytics down")) } };
     const stub = conversationStub(env, me.tenantId, reply.conversationId);
     const failed = await runInDurableObject(stub, async (_i: ChatConversationDO, state) => {
-      const queue = new AnalyticsEventQueue(state.storage.sql);
-      queue.queue(event, { tenantId: me.tenantId });
-      const sent = await queue.send(down as unknown as Env, state.storage, { tenantId: me.tenantId, d1Binding: null });
-      return { sent, pending: queue.hasPending(), alarm: await state.storage.getAlarm(), now: Date.now() };
+      const events = new ConversationEvents(state.storage.sql);
+      events.queue.queue(event, { tenantId: me.tenantId });
+      const sent = await events.send(down as unknown as Env, state.storage, { tenantId: me.tenantId, d1Binding: null });
+      return { sent, pending: events.queue.hasPending(), alarm: await state.storage.getAlarm(), now: Date.now() };
     });
     expect(failed.sent).toBe(false);
     expect(failed.pending).toBe(true);
@@ -70,7 +70,7 @@ describe("a turn's chat_message event", () => {
 
     // The retry (the alarm, or this send if it comes first) delivers it once analytics answers.
     await runInDurableObject(stub, (_i: ChatConversationDO, state) =>
-      new AnalyticsEventQueue(state.storage.sql).send(env, state.storage, { tenantId: me.tenantId, d1Binding: null }),
+      new ConversationEvents(state.storage.sql).send(env, state.storage, { tenantId: me.tenantId, d1Binding: null }),
     );
     expect((await storedEvents(me.tenantId)).map((e) => e.event_id)).toEqual([reply.messageId, event.eventId]);
     expect(await queuedIn(me.tenantId, reply.conversationId)).toEqual([]);

@@ -6,7 +6,7 @@ import { IdleExpiry, type KnownRetention } from "@atomic-guide/shared/learner-re
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { archiveStatements, type StoredMessage } from "../db/archive";
-import { AnalyticsEventQueue, type EventCaller } from "./analytics-events";
+import { ConversationEvents, type EventCaller } from "./analytics-events";
 import {
   ARCHIVE_OUTBOX,
   CONVERSATION_DDL,
@@ -67,7 +67,7 @@ const ARCHIVE_RUN = 20;
 export class ChatConversationDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private outbox: D1Outbox;
-  private readonly events: AnalyticsEventQueue;
+  private readonly events: ConversationEvents;
   /** Retention of a conversation D1 may never have seen; the tenant's period is read from KNOWLEDGE. */
   private readonly expiry: IdleExpiry;
 
@@ -75,7 +75,7 @@ export class ChatConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.outbox = this.createSchema();
-    this.events = new AnalyticsEventQueue(this.sql);
+    this.events = new ConversationEvents(this.sql);
     this.expiry = new IdleExpiry(ctx.storage, env.KNOWLEDGE);
   }
 
@@ -169,7 +169,7 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: turn.tokens,
       createdAt: turn.at,
     });
-    if (turn.event) this.events.queue(turn.event, turn.analyticsCaller ?? { tenantId: row.tenant_id });
+    if (turn.event) this.events.queue.queue(turn.event, turn.analyticsCaller ?? { tenantId: row.tenant_id });
     this.queueUnarchived(row);
     // The alarm archives and sends the event right after this turn returns, off the learner's path.
     await scheduleAlarmBy(this.ctx.storage, Date.now());
@@ -272,7 +272,7 @@ export class ChatConversationDO extends DurableObject<Env> {
    * they never reach D1 (its D1 rows, if any, go with the retention sweep or the offboarding).
    */
   override async alarm(): Promise<void> {
-    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.hasPending();
+    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.queue.hasPending();
     if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
     const row = this.ownerRow();
     await this.archive(row);

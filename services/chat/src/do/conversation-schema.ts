@@ -1,6 +1,7 @@
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { StoredMessage } from "../db/archive";
-import { ANALYTICS_EVENTS_DDL } from "./analytics-events";
+import { ANALYTICS_EVENTS_TABLE } from "./analytics-events";
 
 export type OwnerRow = {
   tenant_id: string;
@@ -47,5 +48,5 @@ export const CONVERSATION_DDL = `
   -- Objects from before the mark queued every message as it was stored: all of theirs are queued.
   INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages;
   ${D1Outbox.tablesDdl(ARCHIVE_OUTBOX)}
-  ${ANALYTICS_EVENTS_DDL}
+  ${LearningEventQueue.ddl(ANALYTICS_EVENTS_TABLE)}
 `;

@@ -14,7 +14,7 @@ import { closeAllRevoked } from "./sockets";
 export async function expireIdleLearner(rt: LearnerRuntime): Promise<boolean> {
   // The debounced copy counts: a new session reaches D1 only through it, so offboarding may not
   // have found this learner in D1 and the copy must not re-create their rows there.
-  const writesWaiting = copyDue(rt) || rt.outbox.pending() > 0 || rt.store.queuedEventCount() > 0;
+  const writesWaiting = copyDue(rt) || rt.outbox.pending() > 0 || rt.events.hasPending();
   return rt.expiry.expireIfDue(writesWaiting, (reason) => wipe(rt, reason));
 }
 

@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { SCHEMA_VERSION_KEY } from "@atomic-guide/shared/do-schema";
+import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import { describe, expect, it } from "vitest";
-import { LATEST_SESSION_SQL, LocalStore } from "./local-store";
+import { EVENT_QUEUE_TABLE, LATEST_SESSION_SQL, LocalStore } from "./local-store";
 import { detectorFor } from "./stub";
 
 describe("the learner object's own SQLite", () => {
@@ -34,5 +36,40 @@ describe("the learner object's own SQLite", () => {
     expect(plan.latest).toBe("s-0");
     expect(plan.steps.join(" | ")).toContain("sessions_last_activity");
     expect(plan.steps.join(" | ")).not.toContain("TEMP B-TREE");
+  });
+
+  it("gives a queue from schema version 2 its pins column, keeping what waits in it", async () => {
+    const stub = detectorFor(env, { tenantId: "local-store", userId: crypto.randomUUID() });
+    const after = await runInDurableObject(stub, (_i, state) => {
+      const sql = state.storage.sql;
+      // The object as version 2 left it: the queue without pins, one event waiting.
+      sql.exec(`DROP TABLE ${EVENT_QUEUE_TABLE}`);
+      sql.exec(
+        `CREATE TABLE ${EVENT_QUEUE_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL)`,
+      );
+      sql.exec(`INSERT INTO ${EVENT_QUEUE_TABLE} (event_id, body) VALUES ('old', '{}')`);
+      state.storage.kv.put(SCHEMA_VERSION_KEY, "2");
+
+      new LocalStore(state.storage);
+      const queue = new LearningEventQueue(sql, EVENT_QUEUE_TABLE);
+      queue.queue(
+        {
+          type: "session_started",
+          eventId: "new",
+          sessionId: "s",
+          at: new Date(0).toISOString(),
+          tenantId: "t",
+          userId: "u",
+        },
+        { tenantId: "t", pins: { analytics: "0b6f2d4e-6a1c-4f3b-8e5d-2c7a9b1e4f60" } },
+      );
+      return sql
+        .exec<{ event_id: string; pins: string | null }>(`SELECT event_id, pins FROM ${EVENT_QUEUE_TABLE} ORDER BY seq`)
+        .toArray();
+    });
+    expect(after).toEqual([
+      { event_id: "old", pins: null },
+      { event_id: "new", pins: JSON.stringify({ analytics: "0b6f2d4e-6a1c-4f3b-8e5d-2c7a9b1e4f60" }) },
+    ]);
   });
 });

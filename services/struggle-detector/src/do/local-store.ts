@@ -1,14 +1,17 @@
 import { ensureSchema } from "@atomic-guide/shared/do-schema";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
+import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { LearningSessionsTable, StruggleEventsTable } from "../db/schema";
 
 /** The outbox whose tables this store's schema creates (runtime.ts opens it with `createTables: false`). */
 export const OUTBOX_NAME = "d1";
+/** The learning-event queue's table, created with this store's schema (runtime.ts opens the queue). */
+export const EVENT_QUEUE_TABLE = "analytics_queue";
 /**
  * Raised whenever SCHEMA changes, so every existing object runs it once more; SCHEMA must stay
  * idempotent (IF NOT EXISTS) for that.
  */
-const SCHEMA_VERSION = "2";
+const SCHEMA_VERSION = "3";
 
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
@@ -39,7 +42,6 @@ CREATE TABLE IF NOT EXISTS interventions (
   message TEXT NOT NULL, suggestion TEXT, provider TEXT, drivers TEXT NOT NULL, delivered_via TEXT NOT NULL,
   created_at TEXT NOT NULL, outcome TEXT, responded_at TEXT
 );
-CREATE TABLE IF NOT EXISTS analytics_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 `;
 
 /** Walks the sessions_last_activity index from its end: one row read, however many sessions. */
@@ -84,7 +86,13 @@ export class LocalStore {
   /** A woken object checks one schema mark instead of re-running its CREATE statements. */
   constructor(storage: DurableObjectStorage) {
     this.sql = storage.sql;
-    ensureSchema(storage, SCHEMA_VERSION, SCHEMA + D1Outbox.tablesDdl(OUTBOX_NAME));
+    ensureSchema(
+      storage,
+      SCHEMA_VERSION,
+      SCHEMA + D1Outbox.tablesDdl(OUTBOX_NAME) + LearningEventQueue.ddl(EVENT_QUEUE_TABLE),
+      // Version 3: queued events keep their caller's version pins; older queues gain the column.
+      (sql) => LearningEventQueue.addPinsColumn(sql, EVENT_QUEUE_TABLE),
+    );
   }
 
   getMeta<T>(key: string): T | undefined {
@@ -266,28 +274,6 @@ export class LocalStore {
 
   recentSignals(limit = 1_000): Row[] {
     return this.sql.exec<Row>("SELECT * FROM signals ORDER BY at_ms DESC LIMIT ?", limit).toArray();
-  }
-
-  queueEvent(eventId: string, body: unknown): void {
-    this.sql.exec(
-      "INSERT INTO analytics_queue (event_id, body) VALUES (?, ?) ON CONFLICT (event_id) DO NOTHING",
-      eventId,
-      JSON.stringify(body),
-    );
-  }
-
-  queuedEvents(limit: number): { seq: number; body: string }[] {
-    return this.sql
-      .exec<{ seq: number; body: string }>("SELECT seq, body FROM analytics_queue ORDER BY seq LIMIT ?", limit)
-      .toArray();
-  }
-
-  dropQueuedEvents(uptoSeq: number): void {
-    this.sql.exec("DELETE FROM analytics_queue WHERE seq <= ?", uptoSeq);
-  }
-
-  queuedEventCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n;
   }
 
   /** Rows the learner would call "their data", for the erasure receipt. */

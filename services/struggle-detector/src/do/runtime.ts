@@ -2,6 +2,7 @@ import { type AuthContext, createLogger, errorFields, nowIso, tenantDb } from "@
 import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
+import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { StruggleDb } from "../db/schema";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
 import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
@@ -10,7 +11,7 @@ import { readCourseOutcomes } from "../interventions/course-outcomes";
 import { cachedCourseOutcomes, courseKey } from "../interventions/course-outcomes-cache";
 import { SERVICE } from "../service";
 import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
-import { LocalStore, OUTBOX_NAME } from "./local-store";
+import { EVENT_QUEUE_TABLE, LocalStore, OUTBOX_NAME } from "./local-store";
 import { emptyCounters, type ProfileCounters } from "./profile";
 
 /** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
@@ -28,6 +29,8 @@ export const firstRetryDelayMs = (env: Env) => outboxBackoffMs(1, outboxBackoffF
 export class LearnerRuntime {
   store: LocalStore;
   outbox: D1Outbox;
+  /** Learning events waiting for analytics (shared's LearningEventQueue, in the store's schema). */
+  events: LearningEventQueue;
   state: DetectorState;
   counters: ProfileCounters;
   /** Retention of what only this object holds; the tenant's period is read from TENANT_CONFIG. */
@@ -41,6 +44,7 @@ export class LearnerRuntime {
   ) {
     this.store = new LocalStore(ctx.storage);
     this.outbox = new D1Outbox(ctx.storage.sql, OUTBOX_NAME, { createTables: false });
+    this.events = new LearningEventQueue(ctx.storage.sql, EVENT_QUEUE_TABLE);
     this.expiry = new IdleExpiry(ctx.storage, env.TENANT_CONFIG);
     this.state = restoreState(this.store.getMeta<DetectorState>("state"));
     this.counters = this.store.getMeta<ProfileCounters>("counters") ?? emptyCounters(nowIso());
@@ -50,6 +54,7 @@ export class LearnerRuntime {
   reset(): void {
     this.store = new LocalStore(this.ctx.storage);
     this.outbox = new D1Outbox(this.ctx.storage.sql, OUTBOX_NAME, { createTables: false });
+    this.events = new LearningEventQueue(this.ctx.storage.sql, EVENT_QUEUE_TABLE);
     this.state = initialState();
     this.counters = emptyCounters(nowIso());
     this.config = undefined;
