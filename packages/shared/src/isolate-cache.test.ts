@@ -17,6 +17,17 @@ describe("IsolateCache", () => {
     expect(cache.get("a")).toBeUndefined();
   });
 
+  it("keeps an expired value for `stale` (a fallback when the source cannot be read) until it is evicted", () => {
+    const c = clock();
+    const cache = new IsolateCache<string>({ ttlMs: 100, maxKeys: 1, now: c.now });
+    cache.set("a", "x");
+    c.t += 500;
+    expect(cache.get("a")).toBeUndefined();
+    expect(cache.stale("a")).toBe("x");
+    cache.set("b", "y");
+    expect(cache.stale("a")).toBeUndefined();
+  });
+
   it("drops the least recently stored key past maxKeys", () => {
     const cache = new IsolateCache<number>({ ttlMs: 1_000, maxKeys: 2 });
     cache.set("a", 1);

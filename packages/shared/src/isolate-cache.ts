@@ -2,7 +2,8 @@
  * Values an isolate keeps between the requests it serves, each for `ttlMs` after it was stored.
  * What is cached must tolerate that staleness in the isolates that did not make a change; the
  * isolate that makes one drops its own copy (`delete`, `deletePrefix`) so it never serves it.
- * Bounded: past `maxKeys`, the least recently stored key goes first.
+ * Bounded: past `maxKeys`, the least recently stored key goes first; an expired value stays
+ * until then, for `stale`.
  */
 export class IsolateCache<V> {
   private readonly values = new Map<string, { value: V; expiresAt: number }>();
@@ -13,14 +14,18 @@ export class IsolateCache<V> {
     return (this.options.now ?? Date.now)();
   }
 
-  get(key: string): V | undefined {
+  /** The value while it is fresh. `nowMs` for callers that judge by a time of their own. */
+  get(key: string, nowMs = this.now()): V | undefined {
     const hit = this.values.get(key);
-    if (!hit) return undefined;
-    if (hit.expiresAt <= this.now()) {
-      this.values.delete(key);
-      return undefined;
-    }
-    return hit.value;
+    return hit && hit.expiresAt > nowMs ? hit.value : undefined;
+  }
+
+  /**
+   * The value last stored for `key`, even past its TTL (kept until evicted or deleted): what a
+   * reader falls back on when its source cannot be read and a stale answer beats none.
+   */
+  stale(key: string): V | undefined {
+    return this.values.get(key)?.value;
   }
 
   /**
@@ -42,13 +47,13 @@ export class IsolateCache<V> {
     return value;
   }
 
-  set(key: string, value: V): void {
+  set(key: string, value: V, nowMs = this.now()): void {
     this.values.delete(key);
     if (this.values.size >= this.options.maxKeys) {
       const oldest = this.values.keys().next().value;
       if (oldest !== undefined) this.values.delete(oldest);
     }
-    this.values.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+    this.values.set(key, { value, expiresAt: nowMs + this.options.ttlMs });
   }
 
   delete(key: string): void {

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { type AuthContext, TenantIdSchema, TokenLimitsSchema } from "./auth-context";
 import type { FeatureFlag } from "./flags";
+import { IsolateCache } from "./isolate-cache";
 import { createLogger, errorFields } from "./log";
 
 /**
@@ -66,18 +67,12 @@ const REVOCATION_RELEVANT_MS = 2 * 60 * 60_000;
 const KV_CACHE_TTL_SECONDS = 30;
 /** Sockets of one tenant share an isolate's copy this long, so a busy tenant costs one read per isolate. */
 const ISOLATE_TTL_MS = 5_000;
-const MAX_CACHED_TENANTS = 1000;
 
 const log = createLogger({ service: "shared", module: "socket-policy" });
-const cache = new Map<string, { policy: SocketPolicy; until: number }>();
+const cache = new IsolateCache<SocketPolicy>({ ttlMs: ISOLATE_TTL_MS, maxKeys: 1000 });
 
 export const socketPolicyKey = (tenantId: string) => `socket-policy:${tenantId}`;
 const registrationOf = (issuer: string, clientId: string) => `${issuer} ${clientId}`;
-
-function remember(tenantId: string, policy: SocketPolicy, nowMs: number): void {
-  if (cache.size >= MAX_CACHED_TENANTS) cache.clear();
-  cache.set(tenantId, { policy, until: nowMs + ISOLATE_TTL_MS });
-}
 
 async function readStored(kv: KVNamespace, tenantId: string, edgeCache: boolean): Promise<SocketPolicy> {
   const key = socketPolicyKey(tenantId);
@@ -96,15 +91,15 @@ async function readStored(kv: KVNamespace, tenantId: string, edgeCache: boolean)
  * the token's expiry still ends them, and the gateway refuses new ones).
  */
 export async function readSocketPolicy(kv: KVNamespace, tenantId: string, nowMs = Date.now()): Promise<SocketPolicy> {
-  const hit = cache.get(tenantId);
-  if (hit && hit.until > nowMs) return hit.policy;
+  const hit = cache.get(tenantId, nowMs);
+  if (hit) return hit;
   try {
     const policy = await readStored(kv, tenantId, true);
-    remember(tenantId, policy, nowMs);
+    cache.set(tenantId, policy, nowMs);
     return policy;
   } catch (e) {
     log.warn("socket policy unreadable", { tenantId, ...errorFields(e) });
-    return hit?.policy ?? EMPTY_POLICY;
+    return cache.stale(tenantId) ?? EMPTY_POLICY;
   }
 }
 
@@ -127,7 +122,7 @@ export async function applySocketPolicyChange(
     revokedRegistrations: Object.fromEntries(revoked),
   };
   await kv.put(socketPolicyKey(change.tenantId), JSON.stringify(next));
-  remember(change.tenantId, next, nowMs);
+  cache.set(change.tenantId, next, nowMs);
   return next;
 }
 

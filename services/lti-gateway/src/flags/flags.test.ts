@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureTenant } from "../tenants/store";
 import { DEFAULT_FLAGS, flagsKey, getFlags } from "./store";
 
@@ -128,5 +128,28 @@ describe("getFlags", () => {
   it("treats a corrupt record as the defaults rather than failing every request", async () => {
     await env.FLAGS.put(flagsKey("flag-corrupt"), JSON.stringify({ chat: "off" }));
     expect(await getFlags(env, "flag-corrupt")).toEqual(DEFAULT_FLAGS);
+  });
+
+  describe("when KV cannot be read", () => {
+    const unreadable = { ...env, FLAGS: { get: () => Promise.reject(new Error("KV down")) } } as unknown as Env;
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("serves the isolate's last copy, even past its 10 s, rather than failing the tenant's API", async () => {
+      await env.FLAGS.put(flagsKey("flag-kv-down"), JSON.stringify({ chat: false }));
+      expect((await getFlags(env, "flag-kv-down")).chat).toBe(false);
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 60_000);
+      expect(await getFlags(unreadable, "flag-kv-down")).toEqual({ ...DEFAULT_FLAGS, chat: false });
+    });
+
+    it("answers 503 flags_unavailable for a tenant it holds no copy of: it never guesses a flag on", async () => {
+      await expect(getFlags(unreadable, "flag-never-read")).rejects.toMatchObject({
+        status: 503,
+        code: "flags_unavailable",
+      });
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
   TenantFlagsSchema,
   TenantIdSchema,
 } from "@atomic-guide/shared";
+import { IsolateCache } from "@atomic-guide/shared/isolate-cache";
 import * as v from "valibot";
 import { announceSocketFeatures, type SocketsPending } from "../sockets/announce";
 
@@ -49,13 +50,7 @@ export const flagsKey = (tenantId: string) => `flags:${tenantId}`;
  * propagation (about a minute across locations).
  */
 const ISOLATE_TTL_MS = 10_000;
-const MAX_CACHED_TENANTS = 1000;
-const cache = new Map<string, { flags: TenantFlags; expiresAt: number }>();
-
-function remember(tenantId: string, flags: TenantFlags): void {
-  if (cache.size >= MAX_CACHED_TENANTS) cache.clear();
-  cache.set(tenantId, { flags, expiresAt: Date.now() + ISOLATE_TTL_MS });
-}
+const cache = new IsolateCache<TenantFlags>({ ttlMs: ISOLATE_TTL_MS, maxKeys: 1000 });
 
 /** The stored flags, past the isolate cache (defaults when none are stored). */
 export async function readStoredFlags(env: Env, tenantId: string): Promise<TenantFlags> {
@@ -73,20 +68,21 @@ export async function readStoredFlags(env: Env, tenantId: string): Promise<Tenan
 export async function getFlags(env: Env, tenantId: string): Promise<TenantFlags> {
   v.parse(TenantIdSchema, tenantId);
   const hit = cache.get(tenantId);
-  if (hit && hit.expiresAt > Date.now()) return hit.flags;
+  if (hit) return hit;
   let flags: TenantFlags;
   try {
     flags = await readStoredFlags(env, tenantId);
   } catch (e) {
     // A KV hiccup must not take every tenant's API down; a stale answer is better than none.
     log.error("flags unreadable", { tenantId, ...errorFields(e) });
-    if (hit) return hit.flags;
+    const stale = cache.stale(tenantId);
+    if (stale) return stale;
     // Fail closed: a flag may be off for a reason (contract, law), so never guess "on".
     throw new ApiError(503, "flags_unavailable", "Feature settings cannot be read right now; try again shortly.", {
       "Retry-After": "5",
     });
   }
-  remember(tenantId, flags);
+  cache.set(tenantId, flags);
   return flags;
 }
 
@@ -104,7 +100,7 @@ export async function updateFlags(
   v.parse(TenantIdSchema, tenantId);
   const next = v.parse(TenantFlagsSchema, { ...(await readStoredFlags(env, tenantId)), ...update });
   await env.FLAGS.put(flagsKey(tenantId), JSON.stringify(next));
-  remember(tenantId, next);
+  cache.set(tenantId, next);
   const pending =
     update.chat !== undefined || update.struggleDetection !== undefined
       ? await announceSocketFeatures(env, tenantId, next)
