@@ -1,18 +1,13 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
+import type { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { forgetHeldJwks, jwksCacheKey } from "./platform-jwks";
-import { launch, register } from "./test-harness";
+import { canvasAt, launch, register } from "./test-harness";
 
 let brightspace: SimulatedPlatform;
 
 beforeAll(async () => {
-  brightspace = await SimulatedPlatform.create({
-    shape: "canvas",
-    origin: "https://d2l.held-fetch.edu",
-    issuer: "https://d2l.held-fetch.edu",
-    clientId: "held-fetch-client",
-  });
+  brightspace = await canvasAt("https://d2l.held-fetch.edu", "held-fetch-client");
   await register(brightspace, { tenantId: "held-fetch" });
 });
 afterEach(() => vi.restoreAllMocks());

@@ -2,10 +2,11 @@
 // cache and deployment adoption (7), platform JWKS resilience (8), reflected error text (11).
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { SimulatedPlatform } from "../../../../tests/support/lti-platform";
+import type { SimulatedPlatform } from "../../../../tests/support/lti-platform";
 import { forgetHeldJwks, jwksCacheKey } from "./platform-jwks";
 import { getRegistration } from "./registry";
 import {
+  canvasAt,
   errorCode,
   gateway,
   launch,
@@ -20,12 +21,7 @@ import {
 let canvas: SimulatedPlatform;
 
 beforeAll(async () => {
-  canvas = await SimulatedPlatform.create({
-    shape: "canvas",
-    origin: "https://canvas.sec.edu",
-    issuer: "https://canvas.sec.edu",
-    clientId: "30000000000001",
-  });
+  canvas = await canvasAt("https://canvas.sec.edu", "30000000000001");
 });
 beforeEach(async () => {
   routeFetchTo([canvas]);

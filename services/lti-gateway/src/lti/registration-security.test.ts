@@ -8,7 +8,7 @@ import { MAX_PENDING_REGISTRATIONS } from "./dynamic-registration";
 import { issuerMatchesConfigurationUrl } from "./issuer-match";
 import { deleteRegistration, getRegistration, putRegistration } from "./registry";
 import { defaultTenantId } from "./tenant-id";
-import { ADMIN, adminPost, errorCode, gateway, launch, login, register, routeFetchTo } from "./test-harness";
+import { ADMIN, adminPost, canvasAt, errorCode, gateway, launch, login, register, routeFetchTo } from "./test-harness";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -153,12 +153,7 @@ describe("dynamic registration inputs (findings 4 and 7)", () => {
   });
 
   it("takes the issuer's host as the name when account_name is empty", async () => {
-    const canvas = await SimulatedPlatform.create({
-      shape: "canvas",
-      origin: "https://canvas.empty.edu",
-      issuer: "https://canvas.empty.edu",
-      clientId: "20000000000001",
-    });
+    const canvas = await canvasAt("https://canvas.empty.edu", "20000000000001");
     canvas.configurationOverrides = {
       "https://purl.imsglobal.org/spec/lti-platform-configuration": {
         product_family_code: "canvas",

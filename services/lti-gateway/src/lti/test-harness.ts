@@ -27,6 +27,10 @@ export function routeFetchTo(platforms: SimulatedPlatform[]): void {
   vi.spyOn(globalThis, "fetch").mockImplementation(platformFetch(platforms, real));
 }
 
+/** A Canvas-shaped simulated platform that is its own issuer, for a test file of its own. */
+export const canvasAt = (origin: string, clientId: string) =>
+  SimulatedPlatform.create({ shape: "canvas", origin, issuer: origin, clientId });
+
 export async function registeredPlatforms() {
   const canvas = await SimulatedPlatform.create({ shape: "canvas", origin: "https://canvas.instructure.com" });
   const moodle = await SimulatedPlatform.create({ shape: "moodle", origin: "https://moodle.example.edu" });
