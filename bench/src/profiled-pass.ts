@@ -120,6 +120,8 @@ export async function profiledPass(
   send: (i: number) => Promise<unknown>,
   offset: number,
   marks?: OperationMarks,
+  /** Work the operations leave to alarms due this long after them (Scenario.deferredMs). */
+  deferredMs = 0,
 ): Promise<ProfiledFigures> {
   await profilers.start();
   const starts: number[] = [];
@@ -132,8 +134,9 @@ export async function profiledPass(
     const reached = marks?.timesUs().at(-1);
     if (reached !== undefined && reached >= start) await settle();
   }
-  // Let the last operation's background work land in its own window.
+  // Let the last operation's background work land in its own window, alarms due later included.
   await settle();
+  if (deferredMs > 0) await new Promise((resolve) => setTimeout(resolve, deferredMs));
   const end = nowUs();
   const profiles = await profilers.stop();
   const windows = operationWindows(starts, end);

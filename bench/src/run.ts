@@ -149,10 +149,21 @@ try {
       }
       const countsD1 = !scenario.name.startsWith("floor");
       const d1Before = countsD1 ? await settledD1Totals(gateway, benchStartMs) : undefined;
-      const result = await runLoad({ requests, concurrency, send: prepared.send, offset: warmup }, pid);
+      const result = await runLoad(
+        { requests, concurrency, send: prepared.send, offset: warmup, tailMs: scenario.deferredMs },
+        pid,
+      );
       const profile =
         profilers && profileOps > 0
-          ? await profiledPass(profilers, bundleSources, profileOps, prepared.send, warmup + requests, providerMarks)
+          ? await profiledPass(
+              profilers,
+              bundleSources,
+              profileOps,
+              prepared.send,
+              warmup + requests,
+              providerMarks,
+              scenario.deferredMs,
+            )
           : undefined;
       const d1After = d1Before ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const d1 = d1Before && d1After ? perOperation(d1Before, d1After, requests + profileOps) : undefined;

@@ -45,6 +45,14 @@ export interface Scenario {
   /** What the scenario needs, printed when setup answers null. */
   needs?: string;
   /**
+   * Work each operation leaves to a Durable Object alarm that comes due this long after it (a
+   * new session's debounced D1 copy, say). The measured run's CPU is read once that work has run,
+   * so the upper bound counts it (less the idle background over that wait); the profiled pass starts after it, so the measured run's alarms
+   * land in no profiled operation, and waits as long after its own last operation, so its own
+   * alarms land in its last window (in the mean, not the p50).
+   */
+  deferredMs?: number;
+  /**
    * Prepares the scenario; null (with `needs`) or `{skip: reason}` when the system cannot run
    * it, which lists it as skipped: never a made-up figure.
    */
