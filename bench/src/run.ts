@@ -27,6 +27,7 @@ import { profileSection } from "./profile-report";
 import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
+import { REPRODUCE_SECTION } from "./reproduce-section";
 import { OVER_AIM_NOTES } from "./row-notes";
 import { scaleSection } from "./scale-report";
 import { scenarios } from "./scenarios";
@@ -321,26 +322,7 @@ way Cloudflare counts the compressed limit.
 
 ${bundleSizes(root).join("\n")}
 ${uploads.length ? `\nAs wrangler prints them (\`wrangler deploy --dry-run\`, every module of the upload):\n\n${uploads.join("\n")}\n` : ""}
-## Reproduce
-
-\`\`\`sh
-npm run bench                   # full run, rewrites this file
-npm run bench -- --load         # adds the sustained section (500 conversations, 1,000 sockets, 60 s)
-npm run bench -- --quick        # a tenth of the requests, for a smoke check (--load then holds 50 and 100 for 15 s)
-npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CPU)
-npm run bench -- --no-cold      # without the cold start section (each Worker in fresh workerd processes, minified and not)
-npm run bench -- --only=chat    # only the scenarios whose name contains the text (add --cold for the cold start section)
-npm run bench -- --disk         # the local D1/KV/DO files on disk (the default keeps them in RAM, /dev/shm)
-\`\`\`
-
-Standalone benches (bench/src/standalone/, printed to the terminal, not written here):
-
-\`\`\`sh
-npm run bench -- detector-step [--quick]                  # struggle-detector's step() alone: µs per signal at two session lengths
-npm run bench -- signals-vs-noop [batches] [perBatch]     # signals through the gateway to the learner's DO, next to a no-op DO (HTTP only)
-npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500]  # chat alone with a Workers AI double
-\`\`\`
-`;
+${REPRODUCE_SECTION}`;
 writeFileSync(join(root, "docs", "benchmarks.md"), doc);
 step("wrote docs/benchmarks.md");
 const failures = rows.filter((r) => r.result.errors > 0).map((r) => r.name);
