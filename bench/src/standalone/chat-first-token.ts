@@ -2,15 +2,18 @@
 // conversations without an error. Runs the built chat Worker (dist/) alone in Miniflare with a
 // Workers AI double of fixed latency (so the provider's own time is known and subtracted) and a
 // stand-in analytics Worker; the system bench measures the same turn through the gateway.
-// Run: npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500]
+// Run: npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500] [--disk]
 import { auxiliaryWorker } from "@atomic-guide/testing/vitest-workers";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { migrate } from "../../../tests/support/system";
+import { chooseStorageDir } from "../storage-dir";
 
 const arg = (name: string, fallback: number): number => {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   return hit ? Number(hit.split("=")[1]) : fallback;
 };
+/** Where the local storage files live, as in the system bench (src/storage-dir.ts). */
+const storagePlace = chooseStorageDir(process.argv);
 const LATENCY_MS = arg("latency", 200);
 const SAMPLES = arg("samples", 200);
 const CONCURRENT = arg("concurrent", 500);
@@ -114,6 +117,7 @@ try {
     floor.push(performance.now() - t0);
   }
   floor.sort((a, b) => a - b);
+  console.log(`local storage files ${storagePlace}`);
   console.log(`harness round trip (floor): p50 ${pct(floor, 50).toFixed(1)} ms, p95 ${pct(floor, 95).toFixed(1)} ms`);
 
   const overhead: number[] = [];

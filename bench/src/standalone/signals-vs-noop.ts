@@ -3,14 +3,17 @@
 // Boots all four built bundles in one workerd (tests/support/system.ts) and talks to them only
 // over HTTP: the learner's API token comes from a real LTI launch. CPU is read from the workerd
 // process in /proc (user + system, 10 ms ticks), so it covers gateway, service, object and SQLite.
-// Run (after building every service's dist/): npm run bench -- signals-vs-noop [batches] [signalsPerBatch]
+// Run (after building every service's dist/): npm run bench -- signals-vs-noop [batches] [signalsPerBatch] [--disk]
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { closePlatforms, tenantPlatform } from "../../../tests/support/flows";
 import { startSystem } from "../../../tests/support/system";
 import { launch } from "../launch";
+import { chooseStorageDir } from "../storage-dir";
 
 const numbers = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+/** Where the local storage files live, as in the system bench (src/storage-dir.ts). */
+const storagePlace = chooseStorageDir(process.argv);
 const BATCHES = Number(numbers[0] ?? 300);
 const PER_BATCH = Number(numbers[1] ?? 20);
 const TICK_MS = 10;
@@ -85,6 +88,7 @@ try {
   const noop = await system.directUrl("bench-noop");
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   console.log(`${BATCHES} batches x ${PER_BATCH} signals, sequential, one learner`);
+  console.log(`local storage files ${storagePlace}`);
   // Warm both paths (isolate start, object creation, first D1 writes) before measuring.
   for (let i = 0; i < 20; i++) {
     await (
