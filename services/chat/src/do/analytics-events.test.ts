@@ -60,9 +60,9 @@ describe("a turn's chat_message event", () => {
     const stub = conversationStub(env, me.tenantId, reply.conversationId);
     const failed = await runInDurableObject(stub, async (_i: ChatConversationDO, state) => {
       const events = new ConversationEvents(state.storage.sql);
-      events.queue.queue(event, { tenantId: me.tenantId });
+      events.queue(event, { tenantId: me.tenantId });
       const sent = await events.send(down as unknown as Env, state.storage, { tenantId: me.tenantId, d1Binding: null });
-      return { sent, pending: events.queue.hasPending(), alarm: await state.storage.getAlarm(), now: Date.now() };
+      return { sent, pending: events.hasPending(), alarm: await state.storage.getAlarm(), now: Date.now() };
     });
     expect(failed.sent).toBe(false);
     expect(failed.pending).toBe(true);

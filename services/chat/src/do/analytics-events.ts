@@ -18,13 +18,12 @@ const log = createLogger({ service: "chat", component: "analytics-events" });
  * (shared's LearningEventQueue): the alarm that archives the turn sends them, and a failure
  * retries with the outbox backoff. An erasure or expiry wipes the object, queued events with it.
  */
-export class ConversationEvents {
-  readonly queue: LearningEventQueue;
+export class ConversationEvents extends LearningEventQueue {
   /** Failed sends in a row, for the backoff; an evicted object starts again at the first delay. */
   private failures = 0;
 
   constructor(sql: SqlStorage) {
-    this.queue = new LearningEventQueue(sql, ANALYTICS_EVENTS_TABLE);
+    super(sql, ANALYTICS_EVENTS_TABLE);
   }
 
   /** Sends what is queued for the conversation's owner; true when none are left. */
@@ -35,7 +34,7 @@ export class ConversationEvents {
   ): Promise<boolean> {
     let empty: boolean;
     try {
-      empty = await this.queue.sendOldest({
+      empty = await this.sendOldest({
         binding: env.ANALYTICS,
         environment: env.ENVIRONMENT,
         tenantId: owner.tenantId,

@@ -169,7 +169,7 @@ export class ChatConversationDO extends DurableObject<Env> {
       tokens: turn.tokens,
       createdAt: turn.at,
     });
-    if (turn.event) this.events.queue.queue(turn.event, turn.analyticsCaller ?? { tenantId: row.tenant_id });
+    if (turn.event) this.events.queue(turn.event, turn.analyticsCaller ?? { tenantId: row.tenant_id });
     this.queueUnarchived(row);
     // The alarm archives and sends the event right after this turn returns, off the learner's path.
     await scheduleAlarmBy(this.ctx.storage, Date.now());
@@ -272,7 +272,7 @@ export class ChatConversationDO extends DurableObject<Env> {
    * they never reach D1 (its D1 rows, if any, go with the retention sweep or the offboarding).
    */
   override async alarm(): Promise<void> {
-    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.queue.hasPending();
+    const waiting = this.outbox.pending() > 0 || this.unqueued(1).length > 0 || this.events.hasPending();
     if (await this.expiry.expireIfDue(waiting, () => this.wipe())) return;
     const row = this.ownerRow();
     await this.archive(row);

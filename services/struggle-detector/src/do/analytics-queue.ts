@@ -1,5 +1,4 @@
 import { type AuthContext, errorFields, type LearningEvent } from "@atomic-guide/shared";
-import type { Owner } from "./owner";
 import type { LearnerRuntime } from "./runtime";
 
 const ANALYTICS_BATCH = 200;
@@ -31,11 +30,11 @@ export function queueEvent(rt: LearnerRuntime, auth: AuthContext, event: Learner
 }
 
 /**
- * Sends the oldest queued events; true when the queue is empty afterwards. Each is stamped with
- * the learner's database as the owner record holds it now (updated on every call), so events
- * queued before a tenant moved to its own database follow it there.
+ * Sends the oldest queued events; true when the queue is empty afterwards. `owner` is the learner
+ * as the object's owner record holds them now (authOf, updated on every call): each event is
+ * stamped with that database, so events queued before a tenant moved to its own database follow it.
  */
-export async function flushAnalytics(rt: LearnerRuntime, owner: Owner, waitMs: number): Promise<boolean> {
+export async function flushAnalytics(rt: LearnerRuntime, owner: AuthContext, waitMs: number): Promise<boolean> {
   try {
     return await rt.events.sendOldest({
       binding: rt.env.ANALYTICS,
