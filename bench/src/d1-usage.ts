@@ -4,6 +4,7 @@
 // scenario's operations and divides the difference by their number. The totals include what
 // the operations caused in the background (outbox flushes, metrics rollups, learning events),
 // which is what a database has to carry for them.
+import { setTimeout as sleep } from "node:timers/promises";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import * as v from "valibot";
 import { adminHeaders } from "../../tests/support/flows";
@@ -71,7 +72,7 @@ export async function settledD1Totals(gateway: URL, sinceMs: number, attempts = 
 async function settle(gateway: URL, sinceMs: number, attempts: number): Promise<D1Totals> {
   let last = await readD1Totals(gateway, sinceMs);
   for (let i = 0; i < attempts; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     const next = await readD1Totals(gateway, sinceMs);
     if (statementsOf(next) === statementsOf(last)) return next;
     last = next;

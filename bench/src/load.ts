@@ -1,6 +1,8 @@
 // A closed-loop load generator: `concurrency` clients each send requests back to back until
 // `requests` have completed. Latency is measured per request on the client.
+
 import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface LoadResult {
   requests: number;
@@ -35,7 +37,6 @@ export interface LoadSpec {
 
 /** How long the idle rate is measured after a tail, to take it back out of the tail. */
 const IDLE_PROBE_MS = 2_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 

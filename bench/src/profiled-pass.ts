@@ -8,8 +8,10 @@
 // operation cost before it was handed to the outside world, reported beside the whole figure.
 // After such an operation the pass waits for its background work before starting the next, so
 // that work is counted in its own operation's window and not in the next one's part before the mark.
+
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { attribute, type BundleSources, type CpuProfile, type Origin, type WorkerProfilers } from "./profiler";
 
 export const SAMPLING_INTERVAL_US = 100;
@@ -54,7 +56,7 @@ interface Window {
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 /** Time for an operation's background work to run before the pass moves on. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+const settle = () => sleep(200);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -136,7 +138,7 @@ export async function profiledPass(
   }
   // Let the last operation's background work land in its own window, alarms due later included.
   await settle();
-  if (deferredMs > 0) await new Promise((resolve) => setTimeout(resolve, deferredMs));
+  if (deferredMs > 0) await sleep(deferredMs);
   const end = nowUs();
   const profiles = await profilers.stop();
   const windows = operationWindows(starts, end);

@@ -7,9 +7,11 @@
 // unless --cold is given). The reference tool's launch (bench/peer) runs
 // beside ours in the same workerd (src/peer-row.ts) unless --only leaves out "launch: ours vs peer".
 // --disk keeps the local storage files on disk instead of RAM (src/storage-dir.ts).
+
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
@@ -207,7 +209,7 @@ try {
   // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
   // scenarios divide more of it by fewer operations, so show what idle costs.
   const idleStart = processCpuMs(pid);
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await sleep(3000);
   idleCpuMsPerSecond = (processCpuMs(pid) - idleStart) / 3;
   if (loadMode) {
     step(

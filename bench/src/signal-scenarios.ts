@@ -1,5 +1,6 @@
 // The signal rows of the bench: batches over HTTP and the socket, a session's first batch,
 // two session lengths, and struggle to intervention on the socket.
+import { setTimeout as sleep } from "node:timers/promises";
 import { type BenchFixture, bearer, inBatches } from "./fixture";
 import type { LaunchedUser } from "./launch";
 import type { Scenario } from "./scenarios";
@@ -36,7 +37,7 @@ const batchTaken = async (fixture: BenchFixture, user: LaunchedUser, tag: string
  * (`deferredMs`), so those copies count in their own figures and land in no other operation.
  */
 const DEBOUNCED_COPY_WAIT_MS = 10_000 + 3_000;
-const debouncedCopies = () => new Promise<void>((resolve) => setTimeout(resolve, DEBOUNCED_COPY_WAIT_MS));
+const debouncedCopies = () => sleep(DEBOUNCED_COPY_WAIT_MS);
 
 /** Two session lengths for the signals row: detection cost must not grow with the session. */
 const SESSION_LENGTHS = [

@@ -1,5 +1,6 @@
 // `--load`: many chat conversations and open signal sockets held at once for a fixed time,
 // counting every error and sampling workerd's memory. Bounded in count and time, loopback only.
+import { setTimeout as sleep } from "node:timers/promises";
 import { chatTurn } from "./chat-client";
 import { type BenchFixture, inBatches } from "./fixture";
 import { percentile, processCpuMs, processMemoryMiB } from "./load";
@@ -62,8 +63,6 @@ export interface SustainedResult {
   errors: number;
   errorSamples: string[];
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSustained(
   fixture: BenchFixture,
