@@ -148,8 +148,9 @@ async function keyFrom(jwks: HeldJwks, kid: string, header: JWSHeaderParameters)
  * The platform's verification key for a token header, from the stored registration's jwks_uri
  * (never from the token). KV-cached for the platform's Cache-Control max-age and kept a day
  * longer to serve while the platform is down; an unknown kid refetches once (unless our copy is
- * younger than the cooldown, or a fetch failed within it), then fails. Concurrent fetches of
- * and a fresh copy's imported keys are kept (`held`).
+ * younger than the cooldown, or a fetch failed within it), then fails. Each launch that needs a
+ * fetch makes its own (none is shared between requests); a fresh copy's imported keys are kept
+ * per isolate (`held`).
  */
 export async function platformKeyFor(env: Env, jwksUri: string, header: JWSHeaderParameters): Promise<CryptoKey> {
   const kid = header.kid;
