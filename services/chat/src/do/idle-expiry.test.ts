@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
 import { IDLE_MARK_KEY, type IdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { afterEach, describe, expect, it } from "vitest";
+import { aiDouble } from "../testing/doubles";
 import { ask, call, learner } from "../testing/helpers";
 import { conversationStub, learnerStub } from "./stubs";
 
@@ -23,6 +24,15 @@ async function askDuringOutage(me: AuthContext) {
   await exports.default.controlD1Faults({ mode: "off" });
   expect(await archivePending(conversation)).toBeGreaterThan(0);
   return { reply, conversation };
+}
+
+/** Polls until `read` answers something: for what a turn in flight writes on its own schedule. */
+async function until<T>(read: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await scheduler.wait(5);
+  }
 }
 
 const archivePending = (stub: Stub) =>
@@ -83,15 +93,37 @@ describe("a conversation's and a learner's own retention", () => {
   it("gives a new conversation the period its learner's object read, without reading the tenant's policy again", async () => {
     const me = learner();
     await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 30, nowMs: Date.now() });
-    await ask(me, { message: "First question" }, { provider: "offline" });
+    const first = await ask(me, { message: "First question" }, { provider: "offline" });
     const learnerMark = await markOf(learnerStub(env, me));
     expect(learnerMark).toMatchObject({ retentionDays: 30 });
 
     // The policy changes in KV; the learner's object re-reads it within a day (or its weekly re-check).
     await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 90, nowMs: Date.now() });
-    const second = await ask(me, { message: "Second question" }, { provider: "offline" });
-    const mark = await markOf(conversationStub(env, me.tenantId, second.conversationId));
+    // The answer is held after its first token: the turn's archive alarm, set when the answer is
+    // stored, re-reads the policy (writes wait), so the mark is read before that can happen.
+    const res = await call(
+      me,
+      "POST",
+      "/api/chat/message",
+      { message: "Second question [[ai:hold]]" },
+      {
+        provider: "workers-ai",
+        accept: "text/event-stream",
+      },
+    );
+    const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toContain("event: token");
+    const conversationId = await until(async () => {
+      const listed = await learnerStub(env, me).conversations();
+      return listed.find((c) => c.conversationId !== first.conversationId)?.conversationId;
+    });
+    const mark = await until(() => markOf(conversationStub(env, me.tenantId, conversationId)));
     expect(mark).toMatchObject({ retentionDays: 30, checkedAtMs: learnerMark?.checkedAtMs });
+
+    await aiDouble().release();
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += chunk.value;
+    expect(rest).toContain("event: done");
   });
 
   it("wipes waiting archive rows with an expired conversation, so D1 never gets them", async () => {

@@ -3,10 +3,13 @@
 // learner's message steers it: [[ai:fail]] throws like a saturated model, [[ai:hang]] never
 // answers, [[ai:openai]] streams OpenAI-style chunks, [[ai:cut]] fails after one chunk, [[ai:big]] reports heavy usage,
 // [[ai:leak]] states the answer to 3x + 7 = 22, [[ai:slow]] sends its first chunk at once and the
-// rest half a second later (a model still answering while the learner types on).
+// rest half a second later (a model still answering while the learner types on), [[ai:hold]] sends
+// its first chunk and the rest only once a test calls `release()` (a turn caught mid-answer).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const calls = [];
+/** Resolvers of the answers [[ai:hold]] keeps waiting. */
+const held = [];
 
 function sse(payloads) {
   const encoder = new TextEncoder();
@@ -45,6 +48,18 @@ export default class AiDouble extends WorkerEntrypoint {
         },
       });
     }
+    if (last.includes("[[ai:hold]]")) {
+      const encoder = new TextEncoder();
+      const released = new Promise((resolve) => held.push(resolve));
+      return new ReadableStream({
+        async start(controller) {
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "Held " })}\n\n`));
+          await released;
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "answer." })}\n\ndata: [DONE]\n\n`));
+          controller.close();
+        },
+      });
+    }
     if (last.includes("[[ai:leak]]")) {
       // A model that ignores the graded-item rule and states the result.
       return sse([
@@ -74,6 +89,11 @@ export default class AiDouble extends WorkerEntrypoint {
       }),
       "[DONE]",
     ]);
+  }
+
+  /** Lets every [[ai:hold]] answer finish. */
+  async release() {
+    for (const resolve of held.splice(0)) resolve();
   }
 
   /** The inputs of calls whose last message contains `marker`, for prompt assertions. */

@@ -10,6 +10,8 @@ interface RecordedCall {
 /** The Workers AI double bound as `AI` in tests (test/ai-double.js). */
 interface AiDouble {
   callsWith(marker: string): Promise<RecordedCall[]>;
+  /** Finishes the answers of [[ai:hold]] messages. */
+  release(): Promise<void>;
 }
 
 export const aiDouble = () => env.AI as unknown as AiDouble;
