@@ -81,6 +81,8 @@ const ROUTES: Route[] = [
 const LONG = "x".repeat(8 * 1024);
 /** Path parameter values: malformed escapes, encoded non-ASCII and control bytes, oversized. */
 const HOSTILE_SEGMENTS = ["%", "%zz", "%E0%A4%A", "%C3%A9t%C3%A9", "%F0%9F%92%A5", "%00%0A", "%FF%FE", LONG];
+/** The segments above that no decoder accepts: the contract's 400 `invalid_path`, on every route. */
+const MALFORMED_SEGMENTS = new Set(["%", "%zz", "%E0%A4%A", "%FF%FE"]);
 /** Query strings: the same, in both names and values, and an oversized one. */
 const HOSTILE_QUERIES = [
   "iss=%&client_id=%zz&login_hint=%E0%A4%A",
@@ -106,6 +108,11 @@ const HOSTILE_BODIES: { json: string; form: string }[] = [
   { json: JSON.stringify({ message: "\u00e9\u{1F4A5}".repeat(3000) }), form: `id_token=${"%C3%A9".repeat(3000)}` },
   { json: `{"${"k".repeat(20_000)}": 1}`, form: `state=${"s".repeat(20_000)}` },
   { json: "\u00ff\u00fe\u0000garbage", form: "%%%&&&===" },
+  // Lone surrogates, valid JSON escapes that no URL, KV key or UTF-8 encoder accepts.
+  {
+    json: '{"issuer":"https://lms.example.edu/\\ud800","clientId":"\\ud800","message":"\\udc00","tenantId":"\\ud800"}',
+    form: "iss=%ED%A0%80&client_id=%ED%A0%80",
+  },
 ];
 
 const errorPageRoute = (path: string) => path.startsWith("/lti/") && path !== "/lti/deep_link";
@@ -151,7 +158,13 @@ describe("hostile input on every route of the contract (issue 13)", { timeout: 3
     it(`${route.method} ${route.path}: hostile path parameters are refused with a 4xx`, async () => {
       for (const segment of HOSTILE_SEGMENTS) {
         const res = await send(route, concrete(route.path, segment));
-        await expectNoServerError(route, res, `${route.method} ${concrete(route.path, segment.slice(0, 20))}`, true);
+        const what = `${route.method} ${concrete(route.path, segment.slice(0, 20))}`;
+        if (MALFORMED_SEGMENTS.has(segment)) {
+          const text = await res.clone().text();
+          expect(res.status, `${what} answered ${res.status}: ${text.slice(0, 200)}`).toBe(400);
+          expect(text, what).toContain('"code":"invalid_path"');
+        }
+        await expectNoServerError(route, res, what, true);
       }
     });
   }

@@ -1,6 +1,7 @@
 import {
   ApiError,
   authContextFrom,
+  decodePathParam,
   forbidden,
   IdSchema,
   IsoTimestampSchema,
@@ -43,14 +44,6 @@ function minGroupSizeOf(request: Request): number {
   return parsed.output;
 }
 
-function decodeParam(value: string | undefined): string | undefined {
-  try {
-    return value === undefined ? undefined : decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
-}
-
 function requireInstructor(request: Request) {
   const auth = authContextFrom(request);
   if (!auth.isInstructor) throw forbidden("instructor_only", "Only instructors can see course insight.");
@@ -86,7 +79,7 @@ router.get("/api/analytics/overview", async (request, env, ctx) => {
 
 router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
   const auth = requireInstructor(request);
-  const contextId = v.safeParse(IdSchema, decodeParam(request.params.contextId));
+  const contextId = v.safeParse(IdSchema, decodePathParam(request.params.contextId));
   // An instructor sees the course they launched from; any other course answers as missing.
   if (!contextId.success || auth.contextId !== contextId.output) throw notFound("No such course.");
   const query = parseQuery(new URL(request.url), WindowQuerySchema);
@@ -123,7 +116,7 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
 
 /** Only the course the instructor launched from; any other course answers as missing. */
 function ownCourse(request: IRequest & { params: Record<string, string | undefined> }, contextOfAuth?: string) {
-  const contextId = v.safeParse(IdSchema, decodeParam(request.params.contextId));
+  const contextId = v.safeParse(IdSchema, decodePathParam(request.params.contextId));
   if (!contextId.success || contextOfAuth !== contextId.output) throw notFound("No such course.");
   return contextId.output;
 }

@@ -1,6 +1,7 @@
 import {
   ApiError,
   authContextFrom,
+  decodePathParam,
   IdSchema,
   json,
   notFound,
@@ -89,7 +90,7 @@ router.get("/api/chat/conversations", async (request, env) => {
 
 router.get("/api/chat/history/:conversationId", async (request, env) => {
   const auth = authContextFrom(request);
-  const id = v.safeParse(IdSchema, request.params.conversationId);
+  const id = v.safeParse(IdSchema, decodePathParam(request.params.conversationId));
   if (!id.success) throw notFound("No such conversation.");
   const messages = await conversationStub(env, auth.tenantId, id.output).history(
     { tenantId: auth.tenantId, userId: auth.userId },

@@ -1,4 +1,4 @@
-import type { BackendService } from "@atomic-guide/shared";
+import { type BackendService, decodePathParam } from "@atomic-guide/shared";
 import type { FeatureFlag } from "../flags/store";
 
 export type ForwardService = BackendService;
@@ -60,13 +60,12 @@ export function withCourseContext(url: URL, contextId: string): URL {
   return next;
 }
 
-/** The context id in /api/courses/:contextId/..., decoded, or null for other paths. */
+/**
+ * The context id in /api/courses/:contextId/..., decoded, or null for other paths; a malformed
+ * `%` escape is 400 `invalid_path`, as for every path parameter.
+ */
 export function courseContextOf(pathname: string): string | null {
   const match = /^\/api\/courses\/([^/]+)/.exec(pathname);
   if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return "";
-  }
+  return decodePathParam(match[1]);
 }

@@ -11,7 +11,14 @@ export const DeploymentIdSchema = v.pipe(
   v.maxLength(255),
   v.regex(/^[\x20-\x7e]+$/, "must be ASCII"),
 );
-export const IssuerSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(2048), v.url());
+export const IssuerSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(2048),
+  // A lone surrogate passes v.url() (the URL parser replaces it) but no KV key can hold it.
+  v.check((s) => s.isWellFormed(), "must be well-formed Unicode"),
+  v.url(),
+);
 export const ClientIdSchema = IdSchema;
 
 /**
@@ -83,13 +90,19 @@ const issuerPrefix = (issuer: string) => `registration:${encodeURIComponent(issu
 const registrationKey = (issuer: string, clientId: string) => `${issuerPrefix(issuer)}${encodeURIComponent(clientId)}`;
 const utf8Length = (s: string) => new TextEncoder().encode(s).byteLength;
 
-/** Whether (issuer, client id) can be stored at all (KV keys are at most 512 bytes). */
+/**
+ * Whether (issuer, client id) can be stored at all (KV keys are at most 512 bytes). Also asked
+ * of values that failed their own schema (valibot runs a pipe's checks on them too), so a lone
+ * surrogate, which encodeURIComponent throws on, is answered "no" here.
+ */
 export function registrationKeyFits(issuer: string, clientId: string): boolean {
+  if (!issuer.isWellFormed() || !clientId.isWellFormed()) return false;
   return utf8Length(registrationKey(issuer, clientId)) <= MAX_KV_KEY_BYTES;
 }
 
 /** Whether an issuer leaves room for a client id of up to `clientIdRoom` encoded bytes. */
 export function issuerKeyFits(issuer: string, clientIdRoom = 64): boolean {
+  if (!issuer.isWellFormed()) return false;
   return utf8Length(issuerPrefix(issuer)) + clientIdRoom <= MAX_KV_KEY_BYTES;
 }
 

@@ -1,6 +1,7 @@
 import {
   type AuthContext,
   authContextFrom,
+  decodePathParam,
   forbidden,
   type HandlerContext,
   json,
@@ -28,7 +29,7 @@ const PATH = "/api/courses/:contextId/guide-settings";
 /** Only the instructors of the course the caller launched from; another course is as missing. */
 function instructorOf(request: IRequest): { auth: AuthContext; contextId: string } {
   const auth = authContextFrom(request);
-  const contextId = decodeURIComponent(request.params.contextId ?? "");
+  const contextId = decodePathParam(request.params.contextId);
   if (!auth.contextId || auth.contextId !== contextId) throw notFound("No such course.");
   if (!auth.isInstructor)
     throw forbidden("instructor_only", "Only the course's instructors can change its guide settings.");

@@ -1,4 +1,11 @@
-import { BACKEND_SERVICES, type BackendService, notFound, parseJsonBody, parseWith } from "@atomic-guide/shared";
+import {
+  BACKEND_SERVICES,
+  type BackendService,
+  decodePathParam,
+  notFound,
+  parseJsonBody,
+  parseWith,
+} from "@atomic-guide/shared";
 import {
   D1FaultCommandSchema,
   type D1FaultControlRpc,
@@ -34,7 +41,7 @@ function controlOf(env: Env, service: BackendService): Control {
 }
 
 function targets(params: Record<string, string | undefined>): BackendService[] {
-  const target = parseWith(FaultTargetSchema, params.service, "unknown_service");
+  const target = parseWith(FaultTargetSchema, decodePathParam(params.service), "unknown_service");
   return target === "all" ? [...FAULT_SERVICES] : [target];
 }
 

@@ -97,6 +97,29 @@ describe("/admin/platforms", () => {
     expect(res.status).toBe(201);
   });
 
+  it("refuses a lone surrogate in the issuer or client id with 400, on every platform route, and stores nothing", async () => {
+    const lone = "\ud800";
+    const cases: [string, Record<string, unknown>][] = [
+      ["/admin/platforms", { ...body, clientId: lone }],
+      ["/admin/platforms", { ...body, issuer: `https://lms.example.edu/${lone}` }],
+      ...["activate", "deactivate", "delete", "revision/discard"].flatMap(
+        (action): [string, Record<string, unknown>][] => [
+          [`/admin/platforms/${action}`, { issuer: body.issuer, clientId: lone }],
+          [`/admin/platforms/${action}`, { issuer: lone, clientId: lone }],
+        ],
+      ),
+    ];
+    for (const [path, sent] of cases) {
+      const res = await adminPost(path, sent);
+      expect(res.status, `${path} ${JSON.stringify(sent)}`).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
+    }
+    const list = (await (await gateway("/admin/platforms", { headers: ADMIN })).json()) as {
+      platforms: { issuer: string; clientId: string }[];
+    };
+    expect(list.platforms.filter((p) => !p.issuer.isWellFormed() || !p.clientId.isWellFormed())).toEqual([]);
+  });
+
   it("activates only what exists", async () => {
     const res = await adminPost("/admin/platforms/activate", { issuer: body.issuer, clientId: "nope" });
     expect(res.status).toBe(404);

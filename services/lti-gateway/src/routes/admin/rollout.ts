@@ -1,4 +1,4 @@
-import { parseJsonBody, parseWith } from "@atomic-guide/shared";
+import { decodePathParam, parseJsonBody, parseWith } from "@atomic-guide/shared";
 import { knownTenantIds, pinTenant, tenantRouting, unpinTenant } from "../../rollout/pins";
 import { ROLLOUT_SERVICES, RolloutInputSchema, RolloutServiceSchema } from "../../rollout/record";
 import { clearRollout, readRollout, writeRollout } from "../../rollout/store";
@@ -6,7 +6,7 @@ import type { GatewayRouter } from "../router";
 import { existingTenant } from "./tenants";
 
 const serviceParam = (params: Record<string, string | undefined>) =>
-  parseWith(RolloutServiceSchema, params.service, "unknown_service");
+  parseWith(RolloutServiceSchema, decodePathParam(params.service), "unknown_service");
 
 /**
  * /admin/rollout: which tenants are pinned to which candidate version of each service. The
