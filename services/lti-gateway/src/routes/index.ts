@@ -5,6 +5,7 @@ import { limitAnonymous } from "../limits/anonymous";
 import { withLtiErrorPage } from "../lti/errors";
 import { registerAdminRoutes } from "./admin";
 import { registerApiRoutes } from "./api";
+import { registerAppAssetRoutes } from "./app-assets";
 import { systemHealth } from "./health";
 import { registerLtiRoutes } from "./lti";
 import type { GatewayRouter } from "./router";
@@ -19,6 +20,7 @@ registerLtiRoutes(router);
 registerAdminRoutes(router);
 registerApiRoutes(router);
 registerDevRoutes(router);
+registerAppAssetRoutes(router);
 
 router.all("*", (request) => {
   // Under /lti/ the answer is the error page, as on every LTI route (the LMS iframe shows it).
