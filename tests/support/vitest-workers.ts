@@ -48,6 +48,8 @@ const CARRIED = [
   "d1Databases",
   "durableObjects",
   "serviceBindings",
+  // The gateway's web app (apps/web/dist), which it serves under /app/*.
+  "assets",
 ] as const;
 
 type WorkerOptions = Record<string, unknown> & {

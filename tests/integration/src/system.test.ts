@@ -44,6 +44,17 @@ describe("the four Workers together", () => {
     expect(minted.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("serves the web app's files through the gateway, with the caller's request id", async () => {
+    const js = await system.fetch("/app/main.js", { headers: { "X-Request-Id": "asset-7" } });
+    expect(js.status, await js.clone().text()).toBe(200);
+    expect(js.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+    expect(js.headers.get("X-Request-Id")).toBe("asset-7");
+    expect((await js.text()).length).toBeGreaterThan(1000);
+    const missing = await system.fetch("/app/missing.js");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("answers unknown routes with the error envelope", async () => {
     const res = await system.fetch("/nowhere");
     expect(res.status).toBe(404);

@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { LAUNCHES } from "../fixtures/launches.ts";
 import { launchBrowser } from "./browser.ts";
-import { type FrontServer, startFrontServer } from "./server.ts";
+import { ensureWebBuilt, type FrontServer, startFrontServer } from "./server.ts";
 
 /** What a browser test file drives: the system, its URL (no trailing slash), the front server and Chromium. */
 export interface BrowserSystem {
@@ -28,6 +28,8 @@ export interface BrowserSystemOptions {
 export function useBrowserSystem(opts: BrowserSystemOptions = {}): BrowserSystem {
   const world = {} as BrowserSystem;
   beforeAll(async () => {
+    // The gateway serves the app's files from apps/web/dist: built before the system reads it.
+    ensureWebBuilt();
     world.system = await startSystem();
     world.systemUrl = String(await world.system.mf.ready).replace(/\/$/, "");
     world.front = await startFrontServer(new URL(world.systemUrl), LAUNCHES, opts.extraBody ?? "", {

@@ -1,20 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { launchCsp, launchPageHtml } from "./launch-page.ts";
 
 const root = join(import.meta.dirname, "..", "..", "..", "..");
 export const webDist = join(root, "apps", "web", "dist");
-
-const TYPES: Record<string, string> = {
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".png": "image/png",
-  ".svg": "image/svg+xml",
-};
 
 /** Builds the web app when its bundle is missing (turbo builds it first in a full run). */
 export function ensureWebBuilt(): void {
@@ -31,9 +24,9 @@ export interface FrontServer {
 }
 
 /**
- * One origin for the browser, as the gateway will be once it serves the assets: /app/* from
- * apps/web/dist, /e2e/launch/<name> renders a launch page from a fixture, and every other
- * request (HTTP and WebSocket upgrades) goes to the running system unchanged.
+ * One origin for the browser: /e2e/launch/<name> renders a launch page from a fixture, and
+ * every other request (HTTP and WebSocket upgrades), the web app's /app/* files included, goes
+ * to the running system unchanged, where the gateway serves them from its static assets.
  */
 export async function startFrontServer(
   systemUrl: URL,
@@ -41,23 +34,9 @@ export async function startFrontServer(
   extraBody = "",
   opts: { keepHost?: boolean } = {},
 ): Promise<FrontServer> {
-  ensureWebBuilt();
   const realPages = new Map<string, { html: string; headers: Record<string, string> }>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "GET" && url.pathname.startsWith("/app/")) {
-      const file = normalize(join(webDist, url.pathname));
-      if (!file.startsWith(join(webDist, "app")) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, {
-        "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
-        "Cache-Control": "no-store",
-      });
-      res.end(readFileSync(file));
-      return;
-    }
     const real = req.method === "GET" ? realPages.get(url.pathname.slice("/e2e/real/".length)) : undefined;
     if (url.pathname.startsWith("/e2e/real/") && real) {
       const keep = [
