@@ -9,11 +9,20 @@ export { ToolKeysDurableObject } from "./do/tool-keys";
 
 const SERVICE = "lti-gateway";
 
+/** The GET answer's status and headers, its body dropped unread. */
+function headOf(response: Response): Response {
+  void response.body?.cancel();
+  return new Response(null, response);
+}
+
 export default {
   async fetch(request, env, ctx): Promise<Response> {
     // Metrics name a tenant only after the handler verified its token: a client-sent
     // X-Atomic-Auth is not evidence of anything here.
-    return serveWithRouter(SERVICE, router, request, { env, ctx, trustAuthHeader: false });
+    const serve = (r: Request) => serveWithRouter(SERVICE, router, r, { env, ctx, trustAuthHeader: false });
+    // HEAD is GET without the body (RFC 9110 §9.3.2); uptime monitors probe /health with it.
+    if (request.method === "HEAD") return headOf(await serve(new Request(request, { method: "GET" })));
+    return serve(request);
   },
 
   /**

@@ -8,9 +8,7 @@ import type { GatewayRouter } from "./router";
  * them with its own caching headers and ETags; no token is asked: the files are public.
  */
 export function registerAppAssetRoutes(router: GatewayRouter): void {
-  router.all("/app/*", async (request, env) => {
-    // Other methods go on to the router's 404, as before the Worker ran first for these paths.
-    if (request.method !== "GET" && request.method !== "HEAD") return undefined;
+  router.get("/app/*", async (request, env) => {
     const asset = await env.ASSETS.fetch(request);
     if (asset.status === 404) throw notFound("No such file.");
     return asset;
