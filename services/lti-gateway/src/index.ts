@@ -21,7 +21,11 @@ export default {
     // X-Atomic-Auth is not evidence of anything here.
     const serve = (r: Request) => serveWithRouter(SERVICE, router, r, { env, ctx, trustAuthHeader: false });
     // HEAD is GET without the body (RFC 9110 §9.3.2); uptime monitors probe /health with it.
-    if (request.method === "HEAD") return headOf(await serve(new Request(request, { method: "GET" })));
+    // Built from the URL and headers alone: a HEAD that arrived with a body (a raw client can
+    // send one) would make `new Request(request, { method: "GET" })` throw.
+    if (request.method === "HEAD") {
+      return headOf(await serve(new Request(request.url, { method: "GET", headers: request.headers })));
+    }
     return serve(request);
   },
 
