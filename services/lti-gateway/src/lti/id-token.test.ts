@@ -4,7 +4,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { generateSigningKey, signHs256, signJwt } from "../../../../tests/support/lti-platform";
 import { forgetHeldJwks, jwksCacheKey } from "./platform-jwks";
-import { canvasAndMoodleForEachTest, errorCode, launch, login, postLaunch, set, TARGET } from "./test-harness";
+import {
+  canvasAndMoodleForEachTest,
+  errorCode,
+  launch,
+  login,
+  postLaunch,
+  register,
+  set,
+  TARGET,
+} from "./test-harness";
 
 const LTI = "https://purl.imsglobal.org/spec/lti/claim/";
 const { canvas, moodle } = await canvasAndMoodleForEachTest();
@@ -279,6 +288,15 @@ describe("platform JWKS cache", () => {
     expect(await errorCode((await launch(moodle)).response)).toBe("jwks_unavailable");
     expect(jwksFetches).toBe(1);
     vi.restoreAllMocks();
+  });
+
+  it("fetches afresh after an operator re-posts the registration, cooldown or not", async () => {
+    expect((await launch(moodle)).response.status).toBe(200);
+    await moodle.rotateKey();
+    // Our copy is seconds old: within the cooldown an unknown kid does not refetch.
+    expect(await errorCode((await launch(moodle)).response)).toBe("unknown_kid");
+    await register(moodle, { tenantId: "moodle-college" });
+    expect((await launch(moodle)).response.status).toBe(200);
   });
 
   it("does not refetch for an unknown kid while its copy is younger than the cooldown", async () => {

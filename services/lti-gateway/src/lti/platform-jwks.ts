@@ -121,6 +121,18 @@ export function forgetHeldJwks(): void {
   held.clear();
 }
 
+/**
+ * Drops every copy of a platform's JWKS we hold (KV, this isolate's, the failure cooldown), so
+ * the next launch fetches it. Called when an operator (re)registers the platform: after a key
+ * rotation that launches fail on, re-posting the registration takes effect at once instead of
+ * after the unknown-kid cooldown. Other isolates' held copies still answer known kids only.
+ */
+export async function forgetPlatformJwks(env: Env, uri: string): Promise<void> {
+  held.delete(uri);
+  failedAt.delete(uri);
+  await env.PLATFORMS.delete(await jwksCacheKey(uri));
+}
+
 function hold(uri: string, entry: Cached): HeldJwks {
   const current = held.get(uri);
   if (current?.entry === entry) return current;

@@ -4,6 +4,7 @@ import { isLocalDevelopment } from "../../env";
 import { ensureToolKey } from "../../keys/store";
 import { applyRevision } from "../../lti/dynamic-registration-record";
 import { withIdNamespace } from "../../lti/id-namespace";
+import { forgetPlatformJwks } from "../../lti/platform-jwks";
 import { isAllowedPlatformUrl } from "../../lti/platform-url";
 import {
   ClientIdSchema,
@@ -129,6 +130,7 @@ export function registerPlatformAdminRoutes(router: GatewayRouter): void {
         : { idNamespace: existing.idNamespace }),
     };
     const saved = await putRegistration(env, await withIdNamespace(env, registration));
+    await forgetPlatformJwks(env, saved.jwksUri);
     return Response.json(summary(saved), { status: existing ? 200 : 201 });
   });
 
