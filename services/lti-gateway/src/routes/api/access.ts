@@ -20,7 +20,7 @@ export async function checkAccess(env: Env, caller: Caller, route: ForwardRoute)
     throw new ApiError(403, "feature_disabled", `${FEATURE_NAMES[route.flag]} is turned off for your institution.`);
   }
   if (route.instructorOnly && !caller.auth.isInstructor) {
-    throw new ApiError(403, "instructor_only", "Only instructors can see course insight.");
+    throw new ApiError(403, "instructor_only", "Only the course's instructors can use this.");
   }
   return flags;
 }
