@@ -77,11 +77,16 @@ router.get("/api/analytics/overview", async (request, env, ctx) => {
   return readThroughResponse(result);
 });
 
+/** Only the course the instructor launched from; any other course answers as missing. */
+function ownCourse(request: IRequest & { params: Record<string, string | undefined> }, contextOfAuth?: string) {
+  const contextId = v.safeParse(IdSchema, decodePathParam(request.params.contextId));
+  if (!contextId.success || contextOfAuth !== contextId.output) throw notFound("No such course.");
+  return contextId.output;
+}
+
 router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
   const auth = requireInstructor(request);
-  const contextId = v.safeParse(IdSchema, decodePathParam(request.params.contextId));
-  // An instructor sees the course they launched from; any other course answers as missing.
-  if (!contextId.success || auth.contextId !== contextId.output) throw notFound("No such course.");
+  const contextId = ownCourse(request, auth.contextId);
   const query = parseQuery(new URL(request.url), WindowQuerySchema);
   const window = resolveWindow(query.from, query.to, DEFAULT_INSIGHT_WINDOW_MS);
   const minGroupSize = minGroupSizeOf(request);
@@ -89,7 +94,7 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
     courseInsights(env, {
       tenantId: auth.tenantId,
       d1Binding: auth.d1Binding,
-      contextId: contextId.output,
+      contextId,
       ...window,
     });
   const result = isDefaultWindow(query)
@@ -98,7 +103,7 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
         kv: env.SNAPSHOTS,
         tenantId: auth.tenantId,
         ...(auth.d1Binding ? { d1Binding: auth.d1Binding } : {}),
-        key: insightKey(auth.tenantId, contextId.output),
+        key: insightKey(auth.tenantId, contextId),
         schema: CourseInsightsSchema,
         read,
         waitUntil: (p) => ctx.waitUntil(p),
@@ -109,17 +114,10 @@ router.get("/api/courses/:contextId/insights", async (request, env, ctx) => {
   await recordAuditEntry(env, auth, {
     action: "insight_read",
     route: "/api/courses/:contextId/insights",
-    contextId: contextId.output,
+    contextId,
   });
   return readThroughResponse({ ...result, value: withMinGroup(result.value, minGroupSize) });
 });
-
-/** Only the course the instructor launched from; any other course answers as missing. */
-function ownCourse(request: IRequest & { params: Record<string, string | undefined> }, contextOfAuth?: string) {
-  const contextId = v.safeParse(IdSchema, decodePathParam(request.params.contextId));
-  if (!contextId.success || contextOfAuth !== contextId.output) throw notFound("No such course.");
-  return contextId.output;
-}
 
 // The instructor's live list of learners who asked for their help (the web app polls it).
 router.get("/api/courses/:contextId/help-requests", async (request, env, ctx) => {
