@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
 import { IDLE_MARK_KEY, type IdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { aiDouble } from "../testing/doubles";
 import { ask, call, learner } from "../testing/helpers";
 import { conversationStub, learnerStub } from "./stubs";
@@ -24,15 +24,6 @@ async function askDuringOutage(me: AuthContext) {
   await exports.default.controlD1Faults({ mode: "off" });
   expect(await archivePending(conversation)).toBeGreaterThan(0);
   return { reply, conversation };
-}
-
-/** Polls until `read` answers something: for what a turn in flight writes on its own schedule. */
-async function until<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await scheduler.wait(5);
-  }
 }
 
 const archivePending = (stub: Stub) =>
@@ -113,11 +104,17 @@ describe("a conversation's and a learner's own retention", () => {
     );
     const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
     expect((await reader.read()).value).toContain("event: token");
-    const conversationId = await until(async () => {
-      const listed = await learnerStub(env, me).conversations();
-      return listed.find((c) => c.conversationId !== first.conversationId)?.conversationId;
+    const conversationId = await vi.waitUntil(
+      async () => {
+        const listed = await learnerStub(env, me).conversations();
+        return listed.find((c) => c.conversationId !== first.conversationId)?.conversationId;
+      },
+      { timeout: 20_000, interval: 5 },
+    );
+    const mark = await vi.waitUntil(() => markOf(conversationStub(env, me.tenantId, conversationId)), {
+      timeout: 20_000,
+      interval: 5,
     });
-    const mark = await until(() => markOf(conversationStub(env, me.tenantId, conversationId)));
     expect(mark).toMatchObject({ retentionDays: 30, checkedAtMs: learnerMark?.checkedAtMs });
 
     await aiDouble().release();
