@@ -82,6 +82,14 @@ p50 / mean ms per operation; "–" = the Worker did not run for it. Target (issu
 ${PER_WORKER_TARGET_MS} ms per Worker at p50, a launch at most ${LAUNCH_TARGET_MS} ms summed, a chat turn before the provider at
 most ${BEFORE_PROVIDER_TARGET_MS} ms summed.
 
+How far to trust a p50 here: the host's speed drifts in phases. In one profiled pass of the
+first-batch row (200 operations one at a time, 2026-12-02) struggle-detector's CPU per operation sat
+near 2.1 ms for some stretches of operations and near 3.6 ms for others, and every function in the
+slow stretches was slower by the same factor (1.6-1.8x), our code, the dependencies and SQLite alike:
+the machine, not a code path. A p50 within a few tenths of a millisecond of a target can land on
+either side of it from one run to the next; compare rows within one run, and repeat a row with
+\`--only\` before reading much into a small change.
+
 A chat turn's figures above are the whole turn: everything after the model's first token too
 (streaming, storing the answer, settling the budgets) and the background work it caused. The
 last column is what the learner waits for: the model double (in the bench process) records the
