@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { SCHEMA_VERSION_KEY } from "@atomic-guide/shared/do-schema";
+import { LEGACY_SCHEMA_VERSION_KEY, schemaMarkTable } from "@atomic-guide/shared/do-schema";
 import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import { describe, expect, it } from "vitest";
-import { EVENT_QUEUE_TABLE, LATEST_SESSION_SQL, LocalStore } from "./local-store";
+import { EVENT_QUEUE_TABLE, LATEST_SESSION_SQL, LocalStore, SCHEMA_VERSION } from "./local-store";
 import { detectorFor } from "./stub";
 
 describe("the learner object's own SQLite", () => {
@@ -48,7 +48,9 @@ describe("the learner object's own SQLite", () => {
         `CREATE TABLE ${EVENT_QUEUE_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL)`,
       );
       sql.exec(`INSERT INTO ${EVENT_QUEUE_TABLE} (event_id, body) VALUES ('old', '{}')`);
-      state.storage.kv.put(SCHEMA_VERSION_KEY, "2");
+      // Version 2 kept its schema mark in the object's key-value storage, not in a table.
+      sql.exec(`DROP TABLE ${schemaMarkTable(SCHEMA_VERSION)}`);
+      state.storage.kv.put(LEGACY_SCHEMA_VERSION_KEY, "2");
 
       new LocalStore(state.storage);
       const queue = new LearningEventQueue(sql, EVENT_QUEUE_TABLE);
@@ -63,13 +65,19 @@ describe("the learner object's own SQLite", () => {
         },
         { tenantId: "t", pins: { analytics: "0b6f2d4e-6a1c-4f3b-8e5d-2c7a9b1e4f60" } },
       );
-      return sql
-        .exec<{ event_id: string; pins: string | null }>(`SELECT event_id, pins FROM ${EVENT_QUEUE_TABLE} ORDER BY seq`)
-        .toArray();
+      return {
+        rows: sql
+          .exec<{ event_id: string; pins: string | null }>(
+            `SELECT event_id, pins FROM ${EVENT_QUEUE_TABLE} ORDER BY seq`,
+          )
+          .toArray(),
+        legacyMark: state.storage.kv.get(LEGACY_SCHEMA_VERSION_KEY),
+      };
     });
-    expect(after).toEqual([
+    expect(after.rows).toEqual([
       { event_id: "old", pins: null },
       { event_id: "new", pins: JSON.stringify({ analytics: "0b6f2d4e-6a1c-4f3b-8e5d-2c7a9b1e4f60" }) },
     ]);
+    expect(after.legacyMark).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ export const EVENT_QUEUE_TABLE = "analytics_queue";
  * Raised whenever SCHEMA changes, so every existing object runs it once more; SCHEMA must stay
  * idempotent (IF NOT EXISTS) for that.
  */
-const SCHEMA_VERSION = "3";
+export const SCHEMA_VERSION = "3";
 
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
@@ -74,12 +74,12 @@ type Row = Record<string, SqlStorageValue>;
 
 export class LocalStore {
   /**
-   * Each meta value's JSON as last read or written (null: absent). This object is the table's
-   * only writer and `deleteAll` is always followed by a new store, so the copy cannot go stale;
-   * it spares the several reads a batch makes of the same keys. Parsed per read, so no caller
-   * holds another's object.
+   * Every meta value's JSON, read in one query when the store opens (a wake reads some eight
+   * keys, each a statement of its own otherwise; the table holds a dozen small rows at most).
+   * This object is the table's only writer and `deleteAll` is always followed by a new store,
+   * so the copy cannot go stale. Parsed per read, so no caller holds another's object.
    */
-  private readonly meta = new Map<string, string | null>();
+  private readonly meta: Map<string, string>;
 
   private readonly sql: SqlStorage;
 
@@ -93,15 +93,14 @@ export class LocalStore {
       // Version 3: queued events keep their caller's version pins; older queues gain the column.
       (sql) => LearningEventQueue.addPinsColumn(sql, EVENT_QUEUE_TABLE),
     );
+    this.meta = new Map(
+      this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").raw() as Iterable<[string, string]>,
+    );
   }
 
   getMeta<T>(key: string): T | undefined {
-    let json = this.meta.get(key);
-    if (json === undefined) {
-      json = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
-      this.meta.set(key, json);
-    }
-    return json === null ? undefined : (JSON.parse(json) as T);
+    const json = this.meta.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as T);
   }
 
   setMeta(key: string, value: unknown): void {
@@ -117,7 +116,7 @@ export class LocalStore {
 
   deleteMeta(key: string): void {
     this.sql.exec("DELETE FROM meta WHERE key = ?", key);
-    this.meta.set(key, null);
+    this.meta.delete(key);
   }
 
   /** Stores a signal unless the same one (type, time, element) is already here; false for a duplicate. */
