@@ -12,8 +12,38 @@ const HEAVY_MS = 2;
 
 const f = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toFixed(2));
 
+type ProfiledRow = { name: string; profile: ProfiledFigures };
+
+/**
+ * What a Durable Object call costs its caller's isolate locally, from the profiled floor rows:
+ * the floor Worker's JS CPU per request, and the part in its fetch handler's own time, where
+ * the call is made (locally a new or evicted object is started there, on the calling thread).
+ */
+function floorObjectNote(floors: ProfiledRow[]): string {
+  const figures = floors.flatMap(({ name, profile: p }) => {
+    const worker = [...p.workers].sort((a, b) => b.meanMs - a.meanMs)[0];
+    if (!worker) return [];
+    const callSite = p.topFunctions.find((t) => t.name.startsWith(`${worker.worker}: fetch (`))?.ms;
+    return [
+      `**${name}** (${worker.worker}): ${f(worker.p50Ms)} / ${f(worker.meanMs)} ms per request, ${f(callSite)} ms of it (mean) at the call site`,
+    ];
+  });
+  if (figures.length === 0) return "";
+  return `
+What an object call costs the calling isolate locally, profiled the same way on the floor
+Workers (${figures.join("; ")}): the call site's own time is the call itself, and for an object
+never used before also the object's start, which workerd does on the calling thread (its SQLite
+file created) and Cloudflare on the object's own machine. A row whose operation starts a new
+object or wakes an evicted one (a session's first batch, a new conversation, a learner's turn in
+the profiled chat pass) carries that difference in its Worker's column, at its route's or turn's
+call into the object.
+`;
+}
+
 export function profileSection(rows: { name: string; profile?: ProfiledFigures }[]): string {
-  const profiled = rows.filter((r): r is { name: string; profile: ProfiledFigures } => r.profile !== undefined);
+  const withProfile = rows.filter((r): r is ProfiledRow => r.profile !== undefined);
+  const floors = withProfile.filter((r) => r.name.startsWith("floor"));
+  const profiled = withProfile.filter((r) => !r.name.startsWith("floor"));
   if (profiled.length === 0) return "";
   const cell = (p: ProfiledFigures, worker: string) => {
     const w = p.workers.find((x) => x.worker === worker);
@@ -101,5 +131,5 @@ archive alarm, the metrics and learning event it sends) is counted in its own wh
 and not in the next turn's wait.
 
 ${table.join("\n")}
-${heavy.length ? `\nHeaviest self-time functions (ms per operation, mean) where the summed p50 is over ${HEAVY_MS} ms:\n\n${heavyList}\n` : ""}`;
+${floorObjectNote(floors)}${heavy.length ? `\nHeaviest self-time functions (ms per operation, mean) where the summed p50 is over ${HEAVY_MS} ms:\n\n${heavyList}\n` : ""}`;
 }

@@ -98,6 +98,12 @@ const profilers =
   inspectorPort === undefined
     ? undefined
     : await WorkerProfilers.connect(inspectorPort, workerNames, SAMPLING_INTERVAL_US);
+// The floor Workers some floor rows profile: what an object call costs its caller, same method.
+const profiledFloors = [...new Set(scenarios.flatMap((s) => (s.profiledFloor ? [s.profiledFloor] : [])))];
+const floorProfilers =
+  inspectorPort === undefined || profiledFloors.length === 0
+    ? undefined
+    : await WorkerProfilers.connect(inspectorPort, profiledFloors, SAMPLING_INTERVAL_US);
 // The moment each chat turn reached the model double: the profiled pass reports what a turn
 // costs before it (what the learner waits for before the first token) beside the whole turn.
 const providerMarks: OperationMarks = { label: "before the provider", timesUs: provider.arrivalsUs };
@@ -125,7 +131,12 @@ try {
   for (const scenario of scenarios.filter((s) => only === undefined || s.name.includes(only))) {
     const requests = quick ? Math.max(10, Math.ceil(scenario.requests / 10)) : scenario.requests;
     const warmup = Math.min(scenario.warmup ?? 200, requests);
-    const profileOps = profilers && !scenario.name.startsWith("floor") ? Math.min(requests, PROFILE_OPS) : 0;
+    const passProfilers = scenario.name.startsWith("floor")
+      ? scenario.profiledFloor
+        ? floorProfilers
+        : undefined
+      : profilers;
+    const profileOps = passProfilers ? Math.min(requests, PROFILE_OPS) : 0;
     let prepared: Awaited<ReturnType<typeof scenario.setup>>;
     try {
       prepared = await scenario.setup(
@@ -157,9 +168,9 @@ try {
         pid,
       );
       const profile =
-        profilers && profileOps > 0
+        passProfilers && profileOps > 0
           ? await profiledPass(
-              profilers,
+              passProfilers,
               bundleSources,
               profileOps,
               prepared.send,
@@ -232,6 +243,7 @@ try {
   }
 } finally {
   profilers?.close();
+  floorProfilers?.close();
   await closePlatforms(system);
   await system.dispose();
   await provider.close();

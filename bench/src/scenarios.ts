@@ -53,6 +53,12 @@ export interface Scenario {
    */
   deferredMs?: number;
   /**
+   * A floor Worker (src/floors.ts) whose isolate this row profiles: floor rows are otherwise not
+   * profiled, but what a Durable Object call costs its caller locally is the reference for every
+   * row whose operation starts or wakes an object.
+   */
+  profiledFloor?: string;
+  /**
    * Prepares the scenario; null (with `needs`) or `{skip: reason}` when the system cannot run
    * it, which lists it as skipped: never a made-up figure.
    */
@@ -121,6 +127,7 @@ export const scenarios: Scenario[] = [
     note: "the floor Worker calling a method on one of 16 Durable Objects: what one object hop costs locally.",
     requests: 2000,
     concurrency: 16,
+    profiledFloor: "floor-do",
     setup: async ({ floorDo }) => ({ send: getting((i) => new URL(`?k=${i % 16}`, floorDo), answers("ok")) }),
   },
   {
@@ -129,6 +136,7 @@ export const scenarios: Scenario[] = [
     requests: 500,
     warmup: 50,
     concurrency: 8,
+    profiledFloor: "floor-new-do",
     setup: async ({ floorNewDo }) => ({ send: getting(() => floorNewDo, answers("ok")) }),
   },
   {
