@@ -9,6 +9,7 @@ npm run bench -- --no-profile   # without the profiled pass (no per-Worker JS CP
 npm run bench -- --no-cold      # without the cold start section (each Worker in fresh workerd processes, minified and not)
 npm run bench -- --only=chat    # only the scenarios whose name contains the text (add --cold for the cold start section)
 npm run bench -- --disk         # the local D1/KV/DO files on disk (the default keeps them in RAM, /dev/shm)
+npm run bench -- --with-assets  # the gateway behind its local assets layer (a router Worker in front of every gateway request)
 \`\`\`
 
 Standalone benches (bench/src/standalone/, printed to the terminal, not written here):

@@ -55,6 +55,11 @@ export interface SystemOptions {
   directSockets?: boolean;
   /** Services replaced by a Worker that fails every call, to prove the others do without them. */
   down?: ServiceName[];
+  /**
+   * The gateway without its web app's assets layer (the bench, which requests no /app/* file:
+   * locally the layer is a router Worker in front of every gateway request).
+   */
+  withoutAssets?: boolean;
   /** Opens workerd's inspector (Chrome DevTools protocol) on this port: the bench's CPU profiler. */
   inspectorPort?: number;
   /**
@@ -79,6 +84,12 @@ function withTenantDatabases<W extends object>(worker: W, service: ServiceName, 
   return { ...worker, d1Databases: { ...shared, ...own } };
 }
 
+function withoutAssetsIf<W extends object>(drop: boolean, worker: W): W {
+  if (!drop) return worker;
+  const { assets: _assets, ...rest } = worker as W & { assets?: unknown };
+  return rest as W;
+}
+
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
   // The gateway comes first: Miniflare's dispatchFetch enters through the first Worker.
@@ -88,7 +99,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
         : withTenantDatabases(
             {
-              ...auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+              ...withoutAssetsIf(
+                options.withoutAssets === true,
+                auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+              ),
               ...(s === "lti-gateway" ? direct : {}),
             },
             s,
