@@ -36,7 +36,7 @@ export interface ConversationSummary {
 const MINUTE_MS = 60_000;
 
 /** Bump with every change to LEARNER_DDL: objects marked with an older version run it again. */
-const LEARNER_SCHEMA_VERSION = "2";
+const LEARNER_SCHEMA_VERSION = "3";
 const LEARNER_DDL = `
   CREATE TABLE IF NOT EXISTS conversations (
     conversation_id TEXT PRIMARY KEY, title TEXT, created_at TEXT NOT NULL,
@@ -46,6 +46,7 @@ const LEARNER_DDL = `
   CREATE TABLE IF NOT EXISTS usage_day (day TEXT PRIMARY KEY, tokens INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, updated_at TEXT NOT NULL);
   ${WINDOW_DDL}
+  ${IdleExpiry.DDL}
 `;
 
 /**

@@ -1,3 +1,4 @@
+import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { StoredMessage } from "../db/archive";
@@ -31,7 +32,7 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
 
 export const ARCHIVE_OUTBOX = "archive";
 /** Bump with every change to CONVERSATION_DDL: objects marked with an older version run it again. */
-export const CONVERSATION_SCHEMA_VERSION = "2";
+export const CONVERSATION_SCHEMA_VERSION = "3";
 export const CONVERSATION_DDL = `
   CREATE TABLE IF NOT EXISTS owner (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -49,4 +50,5 @@ export const CONVERSATION_DDL = `
   INSERT OR IGNORE INTO archive_mark (id, queued_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM messages;
   ${D1Outbox.tablesDdl(ARCHIVE_OUTBOX)}
   ${LearningEventQueue.ddl(ANALYTICS_EVENTS_TABLE)}
+  ${IdleExpiry.DDL}
 `;

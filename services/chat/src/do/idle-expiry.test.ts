@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
-import { IDLE_MARK_KEY, type IdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { readIdleMark, writeIdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { aiDouble } from "../testing/doubles";
 import { ask, call, learner } from "../testing/helpers";
@@ -31,14 +31,15 @@ const archivePending = (stub: Stub) =>
     stub,
     (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM _outbox_archive").one().n,
   );
-const markOf = (stub: Stub) => runInDurableObject(stub, (_i, state) => state.storage.get<IdleMark>(IDLE_MARK_KEY));
+const markOf = (stub: Stub) => runInDurableObject(stub, (_i, state) => readIdleMark(state.storage));
 
 /** Moves the object's last activity (and its last policy read) `days` into the past, on the test's clock. */
 const idleFor = (stub: Stub, days: number) =>
-  runInDurableObject(stub, async (_i, state) => {
-    const mark = (await state.storage.get<IdleMark>(IDLE_MARK_KEY)) as IdleMark;
+  runInDurableObject(stub, (_i, state) => {
+    const mark = readIdleMark(state.storage);
+    if (!mark) throw new Error("no idle mark");
     const at = Date.now() - days * DAY_MS;
-    await state.storage.put(IDLE_MARK_KEY, { ...mark, atMs: at, checkedAtMs: at });
+    writeIdleMark(state.storage, { ...mark, atMs: at, checkedAtMs: at });
   });
 
 const d1Count = async (table: "conversations" | "messages", tenantId: string) =>
@@ -167,9 +168,10 @@ describe("offboarding a tenant whose conversation still waits for D1", () => {
     expect(await d1Count("conversations", me.tenantId)).toBe(0);
 
     const learnerObject = learnerStub(env, me);
-    await runInDurableObject(learnerObject, async (_i, state) => {
-      const mark = (await state.storage.get<IdleMark>(IDLE_MARK_KEY)) as IdleMark;
-      await state.storage.put(IDLE_MARK_KEY, { ...mark, checkedAtMs: Date.now() - 8 * DAY_MS });
+    await runInDurableObject(learnerObject, (_i, state) => {
+      const mark = readIdleMark(state.storage);
+      if (!mark) throw new Error("no idle mark");
+      writeIdleMark(state.storage, { ...mark, checkedAtMs: Date.now() - 8 * DAY_MS });
     });
     await runDurableObjectAlarm(learnerObject);
     expect(await exported(me)).toMatchObject({ profile: null, conversations: [] });

@@ -1,7 +1,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { type AuthContext, encodeAuthContext } from "@atomic-guide/shared";
-import { IDLE_MARK_KEY, type IdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import {
+  clearIdleMark,
+  LEGACY_IDLE_MARK_KEY,
+  readIdleMark,
+  writeIdleMark,
+} from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { afterEach, describe, expect, it } from "vitest";
 import { detectorFor } from "./stub";
 
@@ -58,14 +63,15 @@ const outboxEntries = (who: AuthContext) =>
     (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM _outbox_d1").one().n,
   );
 const markOf = (who: AuthContext) =>
-  runInDurableObject(detectorFor(env, who), (_i, state) => state.storage.get<IdleMark>(IDLE_MARK_KEY));
+  runInDurableObject(detectorFor(env, who), (_i, state) => readIdleMark(state.storage));
 
 /** Moves the learner's last activity (and the last policy read) `days` into the past, on the test's clock. */
 const idleFor = (who: AuthContext, days: number) =>
-  runInDurableObject(detectorFor(env, who), async (_i, state) => {
-    const mark = (await state.storage.get<IdleMark>(IDLE_MARK_KEY)) as IdleMark;
+  runInDurableObject(detectorFor(env, who), (_i, state) => {
+    const mark = readIdleMark(state.storage);
+    if (!mark) throw new Error("no idle mark");
     const at = Date.now() - days * DAY_MS;
-    await state.storage.put(IDLE_MARK_KEY, { ...mark, atMs: at, checkedAtMs: at });
+    writeIdleMark(state.storage, { ...mark, atMs: at, checkedAtMs: at });
   });
 
 const d1Rows = async (tenantId: string) => {
@@ -86,6 +92,42 @@ afterEach(async () => {
 });
 
 describe("a learner object's own retention", () => {
+  it("honours a mark an earlier version kept in key-value storage, and moves it into the table on the next save", async () => {
+    const tenantId = freshTenant();
+    await exports.default.sweepExpiredLearnerData({ tenantId, retentionDays: 30, nowMs: Date.now() });
+    // Two learners marked the old way: one active 20 days ago, one 31 days ago.
+    const kept = learnerOf(tenantId);
+    const gone = { ...learnerOf(tenantId), userId: "idle-too-long" };
+    for (const [who, days] of [
+      [kept, 20],
+      [gone, 31],
+    ] as const) {
+      await activeDuringOutage(who);
+      await runInDurableObject(detectorFor(env, who), async (_i, state) => {
+        const mark = readIdleMark(state.storage);
+        if (!mark) throw new Error("no idle mark");
+        clearIdleMark(state.storage);
+        const at = Date.now() - days * DAY_MS;
+        await state.storage.put(LEGACY_IDLE_MARK_KEY, { ...mark, atMs: at, checkedAtMs: at });
+      });
+    }
+
+    await runDurableObjectAlarm(detectorFor(env, gone));
+    expect(await exported(gone)).toMatchObject({ sessions: [], recentSignals: [] });
+
+    // The kept learner's next activity moves the day-old mark: into the table, the old key gone.
+    expect((await threeWrongAttempts(kept)).status).toBe(202);
+    await runDurableObjectAlarm(detectorFor(env, kept));
+    expect((await exported(kept)).sessions.length).toBeGreaterThan(0);
+    const after = await runInDurableObject(detectorFor(env, kept), async (_i, state) => ({
+      mark: readIdleMark(state.storage),
+      legacy: await state.storage.get(LEGACY_IDLE_MARK_KEY),
+    }));
+    expect(after.mark).toMatchObject({ tenantId, retentionDays: 30 });
+    expect(Date.now() - (after.mark?.atMs ?? 0)).toBeLessThan(60_000);
+    expect(after.legacy).toBeUndefined();
+  });
+
   it("records the learner's activity with the tenant's period, the default when the sweep never named one", async () => {
     const named = learnerOf(freshTenant());
     await exports.default.sweepExpiredLearnerData({ tenantId: named.tenantId, retentionDays: 30, nowMs: Date.now() });

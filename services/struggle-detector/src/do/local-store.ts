@@ -1,4 +1,5 @@
 import { ensureSchema } from "@atomic-guide/shared/do-schema";
+import { IdleExpiry } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { LearningSessionsTable, StruggleEventsTable } from "../db/schema";
@@ -11,7 +12,7 @@ export const EVENT_QUEUE_TABLE = "analytics_queue";
  * Raised whenever SCHEMA changes, so every existing object runs it once more; SCHEMA must stay
  * idempotent (IF NOT EXISTS) for that.
  */
-export const SCHEMA_VERSION = "3";
+export const SCHEMA_VERSION = "4";
 
 /**
  * The Durable Object's own SQLite: the detector state, the last day of signals (for
@@ -89,7 +90,7 @@ export class LocalStore {
     ensureSchema(
       storage,
       SCHEMA_VERSION,
-      SCHEMA + D1Outbox.tablesDdl(OUTBOX_NAME) + LearningEventQueue.ddl(EVENT_QUEUE_TABLE),
+      SCHEMA + D1Outbox.tablesDdl(OUTBOX_NAME) + LearningEventQueue.ddl(EVENT_QUEUE_TABLE) + IdleExpiry.DDL,
       // Version 3: queued events keep their caller's version pins; older queues gain the column.
       (sql) => LearningEventQueue.addPinsColumn(sql, EVENT_QUEUE_TABLE),
     );

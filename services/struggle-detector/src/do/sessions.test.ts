@@ -4,7 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import type { AuthContext } from "@atomic-guide/shared";
-import { IDLE_MARK_KEY } from "@atomic-guide/shared/learner-retention/idle-expiry";
+import { clearIdleMark, readIdleMark } from "@atomic-guide/shared/learner-retention/idle-expiry";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { iso, learner, signals } from "../testing/api-calls";
 import type { LearnerRuntime } from "./runtime";
@@ -36,7 +36,7 @@ const objectState = (who: AuthContext) =>
     sessions: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM sessions").one().n,
     outbox: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM _outbox_d1").one().n,
     queuedEvents: state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM analytics_queue").one().n,
-    mark: await state.storage.get(IDLE_MARK_KEY),
+    mark: readIdleMark(state.storage),
   }));
 
 const scroll = (sessionId: string, offsetMs = -1_000) => ({
@@ -111,7 +111,7 @@ describe("a learning session", () => {
     await runDurableObjectAlarm(detectorFor(env, who));
     const launchedAt = Date.now() - 1_000;
     await runInDurableObject(detectorFor(env, who), async (instance, state) => {
-      await state.storage.delete(IDLE_MARK_KEY);
+      clearIdleMark(state.storage);
       (instance as unknown as { rt: LearnerRuntime }).rt.store.setMeta("pendingActivityMs", launchedAt);
     });
     await runDurableObjectAlarm(detectorFor(env, who));
