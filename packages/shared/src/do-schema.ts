@@ -14,7 +14,8 @@ const VersionSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9]{1,16}$/, "a schem
 
 export const schemaMarkTable = (version: string) => `${SCHEMA_MARK_PREFIX}${v.parse(VersionSchema, version)}`;
 
-const isMarked = (sql: SqlStorage, table: string) =>
+/** Whether the object's SQLite has a table of this name (one query, no exception when it does not). */
+export const hasTable = (sql: SqlStorage, table: string) =>
   sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
 
 /** Drops every other version's mark, then marks `table`'s. */
@@ -46,7 +47,7 @@ export function ensureSchema(
   upgrade?: (sql: SqlStorage) => void,
 ): void {
   const table = schemaMarkTable(version);
-  if (isMarked(storage.sql, table)) return;
+  if (hasTable(storage.sql, table)) return;
   storage.sql.exec(ddl);
   upgrade?.(storage.sql);
   mark(storage.sql, table);

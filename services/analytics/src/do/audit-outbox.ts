@@ -1,4 +1,5 @@
 import { D1BindingNameSchema } from "@atomic-guide/shared";
+import { hasTable } from "@atomic-guide/shared/do-schema";
 import { D1Outbox, outboxStatement } from "@atomic-guide/shared/resilience/outbox";
 import { flushOutbox, outboxBackoffFor } from "@atomic-guide/shared/resilience/outbox-retry";
 import * as v from "valibot";
@@ -65,9 +66,7 @@ export class AuditOutbox {
   }
 
   private exists(): boolean {
-    return (
-      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", TABLE).toArray().length > 0
-    );
+    return hasTable(this.storage.sql, TABLE);
   }
 
   private open(): D1Outbox {
