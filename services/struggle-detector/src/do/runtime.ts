@@ -4,18 +4,16 @@ import { D1Outbox } from "@atomic-guide/shared/resilience/outbox";
 import { outboxBackoffFor, outboxBackoffMs, scheduleAlarmBy } from "@atomic-guide/shared/resilience/outbox-retry";
 import { LearningEventQueue } from "@atomic-guide/shared/rpc/learning-event-queue";
 import type { StruggleDb } from "../db/schema";
+import { detectorConfigFor } from "../detection/config-cache";
 import { type DetectorState, initialState, restoreState } from "../detection/detector";
-import { type DetectorConfig, loadTenantConfig } from "../detection/thresholds";
+import type { DetectorConfig } from "../detection/thresholds";
 import type { CourseOutcomes } from "../interventions/bandit";
 import { readCourseOutcomes } from "../interventions/course-outcomes";
 import { cachedCourseOutcomes, courseKey } from "../interventions/course-outcomes-cache";
 import { SERVICE } from "../service";
-import { applyCourseSettings, readCourseSettings } from "../settings/course-settings";
 import { EVENT_QUEUE_TABLE, LocalStore, OUTBOX_NAME } from "./local-store";
 import { emptyCounters, type ProfileCounters } from "./profile";
 
-/** The tenant's detector config is re-read this often, so an operator's override applies within a minute. */
-const CONFIG_TTL_MS = 60_000;
 /** Failed syncs (D1, analytics, chat) are retried by the alarm with the shared backoff, paced by the D1 breaker. */
 export const retryDelayMs = (env: Env, retries: number) => outboxBackoffMs(retries, outboxBackoffFor(env));
 /** The first retry after a write that could not sync at once. */
@@ -36,7 +34,6 @@ export class LearnerRuntime {
   /** Retention of what only this object holds; the tenant's period is read from TENANT_CONFIG. */
   readonly expiry: IdleExpiry;
   readonly log = createLogger({ service: SERVICE, component: "StruggleDetectorDO" });
-  private config: { value: DetectorConfig; contextId: string | undefined; loadedAt: number } | undefined;
 
   constructor(
     readonly ctx: DurableObjectState,
@@ -57,7 +54,6 @@ export class LearnerRuntime {
     this.events = new LearningEventQueue(this.ctx.storage.sql, EVENT_QUEUE_TABLE);
     this.state = initialState();
     this.counters = emptyCounters(nowIso());
-    this.config = undefined;
   }
 
   /** Persists what every batch changes. */
@@ -94,19 +90,10 @@ export class LearnerRuntime {
     }
   }
 
-  /** The tenant's config with the course's instructor settings on top, cached for a minute. */
-  async configFor(auth: Pick<AuthContext, "tenantId" | "contextId">): Promise<DetectorConfig> {
-    const now = Date.now();
-    const cached = this.config;
-    if (cached && cached.contextId === auth.contextId && now - cached.loadedAt < CONFIG_TTL_MS) return cached.value;
-    const [{ config, error }, course] = await Promise.all([
-      loadTenantConfig(this.env.TENANT_CONFIG, auth.tenantId),
-      auth.contextId ? readCourseSettings(this.env.TENANT_CONFIG, auth.tenantId, auth.contextId) : undefined,
-    ]);
-    if (error)
-      this.log.warn("tenant detector config rejected; using defaults", { tenantId: auth.tenantId, reason: error });
-    const value = course ? applyCourseSettings(config, course) : config;
-    this.config = { value, contextId: auth.contextId, loadedAt: now };
-    return value;
+  /** The tenant's config with the course's instructor settings on top (per isolate, for a minute). */
+  configFor(auth: Pick<AuthContext, "tenantId" | "contextId">): Promise<DetectorConfig> {
+    return detectorConfigFor(this.env.TENANT_CONFIG, auth.tenantId, auth.contextId, (reason) =>
+      this.log.warn("tenant detector config rejected; using defaults", { tenantId: auth.tenantId, reason }),
+    );
   }
 }

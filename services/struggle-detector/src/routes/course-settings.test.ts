@@ -64,6 +64,8 @@ describe("course guide settings", () => {
 
   it("stores valid settings, audits who changed what and when, and applies them to the next learner", async () => {
     const teacher = person("teacher-a", true, "tuned-course");
+    // A learner before the change: this isolate now holds the course's config, which the change must drop.
+    expect((await levelAfterStuck(person("learner-before", false, "tuned-course"))).struggle.level).toBe("struggling");
     const res = await call(teacher, "PUT", settingsPath("tuned-course"), valid);
     expect(res.status).toBe(200);
     const stored = (await res.json()) as typeof valid & { updatedAt: string };

@@ -12,6 +12,7 @@ import {
 } from "@atomic-guide/shared";
 import type { IRequest, RouterType } from "itty-router";
 import type { StruggleDb } from "../db/schema";
+import { forgetCourseConfig } from "../detection/config-cache";
 import { loadTenantConfig } from "../detection/thresholds";
 import { SERVICE } from "../service";
 import { recordSettingsChange } from "../settings/audit";
@@ -71,6 +72,7 @@ export function addCourseSettingsRoutes(router: RouterType<IRequest, [Env, Execu
     });
     const stored: StoredCourseSettings = { ...settings, updatedAt, updatedBy: auth.userId };
     await env.TENANT_CONFIG.put(courseSettingsKey(auth.tenantId, contextId), JSON.stringify(stored));
+    forgetCourseConfig(auth.tenantId, contextId);
     return json(publicSettings(settings, updatedAt));
   });
 }

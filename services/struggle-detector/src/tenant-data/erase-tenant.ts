@@ -4,6 +4,7 @@ import { socketPolicyKey } from "@atomic-guide/shared/socket-policy";
 import { deletedRows, deleteKvKeys, offboardInPages, tenantDatabases } from "@atomic-guide/shared/tenant-erasure";
 import type { StruggleDb } from "../db/schema";
 import { deleteLearnersRows, tenantDataQueries as q, TENANT_TABLES } from "../db/tenant-data";
+import { forgetTenantConfig } from "../detection/config-cache";
 import { tenantConfigKey } from "../detection/thresholds";
 import { detectorFor } from "../do/stub";
 import { SERVICE } from "../service";
@@ -33,6 +34,7 @@ async function eraseTenantWide(env: Env, ref: TenantDataRef, dbs: readonly Tenan
   }
   const thresholds = tenantConfigKey(ref.tenantId);
   rows += await deleteKvKeys(env.TENANT_CONFIG, [thresholds, socketPolicyKey(ref.tenantId)]);
+  forgetTenantConfig(ref.tenantId);
   rows += await deleteSnapshots(env.TENANT_CONFIG, `${thresholds}:`);
   rows += await deleteSnapshots(env.SNAPSHOTS, `${ref.tenantId}:`);
   return rows;
