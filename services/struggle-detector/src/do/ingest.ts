@@ -50,9 +50,8 @@ export async function ingest(rt: LearnerRuntime, auth: AuthContext, batch: Signa
   let accepted = 0;
   let lastSignalAt: string | null = null;
   const changes: LevelChange[] = [];
-  const stored = rt.store.insertSignals(sessionId, prepared);
   for (const s of prepared) {
-    if (!stored.has(s.key)) continue;
+    if (!rt.store.insertSignal({ ...s, sessionId })) continue;
     accepted += 1;
     lastSignalAt = s.at;
     const result = step(rt.state, s, config);

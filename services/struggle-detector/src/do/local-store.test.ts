@@ -38,63 +38,6 @@ describe("the learner object's own SQLite", () => {
     expect(plan.steps.join(" | ")).not.toContain("TEMP B-TREE");
   });
 
-  it("stores a batch's new signals in one statement, skips those already held and keeps every column", async () => {
-    const stub = detectorFor(env, { tenantId: "local-store", userId: crypto.randomUUID() });
-    const result = await runInDurableObject(stub, (_i, state) => {
-      const store = new LocalStore(state.storage);
-      const held = { key: "hover|1000|p1", atMs: 1000, type: "hover", elementId: "p1", durationMs: 900 };
-      const first = store.insertSignals("s-1", [held]);
-      const second = store.insertSignals("s-1", [
-        held,
-        { key: "quiz_attempt|2000|q1", atMs: 2000, type: "quiz_attempt", elementId: "q1", correct: false },
-        { key: "scroll|3000|", atMs: 3000, type: "scroll", contentType: "vidéo ✓" },
-      ]);
-      return {
-        first: [...first],
-        second: [...second].sort(),
-        rows: state.storage.sql
-          .exec(
-            "SELECT key, at_ms, session_id, type, element_id, duration_ms, correct, content_type FROM signals ORDER BY at_ms",
-          )
-          .toArray(),
-      };
-    });
-    expect(result.first).toEqual(["hover|1000|p1"]);
-    expect(result.second).toEqual(["quiz_attempt|2000|q1", "scroll|3000|"]);
-    expect(result.rows).toEqual([
-      {
-        key: "hover|1000|p1",
-        at_ms: 1000,
-        session_id: "s-1",
-        type: "hover",
-        element_id: "p1",
-        duration_ms: 900,
-        correct: null,
-        content_type: null,
-      },
-      {
-        key: "quiz_attempt|2000|q1",
-        at_ms: 2000,
-        session_id: "s-1",
-        type: "quiz_attempt",
-        element_id: "q1",
-        duration_ms: null,
-        correct: 0,
-        content_type: null,
-      },
-      {
-        key: "scroll|3000|",
-        at_ms: 3000,
-        session_id: "s-1",
-        type: "scroll",
-        element_id: null,
-        duration_ms: null,
-        correct: null,
-        content_type: "vidéo ✓",
-      },
-    ]);
-  });
-
   it("gives a queue from schema version 2 its pins column, keeping what waits in it", async () => {
     const stub = detectorFor(env, { tenantId: "local-store", userId: crypto.randomUUID() });
     const after = await runInDurableObject(stub, (_i, state) => {

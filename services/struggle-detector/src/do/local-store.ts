@@ -120,42 +120,30 @@ export class LocalStore {
     this.meta.delete(key);
   }
 
-  /**
-   * Stores a batch's signals in one statement (the rows as one JSON parameter: a batch is more
-   * rows than a statement may bind parameters), skipping any already here (same type, time and
-   * element: a retried batch). Returns the keys it stored; the batch's own keys are distinct.
-   */
-  insertSignals(
-    sessionId: string,
-    signals: readonly {
-      key: string;
-      atMs: number;
-      type: string;
-      elementId?: string | undefined;
-      durationMs?: number | undefined;
-      correct?: boolean | undefined;
-      contentType?: string | undefined;
-    }[],
-  ): Set<string> {
-    if (signals.length === 0) return new Set();
-    const rows = signals.map((s) => [
+  /** Stores a signal unless the same one (type, time, element) is already here; false for a duplicate. */
+  insertSignal(s: {
+    key: string;
+    atMs: number;
+    sessionId: string;
+    type: string;
+    elementId?: string | undefined;
+    durationMs?: number | undefined;
+    correct?: boolean | undefined;
+    contentType?: string | undefined;
+  }): boolean {
+    const cursor = this.sql.exec(
+      `INSERT INTO signals (key, at_ms, session_id, type, element_id, duration_ms, correct, content_type)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
       s.key,
       s.atMs,
+      s.sessionId,
       s.type,
       s.elementId ?? null,
       s.durationMs ?? null,
       s.correct === undefined ? null : s.correct ? 1 : 0,
       s.contentType ?? null,
-    ]);
-    // "WHERE true" tells SQLite's parser the ON CONFLICT belongs to the INSERT, not a join.
-    const stored = this.sql.exec<{ key: string }>(
-      `INSERT INTO signals (key, at_ms, session_id, type, element_id, duration_ms, correct, content_type)
-       SELECT value ->> 0, value ->> 1, ?, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
-       FROM json_each(?) WHERE true ON CONFLICT (key) DO NOTHING RETURNING key`,
-      sessionId,
-      JSON.stringify(rows),
     );
-    return new Set(Array.from(stored, (row) => row.key));
+    return cursor.rowsWritten > 0;
   }
 
   pruneSignals(olderThanMs: number): void {
