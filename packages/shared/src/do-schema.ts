@@ -18,19 +18,9 @@ export const schemaMarkTable = (version: string) => `${SCHEMA_MARK_PREFIX}${v.pa
 export const hasTable = (sql: SqlStorage, table: string) =>
   sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
 
-/** Drops every other version's mark, then marks `table`'s. */
-function mark(sql: SqlStorage, table: string): void {
-  const others = sql
-    .exec<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? AND name != ?",
-      SCHEMA_MARK_PREFIX.length,
-      SCHEMA_MARK_PREFIX,
-      table,
-    )
-    .toArray();
-  for (const { name } of others) sql.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
-  sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (marked INTEGER)`);
-}
+/** The runtime's own tables and SQLite's: present in an object none of our code has used. */
+const isInternal = (name: string) => name.startsWith("_cf_") || name.startsWith("sqlite_");
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * Creates a Durable Object's tables unless its SQLite is already marked with `version`: a woken
@@ -38,6 +28,9 @@ function mark(sql: SqlStorage, table: string): void {
  * DO SQLite refuses `PRAGMA user_version` (SQLITE_AUTH), hence the mark table; `deleteAll()`
  * drops it with the others, so the next call creates them again. `ddl` must be idempotent
  * (IF NOT EXISTS), since objects from before the mark table run it once more.
+ *
+ * A new object (no table of ours yet) gets its tables and mark in one SQLite script; only an
+ * object that already had tables is upgraded, checked for an old-style mark and re-marked.
  */
 export function ensureSchema(
   storage: DurableObjectStorage,
@@ -47,9 +40,19 @@ export function ensureSchema(
   upgrade?: (sql: SqlStorage) => void,
 ): void {
   const table = schemaMarkTable(version);
-  if (hasTable(storage.sql, table)) return;
+  const tables = storage.sql
+    .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .toArray()
+    .map((r) => r.name);
+  if (tables.includes(table)) return;
+  const markTable = `CREATE TABLE IF NOT EXISTS ${table} (marked INTEGER);`;
+  if (tables.every(isInternal)) {
+    storage.sql.exec(`${ddl};\n${markTable}`);
+    return;
+  }
   storage.sql.exec(ddl);
   upgrade?.(storage.sql);
-  mark(storage.sql, table);
+  const others = tables.filter((name) => name.startsWith(SCHEMA_MARK_PREFIX));
+  storage.sql.exec(`${others.map((name) => `DROP TABLE ${quoted(name)};`).join("")}${markTable}`);
   if (storage.kv.get(LEGACY_SCHEMA_VERSION_KEY) !== undefined) storage.kv.delete(LEGACY_SCHEMA_VERSION_KEY);
 }

@@ -70,6 +70,25 @@ describe("a Durable Object's schema, created once per version", () => {
     });
   });
 
+  it("creates a new object's tables without the upgrade step, which only an object that had tables runs", async () => {
+    await runInDurableObject(freshStub(), async (_instance, state) => {
+      const { storage } = state;
+      await storage.deleteAll();
+      const upgraded: string[] = [];
+      ensureSchema(storage, "v1", "CREATE TABLE IF NOT EXISTS zz_a (x INTEGER);\n", () => upgraded.push("v1"));
+      expect(tables(storage)).toEqual(["zz_a"]);
+      expect(mark(storage)).toEqual(["v1"]);
+      expect(upgraded).toEqual([]);
+      ensureSchema(storage, "v2", "CREATE TABLE IF NOT EXISTS zz_a (x INTEGER)", (sql) => {
+        upgraded.push("v2");
+        sql.exec("ALTER TABLE zz_a ADD COLUMN y TEXT");
+      });
+      expect(upgraded).toEqual(["v2"]);
+      expect(storage.sql.exec("SELECT * FROM zz_a LIMIT 0").columnNames).toEqual(["x", "y"]);
+      expect(mark(storage)).toEqual(["v2"]);
+    });
+  });
+
   it("refuses a version that is not a short word (it is written into the script)", async () => {
     await runInDurableObject(freshStub(), async (_instance, state) => {
       expect(() => ensureSchema(state.storage, "1'); DROP TABLE x; --", "SELECT 1")).toThrow(/short word/);
