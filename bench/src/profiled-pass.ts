@@ -104,7 +104,8 @@ const perOp = (values: number[]): PerOp => ({
 /**
  * `BENCH_PROFILE_DIR=<dir>` keeps each Worker's raw profile (`<worker>.cpuprofile`, loadable in
  * Chrome DevTools) for reading a row's whole call tree, not only the top self-time functions, and
- * `windows.json`, the operations' windows (and the parts before their marks) in µs on the same clock.
+ * `windows.json`, the operations' windows (and the parts before their marks) in µs on the same clock;
+ * `npm run bench -- call-tree <dir> <worker>` prints that tree (standalone/call-tree.ts).
  */
 function dumpProfiles(profiles: Map<string, CpuProfile>, windows: { operations: Window[]; marked: Window[] }): void {
   const dir = process.env.BENCH_PROFILE_DIR;

@@ -18,5 +18,7 @@ Standalone benches (bench/src/standalone/, printed to the terminal, not written 
 npm run bench -- detector-step [--quick]                  # struggle-detector's step() alone: µs per signal at two session lengths
 npm run bench -- signals-vs-noop [batches] [perBatch]     # signals through the gateway to the learner's DO, next to a no-op DO (HTTP only)
 npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500]  # chat alone with a Workers AI double
+BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=chat   # keeps each Worker's raw profile of the profiled pass (.cpuprofile, DevTools)
+npm run bench -- call-tree /tmp/prof chat [--min=0.03] [--depth=12]  # that pass's call tree, ms per operation per call path
 \`\`\`
 `;
