@@ -4,7 +4,7 @@
 // profiled operations) of every call path above a threshold, mapped through the bundle's source
 // map. Run: npm run bench -- call-tree <dir> <worker> [--min=0.03] [--depth=12]
 // (worker: lti-gateway, chat, struggle-detector or analytics; the bundles as that run built them).
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SAMPLING_INTERVAL_US } from "../profiled-pass";
 import { BundleSources, type CpuProfile } from "../profiler";
@@ -33,7 +33,8 @@ if (!dir || !worker) {
 const minMs = flag("min", 0.03);
 const maxDepth = flag("depth", 12);
 
-const script = `atomic-guide-${worker}`;
+// Our Workers' profiles carry their script names; the floor Workers' are their bare names (no source maps).
+const script = existsSync(join(dir, `${worker}.cpuprofile`)) ? worker : `atomic-guide-${worker}`;
 const root = join(import.meta.dirname, "..", "..", "..");
 const profile = JSON.parse(readFileSync(join(dir, `${script}.cpuprofile`), "utf8")) as CpuProfile & { nodes: Node[] };
 const { operations } = JSON.parse(readFileSync(join(dir, "windows.json"), "utf8")) as { operations: Window[] };
