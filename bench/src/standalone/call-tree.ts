@@ -3,9 +3,11 @@
 // .cpuprofile and windows.json) and prints, top down, the JS CPU per operation (mean over the
 // profiled operations) of every call path above a threshold, mapped through the bundle's source
 // map. Run: npm run bench -- call-tree <dir> <worker> [--min=0.03] [--depth=12]
-// (worker: lti-gateway, chat, struggle-detector or analytics; the bundles as that run built them).
-import { existsSync, readFileSync } from "node:fs";
+// (worker: lti-gateway, chat, struggle-detector or analytics, mapped through the bundles as that run
+// built them; or a floor Worker such as floor-new-do, by its generated names).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { SAMPLING_INTERVAL_US } from "../profiled-pass";
 import { BundleSources, type CpuProfile } from "../profiler";
 
@@ -33,12 +35,15 @@ if (!dir || !worker) {
 const minMs = flag("min", 0.03);
 const maxDepth = flag("depth", 12);
 
-// Our Workers' profiles carry their script names; the floor Workers' are their bare names (no source maps).
-const script = existsSync(join(dir, `${worker}.cpuprofile`)) ? worker : `atomic-guide-${worker}`;
+// Our Workers run under their script names; the floor Workers under their own (and have no source maps).
+const isService = (SERVICE_NAMES as readonly string[]).includes(worker);
+const script = isService ? `atomic-guide-${worker}` : worker;
 const root = join(import.meta.dirname, "..", "..", "..");
 const profile = JSON.parse(readFileSync(join(dir, `${script}.cpuprofile`), "utf8")) as CpuProfile & { nodes: Node[] };
 const { operations } = JSON.parse(readFileSync(join(dir, "windows.json"), "utf8")) as { operations: Window[] };
-const sources = new BundleSources(new Map([[script, join(root, "services", worker, "dist", "index.js")]]));
+const sources = new BundleSources(
+  new Map(isService ? [[script, join(root, "services", worker, "dist", "index.js")]] : []),
+);
 
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const parents = new Map<number, number>();
