@@ -11,8 +11,14 @@ interface Meta {
   duration?: number;
 }
 
-function record(service: MetricService, name: string, durationMs: number, meta: Meta | undefined, ok: boolean) {
-  addD1Time(durationMs);
+/**
+ * A query sample's duration is the database's own time for the statement (`meta.duration`) when
+ * D1 reports it (`all`, `run`, `batch`), so it does not grow with the Worker's queueing or the
+ * network; `first` and `raw` return no meta and failures have none, so those fall back to the
+ * time the Worker waited. The request's D1 time is always the wait, the share of its latency.
+ */
+function record(service: MetricService, name: string, waitedMs: number, meta: Meta | undefined, ok: boolean) {
+  const durationMs = typeof meta?.duration === "number" && Number.isFinite(meta.duration) ? meta.duration : waitedMs;
   recordSample({
     kind: "query",
     service,
@@ -37,10 +43,14 @@ async function timed<T>(
   const started = performance.now();
   try {
     const result = await run();
-    record(service, name, performance.now() - started, metaOf(result), true);
+    const waited = performance.now() - started;
+    addD1Time(waited);
+    record(service, name, waited, metaOf(result), true);
     return result;
   } catch (e) {
-    record(service, name, performance.now() - started, undefined, false);
+    const waited = performance.now() - started;
+    addD1Time(waited);
+    record(service, name, waited, undefined, false);
     throw e;
   }
 }
@@ -106,12 +116,17 @@ export function withD1Metrics(db: D1Database, _env: object, service: string): D1
             const started = performance.now();
             try {
               const results = await target.batch(entries.map((e) => e.native));
+              const waited = performance.now() - started;
+              addD1Time(waited);
+              const each = waited / Math.max(1, entries.length);
               results.forEach((r, i) => {
-                record(service, entries[i]?.name ?? "~batch", r.meta?.duration ?? 0, r.meta, true);
+                record(service, entries[i]?.name ?? "~batch", each, r.meta, true);
               });
               return results;
             } catch (e) {
-              const each = (performance.now() - started) / Math.max(1, entries.length);
+              const waited = performance.now() - started;
+              addD1Time(waited);
+              const each = waited / Math.max(1, entries.length);
               for (const entry of entries) record(service, entry.name, each, undefined, false);
               throw e;
             }

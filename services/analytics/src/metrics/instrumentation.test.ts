@@ -211,7 +211,7 @@ describe("D1 query metrics (withD1Metrics)", () => {
       .bind("chat")
       .all();
     expect(read.results).toHaveLength(1);
-    await db.batch([
+    const batched = await db.batch([
       db.prepare("SELECT 1 AS one /* probe.batchA */"),
       db.prepare(`SELECT * FROM metrics_dropped${queryName("probe.batchB").compile(compileOnly).sql}`),
     ]);
@@ -230,6 +230,9 @@ describe("D1 query metrics (withD1Metrics)", () => {
     expect(byName["probe.batchB"]).toMatchObject({ ok: true, rowsRead: 1 });
     expect(byName["~select:no_such_table"]).toMatchObject({ ok: false });
     expect(byName["~select:metrics_dropped"]).toMatchObject({ ok: true });
+    // The database's own time where D1 reports it, not the Worker's wait.
+    expect(byName["probe.read"]).toMatchObject({ durationMs: read.meta.duration });
+    expect(byName["probe.batchB"]).toMatchObject({ durationMs: batched[1]?.meta.duration });
   });
 
   it("leaves a binding of an unknown service unmeasured", () => {
