@@ -14,6 +14,11 @@ export interface LoadResult {
   p99: number;
   /** workerd CPU (user+system) per request, in ms: an upper bound, it includes the runtime's own work. */
   cpuMsPerRequest: number;
+  /**
+   * With a tail: the CPU within the operations' own window alone, per operation, leaving out the
+   * work they deferred (how the bench counted before rows declared a tail).
+   */
+  cpuMsPerRequestInWindow?: number;
 }
 
 export interface LoadSpec {
@@ -81,7 +86,8 @@ export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadR
   };
   await Promise.all(Array.from({ length: spec.concurrency }, client));
   const seconds = (performance.now() - started) / 1000;
-  let cpu = processCpuMs(workerdPid) - cpuBefore;
+  const inWindow = processCpuMs(workerdPid) - cpuBefore;
+  let cpu = inWindow;
   if (spec.tailMs) {
     await sleep(spec.tailMs);
     const afterTail = processCpuMs(workerdPid);
@@ -99,6 +105,7 @@ export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadR
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     cpuMsPerRequest: cpu / spec.requests,
+    ...(spec.tailMs ? { cpuMsPerRequestInWindow: inWindow / spec.requests } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { chooseAssetsLayer } from "./assets-layer";
+import { baselineSection } from "./baseline-report";
 import { bundleSizes, uploadSizes } from "./bundle-sizes";
 import { type ColdStartResult, runColdStart } from "./cold-start";
 import { coldStartSection } from "./cold-start-report";
@@ -194,7 +195,8 @@ try {
       });
       console.log(
         `  ${result.rps.toFixed(0)} op/s, p50 ${result.p50.toFixed(2)} ms, p95 ${result.p95.toFixed(2)} ms, ` +
-          `p99 ${result.p99.toFixed(2)} ms, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/op, errors ${result.errors}`,
+          `p99 ${result.p99.toFixed(2)} ms, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/op` +
+          `${result.cpuMsPerRequestInWindow === undefined ? "" : ` (${result.cpuMsPerRequestInWindow.toFixed(3)} in its window)`}, errors ${result.errors}`,
       );
       if (profile) {
         console.log(
@@ -326,6 +328,7 @@ ${
     : `Every measured operation stays under the ${CPU_AIM_MS} ms aim, upper bound included.`
 } ${simulatorText}
 ${overAim.length ? `\nWhy each row over the aim costs what it does, and what would bring it down:\n\n${overAim.map((r) => `- **${r.name}**: ${OVER_AIM_NOTES.find(([prefix]) => r.name.startsWith(prefix))?.[1] ?? "not analysed yet."}`).join("\n")}\n` : ""}
+${baselineSection(rows.map((r) => ({ ...r, floorCpuMs: floorFor(r.concurrency)?.result.cpuMsPerRequest })))}
 ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
 ${scaleSection(rows)}
