@@ -127,6 +127,12 @@ export class IdleExpiry {
       await wipe(offboarded ? "offboarded" : "expired");
       return true;
     }
+    // Writes wait after every chat turn and first batch: a period unchanged and read within a day
+    // needs no new mark, which spares the object a row written per alarm.
+    if (!this.legacy && policy.retentionDays === mark.retentionDays && nowMs - mark.checkedAtMs < DAY_MS) {
+      await scheduleAlarmBy(this.storage, nextAlarmOf(mark));
+      return false;
+    }
     await this.save(current);
     return false;
   }

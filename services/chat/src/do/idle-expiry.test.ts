@@ -135,6 +135,36 @@ describe("a conversation's and a learner's own retention", () => {
     expect((await call(me, "GET", `/api/chat/history/${reply.conversationId}`)).status).toBe(404);
   });
 
+  it("re-reads the policy when writes wait, but writes the mark again only when the period changed or the last read is a day old", async () => {
+    const me = learner();
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 30, nowMs: Date.now() });
+    const checkedAt = (stub: Stub, checkedAtMs: number, retentionDays = 30) =>
+      runInDurableObject(stub, (_i, state) => {
+        const mark = readIdleMark(state.storage);
+        if (!mark) throw new Error("no idle mark");
+        writeIdleMark(state.storage, { ...mark, checkedAtMs, retentionDays });
+        return readIdleMark(state.storage);
+      });
+
+    const unchanged = (await askDuringOutage(me)).conversation;
+    const readAnHourAgo = await checkedAt(unchanged, Date.now() - 3_600_000);
+    await runDurableObjectAlarm(unchanged);
+    expect(await archivePending(unchanged)).toBe(0);
+    expect(await markOf(unchanged)).toEqual(readAnHourAgo);
+
+    const stale = (await askDuringOutage(me)).conversation;
+    const readTwoDaysAgo = await checkedAt(stale, Date.now() - 2 * DAY_MS);
+    await runDurableObjectAlarm(stale);
+    expect((await markOf(stale))?.checkedAtMs).toBeGreaterThan(readTwoDaysAgo?.checkedAtMs ?? Number.POSITIVE_INFINITY);
+
+    await exports.default.sweepExpiredLearnerData({ tenantId: me.tenantId, retentionDays: 90, nowMs: Date.now() });
+    const changed = (await askDuringOutage(me)).conversation;
+    // As if the period had been read an hour ago, before the sweep changed it.
+    await checkedAt(changed, Date.now() - 3_600_000, 30);
+    await runDurableObjectAlarm(changed);
+    expect(await markOf(changed)).toMatchObject({ retentionDays: 90 });
+  });
+
   it("empties a learner known only by a pushed profile once idle past the period", async () => {
     const me = learner();
     await exports.default.updateLearnerProfile(me, profile());
