@@ -1,4 +1,4 @@
-import { findLinearEquation, solve, workedExample } from "./linear-equation";
+import { findLinearEquation, solve, undoSteps, workedExample } from "./linear-equation";
 
 /** Phrases that hand over a result whatever the item is. */
 const ANSWER_PHRASES = [
@@ -31,11 +31,7 @@ export const GRADED_NOTICE = "This item counts toward your grade, so I won't giv
 export function gradedHint(itemText: string): string {
   const equation = findLinearEquation(itemText);
   if (equation) {
-    return [
-      GRADED_NOTICE,
-      `Undo what was done to ${equation.variable} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${equation.variable}.`,
-      workedExample(equation),
-    ].join("\n\n");
+    return [GRADED_NOTICE, undoSteps(equation), workedExample(equation)].join("\n\n");
   }
   return [
     GRADED_NOTICE,

@@ -23,6 +23,13 @@ export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
 const term = (n: number) => (n < 0 ? `- ${-n}` : `+ ${n}`);
 const left = (e: LinearEquation) => `${e.a === 1 ? "" : e.a}${e.variable}${e.b === 0 ? "" : ` ${term(e.b)}`}`;
 
+/** Whether solving it takes a step at all: `x = 5` is already solved. */
+export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;
+
+/** The method in one sentence, for any equation of this shape. */
+export const undoSteps = (e: LinearEquation) =>
+  `Undo what was done to ${e.variable} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${e.variable}.`;
+
 /** A similar problem with other numbers (and another letter), solved step by step. */
 export function workedExample(original: LinearEquation): string {
   const variable = original.variable === "y" ? "t" : "y";

@@ -1,7 +1,15 @@
 import { env, exports } from "cloudflare:workers";
 import { FAULTS_KEY } from "@atomic-guide/shared/resilience/fault-key";
 import { describe, expect, it } from "vitest";
-import { composeOfflineAnswer, OFFLINE_FAQ_LABEL, OFFLINE_NONE } from "../providers/offline";
+import { leaksAnswer } from "../chat/graded-guard";
+import {
+  composeOfflineAnswer,
+  OFFLINE_FAQ_LABEL,
+  OFFLINE_METHOD_LABEL,
+  OFFLINE_METHOD_TOO,
+  OFFLINE_NONE,
+  OFFLINE_PAGE_LABEL,
+} from "../providers/offline";
 import { aiDouble } from "../testing/doubles";
 import { ask, learner } from "../testing/helpers";
 import { type FaqEntry, faqKey, loadFaq } from "./faq";
@@ -62,6 +70,25 @@ describe("offline retrieval", () => {
     );
     expect(answer.text).toMatch(/^Offline answer from this page/);
     expect(answer.text.split("\n\n")[1]).toContain("Chlorophyll absorbs red and blue light");
+  });
+
+  it("walks through a similar equation when the question holds one, after what the page says, without solving the learner's", () => {
+    const page = "Exercise 1\n\nSolve 3x + 7 = 22 using the balance method.";
+    const answer = composeOfflineAnswer(request("How do I solve 3x + 7 = 22?", page), FAQ);
+    const parts = answer.text.split("\n\n");
+    expect(parts[0]).toBe(OFFLINE_PAGE_LABEL);
+    expect(parts).toContain(OFFLINE_METHOD_TOO);
+    expect(answer.text).toContain("first remove the number added to or subtracted from it on both sides");
+    expect(answer.text).toContain("A similar problem: 2y + 5 = 13.");
+    expect(answer.text).toContain("2. Divide both sides by 2: y = 4.");
+    expect(leaksAnswer(answer.text, "Solve 3x + 7 = 22")).toBe(false);
+
+    // No page and no FAQ entry: the method alone, under its own label.
+    const alone = composeOfflineAnswer(request("how to solve 4n - 3 = 9"), FAQ).text;
+    expect(alone.startsWith(`${OFFLINE_METHOD_LABEL}\n\n`)).toBe(true);
+    expect(alone).toContain("divide both sides by the number in front of n");
+    // Nothing to undo is no equation to solve.
+    expect(composeOfflineAnswer(request("zebra x = 5"), FAQ).text).toBe(OFFLINE_NONE);
   });
 
   it("says so when neither knows", () => {

@@ -1,4 +1,5 @@
 import type { Citation } from "@atomic-guide/shared";
+import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { bestPassages, excerpt, pageCitation } from "../knowledge/extract";
 import { type FaqEntry, matchFaq } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
@@ -10,6 +11,8 @@ const MIN_FAQ_COVERAGE = 0.34;
 export const OFFLINE_FAQ_LABEL = "Offline answer from your course FAQ:";
 export const OFFLINE_PAGE_LABEL = "Offline answer from this page (no AI model was used):";
 export const OFFLINE_PAGE_TOO = "This page says:";
+export const OFFLINE_METHOD_LABEL = "Offline answer (no AI model was used): how to solve an equation like yours.";
+export const OFFLINE_METHOD_TOO = "How to solve an equation like yours:";
 export const OFFLINE_NONE =
   "I'm working offline right now and couldn't find this in your course FAQ or on this page. " +
   "Try rephrasing with words from the page, or ask your instructor.";
@@ -24,7 +27,8 @@ const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
 /**
  * Pure retrieval over the tenant's FAQ and the page: works with no account and no network. The
  * FAQ's answer when an entry answers the question, and the page's best sentences quoted, each
- * cited; a plain "not found" when neither holds the question's words.
+ * cited; for a question holding a linear equation, the method and a similar problem worked
+ * through; a plain "not found" when none of these applies.
  */
 export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEntry[]): OfflineAnswer {
   const best = matchFaq(request.question, faq, 1)[0];
@@ -39,6 +43,16 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (passages.length > 0) {
     parts.push(faqHit ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL, ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
+  }
+  // An equation in the question gets the method and a similar problem worked through; its own
+  // result is left to the learner (it may be a graded item, and doing the steps is the point).
+  const equation = findLinearEquation(request.question);
+  if (equation && needsSolving(equation)) {
+    parts.push(
+      parts.length > 0 ? OFFLINE_METHOD_TOO : OFFLINE_METHOD_LABEL,
+      undoSteps(equation),
+      workedExample(equation),
+    );
   }
   if (parts.length === 0) return { text: OFFLINE_NONE, citations: [] };
   return { text: parts.join("\n\n"), citations };
