@@ -21,6 +21,8 @@ export interface GroundedRequest {
   messages: ModelMessage[];
   /** What retrieval looks for: the learner's question, or the help text's subject. */
   question: string;
+  /** The learner's previous question in the conversation (see ModelRequest). */
+  earlierQuestion?: string | undefined;
   pageContent?: string | undefined;
   elementId?: string | undefined;
   graded?: boolean | undefined;
@@ -68,6 +70,7 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
       messages: request.messages,
       maxTokens: request.maxTokens,
       question: request.question,
+      earlierQuestion: request.earlierQuestion,
       pageContent: request.pageContent,
       tenantId: auth.tenantId,
       courseId: auth.contextId,

@@ -1,7 +1,13 @@
 import type { Citation } from "@atomic-guide/shared";
 import { rankBm25 } from "../knowledge/bm25";
-import { bestPassages, excerpt, pageCitation, WHOLE_PAGE_ID } from "../knowledge/extract";
-import { type FaqEntry, matchFaq } from "../knowledge/faq";
+import {
+  bestPassages,
+  DEFINITION_SENTENCE as DEFINITION,
+  excerpt,
+  pageCitation,
+  WHOLE_PAGE_ID,
+} from "../knowledge/extract";
+import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
 import { findLinearEquation, workedExample } from "./linear-equation";
@@ -14,9 +20,6 @@ export interface HelpSubject {
   focus: PageBlock | undefined;
   pageTitle?: string | undefined;
 }
-
-/** Sentences that say what something is: what a later part builds on. */
-const DEFINITION = /\b(?:is|are|means|mean|called|defined as|refers to)\b/i;
 
 const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
 const cite = (block: PageBlock, text: string) => pageCitation(block.id ?? WHOLE_PAGE_ID, text);
@@ -60,7 +63,7 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
     parts.push(quote(lead));
     citations.push(cite(focus, lead));
   }
-  if (faqHit && faqHit.coverage >= 0.34) {
+  if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
     parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
     citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
   }
@@ -92,7 +95,7 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
     parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
   }
-  if (faqHit && faqHit.coverage >= 0.34) {
+  if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
     parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
     citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
   }

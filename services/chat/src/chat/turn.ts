@@ -200,6 +200,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
+    earlierQuestion: turn.history.findLast((m) => m.role === "user")?.content,
     pageContent: pageContext?.pageContent,
     elementId: pageContext?.elementId,
     graded: pageContext?.graded,

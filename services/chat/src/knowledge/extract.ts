@@ -2,6 +2,9 @@ import type { Citation } from "@atomic-guide/shared";
 import { rankBm25, termCoverage, tokenize } from "./bm25";
 import { type PageBlock, sentencesOf } from "./page-blocks";
 
+/** Sentences that say what something is: what a later part builds on. */
+export const DEFINITION_SENTENCE = /\b(?:is|are|means|mean|called|defined as|refers to)\b/i;
+
 /** A block id for citations when the page sent no markers. */
 export const WHOLE_PAGE_ID = "page";
 

@@ -40,6 +40,9 @@ export const rankFaq = (question: string, entries: readonly FaqEntry[], limit: n
     .slice(0, limit)
     .map(({ item }) => item);
 
+/** Below this share of the question's terms, a FAQ entry is not quoted as an answer. */
+export const MIN_FAQ_COVERAGE = 0.34;
+
 /** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */
 export function matchFaq(question: string, entries: readonly FaqEntry[], limit = 3): FaqMatch[] {
   return rankFaq(question, entries, limit).map((entry) => ({

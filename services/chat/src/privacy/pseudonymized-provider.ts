@@ -10,6 +10,7 @@ export function pseudonymized(provider: ChatProvider, pseudonyms: Pseudonyms): C
         ...request,
         messages: request.messages.map((m) => ({ ...m, content: pseudonyms.mask(m.content) })),
         question: pseudonyms.mask(request.question),
+        earlierQuestion: request.earlierQuestion === undefined ? undefined : pseudonyms.mask(request.earlierQuestion),
         pageContent: request.pageContent === undefined ? undefined : pseudonyms.mask(request.pageContent),
       };
       const sink = pseudonyms.restoringSink(onToken);

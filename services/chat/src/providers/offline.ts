@@ -1,12 +1,11 @@
 import type { Citation } from "@atomic-guide/shared";
+import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { bestPassages, excerpt, pageCitation } from "../knowledge/extract";
-import { type FaqEntry, matchFaq } from "../knowledge/faq";
+import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
+import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
-
-/** Below this share of the question's terms, a FAQ entry is not offered as the answer. */
-const MIN_FAQ_COVERAGE = 0.34;
 
 export const OFFLINE_FAQ_LABEL = "Offline answer from your course FAQ:";
 export const OFFLINE_PAGE_LABEL = "Offline answer from this page (no AI model was used):";
@@ -28,9 +27,17 @@ const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
  * Pure retrieval over the tenant's FAQ and the page: works with no account and no network. The
  * FAQ's answer when an entry answers the question, and the page's best sentences quoted, each
  * cited; for a question holding a linear equation, the method and a similar problem worked
- * through; a plain "not found" when none of these applies.
+ * through; a follow-up the guide offered answered for the question before it
+ * (offline-follow-up.ts); a plain "not found" when none of these applies.
  */
 export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEntry[]): OfflineAnswer {
+  // The guide's own follow-ups hold no words of their own to look for: they are about the question before.
+  const kind = followUpKind(request.question);
+  const followUp =
+    kind && request.earlierQuestion
+      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq)
+      : undefined;
+  if (followUp) return followUp;
   const best = matchFaq(request.question, faq, 1)[0];
   const faqHit = best && best.coverage >= MIN_FAQ_COVERAGE ? best.entry : undefined;
   const passages = bestPassages(request.question, pageBlocks(request.pageContent));

@@ -13,6 +13,11 @@ export interface ModelRequest {
   maxTokens: number;
   /** The learner's question alone, for retrieval (the offline provider reads no prompt). */
   question: string;
+  /**
+   * The learner's question before this one in the conversation: what a follow-up the guide
+   * offered ("Can you show me an example?") is about, for retrieval.
+   */
+  earlierQuestion?: string | undefined;
   pageContent?: string | undefined;
   tenantId: string;
   courseId?: string | undefined;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { FOLLOW_UPS } from "../chat/follow-up-questions";
+import { leaksAnswer } from "../chat/graded-guard";
+import { ask, learner } from "../testing/helpers";
+import { composeOfflineAnswer, OFFLINE_NONE } from "./offline";
+import { followUpLabel } from "./offline-follow-up";
+
+const EQUATION = "How do I solve 3x + 7 = 22?";
+const EQUATION_PAGE =
+  "[[block:exercise-1]]\nExercise 1\n\n[[block:q-one-step]]\nSolve 3x + 7 = 22 using the balance method.";
+const PLANT_PAGE =
+  "Photosynthesis is the process by which plants make sugar from light.\n\n" +
+  "For example, a leaf in sunlight takes in carbon dioxide through its stomata.\n\n" +
+  "Chlorophyll absorbs red and blue light, reflecting green, which is why leaves look green.";
+const LEAVES = "why do leaves look green? which light does chlorophyll absorb";
+
+const request = (question: string, earlierQuestion?: string, pageContent?: string) => ({
+  messages: [],
+  maxTokens: 100,
+  question,
+  earlierQuestion,
+  pageContent,
+  tenantId: "t",
+});
+
+describe("the guide's own follow-ups, offline", () => {
+  it("answers an example or the steps for the equation asked before, never its result", () => {
+    const example = composeOfflineAnswer(request(FOLLOW_UPS.example, EQUATION, EQUATION_PAGE), []).text;
+    expect(example.startsWith(`${followUpLabel(EQUATION)}\n\n`)).toBe(true);
+    expect(example).toContain("A similar problem: 2y + 5 = 13.");
+    expect(example).toContain("3. Check: 2 × 4 + 5 = 13.");
+    expect(leaksAnswer(example, "Solve 3x + 7 = 22")).toBe(false);
+
+    // As offered or typed: case and the question mark do not matter.
+    const steps = composeOfflineAnswer(request("can you explain that step by step", EQUATION), []).text;
+    expect(steps).toContain("first remove the number added to or subtracted from it on both sides");
+    expect(steps).toContain("1. Subtract 5 from both sides: 2y = 8.");
+  });
+
+  it("answers from the page for the question before: examples first, the passages as steps, definitions to review", () => {
+    const example = composeOfflineAnswer(request(FOLLOW_UPS.example, LEAVES, PLANT_PAGE), []);
+    expect(example.text).toContain("From this page:");
+    expect(example.text).not.toContain(OFFLINE_NONE);
+    expect(example.citations.length).toBeGreaterThan(0);
+
+    const steps = composeOfflineAnswer(request(FOLLOW_UPS.steps, LEAVES, PLANT_PAGE), []).text;
+    expect(steps).toContain("Step by step, as this page puts it:\n\n1. ");
+    expect(steps).toContain("Chlorophyll absorbs red and blue light");
+
+    const review = composeOfflineAnswer(request(FOLLOW_UPS.review, LEAVES, PLANT_PAGE), []).text;
+    expect(review).toContain("Review these parts of the page first:");
+    expect(review.split("\n\n")[2]).toContain("Chlorophyll absorbs red and blue light");
+  });
+
+  it("without a question before it, or with one nothing answers, a follow-up is retrieved like any question", () => {
+    const plain = (question: string) => composeOfflineAnswer(request(question, undefined, PLANT_PAGE), []).text;
+    expect(plain(FOLLOW_UPS.review)).not.toContain("earlier question");
+    const unanswered = composeOfflineAnswer(request(FOLLOW_UPS.example, "zebra quantum gravity", PLANT_PAGE), []).text;
+    expect(unanswered).toBe(plain(FOLLOW_UPS.example));
+    expect(unanswered).not.toContain("earlier question");
+  });
+
+  it("takes the question before from the conversation's history, through the chat API", async () => {
+    const me = learner();
+    const pageContext = { pageContent: EQUATION_PAGE, elementId: "q-one-step" };
+    const first = await ask(me, { message: EQUATION, pageContext }, { provider: "offline" });
+    expect(first.suggestions).toContain(FOLLOW_UPS.example);
+    const followUp = await ask(
+      me,
+      { message: FOLLOW_UPS.example, conversationId: first.conversationId, pageContext },
+      { provider: "offline" },
+    );
+    expect(followUp.response.startsWith(followUpLabel(EQUATION))).toBe(true);
+    expect(followUp.response).toContain("A similar problem: 2y + 5 = 13.");
+  });
+});

@@ -1,0 +1,67 @@
+import type { Citation } from "@atomic-guide/shared";
+import type { FollowUpKind } from "../chat/follow-up-questions";
+import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
+import { bestPassages, DEFINITION_SENTENCE, excerpt, type Passage, pageCitation } from "../knowledge/extract";
+import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
+import type { PageBlock } from "../knowledge/page-blocks";
+
+/** Sentences that show a case rather than state a rule. */
+const EXAMPLE = /\b(?:for example|for instance|e\.g\.|example|such as|suppose|consider)\b/i;
+
+const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
+const preferring = (passages: Passage[], pattern: RegExp) => [
+  ...passages.filter((p) => pattern.test(p.text)),
+  ...passages.filter((p) => !pattern.test(p.text)),
+];
+
+export const followUpLabel = (earlier: string) =>
+  `Offline answer about your earlier question, "${earlier.length > 80 ? `${earlier.slice(0, 79)}…` : earlier}" (no AI model was used):`;
+
+/**
+ * One of the guide's own follow-ups, answered for the question before it: an equation's method
+ * and a similar problem worked through (never the learner's own result), or the page's passages
+ * on that question, examples or definitions first as the follow-up asks. Undefined when neither
+ * the page nor the FAQ says anything about it.
+ */
+export function composeFollowUp(
+  kind: FollowUpKind,
+  earlier: string,
+  blocks: readonly PageBlock[],
+  faq: readonly FaqEntry[],
+): { text: string; citations: Citation[] } | undefined {
+  const parts: string[] = [];
+  const citations: Citation[] = [];
+  const equation = findLinearEquation(earlier);
+  if (equation && needsSolving(equation)) {
+    parts.push(...(kind === "example" ? [] : [undoSteps(equation)]), workedExample(equation));
+  } else {
+    const found = bestPassages(earlier, blocks, 4);
+    const passages =
+      kind === "example"
+        ? preferring(found, EXAMPLE)
+        : kind === "review"
+          ? preferring(found, DEFINITION_SENTENCE)
+          : found;
+    const picked = passages.slice(0, kind === "steps" ? 4 : 2);
+    if (picked.length > 0) {
+      if (kind === "steps") {
+        const inOrder = [...picked].sort((a, b) => a.order - b.order);
+        parts.push("Step by step, as this page puts it:", inOrder.map((p, i) => `${i + 1}. ${p.text}`).join("\n"));
+        citations.push(...inOrder.map((p) => pageCitation(p.blockId, p.text)));
+      } else {
+        parts.push(
+          kind === "example" ? "From this page:" : "Review these parts of the page first:",
+          ...picked.map((p) => quote(p.text)),
+        );
+        citations.push(...picked.map((p) => pageCitation(p.blockId, p.text)));
+      }
+    }
+    const faqHit = matchFaq(earlier, faq, 1)[0];
+    if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
+      parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
+      citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+    }
+  }
+  if (parts.length === 0) return undefined;
+  return { text: [followUpLabel(earlier), ...parts].join("\n\n"), citations };
+}
