@@ -20,10 +20,14 @@ const KINDS = new Map(
 /** Which of the guide's own follow-ups this message is (as offered, give or take case and the question mark). */
 export const followUpKind = (message: string): FollowUpKind | undefined => KINDS.get(normalized(message));
 
-/** Follow-up questions: related FAQ questions first, then general ones. */
+/** Follow-up questions: related FAQ questions first, then general ones, never the one just asked. */
 export function followUpSuggestions(message: string, faq: readonly FaqEntry[], answeredFaqId?: string): string[] {
+  const asked = followUpKind(message);
   const related = matchFaq(message, faq, 4)
     .filter((m) => m.entry.id !== answeredFaqId)
     .map((m) => m.entry.question);
-  return [...new Set([...related, ...Object.values(FOLLOW_UPS)])].slice(0, 3);
+  const general = Object.entries(FOLLOW_UPS)
+    .filter(([kind]) => kind !== asked)
+    .map(([, text]) => text);
+  return [...new Set([...related, ...general])].slice(0, 3);
 }

@@ -10,7 +10,7 @@ import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
 import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
 import { estimateTokens } from "../providers/types";
-import { followUpSuggestions } from "./follow-up-questions";
+import { followUpKind, followUpSuggestions } from "./follow-up-questions";
 import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
 import { buildMessages, HISTORY_MESSAGE_CAP } from "./prompt";
@@ -200,7 +200,8 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
-    earlierQuestion: turn.history.findLast((m) => m.role === "user")?.content,
+    // A follow-up asked after another is still about the question before both.
+    earlierQuestion: turn.history.findLast((m) => m.role === "user" && followUpKind(m.content) === undefined)?.content,
     pageContent: pageContext?.pageContent,
     elementId: pageContext?.elementId,
     graded: pageContext?.graded,

@@ -72,5 +72,14 @@ describe("the guide's own follow-ups, offline", () => {
     );
     expect(followUp.response.startsWith(followUpLabel(EQUATION))).toBe(true);
     expect(followUp.response).toContain("A similar problem: 2y + 5 = 13.");
+    // The chips under it no longer offer the one just asked; the next is still about the equation.
+    expect(followUp.suggestions).not.toContain(FOLLOW_UPS.example);
+    const next = await ask(
+      me,
+      { message: FOLLOW_UPS.steps, conversationId: first.conversationId, pageContext },
+      { provider: "offline" },
+    );
+    expect(next.response.startsWith(followUpLabel(EQUATION))).toBe(true);
+    expect(next.response).toContain("first remove the number added to or subtracted from it on both sides");
   });
 });
