@@ -2,12 +2,13 @@ import type { Citation } from "@atomic-guide/shared";
 import { rankBm25 } from "../knowledge/bm25";
 import {
   bestPassages,
-  DEFINITION_SENTENCE as DEFINITION,
-  excerpt,
+  DEFINITION_SENTENCE,
   pageCitation,
+  preferring,
+  quote,
   WHOLE_PAGE_ID,
 } from "../knowledge/extract";
-import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
+import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
 import { findLinearEquation, workedExample } from "./linear-equation";
@@ -21,7 +22,6 @@ export interface HelpSubject {
   pageTitle?: string | undefined;
 }
 
-const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
 const cite = (block: PageBlock, text: string) => pageCitation(block.id ?? WHOLE_PAGE_ID, text);
 
 /** The sentences of a block that carry most of its terms: its own summary, in reading order. */
@@ -51,7 +51,6 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
   const probe = focus?.text ?? subject.pageTitle ?? "";
   const others = subject.blocks.filter((b) => b !== focus);
   const passages = bestPassages(probe, others, 2);
-  const faqHit = matchFaq(probe, faq, 1)[0];
   const parts = ["Hint: the page explains what you need nearby."];
   const citations: Citation[] = [];
   if (passages.length > 0) {
@@ -63,9 +62,10 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
     parts.push(quote(lead));
     citations.push(cite(focus, lead));
   }
-  if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
-    parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
-    citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+  const note = courseFaqNote(probe, faq);
+  if (note) {
+    parts.push(note.text);
+    citations.push(note.citation);
   }
   return { text: parts.join("\n\n"), citations };
 }
@@ -84,20 +84,17 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   // not the page's: the blocks this one builds on are found by content, definitions first.
   const others = subject.blocks.filter((b) => b !== focus);
   const candidates = bestPassages(probe, others, 4);
-  const passages = [
-    ...candidates.filter((p) => DEFINITION.test(p.text)),
-    ...candidates.filter((p) => !DEFINITION.test(p.text)),
-  ].slice(0, 2);
-  const faqHit = matchFaq(probe, faq, 1)[0];
+  const passages = preferring(candidates, DEFINITION_SENTENCE).slice(0, 2);
   const parts: string[] = [];
   const citations: Citation[] = [];
   if (passages.length > 0) {
     parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
   }
-  if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
-    parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
-    citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+  const note = courseFaqNote(probe, faq);
+  if (note) {
+    parts.push(note.text);
+    citations.push(note.citation);
   }
   if (parts.length === 0) {
     parts.push(

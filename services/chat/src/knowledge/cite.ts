@@ -1,7 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { rankBm25, termCoverage } from "./bm25";
-import { excerpt, pageCitation, uniqueCitations, WHOLE_PAGE_ID } from "./extract";
-import type { FaqMatch } from "./faq";
+import { pageCitation, uniqueCitations, WHOLE_PAGE_ID } from "./extract";
+import { type FaqMatch, faqCitation } from "./faq";
 import type { PageBlock } from "./page-blocks";
 
 const MAX_PAGE_CITATIONS = 2;
@@ -29,6 +29,6 @@ export function citeSources(
     .map(({ item }) => pageCitation(item.id ?? WHOLE_PAGE_ID, item.text));
   const faqs = faq
     .filter((m) => termCoverage(answer, `${m.entry.question} ${m.entry.answer}`) >= MIN_COVERAGE)
-    .map((m): Citation => ({ source: "faq", id: m.entry.id, excerpt: excerpt(m.entry.answer) }));
+    .map((m) => faqCitation(m.entry));
   return uniqueCitations([...faqs, ...pages]);
 }

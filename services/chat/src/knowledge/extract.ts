@@ -73,6 +73,15 @@ export function leadSentences(text: string, count: number): string {
 export const excerpt = (text: string) =>
   text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : text;
 
+/** A passage as an offline answer shows it: a Markdown quote on one line. */
+export const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
+
+/** The passages matching `pattern` first, each group in its own order. */
+export const preferring = (passages: readonly Passage[], pattern: RegExp): Passage[] => [
+  ...passages.filter((p) => pattern.test(p.text)),
+  ...passages.filter((p) => !pattern.test(p.text)),
+];
+
 export const pageCitation = (blockId: string, text: string): Citation => ({
   source: "page",
   id: blockId,

@@ -1,7 +1,9 @@
+import type { Citation } from "@atomic-guide/shared";
 import { IdSchema } from "@atomic-guide/shared";
 import { readKvJson } from "@atomic-guide/shared/kv-json";
 import * as v from "valibot";
 import { rankBm25, termCoverage } from "./bm25";
+import { excerpt } from "./extract";
 
 export const FaqEntrySchema = v.object({
   id: IdSchema,
@@ -42,6 +44,22 @@ export const rankFaq = (question: string, entries: readonly FaqEntry[], limit: n
 
 /** Below this share of the question's terms, a FAQ entry is not quoted as an answer. */
 export const MIN_FAQ_COVERAGE = 0.34;
+
+export const faqCitation = (entry: FaqEntry): Citation => ({
+  source: "faq",
+  id: entry.id,
+  excerpt: excerpt(entry.answer),
+});
+
+/** The entry that answers `probe` well enough, as a note under an answer built from the page. */
+export function courseFaqNote(
+  probe: string,
+  faq: readonly FaqEntry[],
+): { text: string; citation: Citation } | undefined {
+  const hit = matchFaq(probe, faq, 1)[0];
+  if (!hit || hit.coverage < MIN_FAQ_COVERAGE) return undefined;
+  return { text: `From your course FAQ: ${hit.entry.answer}`, citation: faqCitation(hit.entry) };
+}
 
 /** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */
 export function matchFaq(question: string, entries: readonly FaqEntry[], limit = 3): FaqMatch[] {

@@ -65,20 +65,14 @@ describe("the guide's own follow-ups, offline", () => {
     const pageContext = { pageContent: EQUATION_PAGE, elementId: "q-one-step" };
     const first = await ask(me, { message: EQUATION, pageContext }, { provider: "offline" });
     expect(first.suggestions).toContain(FOLLOW_UPS.example);
-    const followUp = await ask(
-      me,
-      { message: FOLLOW_UPS.example, conversationId: first.conversationId, pageContext },
-      { provider: "offline" },
-    );
+    const inConversation = (message: string) =>
+      ask(me, { message, conversationId: first.conversationId, pageContext }, { provider: "offline" });
+    const followUp = await inConversation(FOLLOW_UPS.example);
     expect(followUp.response.startsWith(followUpLabel(EQUATION))).toBe(true);
     expect(followUp.response).toContain("A similar problem: 2y + 5 = 13.");
     // The chips under it no longer offer the one just asked; the next is still about the equation.
     expect(followUp.suggestions).not.toContain(FOLLOW_UPS.example);
-    const next = await ask(
-      me,
-      { message: FOLLOW_UPS.steps, conversationId: first.conversationId, pageContext },
-      { provider: "offline" },
-    );
+    const next = await inConversation(FOLLOW_UPS.steps);
     expect(next.response.startsWith(followUpLabel(EQUATION))).toBe(true);
     expect(next.response).toContain("first remove the number added to or subtracted from it on both sides");
   });

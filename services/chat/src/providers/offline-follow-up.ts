@@ -1,18 +1,12 @@
 import type { Citation } from "@atomic-guide/shared";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
-import { bestPassages, DEFINITION_SENTENCE, excerpt, type Passage, pageCitation } from "../knowledge/extract";
-import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
+import { bestPassages, DEFINITION_SENTENCE, pageCitation, preferring, quote } from "../knowledge/extract";
+import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
 
 /** Sentences that show a case rather than state a rule. */
 const EXAMPLE = /\b(?:for example|for instance|e\.g\.|example|such as|suppose|consider)\b/i;
-
-const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
-const preferring = (passages: Passage[], pattern: RegExp) => [
-  ...passages.filter((p) => pattern.test(p.text)),
-  ...passages.filter((p) => !pattern.test(p.text)),
-];
 
 export const followUpLabel = (earlier: string) =>
   `Offline answer about your earlier question, "${earlier.length > 80 ? `${earlier.slice(0, 79)}…` : earlier}" (no AI model was used):`;
@@ -56,10 +50,10 @@ export function composeFollowUp(
         citations.push(...picked.map((p) => pageCitation(p.blockId, p.text)));
       }
     }
-    const faqHit = matchFaq(earlier, faq, 1)[0];
-    if (faqHit && faqHit.coverage >= MIN_FAQ_COVERAGE) {
-      parts.push(`From your course FAQ: ${faqHit.entry.answer}`);
-      citations.push({ source: "faq", id: faqHit.entry.id, excerpt: excerpt(faqHit.entry.answer) });
+    const note = courseFaqNote(earlier, faq);
+    if (note) {
+      parts.push(note.text);
+      citations.push(note.citation);
     }
   }
   if (parts.length === 0) return undefined;

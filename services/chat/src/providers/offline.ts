@@ -1,8 +1,8 @@
 import type { Citation } from "@atomic-guide/shared";
 import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
-import { bestPassages, excerpt, pageCitation } from "../knowledge/extract";
-import { type FaqEntry, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
+import { bestPassages, pageCitation, quote } from "../knowledge/extract";
+import { type FaqEntry, faqCitation, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
@@ -20,8 +20,6 @@ export interface OfflineAnswer {
   text: string;
   citations: Citation[];
 }
-
-const quote = (text: string) => `> ${text.replace(/\n+/g, " ")}`;
 
 /**
  * Pure retrieval over the tenant's FAQ and the page: works with no account and no network. The
@@ -45,7 +43,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const parts: string[] = [];
   if (faqHit) {
     parts.push(OFFLINE_FAQ_LABEL, faqHit.answer);
-    citations.push({ source: "faq", id: faqHit.id, excerpt: excerpt(faqHit.answer) });
+    citations.push(faqCitation(faqHit));
   }
   if (passages.length > 0) {
     parts.push(faqHit ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL, ...passages.map((p) => quote(p.text)));
