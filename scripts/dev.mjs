@@ -29,15 +29,23 @@ async function announceWhenUp() {
   }
 }
 void announceWhenUp();
-const { code } = await run("wrangler", [
-  "dev",
-  ...configs,
-  "--persist-to",
-  PERSIST_DIR,
-  "--port",
-  port,
-  "--ip",
-  "127.0.0.1",
-  "--show-interactive-dev-session=false",
-]);
+const { code } = await run(
+  "wrangler",
+  [
+    "dev",
+    ...configs,
+    "--persist-to",
+    PERSIST_DIR,
+    "--port",
+    port,
+    "--ip",
+    "127.0.0.1",
+    "--show-interactive-dev-session=false",
+  ],
+  {
+    // No Worker reads request.cf, so wrangler's placeholder serves; left on, every start fetches
+    // workers.cloudflare.com/cf.json and, offline, prints a DNS error stack twice.
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  },
+);
 process.exit(code);
