@@ -25,10 +25,12 @@ async function openSocket(auth: AuthContext, provider?: string) {
     received.push(message);
     for (const w of waiters.filter((w) => w.until(message))) w.resolve();
   });
-  const next = (type: string) =>
+  /** Resolves once `count` messages of this type have come. */
+  const next = (type: string, count = 1) =>
     new Promise<void>((resolve) => {
-      if (received.some((m) => m.type === type)) resolve();
-      else waiters.push({ until: (m) => m.type === type, resolve });
+      const enough = () => received.filter((m) => m.type === type).length >= count;
+      if (enough()) resolve();
+      else waiters.push({ until: enough, resolve });
     });
   return { ws, received, next };
 }
@@ -100,6 +102,13 @@ describe("/ws/chat", () => {
     socket.ws.send("not json");
     await socket.next("error");
     expect(socket.received[0]).toMatchObject({ type: "error", code: "invalid_json" });
+    // The same reading as /ws/signals and HTTP: the field named, and no frame over 256 KiB.
+    socket.ws.send(JSON.stringify({ type: "message", message: "" }));
+    await socket.next("error", 2);
+    expect(socket.received[1]).toMatchObject({ code: "invalid_request", message: expect.stringMatching(/^message: /) });
+    socket.ws.send(JSON.stringify({ type: "ping", pad: "x".repeat(256 * 1024) }));
+    await socket.next("error", 3);
+    expect(socket.received[2]).toMatchObject({ code: "invalid_message" });
     socket.ws.send(JSON.stringify({ type: "message", message: "one" }));
     await socket.next("ai_done");
     socket.ws.send(JSON.stringify({ type: "message", message: "two" }));

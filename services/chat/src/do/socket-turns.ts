@@ -1,5 +1,5 @@
-import { type AuthContext, publicError, socketErrorFrame } from "@atomic-guide/shared";
-import * as v from "valibot";
+import { type AuthContext, parseSocketMessage, publicError, socketErrorFrame } from "@atomic-guide/shared";
+import type * as v from "valibot";
 import type { LearnerGate } from "../chat/learner-gate";
 import { SocketMessageSchema } from "../chat/schemas";
 import { executeTurn, prepareTurn } from "../chat/turn";
@@ -25,23 +25,18 @@ export class SocketTurns {
   ) {}
 
   async answer(attachment: SocketAttachment, raw: string | ArrayBuffer, send: Send): Promise<void> {
-    let data: unknown;
+    let message: v.InferOutput<typeof SocketMessageSchema>;
     try {
-      data = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-    } catch {
-      send({ type: "error", code: "invalid_json", message: "Messages must be JSON." });
+      message = parseSocketMessage(raw, SocketMessageSchema);
+    } catch (e) {
+      send(socketErrorFrame(e));
       return;
     }
-    const parsed = v.safeParse(SocketMessageSchema, data);
-    if (!parsed.success) {
-      send({ type: "error", code: "invalid_request", message: parsed.issues[0]?.message ?? "Invalid message." });
-      return;
-    }
-    if (parsed.output.type === "ping") {
+    if (message.type === "ping") {
       send({ type: "pong" });
       return;
     }
-    const { type: _type, ...request } = parsed.output;
+    const { type: _type, ...request } = message;
     const known = request.conversationId;
     const earlier = known ? this.running.get(known) : undefined;
     let settled!: () => void;

@@ -1,5 +1,4 @@
 import {
-  ApiError,
   type AuthContext,
   AuthContextSchema,
   admitMessage,
@@ -9,6 +8,7 @@ import {
   IdSchema,
   isApiErrorLike,
   type Logger,
+  parseSocketMessage,
   parseWith,
   SOCKET_CLOSE,
   type SocketHost,
@@ -25,8 +25,6 @@ import { tenantSocketsStub } from "./tenant-sockets";
  * closing, and pushing to every open one. The caller's identity (with its token's limits) rides in
  * the attachment so it survives hibernation; expiry, revocation and the tenant's flag close them.
  */
-
-const MAX_MESSAGE_BYTES = 256 * 1024;
 
 const SocketMessageSchema = v.variant("type", [
   v.object({
@@ -98,16 +96,7 @@ export async function handleSocketMessage(
   }
   if (!(await admitMessage(host, ws))) return;
   try {
-    if (typeof message !== "string" || message.length > MAX_MESSAGE_BYTES) {
-      throw new ApiError(400, "invalid_message", "Messages are JSON text of at most 256 KiB.");
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(message);
-    } catch {
-      throw new ApiError(400, "invalid_json", "The message is not valid JSON.");
-    }
-    const parsed = parseWith(SocketMessageSchema, data);
+    const parsed = parseSocketMessage(message, SocketMessageSchema);
     const sessionId = parsed.sessionId ?? attachment.output.sessionId;
     const result = await ingest(attachment.output.auth, {
       signals: parsed.signals,
