@@ -12,13 +12,37 @@ const normalized = (text: string) =>
   text
     .trim()
     .toLowerCase()
+    .replaceAll("’", "'")
+    .replace(/\s+/gu, " ")
     .replace(/[\s?!.]+$/u, "");
 const KINDS = new Map(
   Object.entries(FOLLOW_UPS).map(([kind, text]) => [normalized(text), kind as FollowUpKind] as const),
 );
 
-/** Which of the guide's own follow-ups this message is (as offered, give or take case and the question mark). */
-export const followUpKind = (message: string): FollowUpKind | undefined => KINDS.get(normalized(message));
+/**
+ * What learners type instead of the chips, with nothing of their own to look up: "I don't get
+ * it" asks for the last answer again, slower; "another example" for an example of it. A message
+ * with words of its own ("I don't understand brackets") is a question, not one of these.
+ */
+const TYPED: readonly [RegExp, FollowUpKind][] = [
+  [
+    /^(?:(?:sorry,? )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently)(?: please)?|what do you mean|huh)$/u,
+    "steps",
+  ],
+  [
+    /^(?:(?:can you |could you |please )?(?:show|give) me (?:an|another|one more) example(?: please)?|(?:another|one more) example(?: please)?)$/u,
+    "example",
+  ],
+];
+
+/**
+ * Which of the guide's follow-ups this message is: a chip as offered (give or take case and the
+ * question mark), or one of the few ways learners type the same thing.
+ */
+export function followUpKind(message: string): FollowUpKind | undefined {
+  const text = normalized(message);
+  return KINDS.get(text) ?? TYPED.find(([pattern]) => pattern.test(text))?.[1];
+}
 
 /** Follow-up questions: related FAQ questions first, then general ones, never the one just asked. */
 export function followUpSuggestions(message: string, faq: readonly FaqEntry[], answeredFaqId?: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FOLLOW_UPS } from "../chat/follow-up-questions";
+import { FOLLOW_UPS, followUpKind } from "../chat/follow-up-questions";
 import { leaksAnswer } from "../chat/graded-guard";
 import { ask, learner } from "../testing/helpers";
 import { composeOfflineAnswer, OFFLINE_NONE } from "./offline";
@@ -35,6 +35,30 @@ describe("the guide's own follow-ups, offline", () => {
     const steps = composeOfflineAnswer(request("can you explain that step by step", EQUATION), []).text;
     expect(steps).toContain("first remove the number added to or subtracted from it on both sides");
     expect(steps).toContain("1. Subtract 5 from both sides: 2y = 8.");
+  });
+
+  it("takes what learners type instead of the chips as the same follow-up, but not a question of their own", () => {
+    for (const typed of [
+      "I don't get it",
+      "i dont understand.",
+      "I’m still confused",
+      "Explain that again please",
+      "huh?",
+    ]) {
+      expect(followUpKind(typed), typed).toBe("steps");
+    }
+    for (const typed of ["Another example?", "Can you give me another example"])
+      expect(followUpKind(typed), typed).toBe("example");
+    for (const own of [
+      "I don't understand brackets",
+      "I don't get why we divide by 3",
+      "an example of a two-step equation",
+    ]) {
+      expect(followUpKind(own), own).toBeUndefined();
+    }
+    const again = composeOfflineAnswer(request("I don't get it", EQUATION, EQUATION_PAGE), []).text;
+    expect(again.startsWith(`${followUpLabel(EQUATION)}\n\n`)).toBe(true);
+    expect(again).toContain("first remove the number added to or subtracted from it on both sides");
   });
 
   it("answers from the page for the question before: examples first, the passages as steps, definitions to review", () => {
