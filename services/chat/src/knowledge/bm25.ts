@@ -3,10 +3,12 @@ const K1 = 1.2;
 const B = 0.75;
 
 const STOP_WORDS = new Set(
-  "a an and are as at be but by can do does for from how i in is it its me my of on or so that the this to was what when where which who why will with you your".split(
+  "a about am an and are as at be been but by can could do does for from had has have how i if in into is it its me my of on or should so than that the then there they this to was we were what when where which who why will with would you your".split(
     " ",
   ),
 );
+
+export const isStopWord = (word: string) => STOP_WORDS.has(word);
 
 export function tokenize(text: string): string[] {
   return (

@@ -1,6 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { rankBm25, termCoverage, tokenize } from "./bm25";
 import { type PageBlock, sentencesOf } from "./page-blocks";
+import { phraseFactor, questionPairs } from "./phrase";
 
 /** Sentences that say what something is: what a later part builds on. */
 export const DEFINITION_SENTENCE = /\b(?:is|are|means|mean|called|defined as|refers to)\b/i;
@@ -43,9 +44,11 @@ const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
 export function bestPassages(question: string, blocks: readonly PageBlock[], max = MAX_PASSAGES): Passage[] {
   if (tokenize(question).length === 0) return [];
   const sentences = sentencesOfBlocks(blocks);
-  const ranked = rankBm25(question, sentences, (s) => s.text).filter(
-    (r) => termCoverage(question, r.item.text) >= MIN_COVERAGE,
-  );
+  const pairs = questionPairs(question);
+  const ranked = rankBm25(question, sentences, (s) => s.text)
+    .filter((r) => termCoverage(question, r.item.text) >= MIN_COVERAGE)
+    .map((r) => ({ ...r, score: r.score * phraseFactor(pairs, r.item.text) }))
+    .sort((a, b) => b.score - a.score);
   const top = ranked[0]?.score ?? 0;
   const picked = ranked.filter((r) => r.score >= top * RELATIVE_FLOOR).slice(0, max);
   const byKey = new Map(sentences.map((s) => [`${s.blockIndex}:${s.index}`, s]));
