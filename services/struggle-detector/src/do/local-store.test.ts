@@ -38,29 +38,6 @@ describe("the learner object's own SQLite", () => {
     expect(plan.steps.join(" | ")).not.toContain("TEMP B-TREE");
   });
 
-  it("keeps a new learner's keyed rows in one b-tree each: a stored signal is two billed rows, not three", async () => {
-    const stub = detectorFor(env, { tenantId: "local-store", userId: crypto.randomUUID() });
-    const written = await runInDurableObject(stub, (_i, state) => {
-      new LocalStore(state.storage);
-      const signal = (key: string) =>
-        state.storage.sql.exec(
-          "INSERT INTO signals (key, at_ms, session_id, type) VALUES (?, ?, 's', 'hover') ON CONFLICT (key) DO NOTHING",
-          key,
-          Date.now(),
-        ).rowsWritten;
-      const session = (id: string) =>
-        state.storage.sql.exec(
-          "INSERT INTO sessions (session_id, started_at, last_activity_ms) VALUES (?, ?, ?)",
-          id,
-          new Date().toISOString(),
-          Date.now(),
-        ).rowsWritten;
-      return { signal: signal("a"), duplicate: signal("a"), session: session("s1") };
-    });
-    // The row and its time index; a table keyed by rowid would also write the key's own index.
-    expect(written).toEqual({ signal: 2, duplicate: 0, session: 2 });
-  });
-
   it("gives a queue from schema version 2 its pins column, keeping what waits in it", async () => {
     const stub = detectorFor(env, { tenantId: "local-store", userId: crypto.randomUUID() });
     const after = await runInDurableObject(stub, (_i, state) => {

@@ -19,33 +19,30 @@ export const SCHEMA_VERSION = "4";
  * de-duplication and export), and the learner's sessions, struggle events and interventions.
  * It is the source of truth; D1 receives a copy through the outbox for reporting and paging.
  */
-// WITHOUT ROWID on the text-keyed tables: the row is stored in its key's b-tree, so an insert is
-// billed one row fewer (no separate index for the key). Objects created before keep rowid tables;
-// no query here names rowid or relies on insertion order, so both layouts answer the same.
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS signals (
   key TEXT PRIMARY KEY, at_ms INTEGER NOT NULL, session_id TEXT NOT NULL, type TEXT NOT NULL,
   element_id TEXT, duration_ms INTEGER, correct INTEGER, content_type TEXT
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS signals_at ON signals (at_ms);
 CREATE TABLE IF NOT EXISTS sessions (
   session_id TEXT PRIMARY KEY, launch_id TEXT, context_id TEXT, started_at TEXT NOT NULL,
   last_signal_at TEXT, signal_count INTEGER NOT NULL DEFAULT 0, struggle_count INTEGER NOT NULL DEFAULT 0,
   intervention_count INTEGER NOT NULL DEFAULT 0, peak_score REAL NOT NULL DEFAULT 0,
   last_activity_ms INTEGER NOT NULL, dirty INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
+);
 -- Every batch without a named session asks for the latest one: a learner keeps months of them.
 CREATE INDEX IF NOT EXISTS sessions_last_activity ON sessions (last_activity_ms);
 CREATE TABLE IF NOT EXISTS struggle_events (
   event_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, element_id TEXT, level TEXT NOT NULL,
   score REAL NOT NULL, drivers TEXT NOT NULL, detected_at TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS interventions (
   intervention_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, kind TEXT NOT NULL, element_id TEXT,
   message TEXT NOT NULL, suggestion TEXT, provider TEXT, drivers TEXT NOT NULL, delivered_via TEXT NOT NULL,
   created_at TEXT NOT NULL, outcome TEXT, responded_at TEXT
-) WITHOUT ROWID;
+);
 `;
 
 /** Walks the sessions_last_activity index from its end: one row read, however many sessions. */
