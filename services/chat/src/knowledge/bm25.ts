@@ -10,13 +10,15 @@ const STOP_WORDS = new Set(
 
 export const isStopWord = (word: string) => STOP_WORDS.has(word);
 
+/** The text's words as written, lower-cased: letters and digits, nothing dropped. */
+export const wordsOf = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .normalize("NFKD")
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
+
 export function tokenize(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  )
+  return wordsOf(text)
     .filter((t) => t.length > 1 && !STOP_WORDS.has(t))
     .map(stem);
 }

@@ -1,4 +1,4 @@
-import { isStopWord } from "./bm25";
+import { isStopWord, wordsOf } from "./bm25";
 
 /**
  * How much a sentence's score grows per word of the longest run of the question's words it holds
@@ -12,17 +12,11 @@ const PER_RUN_WORD = 1;
  * Words as written, stop words left out so "x is on both sides" meets "x on both sides", single
  * letters kept: in "x on both sides" the unknown is part of the phrase.
  */
-const wordsOf = (text: string) =>
-  (
-    text
-      .toLowerCase()
-      .normalize("NFKD")
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).filter((word) => !isStopWord(word));
+const phraseWords = (text: string) => wordsOf(text).filter((word) => !isStopWord(word));
 
 /** The question's adjacent word pairs, looked up per sentence word (linear in the page). */
 export function questionPairs(question: string): Set<string> {
-  const words = wordsOf(question);
+  const words = phraseWords(question);
   const pairs = new Set<string>();
   for (let i = 1; i < words.length; i++) pairs.add(`${words[i - 1]} ${words[i]}`);
   return pairs;
@@ -34,7 +28,7 @@ export function questionPairs(question: string): Set<string> {
  */
 export function phraseFactor(pairs: ReadonlySet<string>, sentence: string): number {
   if (pairs.size === 0) return 1;
-  const words = wordsOf(sentence);
+  const words = phraseWords(sentence);
   let best = 0;
   let start = 0;
   for (let i = 1; i <= words.length; i++) {
