@@ -19,6 +19,10 @@ export const SCHEMA_VERSION = "4";
  * de-duplication and export), and the learner's sessions, struggle events and interventions.
  * It is the source of truth; D1 receives a copy through the outbox for reporting and paging.
  */
+// Rowid tables on purpose: WITHOUT ROWID saves one billed row per stored signal (no separate
+// index for the text key) but measured about 30% more workerd CPU per 20-signal batch and a third
+// less throughput (bench, "signals over WebSocket"): each row then goes into a b-tree ordered by
+// its text key instead of being appended, and the time index carries that key.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS signals (
