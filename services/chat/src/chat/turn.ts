@@ -15,6 +15,7 @@ import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
 import { buildMessages, HISTORY_MESSAGE_CAP } from "./prompt";
 import type { ChatMessageRequest, ChatReply } from "./schemas";
+import { smallTalkReply } from "./small-talk";
 import { refuseAndRelease, tenantHold } from "./token-holds";
 
 /** Earlier messages sent to the model with each question. */
@@ -200,8 +201,10 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
-    // A follow-up asked after another is still about the question before both.
-    earlierQuestion: turn.history.findLast((m) => m.role === "user" && followUpKind(m.content) === undefined)?.content,
+    // A follow-up asked after another, or after a "thanks", is still about the question before.
+    earlierQuestion: turn.history.findLast(
+      (m) => m.role === "user" && followUpKind(m.content) === undefined && smallTalkReply(m.content) === undefined,
+    )?.content,
     pageContent: pageContext?.pageContent,
     elementId: pageContext?.elementId,
     graded: pageContext?.graded,

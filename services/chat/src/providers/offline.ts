@@ -1,6 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
+import { smallTalkReply } from "../chat/small-talk";
 import { bestPassages, pageCitation, quote } from "../knowledge/extract";
 import { type FaqEntry, faqCitation, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
@@ -26,7 +27,8 @@ export interface OfflineAnswer {
  * FAQ's answer when an entry answers the question, and the page's best sentences quoted, each
  * cited; for a question holding a linear equation, the method and a similar problem worked
  * through; a follow-up the guide offered answered for the question before it
- * (offline-follow-up.ts); a plain "not found" when none of these applies.
+ * (offline-follow-up.ts); a greeting or thanks answered in kind; a plain "not found" when none
+ * of these applies.
  */
 export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEntry[]): OfflineAnswer {
   // The guide's own follow-ups hold no words of their own to look for: they are about the question before.
@@ -36,6 +38,8 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
       ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq)
       : undefined;
   if (followUp) return followUp;
+  const smallTalk = smallTalkReply(request.question);
+  if (smallTalk) return { text: smallTalk, citations: [] };
   const best = matchFaq(request.question, faq, 1)[0];
   const faqHit = best && best.coverage >= MIN_FAQ_COVERAGE ? best.entry : undefined;
   const passages = bestPassages(request.question, pageBlocks(request.pageContent));
