@@ -1,4 +1,5 @@
 import { type FaqEntry, matchFaq } from "../knowledge/faq";
+import { typedPhrase } from "./typed-phrase";
 
 /** The general follow-ups the guide offers after an answer; each is about the question before it. */
 export const FOLLOW_UPS = {
@@ -8,15 +9,8 @@ export const FOLLOW_UPS = {
 } as const;
 export type FollowUpKind = keyof typeof FOLLOW_UPS;
 
-const normalized = (text: string) =>
-  text
-    .trim()
-    .toLowerCase()
-    .replaceAll("’", "'")
-    .replace(/\s+/gu, " ")
-    .replace(/[\s?!.]+$/u, "");
 const KINDS = new Map(
-  Object.entries(FOLLOW_UPS).map(([kind, text]) => [normalized(text), kind as FollowUpKind] as const),
+  Object.entries(FOLLOW_UPS).map(([kind, text]) => [typedPhrase(text), kind as FollowUpKind] as const),
 );
 
 /**
@@ -26,7 +20,7 @@ const KINDS = new Map(
  */
 const TYPED: readonly [RegExp, FollowUpKind][] = [
   [
-    /^(?:(?:sorry,? )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently)(?: please)?|what do you mean|huh)$/u,
+    /^(?:(?:sorry )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently)(?: please)?|what do you mean|huh)$/u,
     "steps",
   ],
   [
@@ -40,7 +34,7 @@ const TYPED: readonly [RegExp, FollowUpKind][] = [
  * question mark), or one of the few ways learners type the same thing.
  */
 export function followUpKind(message: string): FollowUpKind | undefined {
-  const text = normalized(message);
+  const text = typedPhrase(message);
   return KINDS.get(text) ?? TYPED.find(([pattern]) => pattern.test(text))?.[1];
 }
 

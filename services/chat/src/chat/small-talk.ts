@@ -1,3 +1,5 @@
+import { typedPhrase } from "./typed-phrase";
+
 /**
  * Greetings, thanks and goodbyes: a whole message of only that has nothing to look up, so the
  * offline provider answers it in kind instead of "couldn't find this", and a later follow-up
@@ -19,16 +21,8 @@ const KINDS: readonly [RegExp, string][] = [
   [/^(?:bye|goodbye|see you|see you later|good night)$/u, "Good luck with the rest of the page!"],
 ];
 
-const normalized = (message: string) =>
-  message
-    .trim()
-    .toLowerCase()
-    .replaceAll("\u2019", "'")
-    .replace(/[\s,]+/gu, " ")
-    .replace(/[\s?!.:)(]+$/u, "");
-
 /** The offline reply to a message that is only small talk; undefined for anything else. */
 export function smallTalkReply(message: string): string | undefined {
-  const text = normalized(message);
+  const text = typedPhrase(message);
   return KINDS.find(([pattern]) => pattern.test(text))?.[1];
 }

@@ -40,6 +40,7 @@ describe("the guide's own follow-ups, offline", () => {
   it("takes what learners type instead of the chips as the same follow-up, but not a question of their own", () => {
     for (const typed of [
       "I don't get it",
+      "Sorry, I don't get it",
       "i dont understand.",
       "I’m still confused",
       "Explain that again please",
