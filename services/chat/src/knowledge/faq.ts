@@ -51,14 +51,19 @@ export const faqCitation = (entry: FaqEntry): Citation => ({
   excerpt: excerpt(entry.answer),
 });
 
+/** The best entry for `question` when it covers enough of it to be quoted as the answer. */
+export function answeringFaqEntry(question: string, faq: readonly FaqEntry[]): FaqEntry | undefined {
+  const hit = matchFaq(question, faq, 1)[0];
+  return hit && hit.coverage >= MIN_FAQ_COVERAGE ? hit.entry : undefined;
+}
+
 /** The entry that answers `probe` well enough, as a note under an answer built from the page. */
 export function courseFaqNote(
   probe: string,
   faq: readonly FaqEntry[],
 ): { text: string; citation: Citation } | undefined {
-  const hit = matchFaq(probe, faq, 1)[0];
-  if (!hit || hit.coverage < MIN_FAQ_COVERAGE) return undefined;
-  return { text: `From your course FAQ: ${hit.entry.answer}`, citation: faqCitation(hit.entry) };
+  const entry = answeringFaqEntry(probe, faq);
+  return entry && { text: `From your course FAQ: ${entry.answer}`, citation: faqCitation(entry) };
 }
 
 /** Best FAQ entries for a question, best first; BM25 ranks, question coverage judges strength. */

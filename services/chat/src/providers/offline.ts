@@ -3,7 +3,7 @@ import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { smallTalkReply } from "../chat/small-talk";
 import { bestPassages, pageCitation, quote } from "../knowledge/extract";
-import { type FaqEntry, faqCitation, MIN_FAQ_COVERAGE, matchFaq } from "../knowledge/faq";
+import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
@@ -40,8 +40,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (followUp) return followUp;
   const smallTalk = smallTalkReply(request.question);
   if (smallTalk) return { text: smallTalk, citations: [] };
-  const best = matchFaq(request.question, faq, 1)[0];
-  const faqHit = best && best.coverage >= MIN_FAQ_COVERAGE ? best.entry : undefined;
+  const faqHit = answeringFaqEntry(request.question, faq);
   const passages = bestPassages(request.question, pageBlocks(request.pageContent));
   const citations: Citation[] = [];
   const parts: string[] = [];
