@@ -11,7 +11,7 @@ import {
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
-import { findLinearEquation, workedExample } from "./linear-equation";
+import { findLinearEquation, inverseOperationsReview, needsSolving, workedExample } from "./linear-equation";
 import type { HelpKind } from "./schemas";
 
 export interface HelpSubject {
@@ -87,9 +87,14 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   const passages = preferring(candidates, DEFINITION_SENTENCE).slice(0, 2);
   const parts: string[] = [];
   const citations: Citation[] = [];
+  const equation = focus ? findLinearEquation(focus.text) : undefined;
   if (passages.length > 0) {
     parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
+  } else if (focus && equation && needsSolving(equation)) {
+    // Nothing else on the page to point to, but the exercise's own shape says what it builds on.
+    parts.push(inverseOperationsReview(equation));
+    citations.push(cite(focus, focus.text));
   }
   const note = courseFaqNote(probe, faq);
   if (note) {

@@ -45,3 +45,25 @@ export function workedExample(original: LinearEquation): string {
     "Now do the same steps with the numbers of your exercise.",
   ].join("\n");
 }
+
+/**
+ * What solving this shape builds on, for a learner who needs a review first: the inverse
+ * operations it uses, each shown with numbers of its own (never the exercise's, so the review
+ * does not solve a graded question).
+ */
+export function inverseOperationsReview(e: LinearEquation): string {
+  const steps: string[] = [];
+  if (e.b > 0) steps.push("- Subtracting undoes adding: if n + 4 = 10, then n = 10 − 4 = 6.");
+  if (e.b < 0) steps.push("- Adding undoes subtracting: if n − 4 = 6, then n = 6 + 4 = 10.");
+  if (e.a !== 1) steps.push("- Dividing undoes multiplying: if 3 × n = 12, then n = 12 ÷ 3 = 4.");
+  const removed = e.b > 0 ? "the number added" : "the number subtracted";
+  const order =
+    e.b !== 0 && e.a !== 1
+      ? `Then undo what was done to ${e.variable} in that order: first ${removed}, then the number in front of ${e.variable}.`
+      : `Then do the same to both sides of your equation to get ${e.variable} on its own.`;
+  return [
+    "Solving an equation like this one builds on inverse operations, steps that undo each other:",
+    steps.join("\n"),
+    order,
+  ].join("\n\n");
+}

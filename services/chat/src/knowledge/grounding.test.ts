@@ -147,6 +147,23 @@ describe("POST /api/chat/help", () => {
     expect(body.citations.map((c) => c.id)).toEqual(["intro"]);
   });
 
+  it("reviews the inverse operations an equation builds on when nothing else on the page explains them", async () => {
+    const [, exercise, photo] = PAGE.split(/\n(?=\[\[block:)/);
+    const res = await call(
+      learner(),
+      "POST",
+      "/api/chat/help",
+      { kind: "prerequisite_resource", pageContext: { pageContent: [exercise, photo].join("\n"), elementId: "ex-2" } },
+      offline,
+    );
+    const body = await res.json<{ text: string; citations: { id: string }[] }>();
+    expect(body.text).toContain("Subtracting undoes adding");
+    expect(body.text).toContain("Dividing undoes multiplying");
+    expect(body.text).not.toContain("couldn't find");
+    expect(body.text).not.toMatch(/x\s*=\s*5\b/);
+    expect(body.citations.map((c) => c.id)).toEqual(["ex-2"]);
+  });
+
   it("refuses an unknown kind or a missing page context with 400", async () => {
     expect((await help("answer", "ex-2")).status).toBe(400);
     const res = await call(learner(), "POST", "/api/chat/help", { kind: "hint" }, offline);
