@@ -41,6 +41,12 @@ const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
  * block (an exercise's statement is usually followed by its first step), in reading order.
  * Empty when no sentence holds enough of the question's words.
  */
+/**
+ * Whether a line reads as a sentence rather than a heading, a form label or a button's text,
+ * which a passage does not take along as the sentence after its best one.
+ */
+const endsLikeSentence = (text: string) => /[.!?:…]["'”’)\]]*$/u.test(text);
+
 export function bestPassages(question: string, blocks: readonly PageBlock[], max = MAX_PASSAGES): Passage[] {
   if (tokenize(question).length === 0) return [];
   const sentences = sentencesOfBlocks(blocks);
@@ -58,7 +64,8 @@ export function bestPassages(question: string, blocks: readonly PageBlock[], max
     if (passages.has(key)) continue;
     const next = byKey.get(`${item.blockIndex}:${item.index + 1}`);
     const nextKey = `${item.blockIndex}:${item.index + 1}`;
-    const withNext = next && !picked.some((p) => `${p.item.blockIndex}:${p.item.index}` === nextKey);
+    const withNext =
+      next && endsLikeSentence(next.text) && !picked.some((p) => `${p.item.blockIndex}:${p.item.index}` === nextKey);
     passages.set(key, {
       blockId: item.blockId,
       text: withNext ? `${item.text} ${next.text}` : item.text,
