@@ -12,16 +12,21 @@ describe("priorityOrder", () => {
 describe("buildPageContent", () => {
   const blocks = [
     { id: "intro", text: "Linear equations have one unknown." },
-    { id: "example", text: "Solve  3x + 7 = 22:\n subtract 7, then divide by 3." },
+    { id: "example", text: "Example\n\n  Solve  3x + 7 = 22:   subtract 7, then divide by 3. \n" },
     { id: "exercise", text: "Now solve 5x - 4 = 21." },
   ];
 
   it("marks each block with its id, the block in view first", () => {
     expect(buildPageContent(blocks, "example")).toBe(
-      "[[block:example]]\nSolve 3x + 7 = 22: subtract 7, then divide by 3.\n\n" +
+      "[[block:example]]\nExample\nSolve 3x + 7 = 22: subtract 7, then divide by 3.\n\n" +
         "[[block:intro]]\nLinear equations have one unknown.\n\n" +
         "[[block:exercise]]\nNow solve 5x - 4 = 21.",
     );
+  });
+
+  it("keeps a block's lines apart, so a heading is not read as part of the sentence under it", () => {
+    const out = buildPageContent([{ id: "q3", text: "Question 3\nSolve for x: 3x + 7 = 22\n\t\nYour answer" }], "q3");
+    expect(out).toBe("[[block:q3]]\nQuestion 3\nSolve for x: 3x + 7 = 22\nYour answer");
   });
 
   it("stays within the bound, cutting the last block that does not fit whole", () => {

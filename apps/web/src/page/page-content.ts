@@ -20,6 +20,17 @@ export function priorityOrder(count: number, inView: number): number[] {
 }
 
 /**
+ * A block's rendered lines, each with its spaces collapsed: a heading, a paragraph and a label
+ * stay apart (chat quotes sentences and splits them at line breaks), blank lines go.
+ */
+const lines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .join("\n");
+
+/**
  * Each block starts with a `[[block:<id>]]` line so chat can cite it. Blocks go in priority
  * order until `max` characters; the last one that does not fit whole is cut, so the block in
  * view always gets in even when it is long on its own.
@@ -33,7 +44,7 @@ export function buildPageContent(blocks: PageBlockText[], inViewId: string | nul
   for (const i of order) {
     const block = blocks[i];
     if (!block) continue;
-    const text = block.text.replace(/\s+/g, " ").trim();
+    const text = lines(block.text);
     if (!text) continue;
     const piece = `${out ? "\n\n" : ""}${marker(block.id)}${text}`;
     if (out.length + piece.length <= max) {
