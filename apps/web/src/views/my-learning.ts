@@ -1,7 +1,8 @@
 import type { AppContext, View } from "../context";
 import { h, humanize, replaceChildren } from "../ui/dom";
 import { loadRegion } from "../ui/load-region";
-import { cellText } from "../ui/table";
+import { dataTable } from "../ui/table";
+import { profileModel } from "./profile-model";
 import { pageOf, pickColumns, recordTable } from "./records";
 
 const SESSION_COLUMNS = ["startedAt", "lastSignalAt", "endedAt", "signalCount", "struggleCount", "interventionCount"];
@@ -24,6 +25,13 @@ export class MyLearningView implements View {
     void this.load();
   }
 
+  /** A trouble spot by the heading its block shows on the page, else its id made readable. */
+  private blockTitle(elementId: string): string {
+    const blockId = this.ctx.page.blockIdOf(elementId);
+    const heading = blockId ? this.ctx.page.blockById(blockId)?.querySelector("h1, h2, h3, h4, h5, h6") : null;
+    return heading?.textContent?.trim() || humanize(elementId);
+  }
+
   private async load(): Promise<void> {
     replaceChildren(this.body, h("p", { class: "muted" }, "Loading…"));
     await loadRegion(this.body, "Could not load your data.", async () => {
@@ -34,7 +42,7 @@ export class MyLearningView implements View {
       ]);
       return [
         h("h3", null, "Profile"),
-        profileFigures(profile),
+        profileFigures(profile, (id) => this.blockTitle(id)),
         h("h3", null, "Recent sessions"),
         sessionTable(pageOf(sessions, "sessions").items),
         h("h3", null, "Suggestions you were shown"),
@@ -53,16 +61,25 @@ function interventionTable(rows: Record<string, unknown>[]): HTMLElement {
   return recordTable("Your interventions", readable, pickColumns(rows, INTERVENTION_COLUMNS));
 }
 
-function profileFigures(raw: unknown): HTMLElement {
-  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const source = (o.profile && typeof o.profile === "object" ? o.profile : o) as Record<string, unknown>;
-  const entries = Object.entries(source).filter(
-    ([k, v]) => !["tenantId", "userId", "tenant_id", "user_id"].includes(k) && (typeof v !== "object" || v === null),
-  );
-  if (entries.length === 0) return h("p", { class: "muted" }, "No profile yet: it builds up as you work.");
+function profileFigures(raw: unknown, name: (elementId: string) => string): HTMLElement {
+  const model = profileModel(raw);
+  if (!model) return h("p", { class: "muted" }, "No profile yet: it builds up as you work.");
   return h(
-    "dl",
-    { class: "figures" },
-    entries.map(([k, v]) => h("div", { class: "figure" }, h("dt", null, humanize(k)), h("dd", null, cellText(v)))),
+    "div",
+    null,
+    h(
+      "dl",
+      { class: "figures" },
+      model.figures.map((f) => h("div", { class: "figure" }, h("dt", null, f.label), h("dd", null, f.value))),
+    ),
+    model.skills.length > 0 &&
+      dataTable(
+        "Skills you practised (weakest first)",
+        ["Skill", "Mastery", "Attempts"],
+        model.skills.map((s) => [humanize(s.skill), s.mastery, s.attempts]),
+        { rowHeaders: true },
+      ),
+    model.troubleSpots.length > 0 &&
+      h("p", null, `Where you got stuck lately: ${model.troubleSpots.map(name).join(", ")}.`),
   );
 }
