@@ -72,6 +72,8 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
       question: request.question,
       earlierQuestion: request.earlierQuestion,
       pageContent: request.pageContent,
+      elementId: request.elementId,
+      graded: request.graded,
       tenantId: auth.tenantId,
       courseId: auth.contextId,
     },

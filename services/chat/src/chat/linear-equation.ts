@@ -18,6 +18,12 @@ export function findLinearEquation(text: string): LinearEquation | undefined {
   return { a, b, c: Number(right), variable };
 }
 
+/** Every equation of this shape in the text, in order ("is x = 4 right for 3x + 7 = 22?" holds two). */
+export function findLinearEquations(text: string): LinearEquation[] {
+  const all = new RegExp(PATTERN.source, `${PATTERN.flags}g`);
+  return [...text.matchAll(all)].flatMap((m) => findLinearEquation(m[0]) ?? []);
+}
+
 export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
 
 const term = (n: number) => (n < 0 ? `- ${-n}` : `+ ${n}`);

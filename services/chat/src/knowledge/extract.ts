@@ -47,12 +47,20 @@ const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
  */
 const endsLikeSentence = (text: string) => /[.!?:…]["'”’)\]]*$/u.test(text);
 
+/**
+ * Whether a line can be quoted on its own: a sentence, or a statement of a few words such as an
+ * exercise ("Solve for x: 3x + 7 = 22"). A lone heading or button ("Check") is short and, since
+ * BM25 favours short lines, would otherwise outrank the sentences that explain its word.
+ */
+const quotable = (text: string) => endsLikeSentence(text) || text.split(/\s+/).length >= MIN_STATEMENT_WORDS;
+const MIN_STATEMENT_WORDS = 4;
+
 export function bestPassages(question: string, blocks: readonly PageBlock[], max = MAX_PASSAGES): Passage[] {
   if (tokenize(question).length === 0) return [];
   const sentences = sentencesOfBlocks(blocks);
   const pairs = questionPairs(question);
   const ranked = rankBm25(question, sentences, (s) => s.text)
-    .filter((r) => termCoverage(question, r.item.text) >= MIN_COVERAGE)
+    .filter((r) => quotable(r.item.text) && termCoverage(question, r.item.text) >= MIN_COVERAGE)
     .map((r) => ({ ...r, score: r.score * phraseFactor(pairs, r.item.text) }))
     .sort((a, b) => b.score - a.score);
   const top = ranked[0]?.score ?? 0;

@@ -14,4 +14,17 @@ describe("a passage's context", () => {
     const [best] = bestPassages("How do I solve 3x + 7 = 22?", pageBlocks(page), 1);
     expect(best?.text).toBe("Solve for x: 3x + 7 = 22");
   });
+
+  it("never quotes a lone heading or button text, however well its word matches", () => {
+    const page = [
+      "[[block:check]]",
+      "Check your answers",
+      "It is worth checking every answer by putting it back into the original equation.",
+      "Check",
+    ].join("\n");
+    const passages = bestPassages("How do I check my answer?", pageBlocks(page), 3);
+    expect(passages.map((p) => p.text)).toEqual([
+      "It is worth checking every answer by putting it back into the original equation.",
+    ]);
+  });
 });

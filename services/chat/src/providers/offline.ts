@@ -1,10 +1,11 @@
 import type { Citation } from "@atomic-guide/shared";
+import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { smallTalkReply } from "../chat/small-talk";
 import { bestPassages, pageCitation, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
-import { pageBlocks } from "../knowledge/page-blocks";
+import { blockById, pageBlocks } from "../knowledge/page-blocks";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -26,7 +27,8 @@ export interface OfflineAnswer {
  * Pure retrieval over the tenant's FAQ and the page: works with no account and no network. The
  * FAQ's answer when an entry answers the question, and the page's best sentences quoted, each
  * cited; for a question holding a linear equation, the method and a similar problem worked
- * through; a follow-up the guide offered answered for the question before it
+ * through; a value the learner found ("I got x = 4") put back into the exercise (answer-check.ts);
+ * a follow-up the guide offered answered for the question before it
  * (offline-follow-up.ts); a greeting or thanks answered in kind; a plain "not found" when none
  * of these applies.
  */
@@ -40,8 +42,18 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (followUp) return followUp;
   const smallTalk = smallTalkReply(request.question);
   if (smallTalk) return { text: smallTalk, citations: [] };
+  const blocks = pageBlocks(request.pageContent);
+  const passages = bestPassages(request.question, blocks);
+  const check = checkOfClaim(request, blocks);
+  if (check) {
+    // The learner's own value checked first; what the page says about checking, after it.
+    const quoted = passages.length > 0 ? [OFFLINE_PAGE_TOO, ...passages.map((p) => quote(p.text))] : [];
+    return {
+      text: [check, ...quoted].join("\n\n"),
+      citations: passages.map((p) => pageCitation(p.blockId, p.text)),
+    };
+  }
   const faqHit = answeringFaqEntry(request.question, faq);
-  const passages = bestPassages(request.question, pageBlocks(request.pageContent));
   const citations: Citation[] = [];
   const parts: string[] = [];
   if (faqHit) {
@@ -64,6 +76,14 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   }
   if (parts.length === 0) return { text: OFFLINE_NONE, citations: [] };
   return { text: parts.join("\n\n"), citations };
+}
+
+/** "I got x = 4": checked against the exercise the question, the question before or the block in focus holds. */
+function checkOfClaim(request: ModelRequest, blocks: ReturnType<typeof pageBlocks>): string | undefined {
+  const focus = blockById(blocks, request.elementId)?.text;
+  const equation = exerciseIn([request.question, request.earlierQuestion, focus]);
+  const value = equation ? claimedValue(request.question, equation.variable) : undefined;
+  return equation && value !== undefined ? answerCheck(equation, value, request.graded === true) : undefined;
 }
 
 export function offlineProvider(faq: readonly FaqEntry[]): ChatProvider {

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { composeOfflineAnswer } from "../providers/offline";
+import { ask, learner } from "../testing/helpers";
+import { answerCheck, claimedValue, exerciseIn } from "./answer-check";
+import { leaksAnswer } from "./graded-guard";
+
+const EXERCISE = "[[block:q3]]\nQuestion 3\nSolve for x: 3x + 7 = 22";
+const request = (question: string, extra: { earlierQuestion?: string; elementId?: string; graded?: boolean } = {}) => ({
+  messages: [],
+  maxTokens: 100,
+  question,
+  pageContent: EXERCISE,
+  tenantId: "t",
+  ...extra,
+});
+
+describe("the value a learner says they found", () => {
+  it("reads 'x = 4', 'x=-2', 'x is 29/3' and nothing else", () => {
+    expect(claimedValue("I got x = 4, is that right?", "x")).toBe(4);
+    expect(claimedValue("is x=-2 ok", "x")).toBe(-2);
+    expect(claimedValue("I think x is 29/3", "x")).toBeCloseTo(29 / 3);
+    expect(claimedValue("I got y = 4", "x")).toBeUndefined();
+    expect(claimedValue("max = 4", "x")).toBeUndefined();
+    expect(claimedValue("how do I find x?", "x")).toBeUndefined();
+  });
+
+  it("finds the exercise even when the claim comes first in the same sentence", () => {
+    expect(exerciseIn(["Is x = 4 right for 3x + 7 = 22?"])).toMatchObject({ a: 3, b: 7, c: 22 });
+    expect(exerciseIn(["x = 4", undefined, "Solve 5x - 4 = 21"])).toMatchObject({ a: 5, b: -4, c: 21 });
+  });
+});
+
+describe("answerCheck", () => {
+  const equation = { a: 3, b: 7, c: 22, variable: "x" };
+
+  it("puts a wrong value back in and says it does not work, without giving the answer", () => {
+    const text = answerCheck(equation, 4, false);
+    expect(text).toContain("3 × 4 + 7 = 19, but the right side is 22.");
+    expect(text).toContain("So x = 4 doesn't work yet.");
+    expect(leaksAnswer(text, "Solve for x: 3x + 7 = 22")).toBe(false);
+  });
+
+  it("confirms a right value by the same substitution", () => {
+    const text = answerCheck(equation, 5, false);
+    expect(text).toContain("3 × 5 + 7 = 22, the same as the right side. ✓");
+    expect(text).toContain("So x = 5 is right.");
+    expect(answerCheck({ a: 2, b: -3, c: 7, variable: "y" }, -1, false)).toContain("2 × (-1) - 3 = -5");
+  });
+
+  it("on a graded item shows how to check and works nothing out, right value or not", () => {
+    for (const value of [4, 5]) {
+      const text = answerCheck(equation, value, true);
+      expect(text).toContain("Work out 3 × (your value) + 7. If that makes 22, you've got it.");
+      expect(text).not.toMatch(/\b[45]\b/);
+      expect(leaksAnswer(text, "Solve for x: 3x + 7 = 22")).toBe(false);
+    }
+  });
+});
+
+describe("checking a claim, offline", () => {
+  it("checks the value against the exercise in focus and quotes nothing in its place", () => {
+    const answer = composeOfflineAnswer(request("I got x = 4, is that right?", { elementId: "q3" }), []);
+    expect(answer.text.startsWith("Let's check x = 4 by putting it back into 3x + 7 = 22:")).toBe(true);
+    expect(answer.text).not.toContain("A similar problem");
+  });
+
+  it("uses the equation of the question before when no block is in focus", () => {
+    const answer = composeOfflineAnswer(
+      { ...request("what about x = 5?", { earlierQuestion: "How do I solve 3x + 7 = 22?" }), pageContent: undefined },
+      [],
+    );
+    expect(answer.text).toContain("So x = 5 is right.");
+  });
+
+  it("answers over HTTP, and on a graded item the guard lets the check through", async () => {
+    const pageContext = { pageContent: EXERCISE, elementId: "q3", graded: true };
+    const reply = await ask(
+      learner(),
+      { message: "I got x = 5, is that right?", pageContext },
+      { provider: "offline" },
+    );
+    expect(reply.response).toContain("You can check this yourself: put your value for x back into 3x + 7 = 22.");
+    expect(reply.response).not.toMatch(/\bx\s*=\s*5\b/);
+  });
+});
