@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer } from "../providers/offline";
 import { ask, learner } from "../testing/helpers";
-import { answerCheck, claimedValue, exerciseIn } from "./answer-check";
+import { answerCheck, claimedValue, exerciseIn, onlyClaimsAValue } from "./answer-check";
 import { leaksAnswer } from "./graded-guard";
 
 const EXERCISE = "[[block:q3]]\nQuestion 3\nSolve for x: 3x + 7 = 22";
@@ -81,5 +81,25 @@ describe("checking a claim, offline", () => {
     );
     expect(reply.response).toContain("You can check this yourself: put your value for x back into 3x + 7 = 22.");
     expect(reply.response).not.toMatch(/\bx\s*=\s*5\b/);
+  });
+
+  it("checks one value after another against the exercise the conversation started from", async () => {
+    const me = learner();
+    // The block in focus holds another equation: the conversation's own exercise comes first.
+    const pageContext = { pageContent: "[[block:other]]\nSolve 2x - 1 = 7.", elementId: "other" };
+    const first = await ask(me, { message: "How do I solve 3x + 7 = 22?", pageContext }, { provider: "offline" });
+    const next = (message: string) =>
+      ask(me, { message, conversationId: first.conversationId, pageContext }, { provider: "offline" });
+    expect((await next("I got x = 4, is that right?")).response).toContain("3 × 4 + 7 = 19");
+    expect((await next("what about x = 5")).response).toContain("So x = 5 is right.");
+  });
+});
+
+describe("onlyClaimsAValue", () => {
+  it("tells a reported value from a question that holds its own exercise or none", () => {
+    expect(onlyClaimsAValue("I got x = 4, is that right?")).toBe(true);
+    expect(onlyClaimsAValue("what about y=-2")).toBe(true);
+    expect(onlyClaimsAValue("Is x = 4 right for 3x + 7 = 22?")).toBe(false);
+    expect(onlyClaimsAValue("What is a variable?")).toBe(false);
   });
 });

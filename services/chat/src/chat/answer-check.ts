@@ -18,6 +18,15 @@ export function claimedValue(message: string, variable: string): number | undefi
   return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * A message that only reports a value ("I got x = 4, is that right?", "what about x = 5"): it
+ * is about the exercise asked before, so the guide's follow-ups look past it for the question.
+ */
+export function onlyClaimsAValue(message: string): boolean {
+  const named = /(?<![\p{L}\d])(\p{L})\s*(?:=|is|equals)\s*-?\d/iu.exec(message)?.[1];
+  return named !== undefined && claimedValue(message, named) !== undefined && exerciseIn([message]) === undefined;
+}
+
 /** The first equation to solve among the places the question may be about, in that order. */
 export function exerciseIn(texts: readonly (string | undefined)[]): LinearEquation | undefined {
   for (const text of texts) {

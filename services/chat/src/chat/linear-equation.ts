@@ -6,7 +6,9 @@ export interface LinearEquation {
   variable: string;
 }
 
-const PATTERN = /(?<![\p{L}\d.])(-?\d*)\s*(\p{L})(?!\p{L})\s*(?:([+-])\s*(\d+))?\s*=\s*(-?\d+)(?!\d|\.\d)/iu;
+// The right side is a plain number: "5x + 2 = 3x + 10" (x on both sides) is not this shape.
+const PATTERN =
+  /(?<![\p{L}\d.])(-?\d*)\s*(\p{L})(?!\p{L})\s*(?:([+-])\s*(\d+))?\s*=\s*(-?\d+)(?![\d\p{L}]|\.\d|\s*[+\-×*/]\s*[\d\p{L}])/iu;
 
 export function findLinearEquation(text: string): LinearEquation | undefined {
   const m = PATTERN.exec(text);

@@ -10,6 +10,7 @@ import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
 import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
 import { estimateTokens } from "../providers/types";
+import { onlyClaimsAValue } from "./answer-check";
 import { followUpKind, followUpSuggestions } from "./follow-up-questions";
 import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
@@ -201,9 +202,13 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
-    // A follow-up asked after another, or after a "thanks", is still about the question before.
+    // A follow-up asked after another, after a "thanks" or after "I got x = 4" is still about the question before.
     earlierQuestion: turn.history.findLast(
-      (m) => m.role === "user" && followUpKind(m.content) === undefined && smallTalkReply(m.content) === undefined,
+      (m) =>
+        m.role === "user" &&
+        followUpKind(m.content) === undefined &&
+        smallTalkReply(m.content) === undefined &&
+        !onlyClaimsAValue(m.content),
     )?.content,
     pageContent: pageContext?.pageContent,
     elementId: pageContext?.elementId,
