@@ -31,9 +31,8 @@ afterAll(async () => {
 
 async function launchInBrowser(role: LaunchRole, who: { sub: string; name: string }): Promise<Page> {
   const launched = await realLaunch(e2e.systemUrl, platform, role, who);
-  // The learner's guide sits beside the exercise they work on, in the same page from the start.
-  const html = role === "learner" ? launched.html.replace("</body>", `${COURSE_CONTENT}</body>`) : launched.html;
-  e2e.front.realPages.set(role, { ...launched, html });
+  // The guide sits beside the course page the learner works on (and the instructor looks at).
+  e2e.front.realPages.set(role, { ...launched, html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`) });
   const page = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
   await page.goto(`${e2e.front.url}/e2e/real/${role}`);
   await page.waitForSelector("#app.app-ready");
@@ -109,7 +108,9 @@ describe("a real launch", () => {
 
   it("shows the instructor the learner's hot spot on the course dashboard", async () => {
     const instructor = await launchInBrowser("instructor", { sub: "e2e-teacher-1", name: "Grace Teacher" });
-    const hotSpot = instructor.locator("table", { hasText: "Content element" }).getByText(PRACTICE, { exact: true });
+    const hotSpot = instructor
+      .locator("table", { hasText: "Content element" })
+      .getByText(`Question 3 (${PRACTICE})`, { exact: true });
     // The learner's "Yes" rating, counted for the kind of help it rated.
     const answered = instructor
       .getByRole("table", { name: "Each kind of help: delivered, accepted and rated helpful" })

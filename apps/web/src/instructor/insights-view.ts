@@ -54,7 +54,12 @@ export class InsightsView implements View {
       const raw = await this.ctx.api.json(`/api/courses/${encodeURIComponent(this.ctx.launch.context.id)}/insights`, {
         query: { from, to },
       });
-      return render(readInsight(raw));
+      // Named as the course page beside the guide names them, when it shows that element.
+      const named = (id: string) => {
+        const title = this.ctx.page.titleOf(id);
+        return title ? `${title} (${id})` : id;
+      };
+      return render(readInsight(raw), named);
     });
   }
 }
@@ -76,7 +81,7 @@ function panel(title: string, ...content: (Node | false)[]): HTMLElement {
   return h("section", { class: "card panel" }, h("h3", null, title), content);
 }
 
-function render(ins: Insight): DocumentFragment {
+function render(ins: Insight, named: (elementId: string) => string): DocumentFragment {
   const frag = document.createDocumentFragment();
   const chatTotal = ins.chatVolume.reduce((sum, d) => sum + (Number.isFinite(d.value) ? d.value : 0), 0);
   const hasActivity = ins.activity.length > 0 || ins.chatVolume.length > 0;
@@ -101,14 +106,14 @@ function render(ins: Insight): DocumentFragment {
       ins.hotSpots.length > 0 &&
         barChart(
           "Struggle events by content element",
-          ins.hotSpots.slice(0, 10).map((s) => ({ label: s.elementId, value: s.events })),
+          ins.hotSpots.slice(0, 10).map((s) => ({ label: named(s.elementId), value: s.events })),
           "struggle events",
         ),
       ins.hotSpots.length > 0 &&
         table(
           "Hot spots",
           ["Content element", "Struggle events", "Learners", "Average struggle score"],
-          ins.hotSpots.map((s) => [s.elementId, s.events, s.learners ?? "—", s.score ?? "—"]),
+          ins.hotSpots.map((s) => [named(s.elementId), s.events, s.learners ?? "—", s.score ?? "—"]),
         ),
       ins.suppressedHotSpots > 0 &&
         h("p", { class: "muted small" }, `${ins.suppressedHotSpots} more element(s) hidden: too few learners to show.`),

@@ -113,6 +113,13 @@ export class ContentPage {
     return block ? blockFacts(block)?.id : undefined;
   }
 
+  /** What the page calls an element: the heading of its block ("Question 3"), if it shows one. */
+  titleOf(elementId: string): string | undefined {
+    const blockId = this.blockIdOf(elementId);
+    const heading = blockId ? this.blockById(blockId)?.querySelector("h1, h2, h3, h4, h5, h6") : null;
+    return heading?.textContent?.replace(/\s+/g, " ").trim() || undefined;
+  }
+
   /**
    * The page as chat takes it: block-marked text (the block in view and its neighbours first),
    * the element in focus (the quiz item or block the learner last worked in, else the block in

@@ -27,9 +27,7 @@ export class MyLearningView implements View {
 
   /** A trouble spot by the heading its block shows on the page, else its id made readable. */
   private blockTitle(elementId: string): string {
-    const blockId = this.ctx.page.blockIdOf(elementId);
-    const heading = blockId ? this.ctx.page.blockById(blockId)?.querySelector("h1, h2, h3, h4, h5, h6") : null;
-    return heading?.textContent?.trim() || humanize(elementId);
+    return this.ctx.page.titleOf(elementId) ?? humanize(elementId);
   }
 
   private async load(): Promise<void> {
