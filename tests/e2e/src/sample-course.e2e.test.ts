@@ -72,6 +72,11 @@ describe("the sample course in the browser", () => {
       // The explicit control is struggle evidence: a help_request without the chat mark.
       await guide.getByRole("button", { name: "I'm stuck" }).click();
       await waitForSignal(s, (x) => x.type === "help_request" && x.contentType === undefined);
+      // And the press is answered at once: a hint on the part the learner works in, named as the page names it.
+      await guide.getByText("I'm stuck on Check your understanding.").waitFor();
+      const hint = guide.locator(".message-assistant", { hasText: "Hint: undo what was done to x" });
+      await hint.waitFor();
+      expect(await hint.locator(".message-meta").textContent()).toContain("Answered by offline help");
     } finally {
       await s.close();
     }

@@ -4,6 +4,7 @@ import type { AppContext, View } from "../context";
 import { renderMarkdown } from "../markdown/render";
 import { h, replaceChildren, submitWith, uid } from "../ui/dom";
 import { citationList } from "./citations";
+import { requestHelp } from "./help-request";
 import { chatPageContext } from "./page-context";
 
 const MAX_MESSAGE = 4000;
@@ -26,6 +27,7 @@ export class ChatView implements View {
   private readonly budget = h("p", { class: "budget muted", "aria-live": "off" });
   private conversationId: string | undefined;
   private busy = false;
+  private helping = false;
   private loaded = false;
 
   constructor(
@@ -69,10 +71,7 @@ export class ChatView implements View {
             type: "button",
             class: "btn",
             "data-action": "stuck",
-            onclick: () => {
-              this.ctx.capture?.helpRequest("explicit");
-              this.input.focus();
-            },
+            onclick: () => void this.stuck(),
           },
           "I'm stuck",
         ),
@@ -111,6 +110,46 @@ export class ChatView implements View {
   ask(question: string): void {
     this.input.value = question;
     this.submit();
+  }
+
+  /**
+   * "I'm stuck": evidence for the detector (which may offer more later), and at once a hint on
+   * the part of the page the learner is in, so the press is never met with nothing. With no
+   * marked part in view, the learner is asked to say what they are stuck on.
+   */
+  private async stuck(): Promise<void> {
+    this.ctx.capture?.helpRequest("explicit");
+    const elementId = this.ctx.page.snapshot().elementId;
+    if (this.helping) return;
+    if (!elementId) {
+      this.error.textContent = "Tell your guide what you're stuck on, and it will help.";
+      this.input.focus();
+      return;
+    }
+    // Independent of a question being answered: both add to the log, neither waits for the other.
+    this.helping = true;
+    this.error.textContent = "";
+    const title = this.ctx.page.titleOf(elementId);
+    this.addMessage("user", title ? `I'm stuck on ${title}.` : "I'm stuck on this part.");
+    const answer = this.addMessage("assistant", "");
+    answer.setAttribute("aria-busy", "true");
+    const body = answer.querySelector(".message-body") as HTMLElement;
+    body.append(h("p", { class: "muted typing" }, "Thinking…"));
+    try {
+      const help = await requestHelp(this.ctx, "hint", elementId);
+      if (!help) throw new Error("no help text");
+      replaceChildren(body, renderMarkdown(document, help.text));
+      (answer.querySelector(".message-meta") as HTMLElement).textContent = metaText(help);
+      if (help.citations.length > 0) answer.append(citationList(this.ctx, help.citations));
+    } catch (err) {
+      answer.remove();
+      this.error.textContent =
+        err instanceof ApiProblem ? describeProblem(err) : "Help is not available right now. Ask your guide instead.";
+      this.input.focus();
+    } finally {
+      answer.removeAttribute("aria-busy");
+      this.helping = false;
+    }
   }
 
   private async loadHistory(): Promise<void> {

@@ -1,12 +1,11 @@
-import { toCitations } from "../api/chat";
 import { problemText } from "../api/problem";
 import type { AppContext } from "../context";
 import { renderMarkdown } from "../markdown/render";
 import { pointAt } from "../page/point-at";
 import { h, replaceChildren } from "../ui/dom";
 import { citationList } from "./citations";
+import { requestHelp } from "./help-request";
 import { acceptLabel, helpKindOf, type Intervention, isInstructorOffer, kindLabel } from "./intervention-model";
-import { chatPageContext } from "./page-context";
 
 type Action = "accepted" | "dismissed" | "helpful" | "not_helpful";
 
@@ -111,20 +110,9 @@ export class InterventionList {
     if (!kind) return;
     body.setAttribute("aria-busy", "true");
     try {
-      // Graded or not is judged on the item itself; the help is about the block around it
-      // (the agreement: `elementId` of the block the intervention is about).
-      const pageContext = chatPageContext(this.ctx, item.elementId);
-      const block = item.elementId ? this.ctx.page.blockIdOf(item.elementId) : undefined;
-      const raw = await this.ctx.api.json<Record<string, unknown>>("/api/chat/help", {
-        method: "POST",
-        body: {
-          kind,
-          interventionId: item.id,
-          pageContext: block ? { ...pageContext, elementId: block } : pageContext,
-        },
-      });
-      const text = typeof raw.text === "string" && raw.text ? raw.text : item.message;
-      const citations = toCitations(raw.citations);
+      const help = await requestHelp(this.ctx, kind, item.elementId, { interventionId: item.id });
+      const text = help?.text ?? item.message;
+      const citations = help?.citations ?? [];
       replaceChildren(
         body,
         h("div", { class: "help-text", "data-help-kind": kind }, renderMarkdown(document, text)),
