@@ -36,6 +36,9 @@ function centralSentences(text: string, count: number): string[] {
   return sentences.filter((s) => picked.has(s));
 }
 
+/** The line of a block that states its exercise: what a citation of help about it quotes. */
+const exerciseLine = (text: string) => sentencesOf(text).find((s) => findLinearEquation(s)) ?? text;
+
 function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
   const focus = subject.focus;
   const equation = focus ? findLinearEquation(focus.text) : undefined;
@@ -45,7 +48,7 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
         `Hint: undo what was done to ${equation.variable} one step at a time, first the number added or subtracted, then the factor in front.`,
         workedExample(equation),
       ].join("\n\n"),
-      citations: [cite(focus, focus.text)],
+      citations: [cite(focus, exerciseLine(focus.text))],
     };
   }
   const probe = focus?.text ?? subject.pageTitle ?? "";
@@ -94,7 +97,7 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   } else if (focus && equation && needsSolving(equation)) {
     // Nothing else on the page to point to, but the exercise's own shape says what it builds on.
     parts.push(inverseOperationsReview(equation));
-    citations.push(cite(focus, focus.text));
+    citations.push(cite(focus, exerciseLine(focus.text)));
   }
   const note = courseFaqNote(probe, faq);
   if (note) {

@@ -156,7 +156,9 @@ describe("POST /api/chat/help", () => {
       { kind: "prerequisite_resource", pageContext: { pageContent: [exercise, photo].join("\n"), elementId: "ex-2" } },
       offline,
     );
-    const body = await res.json<{ text: string; citations: { id: string }[] }>();
+    const body = await res.json<{ text: string; citations: { id: string; excerpt: string }[] }>();
+    // The citation quotes the exercise's own line, not the whole block.
+    expect(body.citations[0]?.excerpt).toBe("Exercise 2: Solve 3x + 7 = 22.");
     expect(body.text).toContain("Subtracting undoes adding");
     expect(body.text).toContain("Dividing undoes multiplying");
     expect(body.text).not.toContain("couldn't find");
