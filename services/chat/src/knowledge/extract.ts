@@ -83,6 +83,21 @@ export function bestPassages(question: string, blocks: readonly PageBlock[], max
   return [...passages.values()].sort((a, b) => a.order - b.order);
 }
 
+/**
+ * The page's headings, in reading order: each block's first line when it reads as a heading
+ * (a few words, not a sentence). What an offline "not found" can point the learner to.
+ */
+export function pageTopics(blocks: readonly PageBlock[], max = 5): string[] {
+  const topics: string[] = [];
+  for (const block of blocks) {
+    const first = block.text.split("\n", 1)[0]?.trim() ?? "";
+    const words = first.split(/\s+/).length;
+    if (first && words <= 8 && !endsLikeSentence(first) && !topics.includes(first)) topics.push(first);
+    if (topics.length === max) break;
+  }
+  return topics;
+}
+
 /** The leading sentences of a text: a block's own summary, for help with no question. */
 export function leadSentences(text: string, count: number): string {
   return sentencesOf(text).slice(0, count).join(" ");

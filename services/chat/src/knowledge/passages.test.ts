@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bestPassages } from "./extract";
+import { composeOfflineAnswer, OFFLINE_NONE } from "../providers/offline";
+import { bestPassages, pageTopics } from "./extract";
 import { pageBlocks } from "./page-blocks";
 
 describe("a passage's context", () => {
@@ -26,5 +27,31 @@ describe("a passage's context", () => {
     expect(passages.map((p) => p.text)).toEqual([
       "It is worth checking every answer by putting it back into the original equation.",
     ]);
+  });
+});
+
+describe("the page's topics", () => {
+  it("are the blocks' headings, not their sentences", () => {
+    const page = [
+      "[[block:intro]]",
+      "Solving linear equations",
+      "In this lesson you will solve equations.",
+      "[[block:balance]]",
+      "The balance method",
+      "Do the same to both sides.",
+      "[[block:plain]]",
+      "A block that starts with a sentence.",
+    ].join("\n");
+    expect(pageTopics(pageBlocks(page))).toEqual(["Solving linear equations", "The balance method"]);
+  });
+
+  it("are offered when neither the page nor the FAQ answers", () => {
+    const page =
+      "[[block:a]]\nThe balance method\nDo the same to both sides.\n[[block:b]]\nExercise 1\nSolve 3x + 7 = 22.";
+    const text = composeOfflineAnswer(
+      { messages: [], maxTokens: 1, question: "Who painted the Mona Lisa?", pageContent: page, tenantId: "t" },
+      [],
+    ).text;
+    expect(text).toBe(`${OFFLINE_NONE}\n\nThis page covers: The balance method, Exercise 1.`);
   });
 });

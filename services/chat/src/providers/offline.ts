@@ -3,7 +3,7 @@ import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { smallTalkReply } from "../chat/small-talk";
-import { bestPassages, pageCitation, quote } from "../knowledge/extract";
+import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { blockById, pageBlocks } from "../knowledge/page-blocks";
 import { composeFollowUp } from "./offline-follow-up";
@@ -74,7 +74,12 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
       workedExample(equation),
     );
   }
-  if (parts.length === 0) return { text: OFFLINE_NONE, citations: [] };
+  if (parts.length === 0) {
+    // Say what the guide can answer from here, in the page's own headings.
+    const topics = pageTopics(blocks);
+    const covers = topics.length > 1 ? `\n\nThis page covers: ${topics.join(", ")}.` : "";
+    return { text: `${OFFLINE_NONE}${covers}`, citations: [] };
+  }
   return { text: parts.join("\n\n"), citations };
 }
 
