@@ -149,6 +149,37 @@ describe("a real launch", () => {
     await instructorPage.screenshot({ path: join(shots, "operator.png"), fullPage: true });
   });
 
+  it("keeps a question typed before the earlier conversation arrived below it, in that conversation", async () => {
+    const launched = await realLaunch(e2e.systemUrl, platform, "learner", {
+      sub: "e2e-learner-1",
+      name: "Ada Learner",
+    });
+    e2e.front.realPages.set("learner-again", {
+      ...launched,
+      html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`),
+    });
+    const again = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
+    try {
+      // The earlier conversation is slow to come: the learner's question is sent before it arrives.
+      await again.route("**/api/chat/conversations", async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await route.continue();
+      });
+      await again.goto(`${e2e.front.url}/e2e/real/learner-again`);
+      await again.waitForSelector("#app.app-ready");
+      const sent = again.waitForRequest((r) => r.url().endsWith("/api/chat/message"));
+      await again.fill("#app textarea", "What about x = 5?");
+      await again.keyboard.press("Enter");
+      const body = (await sent).postDataJSON() as { conversationId?: string };
+      expect(body.conversationId).toEqual(expect.any(String));
+      const said = await again.locator(".message-user .message-body").allTextContents();
+      expect(said.map((t) => t.trim())).toEqual(["How do I solve 3x + 7 = 22?", "What about x = 5?"]);
+      await again.locator(".message-assistant", { hasText: "So x = 5 is right." }).waitFor();
+    } finally {
+      await again.close();
+    }
+  });
+
   it("gives the learner an export of their data and erases it on request", async () => {
     await learner.click("nav button[data-tab='privacy']");
     const download = learner.waitForEvent("download");

@@ -29,6 +29,8 @@ export class ChatView implements View {
   private busy = false;
   private helping = false;
   private loaded = false;
+  /** Settles when the earlier conversation is on screen: what the learner adds goes below it. */
+  private history: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: AppContext,
@@ -92,7 +94,7 @@ export class ChatView implements View {
   show(): void {
     if (this.loaded) return;
     this.loaded = true;
-    void this.loadHistory();
+    this.history = this.loadHistory();
   }
 
   focusInput(prefill?: string): void {
@@ -126,8 +128,10 @@ export class ChatView implements View {
       this.input.focus();
       return;
     }
-    // Independent of a question being answered: both add to the log, neither waits for the other.
+    // Independent of a question being answered: both add to the log, neither waits for the
+    // other; only the earlier conversation is waited for, to stay above.
     this.helping = true;
+    await this.history;
     this.error.textContent = "";
     const title = this.ctx.page.titleOf(elementId);
     this.addMessage("user", title ? `I'm stuck on ${title}.` : "I'm stuck on this part.");
@@ -207,7 +211,10 @@ export class ChatView implements View {
       this.error.textContent = `Please keep a question under ${MAX_MESSAGE} characters.`;
       return;
     }
-    void this.stream(message);
+    // A question typed before the earlier conversation arrived waits for it (a round trip), so
+    // it is shown below it and continues that conversation rather than starting another.
+    this.busy = true;
+    void this.history.then(() => this.stream(message));
   }
 
   private async stream(message: string): Promise<void> {
