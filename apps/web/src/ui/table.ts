@@ -1,5 +1,13 @@
 import { h } from "./dom";
 
+/** An ISO timestamp as the app shows one (local, medium date, short time); undefined if it is not one. */
+export function dateTimeText(value: string): string | undefined {
+  const d = new Date(value);
+  return Number.isNaN(d.getTime())
+    ? undefined
+    : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
 /** A value as a table cell reads it: dates in the reader's locale, hidden small groups said in words. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -7,11 +15,7 @@ export function cellText(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? value.toLocaleString() : value.toFixed(2);
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (typeof value === "string") {
-    if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-      const d = new Date(value);
-      if (!Number.isNaN(d.getTime())) return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    }
-    return value;
+    return (/^\d{4}-\d{2}-\d{2}T/.test(value) && dateTimeText(value)) || value;
   }
   return JSON.stringify(value);
 }

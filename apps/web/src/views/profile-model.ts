@@ -2,6 +2,8 @@
 // learner's words, rates as percentages, and the objects a generic list would hide (the current
 // state, skills) as their own parts. Pure, so it is unit-tested without a DOM.
 
+import { dateTimeText } from "../ui/table";
+
 export interface Figure {
   label: string;
   value: string;
@@ -39,11 +41,7 @@ function pace(v: unknown): string {
   return `About as expected (${v.toFixed(1)}×)`;
 }
 
-function when(v: unknown): string {
-  if (typeof v !== "string") return "—";
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
+const when = (v: unknown) => (typeof v === "string" && dateTimeText(v)) || "—";
 
 export function profileModel(raw: unknown): ProfileModel | null {
   const p = record(raw);
