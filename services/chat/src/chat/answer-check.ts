@@ -1,4 +1,11 @@
-import { findLinearEquations, type LinearEquation, needsSolving } from "./linear-equation";
+import {
+  equationText,
+  findLinearEquations,
+  type LinearEquation,
+  leftSide,
+  needsSolving,
+  numberText,
+} from "./linear-equation";
 
 /**
  * "I got x = 4, is that right?": the learner's value put back into the exercise. A learner who
@@ -36,21 +43,7 @@ export function exerciseIn(texts: readonly (string | undefined)[]): LinearEquati
   return undefined;
 }
 
-const shown = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
-const wrapped = (n: number) => (n < 0 ? `(${shown(n)})` : shown(n));
-
-const equationText = (e: LinearEquation) => {
-  const factor = e.a === 1 ? "" : e.a === -1 ? "-" : String(e.a);
-  const constant = e.b === 0 ? "" : e.b > 0 ? ` + ${e.b}` : ` - ${-e.b}`;
-  return `${factor}${e.variable}${constant} = ${e.c}`;
-};
-
-/** The left side with `value` in place of the variable, as the learner would write it out. */
-const substituted = (e: LinearEquation, value: string) => {
-  const product = e.a === 1 ? value : `${e.a} × ${value}`;
-  const constant = e.b === 0 ? "" : e.b > 0 ? ` + ${e.b}` : ` - ${-e.b}`;
-  return `${product}${constant}`;
-};
+const wrapped = (n: number) => (n < 0 ? `(${numberText(n)})` : numberText(n));
 
 const FIND_THE_SLIP = "Look for a step where you did something to one side only, or where a sign changed by accident.";
 
@@ -60,12 +53,12 @@ export function answerCheck(e: LinearEquation, value: number, graded: boolean): 
     return [
       `You can check this yourself: put your value for ${v} back into ${equationText(e)}.`,
       // Worded so the graded-item guard's "answer is ..." phrases do not mistake it for a result.
-      `Work out ${substituted(e, "(your value)")}. If that makes ${e.c}, you've got it. If not, ${FIND_THE_SLIP.charAt(0).toLowerCase()}${FIND_THE_SLIP.slice(1)}`,
+      `Work out ${leftSide(e, "(your value)")}. If that makes ${e.c}, you've got it. If not, ${FIND_THE_SLIP.charAt(0).toLowerCase()}${FIND_THE_SLIP.slice(1)}`,
     ].join("\n\n");
   }
   const left = e.a * value + e.b;
-  const working = `${substituted(e, wrapped(value))} = ${shown(left)}`;
-  const claim = `${v} = ${shown(value)}`;
+  const working = `${leftSide(e, wrapped(value))} = ${numberText(left)}`;
+  const claim = `${v} = ${numberText(value)}`;
   if (Math.abs(left - e.c) < 1e-9) {
     return [
       `Let's check ${claim} by putting it back into ${equationText(e)}:`,

@@ -1,4 +1,4 @@
-import { findLinearEquation, solve, undoSteps, workedExample } from "./linear-equation";
+import { findLinearEquation, numberText, solve, undoSteps, workedExample } from "./linear-equation";
 
 /** Phrases that hand over a result whatever the item is. */
 const ANSWER_PHRASES = [
@@ -7,8 +7,6 @@ const ANSWER_PHRASES = [
   /\b(?:the\s+)?solution\s+is\s*\S/i,
   /\b(?:option|choice|answer)\s*\(?[A-E]\)?\s+is\s+(?:correct|right)\b/i,
 ];
-
-const formatNumber = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
 
 /**
  * Whether a model's output gives away the answer to the graded item in focus. An equation the
@@ -19,7 +17,7 @@ export function leaksAnswer(output: string, itemText: string): boolean {
   if (ANSWER_PHRASES.some((p) => p.test(output))) return true;
   const equation = findLinearEquation(itemText);
   if (!equation) return false;
-  const value = formatNumber(solve(equation)).replace("-", "-\\s*");
+  const value = numberText(solve(equation)).replace("-", "-\\s*");
   const states = new RegExp(`(?<![\\w.])${equation.variable}\\s*=\\s*${value}(?!\\d|\\.\\d)`, "i");
   const isValue = new RegExp(`\\bis\\s+${value}(?!\\d|\\.\\d)`, "i");
   return states.test(output) || isValue.test(output);

@@ -22,14 +22,29 @@ export function findLinearEquation(text: string): LinearEquation | undefined {
 
 /** Every equation of this shape in the text, in order ("is x = 4 right for 3x + 7 = 22?" holds two). */
 export function findLinearEquations(text: string): LinearEquation[] {
-  const all = new RegExp(PATTERN.source, `${PATTERN.flags}g`);
-  return [...text.matchAll(all)].flatMap((m) => findLinearEquation(m[0]) ?? []);
+  return [...text.matchAll(PATTERN_ALL)].flatMap((m) => findLinearEquation(m[0]) ?? []);
 }
+// matchAll works on a copy of the expression, so one shared global copy is safe.
+const PATTERN_ALL = new RegExp(PATTERN.source, `${PATTERN.flags}g`);
 
 export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
 
+/** A number as the guide writes it: whole, or to at most three decimals. */
+export const numberText = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
+
 const term = (n: number) => (n < 0 ? `- ${-n}` : `+ ${n}`);
-const left = (e: LinearEquation) => `${e.a === 1 ? "" : e.a}${e.variable}${e.b === 0 ? "" : ` ${term(e.b)}`}`;
+const constantTerm = (b: number) => (b === 0 ? "" : ` ${term(b)}`);
+
+/**
+ * The left side as written ("3x + 7"), or with `value` in place of the variable as a learner
+ * writes it out to check ("3 × 4 + 7").
+ */
+export function leftSide(e: LinearEquation, value?: string): string {
+  if (value !== undefined) return `${e.a === 1 ? value : `${e.a} × ${value}`}${constantTerm(e.b)}`;
+  return `${e.a === 1 ? "" : e.a === -1 ? "-" : e.a}${e.variable}${constantTerm(e.b)}`;
+}
+
+export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${e.c}`;
 
 /** Whether solving it takes a step at all: `x = 5` is already solved. */
 export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;
@@ -46,7 +61,7 @@ export function workedExample(original: LinearEquation): string {
   const b = original.b === 5 ? 3 : 5;
   const e = { a, b, c: a * answer + b, variable };
   return [
-    `A similar problem: ${left(e)} = ${e.c}.`,
+    `A similar problem: ${equationText(e)}.`,
     `1. Subtract ${b} from both sides: ${a}${variable} = ${e.c - b}.`,
     `2. Divide both sides by ${a}: ${variable} = ${answer}.`,
     `3. Check: ${a} × ${answer} + ${b} = ${e.c}. ✓`,

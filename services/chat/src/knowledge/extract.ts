@@ -37,11 +37,6 @@ const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
   );
 
 /**
- * The page's sentences that answer the question best, each with the sentence after it in the same
- * block (an exercise's statement is usually followed by its first step), in reading order.
- * Empty when no sentence holds enough of the question's words.
- */
-/**
  * Whether a line reads as a sentence rather than a heading, a form label or a button's text,
  * which a passage does not take along as the sentence after its best one.
  */
@@ -52,9 +47,14 @@ const endsLikeSentence = (text: string) => /[.!?:…]["'”’)\]]*$/u.test(text
  * exercise ("Solve for x: 3x + 7 = 22"). A lone heading or button ("Check") is short and, since
  * BM25 favours short lines, would otherwise outrank the sentences that explain its word.
  */
-const quotable = (text: string) => endsLikeSentence(text) || text.split(/\s+/).length >= MIN_STATEMENT_WORDS;
 const MIN_STATEMENT_WORDS = 4;
+const quotable = (text: string) => endsLikeSentence(text) || text.split(/\s+/).length >= MIN_STATEMENT_WORDS;
 
+/**
+ * The page's sentences that answer the question best, each with the sentence after it in the same
+ * block (an exercise's statement is usually followed by its first step), in reading order.
+ * Empty when no sentence holds enough of the question's words.
+ */
 export function bestPassages(question: string, blocks: readonly PageBlock[], max = MAX_PASSAGES): Passage[] {
   if (tokenize(question).length === 0) return [];
   const sentences = sentencesOfBlocks(blocks);
