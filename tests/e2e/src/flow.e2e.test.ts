@@ -29,12 +29,19 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function launchInBrowser(role: LaunchRole, who: { sub: string; name: string }): Promise<Page> {
+/** A real launch opened in a new page; `prepare` runs before the page loads (routes to slow down). */
+async function launchInBrowser(
+  role: LaunchRole,
+  who: { sub: string; name: string },
+  opts: { pageName?: string; prepare?: (page: Page) => Promise<unknown> } = {},
+): Promise<Page> {
   const launched = await realLaunch(e2e.systemUrl, platform, role, who);
+  const name = opts.pageName ?? role;
   // The guide sits beside the course page the learner works on (and the instructor looks at).
-  e2e.front.realPages.set(role, { ...launched, html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`) });
+  e2e.front.realPages.set(name, { ...launched, html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`) });
   const page = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
-  await page.goto(`${e2e.front.url}/e2e/real/${role}`);
+  await opts.prepare?.(page);
+  await page.goto(`${e2e.front.url}/e2e/real/${name}`);
   await page.waitForSelector("#app.app-ready");
   return page;
 }
@@ -150,23 +157,20 @@ describe("a real launch", () => {
   });
 
   it("keeps a question typed before the earlier conversation arrived below it, in that conversation", async () => {
-    const launched = await realLaunch(e2e.systemUrl, platform, "learner", {
-      sub: "e2e-learner-1",
-      name: "Ada Learner",
-    });
-    e2e.front.realPages.set("learner-again", {
-      ...launched,
-      html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`),
-    });
-    const again = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
+    // The earlier conversation is slow to come: the learner's question is sent before it arrives.
+    const again = await launchInBrowser(
+      "learner",
+      { sub: "e2e-learner-1", name: "Ada Learner" },
+      {
+        pageName: "learner-again",
+        prepare: (page) =>
+          page.route("**/api/chat/conversations", async (route) => {
+            await new Promise((resolve) => setTimeout(resolve, 1_500));
+            await route.continue();
+          }),
+      },
+    );
     try {
-      // The earlier conversation is slow to come: the learner's question is sent before it arrives.
-      await again.route("**/api/chat/conversations", async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 1_500));
-        await route.continue();
-      });
-      await again.goto(`${e2e.front.url}/e2e/real/learner-again`);
-      await again.waitForSelector("#app.app-ready");
       const sent = again.waitForRequest((r) => r.url().endsWith("/api/chat/message"));
       await again.fill("#app textarea", "What about x = 5?");
       await again.keyboard.press("Enter");
