@@ -53,13 +53,22 @@ export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;
 export const undoSteps = (e: LinearEquation) =>
   `Undo what was done to ${e.variable} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${e.variable}.`;
 
-/** A similar problem with other numbers (and another letter), solved step by step. */
-export function workedExample(original: LinearEquation): string {
+/** A problem of the same shape with other numbers and another letter, and its whole-number answer. */
+export function similarProblem(original: LinearEquation): { e: LinearEquation; answer: number } {
   const variable = original.variable === "y" ? "t" : "y";
   const a = Math.abs(original.a) === 2 ? 3 : 2;
   const answer = Math.round(solve(original)) === 4 ? 6 : 4;
   const b = original.b === 5 ? 3 : 5;
-  const e = { a, b, c: a * answer + b, variable };
+  return { e: { a, b, c: a * answer + b, variable }, answer };
+}
+
+/** The same equation whatever its letter. */
+export const sameEquation = (x: LinearEquation, y: LinearEquation) => x.a === y.a && x.b === y.b && x.c === y.c;
+
+/** A similar problem with other numbers (and another letter), solved step by step. */
+export function workedExample(original: LinearEquation): string {
+  const { e, answer } = similarProblem(original);
+  const { a, b, variable } = e;
   return [
     `A similar problem: ${equationText(e)}.`,
     `1. Subtract ${b} from both sides: ${a}${variable} = ${e.c - b}.`,

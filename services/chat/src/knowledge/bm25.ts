@@ -1,3 +1,5 @@
+import { SYNONYM_GROUPS } from "./synonyms";
+
 /** Okapi BM25 over a handful of short documents: small enough to index per request. */
 const K1 = 1.2;
 const B = 0.75;
@@ -35,6 +37,17 @@ function stem(token: string): string {
   return token;
 }
 
+/** Each synonym's stem to its group's term (see synonyms.ts). */
+const GROUP_TERM = new Map(
+  SYNONYM_GROUPS.flatMap((group) => group.map((word) => [stem(word), stem(group[0]!)] as const)),
+);
+
+/**
+ * The terms a text is ranked by: its tokens, synonyms counted as one. Not for the FAQ's FTS
+ * query, which must name the words as the entries hold them (`tokenize`).
+ */
+export const rankingTerms = (text: string): string[] => tokenize(text).map((t) => GROUP_TERM.get(t) ?? t);
+
 export interface Scored<T> {
   item: T;
   score: number;
@@ -47,7 +60,7 @@ interface TermCounts {
 }
 
 function termCounts(text: string): TermCounts {
-  const terms = tokenize(text);
+  const terms = rankingTerms(text);
   const tf = new Map<string, number>();
   for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
   return { text, tf, length: terms.length };
@@ -79,7 +92,7 @@ export function rankBm25<T>(
   textOf: (item: T) => string,
   keepCounts = false,
 ): Scored<T>[] {
-  const queryTerms = [...new Set(tokenize(query))];
+  const queryTerms = [...new Set(rankingTerms(query))];
   if (queryTerms.length === 0 || items.length === 0) return [];
   const docs = items.map((item) => ({ item, ...countsFor(item, textOf(item), keepCounts) }));
   const avgLength = docs.reduce((n, d) => n + d.length, 0) / docs.length || 1;
@@ -102,9 +115,9 @@ export function rankBm25<T>(
 
 /** Fraction of the query's distinct terms a text contains: a scale-free "how well it matches". */
 export function termCoverage(query: string, text: string): number {
-  const queryTerms = new Set(tokenize(query));
+  const queryTerms = new Set(rankingTerms(query));
   if (queryTerms.size === 0) return 0;
-  const textTerms = new Set(tokenize(text));
+  const textTerms = new Set(rankingTerms(text));
   let hit = 0;
   for (const t of queryTerms) if (textTerms.has(t)) hit++;
   return hit / queryTerms.size;

@@ -30,6 +30,28 @@ describe("a passage's context", () => {
   });
 });
 
+describe("words a learner and a page use for the same thing", () => {
+  const page = [
+    "[[block:intro]]",
+    "Solving an equation means finding the value of the unknown, usually called x, that keeps the balance level.",
+    "[[block:order]]",
+    "Then undo whatever is being done to x, in the reverse order to the order it was done.",
+    "[[block:leaves]]",
+    "Leaves are green because chlorophyll reflects green light.",
+  ].join("\n");
+
+  it("meet in the ranking: a variable is the page's unknown, an inverse operation its undoing", () => {
+    expect(bestPassages("What is a variable?", pageBlocks(page), 1).map((p) => p.blockId)).toEqual(["intro"]);
+    expect(bestPassages("What does 'inverse operation' mean?", pageBlocks(page), 1).map((p) => p.blockId)).toEqual([
+      "order",
+    ]);
+  });
+
+  it("still leave unrelated sentences out", () => {
+    expect(bestPassages("What is a variable?", pageBlocks(page), 3).map((p) => p.blockId)).not.toContain("leaves");
+  });
+});
+
 describe("the page's topics", () => {
   it("are the blocks' headings, not their sentences", () => {
     const page = [

@@ -77,6 +77,29 @@ describe("the guide's own follow-ups, offline", () => {
     expect(review.split("\n\n")[2]).toContain("Chlorophyll absorbs red and blue light");
   });
 
+  it("makes a new example from the page's own worked one when the question before named no equation", () => {
+    const page = [
+      "[[block:balance]]",
+      "The balance method: do the same thing to both sides of an equation.",
+      "[[block:worked]]",
+      "Worked example",
+      "Solve 2x + 5 = 17. Subtract 5 from both sides: 2x = 12. Divide both sides by 2: x = 6.",
+    ].join("\n");
+    const example = composeOfflineAnswer(request(FOLLOW_UPS.example, "Can you explain the balance method?", page), []);
+    expect(example.text).toContain("From this page:");
+    expect(example.text).toContain("A similar problem: 3y + 3 = 15.");
+    expect(example.text).toContain("3. Check: 3 × 4 + 3 = 15. ✓");
+
+    // Never an equation the page holds itself, such as an exercise's.
+    const withExercise = `${page}\n[[block:q1]]\nSolve 3x + 3 = 15.`;
+    const avoided = composeOfflineAnswer(
+      request(FOLLOW_UPS.example, "Can you explain the balance method?", withExercise),
+      [],
+    ).text;
+    expect(avoided).toContain("From this page:");
+    expect(avoided).not.toContain("A similar problem");
+  });
+
   it("without a question before it, or with one nothing answers, a follow-up is retrieved like any question", () => {
     const plain = (question: string) => composeOfflineAnswer(request(question, undefined, PLANT_PAGE), []).text;
     expect(plain(FOLLOW_UPS.review)).not.toContain("earlier question");

@@ -1,6 +1,15 @@
 import type { Citation } from "@atomic-guide/shared";
 import type { FollowUpKind } from "../chat/follow-up-questions";
-import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
+import {
+  findLinearEquation,
+  findLinearEquations,
+  type LinearEquation,
+  needsSolving,
+  sameEquation,
+  similarProblem,
+  undoSteps,
+  workedExample,
+} from "../chat/linear-equation";
 import { bestPassages, DEFINITION_SENTENCE, pageCitation, preferring, quote } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
@@ -48,6 +57,10 @@ export function composeFollowUp(
           ...picked.map((p) => quote(p.text)),
         );
         citations.push(...picked.map((p) => pageCitation(p.blockId, p.text)));
+        if (kind === "example") {
+          const source = pageExampleSource(picked, blocks);
+          if (source) parts.push(workedExample(source));
+        }
       }
     }
     const note = courseFaqNote(earlier, faq);
@@ -58,4 +71,21 @@ export function composeFollowUp(
   }
   if (parts.length === 0) return undefined;
   return { text: [followUpLabel(earlier), ...parts].join("\n\n"), citations };
+}
+
+/**
+ * An equation of the page to base a new example on, for an example asked about a question that
+ * names none ("explain the balance method"): one in the passages quoted first, else anywhere on
+ * the page. None when the example made from it would be an equation the page itself holds (an
+ * exercise's, say): the example never shows the working of one of the page's own.
+ */
+function pageExampleSource(
+  picked: readonly { text: string }[],
+  blocks: readonly PageBlock[],
+): LinearEquation | undefined {
+  const onPage = blocks.flatMap((b) => findLinearEquations(b.text)).filter(needsSolving);
+  const source = picked.flatMap((p) => findLinearEquations(p.text)).find(needsSolving) ?? onPage[0];
+  if (!source) return undefined;
+  const { e } = similarProblem(source);
+  return onPage.some((known) => sameEquation(known, e)) ? undefined : source;
 }
