@@ -65,6 +65,12 @@ describe("readInsight", () => {
     expect(ins.inactive).toEqual([{ id: "u9", name: "Sam" }]);
   });
 
+  it("counts no interventions as 0 delivered, not as unknown", () => {
+    const ins = readInsight({ interventions: { delivered: [], outcomes: [], byKind: [] } });
+    expect(ins.interventionsDelivered).toBe(0);
+    expect(readInsight({ interventions: {} }).interventionsDelivered).toBeUndefined();
+  });
+
   it("gives empty sections, not an exception, for an answer it does not recognise", () => {
     expect(readInsight("nonsense")).toEqual({
       hotSpots: [],

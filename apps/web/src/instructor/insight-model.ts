@@ -119,9 +119,10 @@ export function readInsight(raw: unknown): Insight {
     suppressedHotSpots: num(o.suppressedHotSpots) ?? 0,
     minGroupSize: num(o.minGroupSize) ?? 0,
   };
+  // An empty list per kind is "none delivered" (0); only a missing one is unknown.
   const delivered =
     num(interventions.delivered) ??
-    (deliveredByKind.length
+    (Array.isArray(interventions.delivered)
       ? deliveredByKind.reduce((sum, d) => sum + (Number.isNaN(d.value) ? 0 : d.value), 0)
       : undefined);
   if (delivered !== undefined) insight.interventionsDelivered = delivered;

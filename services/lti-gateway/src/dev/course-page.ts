@@ -1,4 +1,4 @@
-import { escapeHtml } from "../lti/html";
+import { escapeHtml, ICON_LINK } from "../lti/html";
 import { type DevLaunch, type DevRole, devLaunchQuery, devUserOf, SAMPLE_COURSES } from "./lms";
 import { type Block, type CoursePage, type QuizItem, SAMPLE_PAGES } from "./sample-course";
 
@@ -57,7 +57,7 @@ export function coursePageHtml(page: CoursePage, launch: DevLaunch): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(page.title)} · Sample course</title><style>${STYLE}</style></head>
+<title>${escapeHtml(page.title)} · Sample course</title>${ICON_LINK}<style>${STYLE}</style></head>
 <body>
 <main class="course" aria-label="Sample course">
 <p><a href="/">${escapeHtml(course.title)}</a> · ${escapeHtml(who)}</p>
@@ -78,7 +78,7 @@ export function homeHtml(origin: string): string {
     );
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Atomic Guide · local development</title><style>${STYLE}</style></head>
+<head><meta charset="utf-8"><title>Atomic Guide · local development</title>${ICON_LINK}<style>${STYLE}</style></head>
 <body><main class="course" style="margin-right:0">
 <h1>Atomic Guide: local development</h1>
 <p>A sample course with the guide next to it, launched through a built-in LMS simulator (real LTI 1.3: login, signed id_token, launch). This page exists only while the gateway runs with development settings.</p>

@@ -28,6 +28,8 @@ describe("the local-development launcher and sample course", () => {
     const html = await res.text();
     expect(html).toContain('href="/dev/course/equations?role=learner"');
     expect(html).toContain('href="/dev/course/equations?role=instructor"');
+    // Its own icon, so the browser does not ask for a /favicon.ico the tool does not serve.
+    expect(html).toContain('<link rel="icon" href="data:image/svg+xml,');
   });
 
   it("serves course pages marked up per the agreement, with the guide framed next to them", async () => {

@@ -12,6 +12,14 @@ export function escapeHtml(value: string): string {
 
 export { scriptJson } from "@atomic-guide/shared/script-json";
 
+/**
+ * The guide's icon, inline: a page the browser shows on its own (an LTI error, the local
+ * development pages) would otherwise ask for /favicon.ico, which the tool does not serve.
+ */
+export const ICON_LINK = `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(
+  "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><circle cx='8' cy='8' r='7' fill='#2563eb'/><path d='M5 8.5l2 2 4-5' stroke='#fff' stroke-width='1.6' fill='none'/></svg>",
+)}">`;
+
 /** A random nonce for the page's Content-Security-Policy. */
 export function cspNonce(): string {
   return bytesToBase64(crypto.getRandomValues(new Uint8Array(16)));
@@ -57,6 +65,7 @@ export function htmlPage(opts: PageOptions): Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(opts.title)}</title>
+${ICON_LINK}
 ${opts.head ?? ""}
 </head>
 <body>
