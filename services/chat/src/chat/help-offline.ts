@@ -11,7 +11,7 @@ import {
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
-import { findLinearEquation, inverseOperationsReview, needsSolving, workedExample } from "./linear-equation";
+import { findLinearEquation, inverseOperationsReview, needsSolving, undoHint, workedExample } from "./linear-equation";
 import type { HelpKind } from "./schemas";
 
 export interface HelpSubject {
@@ -44,10 +44,7 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
   const equation = focus ? findLinearEquation(focus.text) : undefined;
   if (focus && equation) {
     return {
-      text: [
-        `Hint: undo what was done to ${equation.variable} one step at a time, first the number added or subtracted, then the factor in front.`,
-        workedExample(equation),
-      ].join("\n\n"),
+      text: [undoHint(equation), workedExample(equation)].join("\n\n"),
       citations: [cite(focus, exerciseLine(focus.text))],
     };
   }

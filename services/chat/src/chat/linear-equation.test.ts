@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { findLinearEquation, findLinearEquations, inverseOperationsReview } from "./linear-equation";
+import {
+  findLinearEquation,
+  findLinearEquations,
+  inverseOperationsReview,
+  undoHint,
+  undoSteps,
+  workedExample,
+} from "./linear-equation";
 
 const review = (text: string) => {
   const equation = findLinearEquation(text);
@@ -37,5 +44,47 @@ describe("findLinearEquation", () => {
     expect(findLinearEquation("such as 5x + 2 = 3x + 10")).toBeUndefined();
     expect(findLinearEquation("2x + 1 = 3 + 4")).toBeUndefined();
     expect(findLinearEquations("Is x = 4 right for 3x + 7 = 22?").map((e) => e.c)).toEqual([4, 22]);
+  });
+});
+
+describe("a similar problem worked through", () => {
+  const worked = (text: string) => {
+    const equation = findLinearEquation(text);
+    if (!equation) throw new Error(`no equation in ${text}`);
+    return { example: workedExample(equation), method: undoSteps(equation), hint: undoHint(equation) };
+  };
+
+  it("takes the same steps as the exercise: two for ax + b = c", () => {
+    expect(worked("3x + 7 = 22").example.split("\n").slice(0, 4)).toEqual([
+      "A similar problem: 2y + 5 = 13.",
+      "1. Subtract 5 from both sides: 2y = 8.",
+      "2. Divide both sides by 2: y = 4.",
+      "3. Check: 2 × 4 + 5 = 13. ✓",
+    ]);
+  });
+
+  it("one for x + b = c, with no factor in the example, the method or the hint", () => {
+    const { example, method, hint } = worked("Solve x + 4 = 9.");
+    expect(example.split("\n").slice(0, 3)).toEqual([
+      "A similar problem: y + 5 = 9.",
+      "1. Subtract 5 from both sides: y = 4.",
+      "2. Check: 4 + 5 = 9. ✓",
+    ]);
+    expect(`${method} ${hint}`).not.toMatch(/divide|factor|in front/i);
+  });
+
+  it("adds back a number taken away, and divides alone for ax = c", () => {
+    expect(worked("x - 3 = 8").example.split("\n").slice(0, 3)).toEqual([
+      "A similar problem: y - 2 = 2.",
+      "1. Add 2 to both sides: y = 4.",
+      "2. Check: 4 - 2 = 2. ✓",
+    ]);
+    const { example, method, hint } = worked("5x = 20");
+    expect(example.split("\n").slice(0, 3)).toEqual([
+      "A similar problem: 2y = 12.",
+      "1. Divide both sides by 2: y = 6.",
+      "2. Check: 2 × 6 = 12. ✓",
+    ]);
+    expect(`${method} ${hint}`).not.toMatch(/added|subtracted/i);
   });
 });

@@ -49,16 +49,33 @@ export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${e.c}`;
 /** Whether solving it takes a step at all: `x = 5` is already solved. */
 export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;
 
-/** The method in one sentence, for any equation of this shape. */
-export const undoSteps = (e: LinearEquation) =>
-  `Undo what was done to ${e.variable} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${e.variable}.`;
+/** The method in one sentence, for the steps this equation takes (one or two). */
+export function undoSteps(e: LinearEquation): string {
+  const x = e.variable;
+  if (e.a === 1) return `Undo what was done to ${x}: remove the number added to or subtracted from it, on both sides.`;
+  if (e.b === 0) return `Undo what was done to ${x}: divide both sides by the number in front of ${x}.`;
+  return `Undo what was done to ${x} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${x}.`;
+}
 
-/** A problem of the same shape with other numbers and another letter, and its whole-number answer. */
+/** The method as a hint, in the learner's terms, for the steps this equation takes. */
+export function undoHint(e: LinearEquation): string {
+  const x = e.variable;
+  if (e.a === 1) return `Hint: undo what was done to ${x}: take the number added or subtracted away from both sides.`;
+  if (e.b === 0) return `Hint: undo what was done to ${x}: divide both sides by the factor in front.`;
+  return `Hint: undo what was done to ${x} one step at a time, first the number added or subtracted, then the factor in front.`;
+}
+
+/**
+ * A problem of the same shape (the same steps: a factor only if the original has one, a number
+ * added or taken away as in the original) with other numbers and another letter, and its
+ * whole-number answer.
+ */
 export function similarProblem(original: LinearEquation): { e: LinearEquation; answer: number } {
   const variable = original.variable === "y" ? "t" : "y";
-  const a = Math.abs(original.a) === 2 ? 3 : 2;
+  const a = original.a === 1 ? 1 : Math.abs(original.a) === 2 ? 3 : 2;
   const answer = Math.round(solve(original)) === 4 ? 6 : 4;
-  const b = original.b === 5 ? 3 : 5;
+  // A number taken away stays small, so the example's right side stays positive.
+  const b = original.b > 0 ? (original.b === 5 ? 3 : 5) : original.b < 0 ? (original.b === -3 ? -2 : -3) : 0;
   return { e: { a, b, c: a * answer + b, variable }, answer };
 }
 
@@ -68,12 +85,16 @@ export const sameEquation = (x: LinearEquation, y: LinearEquation) => x.a === y.
 /** A similar problem with other numbers (and another letter), solved step by step. */
 export function workedExample(original: LinearEquation): string {
   const { e, answer } = similarProblem(original);
-  const { a, b, variable } = e;
+  const { a, b, c, variable } = e;
+  const steps: string[] = [];
+  const isolated = `${a === 1 ? "" : a}${variable} = ${c - b}`;
+  if (b > 0) steps.push(`Subtract ${b} from both sides: ${isolated}.`);
+  if (b < 0) steps.push(`Add ${-b} to both sides: ${isolated}.`);
+  if (a !== 1) steps.push(`Divide both sides by ${a}: ${variable} = ${answer}.`);
+  steps.push(`Check: ${leftSide(e, String(answer))} = ${c}. ✓`);
   return [
     `A similar problem: ${equationText(e)}.`,
-    `1. Subtract ${b} from both sides: ${a}${variable} = ${e.c - b}.`,
-    `2. Divide both sides by ${a}: ${variable} = ${answer}.`,
-    `3. Check: ${a} × ${answer} + ${b} = ${e.c}. ✓`,
+    ...steps.map((step, i) => `${i + 1}. ${step}`),
     "Now do the same steps with the numbers of your exercise.",
   ].join("\n");
 }
