@@ -71,6 +71,10 @@ describe("a similar problem worked through", () => {
       "2. Check: 4 + 5 = 9. ✓",
     ]);
     expect(`${method} ${hint}`).not.toMatch(/divide|factor|in front/i);
+    expect(hint).toBe("Hint: undo what was done to x: take the number added to it away from both sides.");
+    expect(worked("x - 3 = 8").hint).toBe(
+      "Hint: undo what was done to x: add the number taken away from it to both sides.",
+    );
   });
 
   it("adds back a number taken away, and divides alone for ax = c", () => {

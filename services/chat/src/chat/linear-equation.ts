@@ -60,7 +60,11 @@ export function undoSteps(e: LinearEquation): string {
 /** The method as a hint, in the learner's terms, for the steps this equation takes. */
 export function undoHint(e: LinearEquation): string {
   const x = e.variable;
-  if (e.a === 1) return `Hint: undo what was done to ${x}: take the number added or subtracted away from both sides.`;
+  if (e.a === 1) {
+    return e.b > 0
+      ? `Hint: undo what was done to ${x}: take the number added to it away from both sides.`
+      : `Hint: undo what was done to ${x}: add the number taken away from it to both sides.`;
+  }
   if (e.b === 0) return `Hint: undo what was done to ${x}: divide both sides by the factor in front.`;
   return `Hint: undo what was done to ${x} one step at a time, first the number added or subtracted, then the factor in front.`;
 }
