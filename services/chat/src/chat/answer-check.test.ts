@@ -18,6 +18,7 @@ describe("the value a learner says they found", () => {
   it("reads 'x = 4', 'x=-2', 'x is 29/3' and nothing else", () => {
     expect(claimedValue("I got x = 4, is that right?", "x")).toBe(4);
     expect(claimedValue("is x=-2 ok", "x")).toBe(-2);
+    expect(claimedValue("is x = \u22122 ok", "x")).toBe(-2);
     expect(claimedValue("I think x is 29/3", "x")).toBeCloseTo(29 / 3);
     expect(claimedValue("I got y = 4", "x")).toBeUndefined();
     expect(claimedValue("max = 4", "x")).toBeUndefined();

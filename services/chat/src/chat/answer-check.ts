@@ -1,4 +1,5 @@
 import {
+  asciiMinus,
   equationText,
   findLinearEquations,
   type LinearEquation,
@@ -18,7 +19,7 @@ const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:\s*\/\s*\d+)?`;
 /** The value the learner says they found for `variable` ("x = 4", "x=-2", "x is 29/3"), if any. */
 export function claimedValue(message: string, variable: string): number | undefined {
   const pattern = new RegExp(String.raw`(?<![\p{L}\d])${variable}\s*(?:=|is|equals)\s*(${NUMBER})(?![\d.\/])`, "iu");
-  const raw = pattern.exec(message)?.[1];
+  const raw = pattern.exec(asciiMinus(message))?.[1];
   if (raw === undefined) return undefined;
   const [top, bottom] = raw.split("/").map((s) => Number(s.trim()));
   const value = bottom === undefined ? top : (top ?? Number.NaN) / bottom;
@@ -30,7 +31,7 @@ export function claimedValue(message: string, variable: string): number | undefi
  * is about the exercise asked before, so the guide's follow-ups look past it for the question.
  */
 export function onlyClaimsAValue(message: string): boolean {
-  const named = /(?<![\p{L}\d])(\p{L})\s*(?:=|is|equals)\s*-?\d/iu.exec(message)?.[1];
+  const named = /(?<![\p{L}\d])(\p{L})\s*(?:=|is|equals)\s*-?\d/iu.exec(asciiMinus(message))?.[1];
   return named !== undefined && claimedValue(message, named) !== undefined && exerciseIn([message]) === undefined;
 }
 

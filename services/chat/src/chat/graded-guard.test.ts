@@ -30,6 +30,13 @@ describe("graded-item guard on the model's output", () => {
     expect(guardGradedOutput(output, ITEM)).toEqual({ text: output, replaced: false });
   });
 
+  it("reads the item's and the output's typeset minus signs as minus signs", () => {
+    const item = "Graded: solve 2x \u2212 3 = 11. x =";
+    expect(leaksAnswer("Add 3, then divide by 2: x = 7.", item)).toBe(true);
+    expect(leaksAnswer("So 3x = \u22126 gives x = \u22122.", "Solve 3x + 10 = 4.")).toBe(true);
+    expect(leaksAnswer("So x = 2.", "Solve 3x + 10 = 4.")).toBe(false);
+  });
+
   it("withholds a leaking model answer on a graded item, and lets it through on an ungraded one", async () => {
     const question = "How do I solve 3x + 7 = 22? [[ai:leak]]";
     const graded = await ask(

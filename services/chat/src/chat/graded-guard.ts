@@ -1,4 +1,4 @@
-import { findLinearEquation, numberText, solve, undoSteps, workedExample } from "./linear-equation";
+import { asciiMinus, findLinearEquation, numberText, solve, undoSteps, workedExample } from "./linear-equation";
 
 /** Phrases that hand over a result whatever the item is. */
 const ANSWER_PHRASES = [
@@ -13,7 +13,9 @@ const ANSWER_PHRASES = [
  * guard can solve itself is checked for its own solution (so a worked example of a similar
  * problem with another result passes); any item is checked for phrases that state an answer.
  */
-export function leaksAnswer(output: string, itemText: string): boolean {
+export function leaksAnswer(modelOutput: string, itemText: string): boolean {
+  // "x = −2" from a model that typesets its minus states the same answer as "x = -2".
+  const output = asciiMinus(modelOutput);
   if (ANSWER_PHRASES.some((p) => p.test(output))) return true;
   const equation = findLinearEquation(itemText);
   if (!equation) return false;

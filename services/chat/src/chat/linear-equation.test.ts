@@ -45,6 +45,15 @@ describe("findLinearEquation", () => {
     expect(findLinearEquation("2x + 1 = 3 + 4")).toBeUndefined();
     expect(findLinearEquations("Is x = 4 right for 3x + 7 = 22?").map((e) => e.c)).toEqual([4, 22]);
   });
+
+  it("reads the minus signs of typeset maths and word processors as a minus", () => {
+    // U+2212 as the sample course and MathML write it, U+2013 as a word processor turns "-" into.
+    expect(findLinearEquation("Solve 2x \u2212 3 = 11. x =")).toEqual({ a: 2, b: -3, c: 11, variable: "x" });
+    expect(findLinearEquations("x \u2013 6 = 4 and \u22123x = 9").map((e) => [e.a, e.b])).toEqual([
+      [1, -6],
+      [-3, 0],
+    ]);
+  });
 });
 
 describe("a similar problem worked through", () => {

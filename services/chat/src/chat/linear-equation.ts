@@ -10,8 +10,14 @@ export interface LinearEquation {
 const PATTERN =
   /(?<![\p{L}\d.])(-?\d*)\s*(\p{L})(?!\p{L})\s*(?:([+-])\s*(\d+))?\s*=\s*(-?\d+)(?![\d\p{L}]|\.\d|\s*[+\-×*/]\s*[\d\p{L}])/iu;
 
+/**
+ * The minus signs pages and keyboards write ("−" in typeset maths and MathML, "–" from word
+ * processors) as the ASCII one the patterns read: "2x − 3 = 11" is the same exercise as "2x - 3 = 11".
+ */
+export const asciiMinus = (text: string) => text.replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-");
+
 export function findLinearEquation(text: string): LinearEquation | undefined {
-  const m = PATTERN.exec(text);
+  const m = PATTERN.exec(asciiMinus(text));
   if (!m) return undefined;
   const [, coefficient = "", variable = "x", sign, constant, right = "0"] = m;
   const a = coefficient === "" ? 1 : coefficient === "-" ? -1 : Number(coefficient);
@@ -22,7 +28,7 @@ export function findLinearEquation(text: string): LinearEquation | undefined {
 
 /** Every equation of this shape in the text, in order ("is x = 4 right for 3x + 7 = 22?" holds two). */
 export function findLinearEquations(text: string): LinearEquation[] {
-  return [...text.matchAll(PATTERN_ALL)].flatMap((m) => findLinearEquation(m[0]) ?? []);
+  return [...asciiMinus(text).matchAll(PATTERN_ALL)].flatMap((m) => findLinearEquation(m[0]) ?? []);
 }
 // matchAll works on a copy of the expression, so one shared global copy is safe.
 const PATTERN_ALL = new RegExp(PATTERN.source, `${PATTERN.flags}g`);
