@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer } from "../providers/offline";
 import { ask, learner } from "../testing/helpers";
 import { answerCheck, claimedValue, exerciseIn, onlyClaimsAValue } from "./answer-check";
+import { type Equation, equationText, findEquations } from "./equation";
 import { leaksAnswer } from "./graded-guard";
+
+const equationOf = (text: string): Equation => {
+  const [first] = findEquations(text);
+  if (!first) throw new Error(`no equation in ${text}`);
+  return first;
+};
 
 const EXERCISE = "[[block:q3]]\nQuestion 3\nSolve for x: 3x + 7 = 22";
 const request = (question: string, extra: { earlierQuestion?: string; elementId?: string; graded?: boolean } = {}) => ({
@@ -26,13 +33,14 @@ describe("the value a learner says they found", () => {
   });
 
   it("finds the exercise even when the claim comes first in the same sentence", () => {
-    expect(exerciseIn(["Is x = 4 right for 3x + 7 = 22?"])).toMatchObject({ a: 3, b: 7, c: 22 });
-    expect(exerciseIn(["x = 4", undefined, "Solve 5x - 4 = 21"])).toMatchObject({ a: 5, b: -4, c: 21 });
+    const text = (found: Equation | undefined) => found && equationText(found);
+    expect(text(exerciseIn(["Is x = 4 right for 3x + 7 = 22?"]))).toBe("3x + 7 = 22");
+    expect(text(exerciseIn(["x = 4", undefined, "Solve 5x - 4 = 21"]))).toBe("5x - 4 = 21");
   });
 });
 
 describe("answerCheck", () => {
-  const equation = { a: 3, b: 7, c: 22, variable: "x" };
+  const equation = equationOf("3x + 7 = 22");
 
   it("puts a wrong value back in and says it does not work, without giving the answer", () => {
     const text = answerCheck(equation, 4, false);
@@ -45,7 +53,21 @@ describe("answerCheck", () => {
     const text = answerCheck(equation, 5, false);
     expect(text).toContain("3 × 5 + 7 = 22, the same as the right side. ✓");
     expect(text).toContain("So x = 5 is right.");
-    expect(answerCheck({ a: 2, b: -3, c: 7, variable: "y" }, -1, false)).toContain("2 × (-1) - 3 = -5");
+    expect(answerCheck(equationOf("2y - 3 = 7"), -1, false)).toContain("2 × (-1) - 3 = -5");
+  });
+
+  it("checks any arrangement: brackets, the unknown on both sides or on the right", () => {
+    expect(answerCheck(equationOf("Solve 2(x + 3) = 14."), 4, false)).toContain(
+      "2(4 + 3) = 14, the same as the right side. ✓",
+    );
+    const both = answerCheck(equationOf("5x + 2 = 3x + 10"), 3, false);
+    expect(both).toContain("On the left 5 × 3 + 2 = 17, but on the right 3 × 3 + 10 = 19.");
+    expect(both).toContain("So x = 3 doesn't work yet.");
+    expect(answerCheck(equationOf("5x + 2 = 3x + 10"), 4, false)).toContain("the same on both sides. ✓");
+    expect(answerCheck(equationOf("22 = 3x + 7"), 5, false)).toContain("3 × 5 + 7 = 22, the same as the right side. ✓");
+    const graded = answerCheck(equationOf("5x + 2 = 3x + 10"), 4, true);
+    expect(graded).toContain("Work out both sides with your value, 5 × (your value) + 2 and 3 × (your value) + 10.");
+    expect(graded).not.toMatch(/\b4\b/);
   });
 
   it("on a graded item shows how to check and works nothing out, right value or not", () => {

@@ -1,12 +1,5 @@
-import {
-  asciiMinus,
-  equationText,
-  findLinearEquations,
-  type LinearEquation,
-  leftSide,
-  needsSolving,
-  numberText,
-} from "./linear-equation";
+import { type Equation, equationText, findEquations, isSolvedForm, type Side, sideText, valueAt } from "./equation";
+import { asciiMinus, numberText } from "./linear-equation";
 
 /**
  * "I got x = 4, is that right?": the learner's value put back into the exercise. A learner who
@@ -36,9 +29,9 @@ export function onlyClaimsAValue(message: string): boolean {
 }
 
 /** The first equation to solve among the places the question may be about, in that order. */
-export function exerciseIn(texts: readonly (string | undefined)[]): LinearEquation | undefined {
+export function exerciseIn(texts: readonly (string | undefined)[]): Equation | undefined {
   for (const text of texts) {
-    const equation = text ? findLinearEquations(text).find(needsSolving) : undefined;
+    const equation = text ? findEquations(text).find((e) => !isSolvedForm(e)) : undefined;
     if (equation) return equation;
   }
   return undefined;
@@ -47,29 +40,44 @@ export function exerciseIn(texts: readonly (string | undefined)[]): LinearEquati
 const wrapped = (n: number) => (n < 0 ? `(${numberText(n)})` : numberText(n));
 
 const FIND_THE_SLIP = "Look for a step where you did something to one side only, or where a sign changed by accident.";
+const findTheSlip = `${FIND_THE_SLIP.charAt(0).toLowerCase()}${FIND_THE_SLIP.slice(1)}`;
 
-export function answerCheck(e: LinearEquation, value: number, graded: boolean): string {
+/** The unknown on the left where it is on one side only ("22 = 3x + 7" is checked as 3x + 7 = 22). */
+const unknownLeft = (e: Equation): Equation =>
+  e.left.a === 0 && e.right.a !== 0 ? { ...e, left: e.right, right: e.left } : e;
+
+/** A side with no unknown in it: the number the other side must make. */
+const constantSide = (side: Side) => (side.a === 0 && side.tokens.every((t) => t.kind !== "letter") ? side : undefined);
+
+export function answerCheck(exercise: Equation, value: number, graded: boolean): string {
+  const e = unknownLeft(exercise);
   const v = e.variable;
+  const target = constantSide(e.right);
   if (graded) {
+    // Worded so the graded-item guard's "answer is ..." phrases do not mistake it for a result.
+    const how = target
+      ? `Work out ${sideText(e.left, "(your value)")}. If that makes ${numberText(target.b)}, you've got it.`
+      : `Work out both sides with your value, ${sideText(e.left, "(your value)")} and ${sideText(e.right, "(your value)")}. If they come out equal, you've got it.`;
     return [
       `You can check this yourself: put your value for ${v} back into ${equationText(e)}.`,
-      // Worded so the graded-item guard's "answer is ..." phrases do not mistake it for a result.
-      `Work out ${leftSide(e, "(your value)")}. If that makes ${e.c}, you've got it. If not, ${FIND_THE_SLIP.charAt(0).toLowerCase()}${FIND_THE_SLIP.slice(1)}`,
+      `${how} If not, ${findTheSlip}`,
     ].join("\n\n");
   }
-  const left = e.a * value + e.b;
-  const working = `${leftSide(e, wrapped(value))} = ${numberText(left)}`;
+  const left = valueAt(e.left, value);
+  const right = valueAt(e.right, value);
+  const working = (side: Side, result: number) => `${sideText(side, wrapped(value))} = ${numberText(result)}`;
   const claim = `${v} = ${numberText(value)}`;
-  if (Math.abs(left - e.c) < 1e-9) {
-    return [
-      `Let's check ${claim} by putting it back into ${equationText(e)}:`,
-      `${working}, the same as the right side. ✓`,
-      `So ${claim} is right.`,
-    ].join("\n\n");
-  }
+  const holds = Math.abs(left - right) < 1e-9;
+  const substituted = target
+    ? holds
+      ? `${working(e.left, left)}, the same as the right side. ✓`
+      : `${working(e.left, left)}, but the right side is ${numberText(target.b)}.`
+    : holds
+      ? `On the left ${working(e.left, left)}, and on the right ${working(e.right, right)}: the same on both sides. ✓`
+      : `On the left ${working(e.left, left)}, but on the right ${working(e.right, right)}.`;
   return [
     `Let's check ${claim} by putting it back into ${equationText(e)}:`,
-    `${working}, but the right side is ${e.c}.`,
-    `So ${claim} doesn't work yet. ${FIND_THE_SLIP}`,
+    substituted,
+    holds ? `So ${claim} is right.` : `So ${claim} doesn't work yet. ${FIND_THE_SLIP}`,
   ].join("\n\n");
 }

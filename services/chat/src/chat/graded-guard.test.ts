@@ -37,6 +37,12 @@ describe("graded-item guard on the model's output", () => {
     expect(leaksAnswer("So x = 2.", "Solve 3x + 10 = 4.")).toBe(false);
   });
 
+  it("knows the solution of an item with brackets or the unknown on both sides", () => {
+    expect(leaksAnswer("Open the brackets: 2x + 6 = 14, so x = 4.", "Graded: solve 2(x + 3) = 14. x =")).toBe(true);
+    expect(leaksAnswer("Gather the x terms: 2x = 8, x = 4", "Solve 5x + 2 = 3x + 10. x =")).toBe(true);
+    expect(leaksAnswer("Try x = 3 first and see both sides.", "Solve 5x + 2 = 3x + 10. x =")).toBe(false);
+  });
+
   it("withholds a leaking model answer on a graded item, and lets it through on an ungraded one", async () => {
     const question = "How do I solve 3x + 7 = 22? [[ai:leak]]";
     const graded = await ask(

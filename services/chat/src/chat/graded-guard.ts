@@ -1,4 +1,5 @@
-import { asciiMinus, findLinearEquation, numberText, solve, undoSteps, workedExample } from "./linear-equation";
+import { findEquations, isSolvedForm, solutionOf } from "./equation";
+import { asciiMinus, findLinearEquation, numberText, undoSteps, workedExample } from "./linear-equation";
 
 /** Phrases that hand over a result whatever the item is. */
 const ANSWER_PHRASES = [
@@ -9,17 +10,18 @@ const ANSWER_PHRASES = [
 ];
 
 /**
- * Whether a model's output gives away the answer to the graded item in focus. An equation the
- * guard can solve itself is checked for its own solution (so a worked example of a similar
+ * Whether a model's output gives away the answer to the graded item in focus. A linear equation
+ * (chat/equation.ts) is checked for its own solution (so a worked example of a similar
  * problem with another result passes); any item is checked for phrases that state an answer.
  */
 export function leaksAnswer(modelOutput: string, itemText: string): boolean {
   // "x = −2" from a model that typesets its minus states the same answer as "x = -2".
   const output = asciiMinus(modelOutput);
   if (ANSWER_PHRASES.some((p) => p.test(output))) return true;
-  const equation = findLinearEquation(itemText);
+  // Any arrangement: "2(x + 3) = 14" and "5x + 2 = 3x + 10" are graded items too.
+  const equation = findEquations(itemText).find((e) => !isSolvedForm(e));
   if (!equation) return false;
-  const value = numberText(solve(equation)).replace("-", "-\\s*");
+  const value = numberText(solutionOf(equation)).replace("-", "-\\s*");
   const states = new RegExp(`(?<![\\w.])${equation.variable}\\s*=\\s*${value}(?!\\d|\\.\\d)`, "i");
   const isValue = new RegExp(`\\bis\\s+${value}(?!\\d|\\.\\d)`, "i");
   return states.test(output) || isValue.test(output);
