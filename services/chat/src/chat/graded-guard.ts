@@ -1,5 +1,6 @@
 import { findEquations, isSolvedForm, solutionOf } from "./equation";
-import { asciiMinus, findLinearEquation, numberText, undoSteps, workedExample } from "./linear-equation";
+import { asciiMinus, numberText } from "./linear-equation";
+import { solvingHelp } from "./solving-help";
 
 /** Phrases that hand over a result whatever the item is. */
 const ANSWER_PHRASES = [
@@ -31,10 +32,8 @@ export const GRADED_NOTICE = "This item counts toward your grade, so I won't giv
 
 /** What the learner gets instead of a leaking answer: a hint and, where possible, a similar worked example. */
 export function gradedHint(itemText: string): string {
-  const equation = findLinearEquation(itemText);
-  if (equation) {
-    return [GRADED_NOTICE, undoSteps(equation), workedExample(equation)].join("\n\n");
-  }
+  const solving = solvingHelp(itemText);
+  if (solving) return [GRADED_NOTICE, solving.method, solving.example].join("\n\n");
   return [
     GRADED_NOTICE,
     "Reread the part of the page this item is about, note what it asks for, and work it out one step at a time. Check your result against the definitions or rules on the page before you submit.",

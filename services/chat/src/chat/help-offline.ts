@@ -11,8 +11,10 @@ import {
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
-import { findLinearEquation, inverseOperationsReview, needsSolving, undoHint, workedExample } from "./linear-equation";
+import { exerciseIn } from "./answer-check";
+import { findLinearEquation, inverseOperationsReview, needsSolving } from "./linear-equation";
 import type { HelpKind } from "./schemas";
+import { solvingHelp } from "./solving-help";
 
 export interface HelpSubject {
   kind: HelpKind;
@@ -37,14 +39,14 @@ function centralSentences(text: string, count: number): string[] {
 }
 
 /** The line of a block that states its exercise: what a citation of help about it quotes. */
-const exerciseLine = (text: string) => sentencesOf(text).find((s) => findLinearEquation(s)) ?? text;
+const exerciseLine = (text: string) => sentencesOf(text).find((s) => exerciseIn([s])) ?? text;
 
 function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
   const focus = subject.focus;
-  const equation = focus ? findLinearEquation(focus.text) : undefined;
-  if (focus && equation) {
+  const solving = focus ? solvingHelp(focus.text) : undefined;
+  if (focus && solving) {
     return {
-      text: [undoHint(equation), workedExample(equation)].join("\n\n"),
+      text: [solving.hint, solving.example].join("\n\n"),
       citations: [cite(focus, exerciseLine(focus.text))],
     };
   }

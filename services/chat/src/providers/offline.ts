@@ -1,8 +1,8 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
-import { findLinearEquation, needsSolving, undoSteps, workedExample } from "../chat/linear-equation";
 import { smallTalkReply } from "../chat/small-talk";
+import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { blockById, pageBlocks } from "../knowledge/page-blocks";
@@ -66,14 +66,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   }
   // An equation in the question gets the method and a similar problem worked through; its own
   // result is left to the learner (it may be a graded item, and doing the steps is the point).
-  const equation = findLinearEquation(request.question);
-  if (equation && needsSolving(equation)) {
-    parts.push(
-      parts.length > 0 ? OFFLINE_METHOD_TOO : OFFLINE_METHOD_LABEL,
-      undoSteps(equation),
-      workedExample(equation),
-    );
-  }
+  const solving = solvingHelp(request.question);
+  if (solving)
+    parts.push(parts.length > 0 ? OFFLINE_METHOD_TOO : OFFLINE_METHOD_LABEL, solving.method, solving.example);
   if (parts.length === 0) {
     // Say what the guide can answer from here, in the page's own headings.
     const topics = pageTopics(blocks);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { composeOfflineAnswer } from "../providers/offline";
+import { findEquations, solutionOf } from "./equation";
+import { GRADED_NOTICE, guardGradedOutput, leaksAnswer } from "./graded-guard";
+import { solvingHelp } from "./solving-help";
+
+const help = (text: string) => {
+  const found = solvingHelp(text);
+  if (!found) throw new Error(`no help for ${text}`);
+  return found;
+};
+
+/** The example's own equation solves to the answer it shows. */
+const exampleHolds = (example: string) => {
+  const [stated] = findEquations(example.split("\n")[0] ?? "");
+  const shown = /: [a-z] = (\d+)\.\n4\. Check/.exec(example)?.[1];
+  return stated !== undefined && shown !== undefined && solutionOf(stated) === Number(shown);
+};
+
+describe("help to solve an exercise of the shapes a first algebra course teaches", () => {
+  it("opens brackets first, with a similar problem of the same shape and another answer", () => {
+    const { method, hint, example } = help("Solve 2(x + 3) = 14. x =");
+    expect(method).toContain("Open the brackets first");
+    expect(hint).toContain("open the brackets first");
+    expect(example.split("\n").slice(0, 5)).toEqual([
+      "A similar problem: 3(y + 2) = 21.",
+      "1. Open the brackets: 3y + 6 = 21.",
+      "2. Subtract 6 from both sides: 3y = 15.",
+      "3. Divide both sides by 3: y = 5.",
+      "4. Check: 3(5 + 2) = 21. ✓",
+    ]);
+    expect(exampleHolds(example)).toBe(true);
+    // An exercise whose answer is the first problem's gets the other one.
+    expect(help("3(x + 1) = 18").example).toContain("A similar problem: 4(y + 1) = 16.");
+  });
+
+  it("gathers the unknown on one side first when it is on both", () => {
+    const { method, example } = help("Solve 5x + 2 = 3x + 10. x =");
+    expect(method).toContain("Gather the x terms on one side first");
+    expect(example).toContain("A similar problem: 5y + 2 = 3y + 14.");
+    expect(example).toContain("4. Check: 5 × 6 + 2 = 32 and 3 × 6 + 14 = 32. ✓");
+    expect(exampleHolds(example)).toBe(true);
+    expect(help("7x + 1 = x + 13").example).toContain("A similar problem: 4y + 1 = 2y + 9.");
+  });
+
+  it("never shows the exercise's own answer, so a graded item's hint passes the guard", () => {
+    for (const item of ["Graded: solve 2(x + 3) = 14. x =", "Graded: solve 5x + 2 = 3x + 10. x ="]) {
+      const guarded = guardGradedOutput("So x = 4.", item);
+      expect(guarded.replaced).toBe(true);
+      expect(guarded.text.startsWith(GRADED_NOTICE)).toBe(true);
+      expect(guarded.text).toContain("A similar problem:");
+      expect(leaksAnswer(guarded.text, item)).toBe(false);
+    }
+  });
+
+  it("answers 'how do I solve' offline with the method and the example", () => {
+    const answer = composeOfflineAnswer(
+      { messages: [], maxTokens: 100, question: "How do I solve 2(x + 3) = 14?", tenantId: "t" },
+      [],
+    );
+    expect(answer.text).toContain("Open the brackets first");
+    expect(answer.text).toContain("A similar problem: 3(y + 2) = 21.");
+  });
+});

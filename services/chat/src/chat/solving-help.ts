@@ -1,0 +1,84 @@
+import { type Equation, findEquations, isSolvedForm, solutionOf } from "./equation";
+import { findLinearEquation, needsSolving, undoHint, undoSteps, workedExample } from "./linear-equation";
+
+/**
+ * How to solve the exercise a text holds, for the shapes a first algebra course teaches: the
+ * method in a sentence, the same as a hint, and a similar problem worked through with other
+ * numbers (never the exercise's own working, so it is safe on a graded item). `ax + b = c` comes
+ * from linear-equation.ts; brackets ("2(x + 3) = 14") and the unknown on both sides
+ * ("5x + 2 = 3x + 10") from here.
+ */
+export interface SolvingHelp {
+  method: string;
+  hint: string;
+  example: string;
+}
+
+export function solvingHelp(text: string): SolvingHelp | undefined {
+  const simple = findLinearEquation(text);
+  if (simple && needsSolving(simple)) {
+    return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple) };
+  }
+  const exercise = findEquations(text).find((e) => !isSolvedForm(e));
+  return exercise && (bothSides(exercise) ?? brackets(exercise));
+}
+
+const THEN = "Now do the same steps with the numbers of your exercise.";
+const otherLetter = (e: Equation) => (e.variable === "y" ? "t" : "y");
+const answerOf = (e: Equation) => Math.round(solutionOf(e));
+
+/** Two ready problems per shape; the one whose answer is not the exercise's is shown. */
+const BOTH_SIDES = [
+  { p: 4, q: 1, r: 2, s: 9 },
+  { p: 5, q: 2, r: 3, s: 14 },
+];
+const BRACKETS = [
+  { k: 3, m: 2, c: 21 },
+  { k: 4, m: 1, c: 16 },
+];
+
+function bothSides(e: Equation): SolvingHelp | undefined {
+  if (e.left.a === 0 || e.right.a === 0) return undefined;
+  const x = e.variable;
+  const y = otherLetter(e);
+  const pick = BOTH_SIDES.find(({ p, q, r, s }) => (s - q) / (p - r) !== answerOf(e)) ?? BOTH_SIDES[0]!;
+  const { p, q, r, s } = pick;
+  const answer = (s - q) / (p - r);
+  const value = p * answer + q;
+  return {
+    method: `Gather the ${x} terms on one side first: take the smaller ${x} term away from both sides. Then undo what was done to ${x}, one step at a time.`,
+    hint: `Hint: gather the ${x} terms on one side first, then undo what was done to ${x} one step at a time.`,
+    example: [
+      `A similar problem: ${p}${y} + ${q} = ${r}${y} + ${s}.`,
+      `1. Take ${r}${y} away from both sides: ${p - r}${y} + ${q} = ${s}.`,
+      `2. Subtract ${q} from both sides: ${p - r}${y} = ${s - q}.`,
+      `3. Divide both sides by ${p - r}: ${y} = ${answer}.`,
+      `4. Check: ${p} × ${answer} + ${q} = ${value} and ${r} × ${answer} + ${s} = ${value}. ✓`,
+      THEN,
+    ].join("\n"),
+  };
+}
+
+/** `k(x + m) = c` or `k(x - m) = c`: a number in front of a bracket that holds the unknown. */
+function brackets(e: Equation): SolvingHelp | undefined {
+  const tokens = e.left.a !== 0 ? e.left.tokens : e.right.tokens;
+  const opened = tokens.some((t, i) => t.kind === "op" && t.op === "(" && tokens[i - 1]?.kind === "number");
+  if (!opened || (e.left.a !== 0 && e.right.a !== 0)) return undefined;
+  const x = e.variable;
+  const y = otherLetter(e);
+  const pick = BRACKETS.find(({ k, m, c }) => c / k - m !== answerOf(e)) ?? BRACKETS[0]!;
+  const { k, m, c } = pick;
+  const answer = c / k - m;
+  return {
+    method: `Open the brackets first: multiply each term inside them by the number in front. Then undo what was done to ${x}, one step at a time.`,
+    hint: `Hint: open the brackets first (multiply each term inside by the number in front), then undo what was done to ${x}.`,
+    example: [
+      `A similar problem: ${k}(${y} + ${m}) = ${c}.`,
+      `1. Open the brackets: ${k}${y} + ${k * m} = ${c}.`,
+      `2. Subtract ${k * m} from both sides: ${k}${y} = ${c - k * m}.`,
+      `3. Divide both sides by ${k}: ${y} = ${answer}.`,
+      `4. Check: ${k}(${answer} + ${m}) = ${c}. ✓`,
+      THEN,
+    ].join("\n"),
+  };
+}
