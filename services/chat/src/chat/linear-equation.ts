@@ -80,21 +80,28 @@ export function undoHint(e: LinearEquation): string {
  * added or taken away as in the original) with other numbers and another letter, and its
  * whole-number answer.
  */
-export function similarProblem(original: LinearEquation): { e: LinearEquation; answer: number } {
+export function similarProblem(original: LinearEquation, variant = 0): { e: LinearEquation; answer: number } {
   const variable = original.variable === "y" ? "t" : "y";
-  const a = original.a === 1 ? 1 : Math.abs(original.a) === 2 ? 3 : 2;
-  const answer = Math.round(solve(original)) === 4 ? 6 : 4;
+  // Each number is one of two, never the original's; "another example" (variant 1) draws from
+  // another pair, so it is not the first example again.
+  const other = (value: number, [first, second]: readonly [number, number]) => (value === first ? second : first);
+  const pairs = variant === 0 ? FIRST_NUMBERS : SECOND_NUMBERS;
+  const a = original.a === 1 ? 1 : other(Math.abs(original.a), pairs.a);
+  const answer = other(Math.round(solve(original)), pairs.answer);
   // A number taken away stays small, so the example's right side stays positive.
-  const b = original.b > 0 ? (original.b === 5 ? 3 : 5) : original.b < 0 ? (original.b === -3 ? -2 : -3) : 0;
+  const b = original.b > 0 ? other(original.b, pairs.added) : original.b < 0 ? -other(-original.b, pairs.takenAway) : 0;
   return { e: { a, b, c: a * answer + b, variable }, answer };
 }
+
+const FIRST_NUMBERS = { a: [2, 3], answer: [4, 6], added: [5, 3], takenAway: [3, 2] } as const;
+const SECOND_NUMBERS = { a: [4, 5], answer: [7, 9], added: [4, 6], takenAway: [4, 1] } as const;
 
 /** The same equation whatever its letter. */
 export const sameEquation = (x: LinearEquation, y: LinearEquation) => x.a === y.a && x.b === y.b && x.c === y.c;
 
 /** A similar problem with other numbers (and another letter), solved step by step. */
-export function workedExample(original: LinearEquation): string {
-  const { e, answer } = similarProblem(original);
+export function workedExample(original: LinearEquation, variant = 0): string {
+  const { e, answer } = similarProblem(original, variant);
   const { a, b, c, variable } = e;
   const steps: string[] = [];
   const isolated = `${a === 1 ? "" : a}${variable} = ${c - b}`;

@@ -35,6 +35,6 @@ describe("small talk", () => {
     expect((await next("Thanks!")).response).toMatch(/^You're welcome!/);
     const followUp = await next(FOLLOW_UPS.example);
     expect(followUp.response.startsWith(followUpLabel(EQUATION))).toBe(true);
-    expect(followUp.response).toContain("A similar problem: 2y + 5 = 13.");
+    expect(followUp.response).toContain("A similar problem: 4y + 4 = 32.");
   });
 });

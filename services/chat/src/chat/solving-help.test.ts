@@ -43,6 +43,16 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     expect(help("7x + 1 = x + 13").example).toContain("A similar problem: 4y + 1 = 2y + 9.");
   });
 
+  it("shows another problem for 'another example', never the first one again", () => {
+    for (const exercise of ["3x + 7 = 22", "x - 3 = 8", "2(x + 3) = 14", "5x + 2 = 3x + 10"]) {
+      const first = help(exercise).example.split("\n")[0];
+      const another = solvingHelp(exercise, 1)?.example.split("\n")[0];
+      expect(another, exercise).toMatch(/^A similar problem: /);
+      expect(another, exercise).not.toBe(first);
+    }
+    expect(exampleHolds(solvingHelp("2(x + 3) = 14", 1)?.example ?? "")).toBe(true);
+  });
+
   it("never shows the exercise's own answer, so a graded item's hint passes the guard", () => {
     for (const item of ["Graded: solve 2(x + 3) = 14. x =", "Graded: solve 5x + 2 = 3x + 10. x ="]) {
       const guarded = guardGradedOutput("So x = 4.", item);

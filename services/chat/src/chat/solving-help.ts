@@ -14,35 +14,45 @@ export interface SolvingHelp {
   example: string;
 }
 
-export function solvingHelp(text: string): SolvingHelp | undefined {
+/** `variant` 1 is "another example": a similar problem other than the first one shown. */
+export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined {
   const simple = findLinearEquation(text);
   if (simple && needsSolving(simple)) {
-    return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple) };
+    return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
   }
   const exercise = findEquations(text).find((e) => !isSolvedForm(e));
-  return exercise && (bothSides(exercise) ?? brackets(exercise));
+  return exercise && (bothSides(exercise, variant) ?? brackets(exercise, variant));
 }
 
 const THEN = "Now do the same steps with the numbers of your exercise.";
 const otherLetter = (e: Equation) => (e.variable === "y" ? "t" : "y");
 const answerOf = (e: Equation) => Math.round(solutionOf(e));
 
-/** Two ready problems per shape; the one whose answer is not the exercise's is shown. */
+/**
+ * Ready problems per shape, each answer different: of those whose answer is not the exercise's,
+ * the first is shown, the next for "another example".
+ */
 const BOTH_SIDES = [
   { p: 4, q: 1, r: 2, s: 9 },
   { p: 5, q: 2, r: 3, s: 14 },
+  { p: 3, q: 4, r: 1, s: 10 },
 ];
 const BRACKETS = [
   { k: 3, m: 2, c: 21 },
   { k: 4, m: 1, c: 16 },
+  { k: 5, m: 1, c: 35 },
 ];
 
-function bothSides(e: Equation): SolvingHelp | undefined {
+function pickFor<T>(problems: readonly T[], answer: (p: T) => number, e: Equation, variant: number): T {
+  const others = problems.filter((p) => answer(p) !== answerOf(e));
+  return others[variant % others.length]!;
+}
+
+function bothSides(e: Equation, variant: number): SolvingHelp | undefined {
   if (e.left.a === 0 || e.right.a === 0) return undefined;
   const x = e.variable;
   const y = otherLetter(e);
-  const pick = BOTH_SIDES.find(({ p, q, r, s }) => (s - q) / (p - r) !== answerOf(e)) ?? BOTH_SIDES[0]!;
-  const { p, q, r, s } = pick;
+  const { p, q, r, s } = pickFor(BOTH_SIDES, ({ p, q, r, s }) => (s - q) / (p - r), e, variant);
   const answer = (s - q) / (p - r);
   const value = p * answer + q;
   return {
@@ -60,14 +70,13 @@ function bothSides(e: Equation): SolvingHelp | undefined {
 }
 
 /** `k(x + m) = c` or `k(x - m) = c`: a number in front of a bracket that holds the unknown. */
-function brackets(e: Equation): SolvingHelp | undefined {
+function brackets(e: Equation, variant: number): SolvingHelp | undefined {
   const tokens = e.left.a !== 0 ? e.left.tokens : e.right.tokens;
   const opened = tokens.some((t, i) => t.kind === "op" && t.op === "(" && tokens[i - 1]?.kind === "number");
   if (!opened || (e.left.a !== 0 && e.right.a !== 0)) return undefined;
   const x = e.variable;
   const y = otherLetter(e);
-  const pick = BRACKETS.find(({ k, m, c }) => c / k - m !== answerOf(e)) ?? BRACKETS[0]!;
-  const { k, m, c } = pick;
+  const { k, m, c } = pickFor(BRACKETS, ({ k, m, c }) => c / k - m, e, variant);
   const answer = c / k - m;
   return {
     method: `Open the brackets first: multiply each term inside them by the number in front. Then undo what was done to ${x}, one step at a time.`,

@@ -27,8 +27,10 @@ describe("the guide's own follow-ups, offline", () => {
   it("answers an example or the steps for the equation asked before, never its result", () => {
     const example = composeOfflineAnswer(request(FOLLOW_UPS.example, EQUATION, EQUATION_PAGE), []).text;
     expect(example.startsWith(`${followUpLabel(EQUATION)}\n\n`)).toBe(true);
-    expect(example).toContain("A similar problem: 2y + 5 = 13.");
-    expect(example).toContain("3. Check: 2 × 4 + 5 = 13.");
+    // Another example than the first answer's (2y + 5 = 13), with numbers of its own.
+    expect(example).toContain("A similar problem: 4y + 4 = 32.");
+    expect(example).toContain("3. Check: 4 × 7 + 4 = 32.");
+    expect(example).not.toContain("2y + 5 = 13");
     expect(leaksAnswer(example, "Solve 3x + 7 = 22")).toBe(false);
 
     // As offered or typed: case and the question mark do not matter.
@@ -117,7 +119,8 @@ describe("the guide's own follow-ups, offline", () => {
       ask(me, { message, conversationId: first.conversationId, pageContext }, { provider: "offline" });
     const followUp = await inConversation(FOLLOW_UPS.example);
     expect(followUp.response.startsWith(followUpLabel(EQUATION))).toBe(true);
-    expect(followUp.response).toContain("A similar problem: 2y + 5 = 13.");
+    expect(followUp.response).toContain("A similar problem: 4y + 4 = 32.");
+    expect(first.response).toContain("A similar problem: 2y + 5 = 13.");
     // The chips under it no longer offer the one just asked; the next is still about the equation.
     expect(followUp.suggestions).not.toContain(FOLLOW_UPS.example);
     const next = await inConversation(FOLLOW_UPS.steps);

@@ -1,15 +1,15 @@
 import type { Citation } from "@atomic-guide/shared";
+import { exerciseIn } from "../chat/answer-check";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import {
-  findLinearEquation,
   findLinearEquations,
   type LinearEquation,
   needsSolving,
   sameEquation,
   similarProblem,
-  undoSteps,
   workedExample,
 } from "../chat/linear-equation";
+import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, DEFINITION_SENTENCE, pageCitation, preferring, quote } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
@@ -34,9 +34,10 @@ export function composeFollowUp(
 ): { text: string; citations: Citation[] } | undefined {
   const parts: string[] = [];
   const citations: Citation[] = [];
-  const equation = findLinearEquation(earlier);
-  if (equation && needsSolving(equation)) {
-    parts.push(...(kind === "example" ? [] : [undoSteps(equation)]), workedExample(equation));
+  // "Another example" is another one: the first answer showed the first similar problem.
+  const solving = solvingHelp(earlier, kind === "example" ? 1 : 0);
+  if (solving) {
+    parts.push(...(kind === "example" ? [] : [solving.method]), solving.example);
   } else {
     const found = bestPassages(earlier, blocks, 4);
     const passages =
@@ -57,7 +58,8 @@ export function composeFollowUp(
           ...picked.map((p) => quote(p.text)),
         );
         citations.push(...picked.map((p) => pageCitation(p.blockId, p.text)));
-        if (kind === "example") {
+        // A question that names no exercise at all ("explain the balance method").
+        if (kind === "example" && exerciseIn([earlier]) === undefined) {
           const source = pageExampleSource(picked, blocks);
           if (source) parts.push(workedExample(source));
         }
