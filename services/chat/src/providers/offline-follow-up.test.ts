@@ -37,6 +37,12 @@ describe("the guide's own follow-ups, offline", () => {
     const steps = composeOfflineAnswer(request("can you explain that step by step", EQUATION), []).text;
     expect(steps).toContain("first remove the number added to or subtracted from it on both sides");
     expect(steps).toContain("1. Subtract 5 from both sides: 2y = 8.");
+
+    // What to review first: the inverse operations the equation is built on, not the method again.
+    const review = composeOfflineAnswer(request(FOLLOW_UPS.review, EQUATION, EQUATION_PAGE), []).text;
+    expect(review).toContain("Subtracting undoes adding");
+    expect(review).toContain("Dividing undoes multiplying");
+    expect(leaksAnswer(review, "Solve 3x + 7 = 22")).toBe(false);
   });
 
   it("takes what learners type instead of the chips as the same follow-up, but not a question of their own", () => {

@@ -2,7 +2,9 @@ import type { Citation } from "@atomic-guide/shared";
 import { exerciseIn } from "../chat/answer-check";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import {
+  findLinearEquation,
   findLinearEquations,
+  inverseOperationsReview,
   type LinearEquation,
   needsSolving,
   sameEquation,
@@ -36,7 +38,11 @@ export function composeFollowUp(
   const citations: Citation[] = [];
   // "Another example" is another one: the first answer showed the first similar problem.
   const solving = solvingHelp(earlier, kind === "example" ? 1 : 0);
-  if (solving) {
+  const simple = findLinearEquation(earlier);
+  if (kind === "review" && simple && needsSolving(simple)) {
+    // What to review before solving it: the inverse operations it is built on.
+    parts.push(inverseOperationsReview(simple));
+  } else if (solving) {
     parts.push(...(kind === "example" ? [] : [solving.method]), solving.example);
   } else {
     const found = bestPassages(earlier, blocks, 4);
