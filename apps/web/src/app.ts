@@ -94,7 +94,7 @@ function learnerTabs(ctx: AppContext): Tab[] {
   let socket: RealtimeSocket | null = null;
   let chat: ChatView;
   const interventions = new InterventionList(ctx, (item) => {
-    if (item.kind === "chat_offer") chat.showOffer(item.suggestion ?? item.message, item.provider);
+    if (item.kind === "chat_offer") chat.showOffer(item.suggestion ?? item.message, item.provider, item.elementId);
   });
   const addIntervention = (raw: unknown) => {
     const item = toIntervention(raw);

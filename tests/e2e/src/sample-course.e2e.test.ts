@@ -82,6 +82,31 @@ describe("the sample course in the browser", () => {
     }
   });
 
+  it("starts on the part at once when the learner says yes to talking it through", async () => {
+    // The second learner: the first was offered help above, and one offer per 5 minutes is the rule.
+    const s = await openSampleCourse(e2e.browser, e2e.front.url, { learner: "2" });
+    try {
+      const { page, guide } = s;
+      await page.locator('[data-quiz-item="q-one-step"]').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(700);
+      const hints = guide.locator(".message-assistant", { hasText: "Hint: undo what was done to x" });
+      await guide.getByRole("button", { name: "I'm stuck" }).click();
+      await expect.poll(() => hints.count()).toBe(1);
+      // Asking twice is struggling: the detector offers to talk it through.
+      await guide.getByRole("button", { name: "I'm stuck" }).click();
+      const card = guide.locator(".intervention").first();
+      await card.waitFor({ timeout: 30_000 });
+      expect(await card.locator("h3").textContent()).toBe("Want to talk it through?");
+      await card.getByRole("button", { name: "Yes, help me" }).click();
+      // The yes is the learner's answer: the guide starts on that part rather than asking again.
+      await guide.getByText("Yes, help me with Check your understanding.").waitFor();
+      await expect.poll(() => hints.count()).toBe(3);
+      expect(await guide.locator(".message-assistant").last().textContent()).not.toContain("Want me to");
+    } finally {
+      await s.close();
+    }
+  });
+
   it("tells chat when the item in focus is graded", async () => {
     const s = await openSampleCourse(e2e.browser, e2e.front.url);
     try {

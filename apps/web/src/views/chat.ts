@@ -102,8 +102,17 @@ export class ChatView implements View {
     this.input.focus();
   }
 
-  /** Shows the guide's proactive offer (an accepted chat_offer) and invites a reply. */
-  showOffer(text: string, provider?: string): void {
+  /**
+   * An accepted chat offer ("Want to talk it through?" → "Yes, help me"): the learner has said
+   * yes already, so the guide starts on the part the offer is about at once, rather than asking
+   * again. An offer about no marked part shows its words and invites a reply.
+   */
+  showOffer(text: string, provider?: string, elementId?: string): void {
+    if (elementId && !this.helping) {
+      const title = this.ctx.page.titleOf(elementId);
+      void this.helpWith(elementId, title ? `Yes, help me with ${title}.` : "Yes, help me with this part.");
+      return;
+    }
     this.addMessage("assistant", text, provider ? { provider } : undefined);
     this.input.focus();
   }
@@ -128,13 +137,18 @@ export class ChatView implements View {
       this.input.focus();
       return;
     }
+    const title = this.ctx.page.titleOf(elementId);
+    await this.helpWith(elementId, title ? `I'm stuck on ${title}.` : "I'm stuck on this part.");
+  }
+
+  /** What the learner asked for, said in the log, and chat's hint on that part of the page under it. */
+  private async helpWith(elementId: string, said: string): Promise<void> {
     // Independent of a question being answered: both add to the log, neither waits for the
     // other; only the earlier conversation is waited for, to stay above.
     this.helping = true;
     await this.history;
     this.error.textContent = "";
-    const title = this.ctx.page.titleOf(elementId);
-    this.addMessage("user", title ? `I'm stuck on ${title}.` : "I'm stuck on this part.");
+    this.addMessage("user", said);
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     const body = answer.querySelector(".message-body") as HTMLElement;
