@@ -6,6 +6,7 @@ import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { blockById, pageBlocks } from "../knowledge/page-blocks";
+import { composeAnswerRequest } from "./offline-answer-request";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -44,6 +45,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (smallTalk) return { text: smallTalk, citations: [] };
   const blocks = pageBlocks(request.pageContent);
   const passages = bestPassages(request.question, blocks);
+  // "What's the answer to exercise 1?": the way to it, for that exercise.
+  const answerRequest = composeAnswerRequest(request, blocks);
+  if (answerRequest) return answerRequest;
   const check = checkOfClaim(request, blocks);
   if (check) {
     // The learner's own value checked first; what the page says about checking, after it.

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { leaksAnswer } from "../chat/graded-guard";
+import { composeOfflineAnswer } from "./offline";
+import { ANSWER_REQUEST_LABEL, asksForTheAnswer } from "./offline-answer-request";
+
+const PAGE = [
+  "[[block:intro]]",
+  "Solving linear equations",
+  "It is worth checking every answer by putting it back into the original equation.",
+  "[[block:exercise-1]]",
+  "Exercise 1",
+  "Solve 3x + 7 = 22. x =",
+  "[[block:exercise-12]]",
+  "Exercise 12",
+  "Solve 2(x + 3) = 14. x =",
+].join("\n");
+
+const ask = (question: string, extra: { elementId?: string; earlierQuestion?: string } = {}) =>
+  composeOfflineAnswer({ messages: [], maxTokens: 100, question, pageContent: PAGE, tenantId: "t", ...extra }, []);
+
+describe("a request for the answer, offline", () => {
+  it("is told from a question about answers", () => {
+    for (const q of ["What's the answer to exercise 1?", "can you just tell me the answer", "solve it for me please"])
+      expect(asksForTheAnswer(q), q).toBe(true);
+    for (const q of ["How do I check my answer?", "Why is my answer wrong?", "What is an equation?"])
+      expect(asksForTheAnswer(q), q).toBe(false);
+  });
+
+  it("gets the way to the answer for the exercise it names by heading, never the answer", () => {
+    const answer = ask("What's the answer to exercise 1?");
+    expect(answer.text.startsWith(ANSWER_REQUEST_LABEL)).toBe(true);
+    expect(answer.text).toContain("Your exercise: 3x + 7 = 22.");
+    expect(answer.text).toContain("A similar problem: 2y + 5 = 13.");
+    expect(answer.citations).toEqual([expect.objectContaining({ source: "page", id: "exercise-1" })]);
+    expect(leaksAnswer(answer.text, "Solve 3x + 7 = 22.")).toBe(false);
+    // "Exercise 12" is its own heading, not "exercise 1" again.
+    expect(ask("what is the answer to exercise 12?").text).toContain("Your exercise: 2(x + 3) = 14.");
+  });
+
+  it("takes the exercise in focus, or the question before, when none is named", () => {
+    expect(ask("Can you just tell me the answer?", { elementId: "exercise-12" }).text).toContain(
+      "Open the brackets first",
+    );
+    expect(ask("just give me the answer", { earlierQuestion: "How do I solve 5x - 4 = 21?" }).text).toContain(
+      "Your exercise: 5x - 4 = 21.",
+    );
+    // With no exercise anywhere, it is answered as any question.
+    expect(ask("Can you just tell me the answer?").text).not.toContain(ANSWER_REQUEST_LABEL);
+  });
+});
