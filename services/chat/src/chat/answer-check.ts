@@ -1,3 +1,4 @@
+import { sentencesOf } from "../knowledge/page-blocks";
 import { type Equation, equationText, findEquations, isSolvedForm, type Side, sideText, valueAt } from "./equation";
 import { asciiMinus, numberText } from "./linear-equation";
 
@@ -35,6 +36,18 @@ export function exerciseIn(texts: readonly (string | undefined)[]): Equation | u
     if (equation) return equation;
   }
   return undefined;
+}
+
+/**
+ * A sentence that sets an exercise ("Solve 3x + 7 = 22. x =", "Graded: find x if 2x - 3 = 11")
+ * rather than one that explains with an equation in passing ("Some equations have x on both
+ * sides, such as 5x + 2 = 3x + 10"): an instruction to work something out, or a blank to fill.
+ */
+const SETS_AN_EXERCISE = /\b(?:solve|find|work out|calculate)\b|=\s*(?:\?|_+|…|\.\.\.)?\s*$/iu;
+
+/** The line of a block that sets its exercise, holding an equation to solve; undefined for prose. */
+export function exerciseLine(blockText: string): string | undefined {
+  return sentencesOf(blockText).find((s) => SETS_AN_EXERCISE.test(s) && exerciseIn([s]) !== undefined);
 }
 
 const wrapped = (n: number) => (n < 0 ? `(${numberText(n)})` : numberText(n));

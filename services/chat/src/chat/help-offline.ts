@@ -11,7 +11,7 @@ import {
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
-import { exerciseIn } from "./answer-check";
+import { exerciseLine } from "./answer-check";
 import { findLinearEquation, inverseOperationsReview, needsSolving } from "./linear-equation";
 import type { HelpKind } from "./schemas";
 import { solvingHelp } from "./solving-help";
@@ -38,16 +38,15 @@ function centralSentences(text: string, count: number): string[] {
   return sentences.filter((s) => picked.has(s));
 }
 
-/** The line of a block that states its exercise: what a citation of help about it quotes. */
-const exerciseLine = (text: string) => sentencesOf(text).find((s) => exerciseIn([s])) ?? text;
-
 function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
   const focus = subject.focus;
-  const solving = focus ? solvingHelp(focus.text) : undefined;
-  if (focus && solving) {
+  // The exercise the block sets; a block of prose with an equation in passing gets the page's help.
+  const line = focus ? exerciseLine(focus.text) : undefined;
+  const solving = line ? solvingHelp(line) : undefined;
+  if (focus && line && solving) {
     return {
       text: [solving.hint, solving.example].join("\n\n"),
-      citations: [cite(focus, exerciseLine(focus.text))],
+      citations: [cite(focus, line)],
     };
   }
   const probe = focus?.text ?? subject.pageTitle ?? "";
@@ -89,14 +88,15 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   const passages = preferring(candidates, DEFINITION_SENTENCE).slice(0, 2);
   const parts: string[] = [];
   const citations: Citation[] = [];
-  const equation = focus ? findLinearEquation(focus.text) : undefined;
+  const line = focus ? exerciseLine(focus.text) : undefined;
+  const equation = line ? findLinearEquation(line) : undefined;
   if (passages.length > 0) {
     parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
-  } else if (focus && equation && needsSolving(equation)) {
+  } else if (focus && line && equation && needsSolving(equation)) {
     // Nothing else on the page to point to, but the exercise's own shape says what it builds on.
     parts.push(inverseOperationsReview(equation));
-    citations.push(cite(focus, exerciseLine(focus.text)));
+    citations.push(cite(focus, line));
   }
   const note = courseFaqNote(probe, faq);
   if (note) {

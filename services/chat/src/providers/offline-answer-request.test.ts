@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { exerciseLine } from "../chat/answer-check";
 import { leaksAnswer } from "../chat/graded-guard";
+import { composeOfflineHelp } from "../chat/help-offline";
+import { pageBlocks } from "../knowledge/page-blocks";
 import { composeOfflineAnswer } from "./offline";
 import { ANSWER_REQUEST_LABEL, asksForTheAnswer } from "./offline-answer-request";
 
 const PAGE = [
+  "[[block:both-sides]]",
+  "Some equations have x on both sides, such as 5x + 2 = 3x + 10. Gather the x terms first.",
   "[[block:intro]]",
   "Solving linear equations",
   "It is worth checking every answer by putting it back into the original equation.",
@@ -46,5 +51,26 @@ describe("a request for the answer, offline", () => {
     );
     // With no exercise anywhere, it is answered as any question.
     expect(ask("Can you just tell me the answer?").text).not.toContain(ANSWER_REQUEST_LABEL);
+  });
+});
+
+describe("an exercise a block sets, not an equation its prose explains with", () => {
+  it("is the line that asks for work or leaves a blank", () => {
+    expect(exerciseLine("Exercise 1\nSolve 3x + 7 = 22. x =")).toBe("Solve 3x + 7 = 22. x =");
+    expect(exerciseLine("Graded: find x when 2x - 3 = 11")).toBe("Graded: find x when 2x - 3 = 11");
+    expect(exerciseLine("Some equations have x on both sides, such as 5x + 2 = 3x + 10.")).toBeUndefined();
+  });
+
+  it("is what a request for the answer, a value to check and a hint go by in the block in focus", () => {
+    const inProse = { elementId: "both-sides" };
+    expect(ask("Can you just tell me the answer?", inProse).text).not.toContain(ANSWER_REQUEST_LABEL);
+    // The exercise the question before named by its heading, not the prose in view.
+    expect(ask("just give me the answer", { ...inProse, earlierQuestion: "I'm stuck on Exercise 1" }).text).toContain(
+      "Your exercise: 3x + 7 = 22.",
+    );
+    expect(ask("I got x = 4, is that right?", inProse).text).not.toContain("Let's check");
+    const blocks = pageBlocks(PAGE);
+    const hint = composeOfflineHelp({ kind: "hint", blocks, focus: blocks[0] }, []);
+    expect(hint.text).not.toContain("A similar problem");
   });
 });

@@ -1,10 +1,10 @@
 import type { Citation } from "@atomic-guide/shared";
-import { exerciseIn } from "../chat/answer-check";
+import { exerciseIn, exerciseLine } from "../chat/answer-check";
 import { equationText } from "../chat/equation";
 import { solvingHelp } from "../chat/solving-help";
 import { typedPhrase } from "../chat/typed-phrase";
 import { pageCitation } from "../knowledge/extract";
-import { blockById, type PageBlock, sentencesOf } from "../knowledge/page-blocks";
+import { blockById, type PageBlock } from "../knowledge/page-blocks";
 import type { ModelRequest } from "./types";
 
 /**
@@ -41,7 +41,8 @@ function blockNamedIn(question: string, blocks: readonly PageBlock[]): PageBlock
 
 /**
  * The way to the answer for the exercise the request is about: the one it writes out, else the
- * block it names by heading, else the question before, else the block in focus. Undefined when
+ * block it names by heading, else the question before (or the block it named), else the block
+ * in focus. Undefined when
  * none holds an exercise the guide can show the way for, so the request is answered as any question.
  */
 export function composeAnswerRequest(
@@ -49,19 +50,22 @@ export function composeAnswerRequest(
   blocks: readonly PageBlock[],
 ): { text: string; citations: Citation[] } | undefined {
   if (!asksForTheAnswer(request.question)) return undefined;
-  const named = blockNamedIn(request.question, blocks);
-  const focus = blockById(blocks, request.elementId);
-  const sources: { text: string | undefined; block?: PageBlock | undefined }[] = [
+  const earlier = request.earlierQuestion;
+  // A block counts for the exercise it sets, not for an equation its prose explains with.
+  const setBy = (block: PageBlock | undefined) => block && { text: exerciseLine(block.text), block };
+  const sources = [
     { text: request.question },
-    { text: named?.text, block: named },
-    { text: request.earlierQuestion },
-    { text: focus?.text, block: focus },
+    setBy(blockNamedIn(request.question, blocks)),
+    { text: earlier },
+    setBy(earlier ? blockNamedIn(earlier, blocks) : undefined),
+    setBy(blockById(blocks, request.elementId)),
   ];
-  for (const { text, block } of sources) {
-    const exercise = text ? exerciseIn([text]) : undefined;
-    const help = exercise && text ? solvingHelp(equationText(exercise)) : undefined;
-    if (!exercise || !help) continue;
-    const line = block ? sentencesOf(block.text).find((s) => exerciseIn([s])) : undefined;
+  for (const source of sources) {
+    const exercise = source?.text ? exerciseIn([source.text]) : undefined;
+    const help = exercise && solvingHelp(equationText(exercise));
+    if (!source || !exercise || !help) continue;
+    const block = "block" in source ? source.block : undefined;
+    const line = block ? source.text : undefined;
     return {
       text: [ANSWER_REQUEST_LABEL, `Your exercise: ${equationText(exercise)}.`, help.method, help.example].join("\n\n"),
       citations: block?.id && line ? [pageCitation(block.id, line)] : [],

@@ -1,5 +1,5 @@
 import type { Citation } from "@atomic-guide/shared";
-import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
+import { answerCheck, claimedValue, exerciseIn, exerciseLine } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp } from "../chat/solving-help";
@@ -84,8 +84,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
 
 /** "I got x = 4": checked against the exercise the question, the question before or the block in focus holds. */
 function checkOfClaim(request: ModelRequest, blocks: ReturnType<typeof pageBlocks>): string | undefined {
+  // The block in focus counts only for an exercise it sets, not an equation its prose explains with.
   const focus = blockById(blocks, request.elementId)?.text;
-  const equation = exerciseIn([request.question, request.earlierQuestion, focus]);
+  const equation = exerciseIn([request.question, request.earlierQuestion, focus && exerciseLine(focus)]);
   const value = equation ? claimedValue(request.question, equation.variable) : undefined;
   return equation && value !== undefined ? answerCheck(equation, value, request.graded === true) : undefined;
 }
