@@ -9,6 +9,7 @@ import { type FaqEntry, type FaqMatch, isStrongFaqMatch, matchFaq } from "../kno
 import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
 import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
+import { onlyAsksForTheAnswer } from "../providers/offline-answer-request";
 import { estimateTokens } from "../providers/types";
 import { onlyClaimsAValue } from "./answer-check";
 import { followUpKind, followUpSuggestions } from "./follow-up-questions";
@@ -202,13 +203,15 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
-    // A follow-up asked after another, after a "thanks" or after "I got x = 4" is still about the question before.
+    // A follow-up asked after another, after a "thanks", "I got x = 4" or "just tell me the answer"
+    // is still about the question before.
     earlierQuestion: turn.history.findLast(
       (m) =>
         m.role === "user" &&
         followUpKind(m.content) === undefined &&
         smallTalkReply(m.content) === undefined &&
-        !onlyClaimsAValue(m.content),
+        !onlyClaimsAValue(m.content) &&
+        !onlyAsksForTheAnswer(m.content),
     )?.content,
     pageContent: pageContext?.pageContent,
     elementId: pageContext?.elementId,

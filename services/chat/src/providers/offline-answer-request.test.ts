@@ -3,6 +3,7 @@ import { exerciseLine } from "../chat/answer-check";
 import { leaksAnswer } from "../chat/graded-guard";
 import { composeOfflineHelp } from "../chat/help-offline";
 import { pageBlocks } from "../knowledge/page-blocks";
+import { ask as askChat, learner } from "../testing/helpers";
 import { composeOfflineAnswer } from "./offline";
 import { ANSWER_REQUEST_LABEL, asksForTheAnswer } from "./offline-answer-request";
 
@@ -72,5 +73,22 @@ describe("an exercise a block sets, not an equation its prose explains with", ()
     const blocks = pageBlocks(PAGE);
     const hint = composeOfflineHelp({ kind: "hint", blocks, focus: blocks[0] }, []);
     expect(hint.text).not.toContain("A similar problem");
+  });
+});
+
+describe("the exercise a conversation is about", () => {
+  it("carries through a request for the answer to the value the learner checks next", async () => {
+    const me = learner();
+    const pageContext = { pageContent: PAGE, elementId: "both-sides" };
+    const first = await askChat(
+      me,
+      { message: "what is the answer to exercise 1?", pageContext },
+      { provider: "offline" },
+    );
+    expect(first.response).toContain("Your exercise: 3x + 7 = 22.");
+    const next = (message: string) =>
+      askChat(me, { message, conversationId: first.conversationId, pageContext }, { provider: "offline" });
+    expect((await next("Can you just tell me the answer?")).response).toContain("Your exercise: 3x + 7 = 22.");
+    expect((await next("I got x = 4, is that right?")).response).toContain("3 × 4 + 7 = 19, but the right side is 22.");
   });
 });

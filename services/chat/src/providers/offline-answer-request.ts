@@ -24,6 +24,12 @@ export function asksForTheAnswer(question: string): boolean {
   return ASKS_FOR_THE_ANSWER.test(typedPhrase(question));
 }
 
+/**
+ * "Can you just tell me the answer?" with no exercise of its own (no equation, no number naming
+ * one such as "exercise 1"): about the question before, so a later look-back passes over it.
+ */
+export const onlyAsksForTheAnswer = (message: string) => asksForTheAnswer(message) && !/\d/u.test(message);
+
 /** Words only, spaced at both ends, so "exercise 1" is found in "the answer to exercise 1?" but not in "exercise 12". */
 const wordsOf = (text: string) =>
   ` ${typedPhrase(text)
@@ -31,7 +37,7 @@ const wordsOf = (text: string) =>
     .trim()} `;
 
 /** The block whose heading the question names ("exercise 1", "question 3"), if any. */
-function blockNamedIn(question: string, blocks: readonly PageBlock[]): PageBlock | undefined {
+export function blockNamedIn(question: string, blocks: readonly PageBlock[]): PageBlock | undefined {
   const asked = wordsOf(question);
   return blocks.find((block) => {
     const heading = wordsOf(block.text.split("\n", 1)[0] ?? "");

@@ -6,7 +6,7 @@ import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { blockById, pageBlocks } from "../knowledge/page-blocks";
-import { composeAnswerRequest } from "./offline-answer-request";
+import { blockNamedIn, composeAnswerRequest } from "./offline-answer-request";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -82,11 +82,16 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   return { text: parts.join("\n\n"), citations };
 }
 
-/** "I got x = 4": checked against the exercise the question, the question before or the block in focus holds. */
+/**
+ * "I got x = 4": checked against the exercise the question holds, else the question before (or
+ * the block it named by heading, "help with exercise 1"), else the block in focus.
+ */
 function checkOfClaim(request: ModelRequest, blocks: ReturnType<typeof pageBlocks>): string | undefined {
   // The block in focus counts only for an exercise it sets, not an equation its prose explains with.
   const focus = blockById(blocks, request.elementId)?.text;
-  const equation = exerciseIn([request.question, request.earlierQuestion, focus && exerciseLine(focus)]);
+  const earlier = request.earlierQuestion;
+  const named = earlier ? blockNamedIn(earlier, blocks)?.text : undefined;
+  const equation = exerciseIn([request.question, earlier, named && exerciseLine(named), focus && exerciseLine(focus)]);
   const value = equation ? claimedValue(request.question, equation.variable) : undefined;
   return equation && value !== undefined ? answerCheck(equation, value, request.graded === true) : undefined;
 }
