@@ -25,6 +25,7 @@ describe("findEquations", () => {
       "x + y = 3",
       "2x + 1 = 2x + 3",
       "E = mc",
+      "Question 3 2x + 1 = 5",
       "the answer goes here: x =",
     ]) {
       expect(findEquations(text), text).toEqual([]);

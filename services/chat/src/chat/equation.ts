@@ -76,8 +76,14 @@ class SideParser {
       if (!value) return undefined;
       const op = this.peekOp();
       const next = this.tokens[this.at];
-      // "3x", "2(x + 3)", "(x + 1)(2)": a factor right after another multiplies it.
-      const implicit = next !== undefined && (next.kind !== "op" || next.op === "(");
+      const prev = this.tokens[this.at - 1];
+      // "3x", "2(x + 3)", "(x + 1)2": a letter, a bracket, or a number after a bracket multiplies
+      // what is before it. Two numbers side by side ("Question 3 2x + 1 = 5") are not a product.
+      const implicit =
+        next !== undefined &&
+        (next.kind === "letter" ||
+          (next.kind === "op" && next.op === "(") ||
+          (next.kind === "number" && prev?.kind === "op" && prev.op === ")"));
       if (op !== "*" && op !== "/" && !implicit) return value;
       if (!implicit) this.at++;
       const factor = this.unary();
