@@ -15,12 +15,18 @@ const KINDS = new Map(
 
 /**
  * What learners type instead of the chips, with nothing of their own to look up: "I don't get
- * it" asks for the last answer again, slower; "another example" for an example of it. A message
+ * it" and "how do I start?" ask for the last answer again, step by step; "another example" for
+ * an example of it. A message
  * with words of its own ("I don't understand brackets") is a question, not one of these.
  */
 const TYPED: readonly [RegExp, FollowUpKind][] = [
   [
     /^(?:(?:sorry )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently)(?: please)?|what do you mean|huh)$/u,
+    "steps",
+  ],
+  [
+    // "How do I start?" after a question: the method for it, one step at a time.
+    /^(?:what(?:'s| is) the (?:first|next) step|how do i (?:start|begin)(?: (?:it|this|that))?|where do i (?:start|begin)|how do i get (?:\p{L}) (?:on its own|by itself|alone))$/u,
     "steps",
   ],
   [

@@ -53,6 +53,10 @@ describe("the guide's own follow-ups, offline", () => {
       "I’m still confused",
       "Explain that again please",
       "huh?",
+      "How do I start?",
+      "What's the first step?",
+      "where do I begin",
+      "How do I get x on its own?",
     ]) {
       expect(followUpKind(typed), typed).toBe("steps");
     }
@@ -62,9 +66,14 @@ describe("the guide's own follow-ups, offline", () => {
       "I don't understand brackets",
       "I don't get why we divide by 3",
       "an example of a two-step equation",
+      "How do I start a new course?",
+      "How do I get help on its own page?",
     ]) {
       expect(followUpKind(own), own).toBeUndefined();
     }
+    const start = composeOfflineAnswer(request("How do I get x on its own?", EQUATION, EQUATION_PAGE), []).text;
+    expect(start.startsWith(`${followUpLabel(EQUATION)}\n\n`)).toBe(true);
+    expect(start).toContain("1. Subtract 5 from both sides: 2y = 8.");
     const again = composeOfflineAnswer(request("I don't get it", EQUATION, EQUATION_PAGE), []).text;
     expect(again.startsWith(`${followUpLabel(EQUATION)}\n\n`)).toBe(true);
     expect(again).toContain("first remove the number added to or subtracted from it on both sides");
