@@ -109,8 +109,7 @@ export class ChatView implements View {
    */
   showOffer(text: string, provider?: string, elementId?: string): void {
     if (elementId && !this.helping) {
-      const title = this.ctx.page.titleOf(elementId);
-      void this.helpWith(elementId, title ? `Yes, help me with ${title}.` : "Yes, help me with this part.");
+      void this.helpWith(elementId, "Yes, help me with");
       return;
     }
     this.addMessage("assistant", text, provider ? { provider } : undefined);
@@ -137,18 +136,20 @@ export class ChatView implements View {
       this.input.focus();
       return;
     }
-    const title = this.ctx.page.titleOf(elementId);
-    await this.helpWith(elementId, title ? `I'm stuck on ${title}.` : "I'm stuck on this part.");
+    await this.helpWith(elementId, "I'm stuck on");
   }
 
-  /** What the learner asked for, said in the log, and chat's hint on that part of the page under it. */
-  private async helpWith(elementId: string, said: string): Promise<void> {
+  /**
+   * What the learner asked for, said in the log ("I'm stuck on" the part, named as the page names
+   * it), and chat's hint on that part of the page under it.
+   */
+  private async helpWith(elementId: string, saying: string): Promise<void> {
     // Independent of a question being answered: both add to the log, neither waits for the
     // other; only the earlier conversation is waited for, to stay above.
     this.helping = true;
     await this.history;
     this.error.textContent = "";
-    this.addMessage("user", said);
+    this.addMessage("user", `${saying} ${this.ctx.page.titleOf(elementId) ?? "this part"}.`);
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     const body = answer.querySelector(".message-body") as HTMLElement;

@@ -31,16 +31,16 @@ export function asksForTheAnswer(question: string): boolean {
 export const onlyAsksForTheAnswer = (message: string) => asksForTheAnswer(message) && !/\d/u.test(message);
 
 /** Words only, spaced at both ends, so "exercise 1" is found in "the answer to exercise 1?" but not in "exercise 12". */
-const wordsOf = (text: string) =>
+const spacedWords = (text: string) =>
   ` ${typedPhrase(text)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim()} `;
 
 /** The block whose heading the question names ("exercise 1", "question 3"), if any. */
 export function blockNamedIn(question: string, blocks: readonly PageBlock[]): PageBlock | undefined {
-  const asked = wordsOf(question);
+  const asked = spacedWords(question);
   return blocks.find((block) => {
-    const heading = wordsOf(block.text.split("\n", 1)[0] ?? "");
+    const heading = spacedWords(block.text.split("\n", 1)[0] ?? "");
     return heading.trim().length >= 4 && asked.includes(heading);
   });
 }

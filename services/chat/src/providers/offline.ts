@@ -44,10 +44,10 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const smallTalk = smallTalkReply(request.question);
   if (smallTalk) return { text: smallTalk, citations: [] };
   const blocks = pageBlocks(request.pageContent);
-  const passages = bestPassages(request.question, blocks);
-  // "What's the answer to exercise 1?": the way to it, for that exercise.
+  // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
+  const passages = bestPassages(request.question, blocks);
   const check = checkOfClaim(request, blocks);
   if (check) {
     // The learner's own value checked first; what the page says about checking, after it.
