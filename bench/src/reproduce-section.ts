@@ -20,5 +20,6 @@ npm run bench -- signals-vs-noop [batches] [perBatch]     # signals through the 
 npm run bench -- chat-first-token [--latency=200] [--samples=200] [--concurrent=500]  # chat alone with a Workers AI double
 BENCH_PROFILE_DIR=/tmp/prof npm run bench -- --only=chat   # keeps each Worker's raw profile of the profiled pass (.cpuprofile, DevTools)
 npm run bench -- call-tree /tmp/prof chat [--min=0.03] [--depth=12]  # that pass's call tree, ms per operation per call path
+npm run bench -- call-tree /tmp/prof chat --self  # the same pass by function, each one's own time summed over its paths
 \`\`\`
 `;

@@ -2,7 +2,8 @@
 // reads what `BENCH_PROFILE_DIR=<dir> npm run bench -- --only=<row>` kept (each Worker's
 // .cpuprofile and windows.json) and prints, top down, the JS CPU per operation (mean over the
 // profiled operations) of every call path above a threshold, mapped through the bundle's source
-// map. Run: npm run bench -- call-tree <dir> <worker> [--min=0.03] [--depth=12]
+// map. Run: npm run bench -- call-tree <dir> <worker> [--min=0.03] [--depth=12] [--self]
+// (--self: the functions by their own time instead, summed over every path that reaches them)
 // (worker: lti-gateway, chat, struggle-detector or analytics, mapped through the bundles as that run
 // built them; or a floor Worker such as floor-new-do, by its generated names).
 import { readFileSync } from "node:fs";
@@ -34,6 +35,7 @@ if (!dir || !worker) {
 }
 const minMs = flag("min", 0.03);
 const maxDepth = flag("depth", 12);
+const bySelf = flags.includes("--self");
 
 // Our Workers run under their script names; the floor Workers under their own (and have no source maps).
 const isService = (SERVICE_NAMES as readonly string[]).includes(worker);
@@ -68,6 +70,7 @@ function label(n: Node): string {
 const first = operations[0]?.fromUs ?? 0;
 const last = operations.at(-1)?.toUs ?? 0;
 const tree: Branch = { ms: 0, children: new Map() };
+const selfMs = new Map<string, number>();
 const samples = profile.samples ?? [];
 const deltas = profile.timeDeltas ?? [];
 let at = profile.startTime;
@@ -76,6 +79,7 @@ for (let i = 0; i < samples.length; i++) {
   const top = nodes.get(samples[i]!);
   if (at < first || at > last || !top || top.callFrame.functionName === "(idle)") continue;
   const ms = Math.min(deltas[i + 1] ?? SAMPLING_INTERVAL_US, SAMPLING_INTERVAL_US) / 1000;
+  selfMs.set(label(top), (selfMs.get(label(top)) ?? 0) + ms);
   const path: string[] = [];
   for (let n: Node | undefined = top; n && n.callFrame.functionName !== "(root)"; n = nodes.get(parents.get(n.id)!))
     path.push(label(n));
@@ -98,4 +102,9 @@ function print(branch: Branch, name: string, depth: number): void {
   console.log(`${"  ".repeat(depth)}${perOp.toFixed(3)} ${name}`);
   for (const [child, next] of [...branch.children].sort((a, b) => b[1].ms - a[1].ms)) print(next, child, depth + 1);
 }
-print(tree, `${worker}: ms per operation (mean of ${operations.length}), paths over ${minMs} ms`, 0);
+if (bySelf) {
+  console.log(`${worker}: self time, ms per operation (mean of ${operations.length}), functions over ${minMs} ms`);
+  for (const [name, ms] of [...selfMs].sort((a, b) => b[1] - a[1])) {
+    if (ms / operations.length >= minMs) console.log(`  ${(ms / operations.length).toFixed(3)} ${name}`);
+  }
+} else print(tree, `${worker}: ms per operation (mean of ${operations.length}), paths over ${minMs} ms`, 0);
