@@ -1,6 +1,15 @@
 import { sentencesOf } from "../knowledge/page-blocks";
-import { type Equation, equationText, findEquations, isSolvedForm, type Side, sideText, valueAt } from "./equation";
-import { asciiMinus, numberText } from "./linear-equation";
+import {
+  asciiMinus,
+  type Equation,
+  equationText,
+  findEquations,
+  isSolvedForm,
+  numberText,
+  type Side,
+  sideText,
+  valueAt,
+} from "./equation";
 
 /**
  * "I got x = 4, is that right?": the learner's value put back into the exercise. A learner who

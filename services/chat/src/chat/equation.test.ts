@@ -25,13 +25,26 @@ describe("findEquations", () => {
       "x + y = 3",
       "2x + 1 = 2x + 3",
       "E = mc",
-      "Question 3 2x + 1 = 5",
       "the answer goes here: x =",
     ]) {
       expect(findEquations(text), text).toEqual([]);
     }
+    // Two numbers side by side are not a product ("32x"): the first is the exercise's label.
+    expect(solved("Question 3 2x + 1 = 5")).toEqual([["2x + 1 = 5", 2]]);
     // The exercise, not the blank after it.
     expect(solved("Solve 2x − 3 = 11. x =")).toEqual([["2x - 3 = 11", 7]]);
+  });
+
+  it("reads an exercise after its label and before its marks, and nothing else with them", () => {
+    expect(solved("1) 3x + 7 = 22")).toEqual([["3x + 7 = 22", 5]]);
+    expect(solved("b) 5x = 20 and (c) x - 3 = 8")).toEqual([
+      ["5x = 20", 4],
+      ["x - 3 = 8", 11],
+    ]);
+    expect(solved("Solve 2x + 1 = 9 (3 marks)")).toEqual([["2x + 1 = 9", 4]]);
+    // A bracket that is maths is not a label: these stay unread, as without one.
+    expect(solved("2(x + 3)(x - 1) = 0")).toEqual([]);
+    expect(solved("(x + 1)(x - 1) = 3")).toEqual([]);
   });
 
   it("knows an equation already solved ('x = 5') from one to solve", () => {

@@ -1,5 +1,3 @@
-import { asciiMinus, numberText } from "./linear-equation";
-
 /**
  * Linear equations in one unknown as exercises write them, in any arrangement: "3x + 7 = 22",
  * "2(x + 3) = 14", "5x + 2 = 3x + 10", "22 = 4 - 2x". Enough to tell a learner's value right or
@@ -7,6 +5,15 @@ import { asciiMinus, numberText } from "./linear-equation";
  * away whatever the item's shape. Not a computer algebra system: products of two unknowns,
  * powers and division by the unknown are not linear and are not read.
  */
+
+/**
+ * The minus signs pages and keyboards write ("−" in typeset maths and MathML, "–" from word
+ * processors) as the ASCII one the reader reads: "2x − 3 = 11" is the same exercise as "2x - 3 = 11".
+ */
+export const asciiMinus = (text: string) => text.replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-");
+
+/** A number as the guide writes it: whole, or to at most three decimals. */
+export const numberText = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
 
 type Token = { kind: "number"; value: number } | { kind: "letter"; name: string } | { kind: "op"; op: string };
 
@@ -50,7 +57,8 @@ class SideParser {
 
   parse(): Linear | undefined {
     const value = this.sum();
-    return value && this.at === this.tokens.length ? value : undefined;
+    // "|| 0": "-3x" has no number added, not -0 of one (which equality in tests tells apart).
+    return value && this.at === this.tokens.length ? { a: value.a || 0, b: value.b || 0 } : undefined;
   }
 
   private peekOp = () => {
@@ -131,14 +139,48 @@ function parseSide(tokens: Token[]): { side: Side; letter: string | undefined } 
   return value ? { side: { tokens, ...value }, letter: parser.letter } : undefined;
 }
 
+const isOp = (t: Token | undefined, op: string) => t?.kind === "op" && t.op === op;
+const isValue = (t: Token | undefined) => t !== undefined && t.kind !== "op";
+
+/**
+ * How many tokens at the start of a left side are an exercise's label rather than its maths:
+ * "1)", "b)", "(c)", or the number of "Question 3 2x + 1 = 5". Zero when there is none.
+ */
+function labelLength(tokens: readonly Token[]): number {
+  const [first, second, third] = tokens;
+  if (isValue(first) && isOp(second, ")")) return 2;
+  if (isOp(first, "(") && isValue(second) && isOp(third, ")")) return 3;
+  return first?.kind === "number" && second?.kind === "number" ? 1 : 0;
+}
+
+/** The left side, read after its label when it does not read with it. */
+function parseLeft(tokens: Token[]) {
+  const whole = parseSide(tokens);
+  const label = whole ? 0 : labelLength(tokens);
+  return label > 0 ? parseSide(tokens.slice(label)) : whole;
+}
+
+/** The right side, read up to a bracket it never closes ("= 22 (2 marks)") when it does not read whole. */
+function parseRight(tokens: Token[]) {
+  const whole = parseSide(tokens);
+  if (whole) return whole;
+  const opened: number[] = [];
+  tokens.forEach((t, i) => {
+    if (isOp(t, "(")) opened.push(i);
+    else if (isOp(t, ")")) opened.pop();
+  });
+  const unclosed = opened[0] ?? 0;
+  return unclosed > 0 ? parseSide(tokens.slice(0, unclosed)) : undefined;
+}
+
 /** Every linear equation in one letter the text writes out, in order. */
 export function findEquations(text: string): Equation[] {
   const found: Equation[] = [];
   for (const [run] of asciiMinus(text).matchAll(RUN)) {
     const tokens = tokenize(run);
     const split = tokens.findIndex((t) => t.kind === "op" && t.op === "=");
-    const left = parseSide(tokens.slice(0, split));
-    const right = parseSide(tokens.slice(split + 1));
+    const left = parseLeft(tokens.slice(0, split));
+    const right = parseRight(tokens.slice(split + 1));
     if (!left || !right) continue;
     if (left.letter && right.letter && left.letter !== right.letter) continue;
     const variable = left.letter ?? right.letter;

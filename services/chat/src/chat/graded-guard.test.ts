@@ -43,6 +43,14 @@ describe("graded-item guard on the model's output", () => {
     expect(leaksAnswer("Try x = 3 first and see both sides.", "Solve 5x + 2 = 3x + 10. x =")).toBe(false);
   });
 
+  it("knows the solution of an item written after its label or before its marks", () => {
+    // A quiz numbers its items and shows their marks: the guard must still read the equation.
+    expect(leaksAnswer("Subtract 7, divide by 3: x = 5.", "1) 3x + 7 = 22")).toBe(true);
+    expect(leaksAnswer("So x = 4.", "(b) 5x = 20")).toBe(true);
+    expect(leaksAnswer("That gives x = 11.", "Solve x - 3 = 8 (2 marks)")).toBe(true);
+    expect(leaksAnswer("That gives x = 12.", "Solve x - 3 = 8 (2 marks)")).toBe(false);
+  });
+
   it("withholds a leaking model answer on a graded item, and lets it through on an ungraded one", async () => {
     const question = "How do I solve 3x + 7 = 22? [[ai:leak]]";
     const graded = await ask(

@@ -1,5 +1,4 @@
-import { findEquations, isSolvedForm, solutionOf } from "./equation";
-import { asciiMinus, numberText } from "./linear-equation";
+import { asciiMinus, findEquations, isSolvedForm, numberText, solutionOf } from "./equation";
 import { solvingHelp } from "./solving-help";
 
 /** Phrases that hand over a result whatever the item is. */

@@ -1,3 +1,5 @@
+import { type Equation, findEquations, numberText, type Side, sideText } from "./equation";
+
 /** `ax + b = c` (also `ax - b = c`, `ax = c`), the shape of many graded exercises. */
 export interface LinearEquation {
   a: number;
@@ -6,51 +8,54 @@ export interface LinearEquation {
   variable: string;
 }
 
-// The right side is a plain number: "5x + 2 = 3x + 10" (x on both sides) is not this shape.
-const PATTERN =
-  /(?<![\p{L}\d.])(-?\d*)\s*(\p{L})(?!\p{L})\s*(?:([+-])\s*(\d+))?\s*=\s*(-?\d+)(?![\d\p{L}]|\.\d|\s*[+\-×*/]\s*[\d\p{L}])/iu;
+type Token = Side["tokens"][number];
+const isNumber = (t: Token | undefined) => t?.kind === "number" && Number.isInteger(t.value);
+const isOp = (t: Token | undefined, ...ops: string[]) => t?.kind === "op" && ops.includes(t.op);
 
 /**
- * The minus signs pages and keyboards write ("−" in typeset maths and MathML, "–" from word
- * processors) as the ASCII one the patterns read: "2x − 3 = 11" is the same exercise as "2x - 3 = 11".
+ * An equation read by equation.ts, when it is written in this shape: whole numbers, the unknown
+ * once on the left with its factor in front and the number added or taken away after it, a
+ * number alone on the right. "5x + 2 = 3x + 10", "7 + 3x = 22" and "2(x + 3) = 14" are not.
  */
-export const asciiMinus = (text: string) => text.replace(/[\u2212\u2012\u2013\uFE63\uFF0D]/g, "-");
-
-export function findLinearEquation(text: string): LinearEquation | undefined {
-  const m = PATTERN.exec(asciiMinus(text));
-  if (!m) return undefined;
-  const [, coefficient = "", variable = "x", sign, constant, right = "0"] = m;
-  const a = coefficient === "" ? 1 : coefficient === "-" ? -1 : Number(coefficient);
-  const b = constant === undefined ? 0 : (sign === "-" ? -1 : 1) * Number(constant);
-  if (!Number.isFinite(a) || a === 0) return undefined;
-  return { a, b, c: Number(right), variable };
+export function linearForm(e: Equation): LinearEquation | undefined {
+  const left = [...e.left.tokens];
+  const right = [...e.right.tokens];
+  if (isOp(right[0], "-")) right.shift();
+  if (right.length !== 1 || !isNumber(right[0])) return undefined;
+  if (isOp(left[0], "-")) left.shift();
+  if (isNumber(left[0])) left.splice(0, isOp(left[1], "*") ? 2 : 1);
+  if (left[0]?.kind !== "letter") return undefined;
+  const rest = left.slice(1);
+  if (rest.length > 0 && !(rest.length === 2 && isOp(rest[0], "+", "-") && isNumber(rest[1]))) return undefined;
+  return { a: e.left.a, b: e.left.b, c: e.right.b, variable: e.variable };
 }
+
+/** The first equation of this shape in the text. */
+export const findLinearEquation = (text: string): LinearEquation | undefined => findLinearEquations(text)[0];
 
 /** Every equation of this shape in the text, in order ("is x = 4 right for 3x + 7 = 22?" holds two). */
-export function findLinearEquations(text: string): LinearEquation[] {
-  return [...asciiMinus(text).matchAll(PATTERN_ALL)].flatMap((m) => findLinearEquation(m[0]) ?? []);
-}
-// matchAll works on a copy of the expression, so one shared global copy is safe.
-const PATTERN_ALL = new RegExp(PATTERN.source, `${PATTERN.flags}g`);
+export const findLinearEquations = (text: string): LinearEquation[] =>
+  findEquations(text).flatMap((e) => linearForm(e) ?? []);
 
 export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
 
-/** A number as the guide writes it: whole, or to at most three decimals. */
-export const numberText = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
-
-const term = (n: number) => (n < 0 ? `- ${-n}` : `+ ${n}`);
-const constantTerm = (b: number) => (b === 0 ? "" : ` ${term(b)}`);
+/** The left side as equation.ts holds a side, so it is written out by the same `sideText`. */
+function leftTokens(e: LinearEquation): Side {
+  const tokens: Token[] = [];
+  if (e.a < 0) tokens.push({ kind: "op", op: "-" });
+  if (Math.abs(e.a) !== 1) tokens.push({ kind: "number", value: Math.abs(e.a) });
+  tokens.push({ kind: "letter", name: e.variable });
+  if (e.b !== 0) tokens.push({ kind: "op", op: e.b < 0 ? "-" : "+" }, { kind: "number", value: Math.abs(e.b) });
+  return { tokens, a: e.a, b: e.b };
+}
 
 /**
  * The left side as written ("3x + 7"), or with `value` in place of the variable as a learner
  * writes it out to check ("3 × 4 + 7").
  */
-export function leftSide(e: LinearEquation, value?: string): string {
-  if (value !== undefined) return `${e.a === 1 ? value : `${e.a} × ${value}`}${constantTerm(e.b)}`;
-  return `${e.a === 1 ? "" : e.a === -1 ? "-" : e.a}${e.variable}${constantTerm(e.b)}`;
-}
+export const leftSide = (e: LinearEquation, value?: string): string => sideText(leftTokens(e), value);
 
-export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${e.c}`;
+export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${numberText(e.c)}`;
 
 /** Whether solving it takes a step at all: `x = 5` is already solved. */
 export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;

@@ -43,6 +43,12 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     expect(help("7x + 1 = x + 13").example).toContain("A similar problem: 4y + 1 = 2y + 9.");
   });
 
+  it("helps with the text's first equation still to solve, whatever shapes come after it", () => {
+    // The exercise comes first; a simpler equation after it is a step or a hint, not the exercise.
+    expect(help("Solve 5x + 2 = 3x + 10. Gathering gives 2x = 8.").method).toContain("Gather the x terms");
+    expect(help("Is x = 4 right? Solve 2x = 8 first.").method).toContain("divide both sides");
+  });
+
   it("shows another problem for 'another example', never the first one again", () => {
     for (const exercise of ["3x + 7 = 22", "x - 3 = 8", "2(x + 3) = 14", "5x + 2 = 3x + 10"]) {
       const first = help(exercise).example.split("\n")[0];

@@ -1,11 +1,11 @@
 import { type Equation, findEquations, isSolvedForm, solutionOf } from "./equation";
-import { findLinearEquation, needsSolving, undoHint, undoSteps, workedExample } from "./linear-equation";
+import { linearForm, undoHint, undoSteps, workedExample } from "./linear-equation";
 
 /**
  * How to solve the exercise a text holds, for the shapes a first algebra course teaches: the
  * method in a sentence, the same as a hint, and a similar problem worked through with other
- * numbers (never the exercise's own working, so it is safe on a graded item). `ax + b = c` comes
- * from linear-equation.ts; brackets ("2(x + 3) = 14") and the unknown on both sides
+ * numbers (never the exercise's own working, so it is safe on a graded item). The exercise is the
+ * text's first equation still to solve: `ax + b = c` gets linear-equation.ts's help; brackets ("2(x + 3) = 14") and the unknown on both sides
  * ("5x + 2 = 3x + 10") from here.
  */
 export interface SolvingHelp {
@@ -16,12 +16,11 @@ export interface SolvingHelp {
 
 /** `variant` 1 is "another example": a similar problem other than the first one shown. */
 export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined {
-  const simple = findLinearEquation(text);
-  if (simple && needsSolving(simple)) {
-    return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
-  }
   const exercise = findEquations(text).find((e) => !isSolvedForm(e));
-  return exercise && (bothSides(exercise, variant) ?? brackets(exercise, variant));
+  if (!exercise) return undefined;
+  const simple = linearForm(exercise);
+  if (simple) return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
+  return bothSides(exercise, variant) ?? brackets(exercise, variant);
 }
 
 const THEN = "Now do the same steps with the numbers of your exercise.";
