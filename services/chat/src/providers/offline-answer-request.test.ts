@@ -76,6 +76,21 @@ describe("an exercise a block sets, not an equation its prose explains with", ()
   });
 });
 
+describe("the exercise a value is checked against", () => {
+  it("is the one the claim names by heading, before the question before and the block in focus", () => {
+    const named = ask("I got x = 4 for exercise 12", {
+      elementId: "exercise-1",
+      earlierQuestion: "How do I solve 5x - 4 = 21?",
+    }).text;
+    expect(named).toContain("Let's check x = 4 by putting it back into 2(x + 3) = 14");
+    expect(named).toContain("So x = 4 is right.");
+    // Named by nothing: the question before, as before.
+    expect(
+      ask("I got x = 5", { elementId: "exercise-1", earlierQuestion: "How do I solve 5x - 4 = 21?" }).text,
+    ).toContain("5x - 4 = 21");
+  });
+});
+
 describe("the exercise a conversation is about", () => {
   it("carries through a request for the answer to the value the learner checks next", async () => {
     const me = learner();

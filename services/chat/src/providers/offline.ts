@@ -1,12 +1,13 @@
 import type { Citation } from "@atomic-guide/shared";
-import { answerCheck, claimedValue, exerciseIn, exerciseLine } from "../chat/answer-check";
+import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
-import { blockById, pageBlocks } from "../knowledge/page-blocks";
-import { blockNamedIn, composeAnswerRequest } from "./offline-answer-request";
+import { pageBlocks } from "../knowledge/page-blocks";
+import { composeAnswerRequest } from "./offline-answer-request";
+import { exerciseSources } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -82,16 +83,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   return { text: parts.join("\n\n"), citations };
 }
 
-/**
- * "I got x = 4": checked against the exercise the question holds, else the question before (or
- * the block it named by heading, "help with exercise 1"), else the block in focus.
- */
+/** "I got x = 4": checked against the exercise the question is about (`exerciseSources`). */
 function checkOfClaim(request: ModelRequest, blocks: ReturnType<typeof pageBlocks>): string | undefined {
-  // The block in focus counts only for an exercise it sets, not an equation its prose explains with.
-  const focus = blockById(blocks, request.elementId)?.text;
-  const earlier = request.earlierQuestion;
-  const named = earlier ? blockNamedIn(earlier, blocks)?.text : undefined;
-  const equation = exerciseIn([request.question, earlier, named && exerciseLine(named), focus && exerciseLine(focus)]);
+  const equation = exerciseIn(exerciseSources(request, blocks).map((source) => source.text));
   const value = equation ? claimedValue(request.question, equation.variable) : undefined;
   return equation && value !== undefined ? answerCheck(equation, value, request.graded === true) : undefined;
 }
