@@ -17,7 +17,11 @@ export interface SolvingHelp {
 /** `variant` 1 is "another example": a similar problem other than the first one shown. */
 export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined {
   const exercise = findEquations(text).find((e) => !isSolvedForm(e));
-  if (!exercise) return undefined;
+  return exercise && solvingHelpFor(exercise, variant);
+}
+
+/** The same for an equation already read (and not already solved). */
+export function solvingHelpFor(exercise: Equation, variant = 0): SolvingHelp | undefined {
   const simple = linearForm(exercise);
   if (simple) return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
   return bothSides(exercise, variant) ?? brackets(exercise, variant);

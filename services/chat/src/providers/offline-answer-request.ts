@@ -1,7 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { exerciseIn } from "../chat/answer-check";
 import { equationText } from "../chat/equation";
-import { solvingHelp } from "../chat/solving-help";
+import { solvingHelpFor } from "../chat/solving-help";
 import { typedPhrase } from "../chat/typed-phrase";
 import { pageCitation } from "../knowledge/extract";
 import type { PageBlock } from "../knowledge/page-blocks";
@@ -43,7 +43,7 @@ export function composeAnswerRequest(
   if (!asksForTheAnswer(request.question)) return undefined;
   for (const { text, block } of exerciseSources(request, blocks)) {
     const exercise = exerciseIn([text]);
-    const help = exercise && solvingHelp(equationText(exercise));
+    const help = exercise && solvingHelpFor(exercise);
     if (!exercise || !help) continue;
     const line = block ? text : undefined;
     return {
