@@ -100,4 +100,23 @@ describe("a similar problem worked through", () => {
     ]);
     expect(`${method} ${hint}`).not.toMatch(/added|subtracted/i);
   });
+
+  it("keeps a negative factor negative, so the example divides by one as the exercise must", () => {
+    const { example, method, hint } = worked("How do I solve -2x + 4 = 10?");
+    expect(example.split("\n").slice(0, 4)).toEqual([
+      "A similar problem: -3y + 5 = -7.",
+      "1. Subtract 5 from both sides: -3y = -12.",
+      "2. Divide both sides by -3: y = 4.",
+      "3. Check: -3 × 4 + 5 = -7. ✓",
+    ]);
+    expect(method).toContain("divide both sides by the number in front of x, minus sign included.");
+    expect(hint).toContain("the factor in front, minus sign included");
+    const minusX = worked("-x + 4 = 10");
+    expect(minusX.example.split("\n").slice(0, 3)).toEqual([
+      "A similar problem: -y + 5 = 1.",
+      "1. Subtract 5 from both sides: -y = -4.",
+      "2. Divide both sides by -1: y = 4.",
+    ]);
+    expect(minusX.method).toContain("minus sign included (-x is -1 × x)");
+  });
 });

@@ -60,12 +60,19 @@ export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${numberTex
 /** Whether solving it takes a step at all: `x = 5` is already solved. */
 export const needsSolving = (e: LinearEquation) => e.a !== 1 || e.b !== 0;
 
+/** The factor to divide by, named so that a negative one keeps its sign ("−x" is −1 × x). */
+function factorInFront(e: LinearEquation): string {
+  const x = e.variable;
+  if (e.a > 0) return `the number in front of ${x}`;
+  return `the number in front of ${x}, minus sign included${e.a === -1 ? ` (-${x} is -1 × ${x})` : ""}`;
+}
+
 /** The method in one sentence, for the steps this equation takes (one or two). */
 export function undoSteps(e: LinearEquation): string {
   const x = e.variable;
   if (e.a === 1) return `Undo what was done to ${x}: remove the number added to or subtracted from it, on both sides.`;
-  if (e.b === 0) return `Undo what was done to ${x}: divide both sides by the number in front of ${x}.`;
-  return `Undo what was done to ${x} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by the number in front of ${x}.`;
+  if (e.b === 0) return `Undo what was done to ${x}: divide both sides by ${factorInFront(e)}.`;
+  return `Undo what was done to ${x} one step at a time: first remove the number added to or subtracted from it on both sides, then divide both sides by ${factorInFront(e)}.`;
 }
 
 /** The method as a hint, in the learner's terms, for the steps this equation takes. */
@@ -76,13 +83,14 @@ export function undoHint(e: LinearEquation): string {
       ? `Hint: undo what was done to ${x}: take the number added to it away from both sides.`
       : `Hint: undo what was done to ${x}: add the number taken away from it to both sides.`;
   }
-  if (e.b === 0) return `Hint: undo what was done to ${x}: divide both sides by the factor in front.`;
-  return `Hint: undo what was done to ${x} one step at a time, first the number added or subtracted, then the factor in front.`;
+  const factor = e.a < 0 ? "the factor in front, minus sign included" : "the factor in front";
+  if (e.b === 0) return `Hint: undo what was done to ${x}: divide both sides by ${factor}.`;
+  return `Hint: undo what was done to ${x} one step at a time, first the number added or subtracted, then ${factor}.`;
 }
 
 /**
- * A problem of the same shape (the same steps: a factor only if the original has one, a number
- * added or taken away as in the original) with other numbers and another letter, and its
+ * A problem of the same shape (the same steps: a factor only if the original has one, negative if
+ * the original's is, a number added or taken away as in the original) with other numbers and another letter, and its
  * whole-number answer.
  */
 export function similarProblem(original: LinearEquation, variant = 0): { e: LinearEquation; answer: number } {
@@ -91,7 +99,9 @@ export function similarProblem(original: LinearEquation, variant = 0): { e: Line
   // another pair, so it is not the first example again.
   const other = (value: number, [first, second]: readonly [number, number]) => (value === first ? second : first);
   const pairs = variant === 0 ? FIRST_NUMBERS : SECOND_NUMBERS;
-  const a = original.a === 1 ? 1 : other(Math.abs(original.a), pairs.a);
+  // A negative factor stays negative: dividing by one is the step such an exercise practises.
+  const size = Math.abs(original.a) === 1 ? 1 : other(Math.abs(original.a), pairs.a);
+  const a = Math.sign(original.a) * size;
   const answer = other(Math.round(solve(original)), pairs.answer);
   // A number taken away stays small, so the example's right side stays positive.
   const b = original.b > 0 ? other(original.b, pairs.added) : original.b < 0 ? -other(-original.b, pairs.takenAway) : 0;
@@ -109,7 +119,7 @@ export function workedExample(original: LinearEquation, variant = 0): string {
   const { e, answer } = similarProblem(original, variant);
   const { a, b, c, variable } = e;
   const steps: string[] = [];
-  const isolated = `${a === 1 ? "" : a}${variable} = ${c - b}`;
+  const isolated = `${leftSide({ a, b: 0, c, variable })} = ${c - b}`;
   if (b > 0) steps.push(`Subtract ${b} from both sides: ${isolated}.`);
   if (b < 0) steps.push(`Add ${-b} to both sides: ${isolated}.`);
   if (a !== 1) steps.push(`Divide both sides by ${a}: ${variable} = ${answer}.`);
