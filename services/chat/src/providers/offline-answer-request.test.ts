@@ -76,6 +76,24 @@ describe("an exercise a block sets, not an equation its prose explains with", ()
   });
 });
 
+describe("an exercise the question names by its heading", () => {
+  it("is quoted, said in plain words and shown the way to, never solved", () => {
+    const answer = ask("Can you explain exercise 1 in simpler words?");
+    expect(answer.text).toContain("> Solve 3x + 7 = 22. x =");
+    expect(answer.text).toContain("Exercise 1 asks for the number x stands for: the one that makes 3x + 7 equal 22.");
+    expect(answer.text).toContain("A similar problem: 2y + 5 = 13.");
+    expect(answer.citations[0]).toEqual(expect.objectContaining({ source: "page", id: "exercise-1" }));
+    expect(leaksAnswer(answer.text, "Solve 3x + 7 = 22.")).toBe(false);
+    expect(ask("help with exercise 12").text).toContain("Open the brackets first");
+  });
+
+  it("is what a follow-up about that question goes by", () => {
+    const another = ask("Can you show me another example?", { earlierQuestion: "Can you explain exercise 1?" }).text;
+    expect(another).toContain("A similar problem:");
+    expect(another).not.toContain("2y + 5 = 13");
+  });
+});
+
 describe("the exercise a value is checked against", () => {
   it("is the one the claim names by heading, before the question before and the block in focus", () => {
     const named = ask("I got x = 4 for exercise 12", {

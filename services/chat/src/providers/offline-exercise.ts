@@ -1,4 +1,5 @@
-import { exerciseLine } from "../chat/answer-check";
+import { exerciseIn, exerciseLine } from "../chat/answer-check";
+import { type Equation, sideText } from "../chat/equation";
 import { typedPhrase } from "../chat/typed-phrase";
 import { blockById, type PageBlock } from "../knowledge/page-blocks";
 import type { ModelRequest } from "./types";
@@ -42,3 +43,28 @@ export function exerciseSources(request: ModelRequest, blocks: readonly PageBloc
     ...setBy(blockById(blocks, request.elementId)),
   ];
 }
+
+/** An exercise the question names by its block's heading, read from the line that sets it. */
+export interface NamedExercise {
+  heading: string;
+  line: string;
+  equation: Equation;
+  block: PageBlock;
+}
+
+/**
+ * "Can you explain exercise 1?", "help with question 5": the exercise of the block the question
+ * names, when the question writes out no equation of its own.
+ */
+export function namedExercise(question: string, blocks: readonly PageBlock[]): NamedExercise | undefined {
+  if (exerciseIn([question])) return undefined;
+  const block = blockNamedIn(question, blocks);
+  const line = block && exerciseLine(block.text);
+  const equation = line && exerciseIn([line]);
+  const heading = block?.text.split("\n", 1)[0]?.trim();
+  return block && line && equation && heading ? { heading, line, equation, block } : undefined;
+}
+
+/** What the exercise asks, in plain words ("… the number x stands for: the one that makes 3x + 7 equal 22"). */
+export const exerciseInPlainWords = ({ heading, equation: e }: NamedExercise) =>
+  `${heading} asks for the number ${e.variable} stands for: the one that makes ${sideText(e.left)} equal ${sideText(e.right)}.`;

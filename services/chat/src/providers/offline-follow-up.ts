@@ -15,6 +15,7 @@ import { solvingHelp } from "../chat/solving-help";
 import { bestPassages, DEFINITION_SENTENCE, pageCitation, preferring, quote } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
+import { namedExercise } from "./offline-exercise";
 
 /** Sentences that show a case rather than state a rule. */
 const EXAMPLE = /\b(?:for example|for instance|e\.g\.|example|such as|suppose|consider)\b/i;
@@ -36,9 +37,11 @@ export function composeFollowUp(
 ): { text: string; citations: Citation[] } | undefined {
   const parts: string[] = [];
   const citations: Citation[] = [];
+  // The exercise the question before wrote out, or the one it named ("explain exercise 1").
+  const exercise = namedExercise(earlier, blocks)?.line ?? earlier;
   // "Another example" is another one: the first answer showed the first similar problem.
-  const solving = solvingHelp(earlier, kind === "example" ? 1 : 0);
-  const simple = findLinearEquation(earlier);
+  const solving = solvingHelp(exercise, kind === "example" ? 1 : 0);
+  const simple = findLinearEquation(exercise);
   if (kind === "review" && simple && needsSolving(simple)) {
     // What to review before solving it: the inverse operations it is built on.
     parts.push(inverseOperationsReview(simple));

@@ -2,12 +2,12 @@ import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { smallTalkReply } from "../chat/small-talk";
-import { solvingHelp } from "../chat/solving-help";
-import { bestPassages, pageCitation, pageTopics, quote } from "../knowledge/extract";
+import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
+import { bestPassages, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
 import { composeAnswerRequest } from "./offline-answer-request";
-import { exerciseSources } from "./offline-exercise";
+import { exerciseInPlainWords, exerciseSources, namedExercise } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -65,13 +65,24 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
     parts.push(OFFLINE_FAQ_LABEL, faqHit.answer);
     citations.push(faqCitation(faqHit));
   }
-  if (passages.length > 0) {
-    parts.push(faqHit ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL, ...passages.map((p) => quote(p.text)));
-    citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
+  // "Can you explain exercise 1?": that exercise quoted and said in plain words, before anything
+  // the question's other words find.
+  const named = namedExercise(request.question, blocks);
+  const namedId = named && (named.block.id ?? WHOLE_PAGE_ID);
+  const others = passages.filter((p) => p.blockId !== namedId);
+  if (named || others.length > 0) {
+    parts.push(faqHit ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL);
+    if (named && namedId) {
+      parts.push(quote(named.line), exerciseInPlainWords(named));
+      citations.push(pageCitation(namedId, named.line));
+    }
+    parts.push(...others.map((p) => quote(p.text)));
+    citations.push(...others.map((p) => pageCitation(p.blockId, p.text)));
   }
-  // An equation in the question gets the method and a similar problem worked through; its own
-  // result is left to the learner (it may be a graded item, and doing the steps is the point).
-  const solving = solvingHelp(request.question);
+  // An equation in the question (or the exercise it names) gets the method and a similar
+  // problem worked through; its own result is left to the learner (it may be a graded item, and
+  // doing the steps is the point).
+  const solving = named ? solvingHelpFor(named.equation) : solvingHelp(request.question);
   if (solving)
     parts.push(parts.length > 0 ? OFFLINE_METHOD_TOO : OFFLINE_METHOD_LABEL, solving.method, solving.example);
   if (parts.length === 0) {
