@@ -3,6 +3,7 @@ import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
+import { stepCheck } from "../chat/step-check";
 import { bestPassages, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
@@ -29,7 +30,8 @@ export interface OfflineAnswer {
  * Pure retrieval over the tenant's FAQ and the page: works with no account and no network. The
  * FAQ's answer when an entry answers the question, and the page's best sentences quoted, each
  * cited; for a question holding a linear equation, the method and a similar problem worked
- * through; a value the learner found ("I got x = 4") put back into the exercise (answer-check.ts);
+ * through; a value the learner found ("I got x = 4") put back into the exercise (answer-check.ts)
+ * and a step they took ("2x - 3 = 11, so 2x = 14?") checked (step-check.ts);
  * a follow-up the guide offered answered for the question before it
  * (offline-follow-up.ts); a greeting or thanks answered in kind; a plain "not found" when none
  * of these applies.
@@ -49,9 +51,10 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
   const passages = bestPassages(request.question, blocks);
-  const check = checkOfClaim(request, blocks);
+  // "I got x = 4", or a step "2x - 3 = 11, so 2x = 14?": the learner's own work checked first;
+  // what the page says about it, after.
+  const check = checkOfClaim(request, blocks) ?? stepCheck(request.question);
   if (check) {
-    // The learner's own value checked first; what the page says about checking, after it.
     const quoted = passages.length > 0 ? [OFFLINE_PAGE_TOO, ...passages.map((p) => quote(p.text))] : [];
     return {
       text: [check, ...quoted].join("\n\n"),
