@@ -1,6 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { followUpKind } from "../chat/follow-up-questions";
+import { notationAnswer } from "../chat/notation";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
@@ -12,7 +13,9 @@ import { exerciseInPlainWords, exerciseSources, namedExercise } from "./offline-
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
+export const OFFLINE_LABEL = "Offline answer (no AI model was used):";
 export const OFFLINE_FAQ_LABEL = "Offline answer from your course FAQ:";
+export const OFFLINE_FAQ_TOO = "Your course FAQ says:";
 export const OFFLINE_PAGE_LABEL = "Offline answer from this page (no AI model was used):";
 export const OFFLINE_PAGE_TOO = "This page says:";
 export const OFFLINE_METHOD_LABEL = "Offline answer (no AI model was used): how to solve an equation like yours.";
@@ -50,7 +53,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
-  const passages = bestPassages(request.question, blocks);
+  // "What's 3x?": the shorthand explained, then the page's own words found by its meaning.
+  const notation = notationAnswer(request.question);
+  const passages = bestPassages(notation?.pageSearch ?? request.question, blocks);
   // "I got x = 4", or a step "2x - 3 = 11, so 2x = 14?": the learner's own work checked first;
   // what the page says about it, after.
   const check = checkOfClaim(request, blocks) ?? stepCheck(request.question);
@@ -63,9 +68,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   }
   const faqHit = answeringFaqEntry(request.question, faq);
   const citations: Citation[] = [];
-  const parts: string[] = [];
+  const parts: string[] = notation ? [OFFLINE_LABEL, notation.text] : [];
   if (faqHit) {
-    parts.push(OFFLINE_FAQ_LABEL, faqHit.answer);
+    parts.push(parts.length > 0 ? OFFLINE_FAQ_TOO : OFFLINE_FAQ_LABEL, faqHit.answer);
     citations.push(faqCitation(faqHit));
   }
   // "Can you explain exercise 1?": that exercise quoted and said in plain words, before anything
@@ -74,7 +79,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const namedId = named && (named.block.id ?? WHOLE_PAGE_ID);
   const others = passages.filter((p) => p.blockId !== namedId);
   if (named || others.length > 0) {
-    parts.push(faqHit ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL);
+    parts.push(parts.length > 0 ? OFFLINE_PAGE_TOO : OFFLINE_PAGE_LABEL);
     if (named && namedId) {
       parts.push(quote(named.line), exerciseInPlainWords(named));
       citations.push(pageCitation(namedId, named.line));
