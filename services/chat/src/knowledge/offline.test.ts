@@ -91,6 +91,18 @@ describe("offline retrieval", () => {
     expect(composeOfflineAnswer(request("zebra x = 5"), FAQ).text).toBe(OFFLINE_NONE);
   });
 
+  it("quotes no other exercise of the page for an equation the page does not hold", () => {
+    const page = "Solve 2x + 5 = 17 by the balance method.\n\nSolve 2x - 3 = 11. x =";
+    const answer = composeOfflineAnswer(request("How do I solve -2x + 4 = 10?", page), FAQ).text;
+    expect(answer.startsWith(`${OFFLINE_METHOD_LABEL}\n\n`)).toBe(true);
+    expect(answer).not.toMatch(/2x \+ 5 = 17|2x - 3 = 11/);
+    expect(answer).toContain("A similar problem: -3y + 5 = -7.");
+    // The page's own exercise, asked about, is still quoted.
+    expect(composeOfflineAnswer(request("How do I solve 2x - 3 = 11?", page), FAQ).text).toContain(
+      "> Solve 2x - 3 = 11. x =",
+    );
+  });
+
   it("says so when neither knows", () => {
     expect(composeOfflineAnswer(request("zebra quantum gravity"), FAQ).text).toBe(OFFLINE_NONE);
   });

@@ -1,5 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
+import { equationText, findEquations, isSolvedForm } from "../chat/equation";
 import { followUpKind } from "../chat/follow-up-questions";
 import { notationAnswer } from "../chat/notation";
 import { smallTalkReply } from "../chat/small-talk";
@@ -55,7 +56,10 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (answerRequest) return answerRequest;
   // "What's 3x?": the shorthand explained, then the page's own words found by its meaning.
   const notation = notationAnswer(request.question);
-  const passages = bestPassages(notation?.pageSearch ?? request.question, blocks);
+  const passages = aboutTheSameEquation(
+    request.question,
+    bestPassages(notation?.pageSearch ?? request.question, blocks),
+  );
   // "I got x = 4", or a step "2x - 3 = 11, so 2x = 14?": the learner's own work checked first;
   // what the page says about it, after.
   const check = checkOfClaim(request, blocks) ?? stepCheck(request.question);
@@ -100,6 +104,21 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
     return { text: `${OFFLINE_NONE}${covers}`, citations: [] };
   }
   return { text: parts.join("\n\n"), citations };
+}
+
+/**
+ * "How do I solve -2x + 4 = 10?": the page's sentences that share its words but set or work
+ * another equation ("Solve 2x − 3 = 11. x =") are another exercise, not about this one; the
+ * guide's own similar problem shows the steps. Sentences with the same equation or none stay.
+ */
+function aboutTheSameEquation<P extends { text: string }>(question: string, passages: P[]): P[] {
+  const asked = exerciseIn([question]);
+  if (!asked) return passages;
+  const same = equationText(asked);
+  return passages.filter((p) => {
+    const written = findEquations(p.text).filter((e) => !isSolvedForm(e));
+    return written.length === 0 || written.some((e) => equationText(e) === same);
+  });
 }
 
 /** "I got x = 4": checked against the exercise the question is about (`exerciseSources`). */
