@@ -11,8 +11,15 @@ describe("a step the learner took, checked", () => {
     );
     expect(stepCheck("3x + 7 = 22 so 3x = 15, right?")).toContain("That step takes 7 away from both sides.");
     expect(stepCheck("4x = 20 then 2x = 10?")).toContain("That step divides both sides by 2.");
-    // Right, but not a move the guide can name: confirmed all the same.
-    expect(stepCheck("2(x + 3) = 14 becomes 2x + 6 = 14?")).toMatch(/^Yes: 2x \+ 6 = 14 follows from 2\(x \+ 3\) = 14/);
+    expect(stepCheck("2(x + 3) = 14 becomes 2x + 6 = 14?")).toMatch(
+      /^Yes: 2x \+ 6 = 14 follows from 2\(x \+ 3\) = 14, both sides still balance\. That step opens the brackets\./,
+    );
+    expect(stepCheck("5x + 2 = 3x + 10 so 2x + 2 = 10?")).toContain("That step takes 3x away from both sides.");
+    expect(stepCheck("3x + 7 = 22 so 6x + 14 = 44?")).toContain("That step multiplies both sides by 2.");
+    // Right, but not one move the guide can name: confirmed all the same.
+    expect(stepCheck("x + 1 = 4 so 2x = 6?")).toMatch(
+      /^Yes: 2x = 6 follows from x \+ 1 = 4, both sides still balance\.\n/,
+    );
   });
 
   it("says a wrong step is wrong and where to look, without the answer or the right side's value", () => {
@@ -23,7 +30,16 @@ describe("a step the learner took, checked", () => {
     );
     expect(wrong).not.toMatch(/\b15\b|\b5\b/);
     expect(leaksAnswer(wrong ?? "", "Graded: solve 3x + 7 = 22. x =")).toBe(false);
-    expect(stepCheck("5x + 2 = 3x + 10 gives 2x = 12?")).toContain("go through the step again, one side at a time");
+    // The unknown on both sides: the left side's move, to make on the right side too.
+    expect(stepCheck("5x + 2 = 3x + 10 gives 2x = 12?")).toContain(
+      "To get from 5x + 2 to 2x, the step takes 3x + 2 away from both sides: do exactly that to 3x + 10 on the right too",
+    );
+    // Brackets opened wrongly: the rule for opening them, not a move that was never meant.
+    expect(stepCheck("2(x + 3) = 14 becomes 2x + 3 = 14?")).toContain(
+      "multiply every term inside them by the number in front: work out 2(x + 3) again.",
+    );
+    // A side left as it was and the other changed: no move to name.
+    expect(stepCheck("3x + 7 = 22 so 3x + 7 = 20?")).toContain("go through the step again, one side at a time");
   });
 
   it("leaves alone what is not a step: one equation, a value, a question with no step words", () => {
