@@ -23,6 +23,21 @@ describe("algebra's shorthand, explained offline", () => {
     }
   });
 
+  it("quotes what the page says about multiplying the unknown and undoing it, not every sentence that multiplies", () => {
+    const page = [
+      "[[block:order]]",
+      "If x was multiplied by 3 and then 7 was added, you first take the 7 away and then divide by 3.",
+      "[[block:brackets]]",
+      "Brackets are opened first, by multiplying each term inside by the number outside, so 2(x + 3) = 14 becomes 2x + 6 = 14.",
+    ].join("\n");
+    const answer = composeOfflineAnswer(
+      { messages: [], maxTokens: 100, question: "what's 3x?", pageContent: page, tenantId: "t" },
+      [],
+    );
+    expect(answer.text).toContain("> If x was multiplied by 3");
+    expect(answer.text).not.toContain("Brackets are opened first");
+  });
+
   it("says what the letter stands for, and quotes the page where it says so", () => {
     const answer = ask("What does x stand for?");
     expect(answer.text).toContain("x stands for the unknown");

@@ -28,7 +28,7 @@ export function notationAnswer(question: string): NotationAnswer | undefined {
     // A value far from any exercise's answer would still be a guess; 10 makes the product easy to see.
     return {
       text: `${n}${x} means ${n} × ${x}: a number written just before a letter multiplies it. If ${x} were 10, ${n}${x} would be ${Number(n) * 10}. Dividing both sides by ${n} undoes it.`,
-      pageSearch: "unknown variable multiply number in front",
+      pageSearch: `${x} multiplied by ${n} then divide both sides`,
     };
   }
   const letter = LETTER.exec(text);
