@@ -89,9 +89,9 @@ export function undoHint(e: LinearEquation): string {
 }
 
 /**
- * A problem of the same shape (the same steps: a factor only if the original has one, negative if
- * the original's is, a number added or taken away as in the original) with other numbers and another letter, and its
- * whole-number answer.
+ * A problem of the same shape (the same steps: a factor only if the original has one, negative
+ * if the original's is, a number added or taken away as in the original) with other numbers and
+ * another letter, and its whole-number answer.
  */
 export function similarProblem(original: LinearEquation, variant = 0): { e: LinearEquation; answer: number } {
   const variable = original.variable === "y" ? "t" : "y";

@@ -17,8 +17,8 @@ const ask = (question: string) =>
 describe("algebra's shorthand, explained offline", () => {
   it("says what a number before a letter means", () => {
     for (const q of ["what's 3x?", "What does 3x mean?", "what is 3 x"]) {
-      expect(notationAnswer(q)?.text, q).toMatch(
-        /^3x means 3 × x: a number written just before a letter multiplies it/,
+      expect(notationAnswer(q)?.text, q).toBe(
+        "3x means 3 × x: 3 lots of x (x + x + x). A number written just before a letter multiplies it, and dividing both sides by 3 undoes it.",
       );
     }
   });

@@ -25,9 +25,11 @@ export function notationAnswer(question: string): NotationAnswer | undefined {
   const coefficient = COEFFICIENT.exec(text);
   if (coefficient) {
     const [, n = "", x = ""] = coefficient;
-    // A value far from any exercise's answer would still be a guess; 10 makes the product easy to see.
+    const count = Number(n);
+    // Shown as repeated addition rather than with a value for x, which could be an exercise's answer.
+    const sum = count >= 2 && count <= 4 ? ` (${Array.from({ length: count }, () => x).join(" + ")})` : "";
     return {
-      text: `${n}${x} means ${n} × ${x}: a number written just before a letter multiplies it. If ${x} were 10, ${n}${x} would be ${Number(n) * 10}. Dividing both sides by ${n} undoes it.`,
+      text: `${n}${x} means ${n} × ${x}: ${n} lots of ${x}${sum}. A number written just before a letter multiplies it, and dividing both sides by ${n} undoes it.`,
       pageSearch: `${x} multiplied by ${n} then divide both sides`,
     };
   }
