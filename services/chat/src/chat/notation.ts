@@ -11,7 +11,7 @@ export interface NotationAnswer {
   pageSearch: string;
 }
 
-const WHAT = String.raw`^(?:so )?(?:what(?:'s| is| does)|what do(?:es)? (?:it|that) mean(?: by| when it says)?)`;
+const WHAT = "^(?:so )?(?:what(?:'s| is| does)|what do(?:es)? (?:it|that) mean(?: by| when it says)?)";
 /** "what's 3x", "what does 3x mean", "what is 2y". */
 const COEFFICIENT = new RegExp(`${WHAT} (?:the )?(\\d+) ?(\\p{L})(?: mean)?$`, "u");
 /**
