@@ -12,7 +12,7 @@ import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
 import { exerciseLine } from "./answer-check";
-import { findLinearEquation, inverseOperationsReview, needsSolving } from "./linear-equation";
+import { inverseOperationsReview, linearExercise } from "./linear-equation";
 import type { HelpKind } from "./schemas";
 import { solvingHelp } from "./solving-help";
 
@@ -89,11 +89,11 @@ function prerequisite(subject: HelpSubject, faq: readonly FaqEntry[]): { text: s
   const parts: string[] = [];
   const citations: Citation[] = [];
   const line = focus ? exerciseLine(focus.text) : undefined;
-  const equation = line ? findLinearEquation(line) : undefined;
+  const equation = line ? linearExercise(line) : undefined;
   if (passages.length > 0) {
     parts.push("This part builds on what the page explains here. Review:", ...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
-  } else if (focus && line && equation && needsSolving(equation)) {
+  } else if (focus && line && equation) {
     // Nothing else on the page to point to, but the exercise's own shape says what it builds on.
     parts.push(inverseOperationsReview(equation));
     citations.push(cite(focus, line));

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  findLinearEquation,
-  findLinearEquations,
-  inverseOperationsReview,
-  undoHint,
-  undoSteps,
-  workedExample,
-} from "./linear-equation";
+import { findLinearEquations, inverseOperationsReview, undoHint, undoSteps, workedExample } from "./linear-equation";
+
+const findLinearEquation = (text: string) => findLinearEquations(text)[0];
 
 const review = (text: string) => {
   const equation = findLinearEquation(text);

@@ -1,4 +1,4 @@
-import { type Equation, findEquations, numberText, type Side, sideText } from "./equation";
+import { type Equation, findEquations, isSolvedForm, numberText, type Side, sideText } from "./equation";
 
 /** `ax + b = c` (also `ax - b = c`, `ax = c`), the shape of many graded exercises. */
 export interface LinearEquation {
@@ -30,8 +30,14 @@ export function linearForm(e: Equation): LinearEquation | undefined {
   return { a: e.left.a, b: e.left.b, c: e.right.b, variable: e.variable };
 }
 
-/** The first equation of this shape in the text. */
-export const findLinearEquation = (text: string): LinearEquation | undefined => findLinearEquations(text)[0];
+/**
+ * The text's exercise (its first equation still to solve, as solving help takes it) when it is of
+ * this shape: "5x + 2 = 3x + 10, then 2x = 8" has none, its exercise being the first.
+ */
+export function linearExercise(text: string): LinearEquation | undefined {
+  const exercise = findEquations(text).find((e) => !isSolvedForm(e));
+  return exercise && linearForm(exercise);
+}
 
 /** Every equation of this shape in the text, in order ("is x = 4 right for 3x + 7 = 22?" holds two). */
 export const findLinearEquations = (text: string): LinearEquation[] =>

@@ -43,6 +43,11 @@ describe("the guide's own follow-ups, offline", () => {
     expect(review).toContain("Subtracting undoes adding");
     expect(review).toContain("Dividing undoes multiplying");
     expect(leaksAnswer(review, "Solve 3x + 7 = 22")).toBe(false);
+    // The exercise is the first equation to solve, for the review as for the other follow-ups.
+    const both = "How do I solve 5x + 2 = 3x + 10? I got to 2x = 8";
+    const reviewBoth = composeOfflineAnswer(request(FOLLOW_UPS.review, both), []).text;
+    expect(reviewBoth).toContain("Gather the x terms on one side first");
+    expect(reviewBoth).not.toContain("Dividing undoes multiplying");
   });
 
   it("takes what learners type instead of the chips as the same follow-up, but not a question of their own", () => {

@@ -2,10 +2,10 @@ import type { Citation } from "@atomic-guide/shared";
 import { exerciseIn } from "../chat/answer-check";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import {
-  findLinearEquation,
   findLinearEquations,
   inverseOperationsReview,
   type LinearEquation,
+  linearExercise,
   needsSolving,
   sameEquation,
   similarProblem,
@@ -41,8 +41,8 @@ export function composeFollowUp(
   const exercise = namedExercise(earlier, blocks)?.line ?? earlier;
   // "Another example" is another one: the first answer showed the first similar problem.
   const solving = solvingHelp(exercise, kind === "example" ? 1 : 0);
-  const simple = findLinearEquation(exercise);
-  if (kind === "review" && simple && needsSolving(simple)) {
+  const simple = linearExercise(exercise);
+  if (kind === "review" && simple) {
     // What to review before solving it: the inverse operations it is built on.
     parts.push(inverseOperationsReview(simple));
   } else if (solving) {
