@@ -3,8 +3,7 @@ import {
   asciiMinus,
   type Equation,
   equationText,
-  findEquations,
-  isSolvedForm,
+  exerciseOf,
   numberText,
   type Side,
   sideText,
@@ -35,13 +34,13 @@ export function claimedValue(message: string, variable: string): number | undefi
  */
 export function onlyClaimsAValue(message: string): boolean {
   const named = /(?<![\p{L}\d])(\p{L})\s*(?:=|is|equals)\s*-?\d/iu.exec(asciiMinus(message))?.[1];
-  return named !== undefined && claimedValue(message, named) !== undefined && exerciseIn([message]) === undefined;
+  return named !== undefined && claimedValue(message, named) !== undefined && exerciseOf(message) === undefined;
 }
 
 /** The first equation to solve among the places the question may be about, in that order. */
 export function exerciseIn(texts: readonly (string | undefined)[]): Equation | undefined {
   for (const text of texts) {
-    const equation = text ? findEquations(text).find((e) => !isSolvedForm(e)) : undefined;
+    const equation = text ? exerciseOf(text) : undefined;
     if (equation) return equation;
   }
   return undefined;
@@ -56,7 +55,7 @@ const SETS_AN_EXERCISE = /\b(?:solve|find|work out|calculate)\b|=\s*(?:\?|_+|…
 
 /** The line of a block that sets its exercise, holding an equation to solve; undefined for prose. */
 export function exerciseLine(blockText: string): string | undefined {
-  return sentencesOf(blockText).find((s) => SETS_AN_EXERCISE.test(s) && exerciseIn([s]) !== undefined);
+  return sentencesOf(blockText).find((s) => SETS_AN_EXERCISE.test(s) && exerciseOf(s) !== undefined);
 }
 
 const wrapped = (n: number) => (n < 0 ? `(${numberText(n)})` : numberText(n));

@@ -15,7 +15,7 @@ export const asciiMinus = (text: string) => text.replace(/[\u2212\u2012\u2013\uF
 /** A number as the guide writes it: whole, or to at most three decimals. */
 export const numberText = (n: number) => (Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000));
 
-type Token = { kind: "number"; value: number } | { kind: "letter"; name: string } | { kind: "op"; op: string };
+export type Token = { kind: "number"; value: number } | { kind: "letter"; name: string } | { kind: "op"; op: string };
 
 /** One side as written (its tokens) and as a·x + b. */
 export interface Side {
@@ -139,7 +139,8 @@ function parseSide(tokens: Token[]): { side: Side; letter: string | undefined } 
   return value ? { side: { tokens, ...value }, letter: parser.letter } : undefined;
 }
 
-const isOp = (t: Token | undefined, op: string) => t?.kind === "op" && t.op === op;
+/** An operator token, one of `ops`. */
+export const isOp = (t: Token | undefined, ...ops: string[]) => t?.kind === "op" && ops.includes(t.op);
 const isValue = (t: Token | undefined) => t !== undefined && t.kind !== "op";
 
 /**
@@ -178,7 +179,7 @@ export function findEquations(text: string): Equation[] {
   const found: Equation[] = [];
   for (const [run] of asciiMinus(text).matchAll(RUN)) {
     const tokens = tokenize(run);
-    const split = tokens.findIndex((t) => t.kind === "op" && t.op === "=");
+    const split = tokens.findIndex((t) => isOp(t, "="));
     const left = parseLeft(tokens.slice(0, split));
     const right = parseRight(tokens.slice(split + 1));
     if (!left || !right) continue;
@@ -199,6 +200,12 @@ export function isSolvedForm(e: Equation): boolean {
   const alone = (s: Side) => s.tokens.length === 1 && s.tokens[0]?.kind === "letter";
   return (alone(e.left) && e.right.a === 0) || (alone(e.right) && e.left.a === 0);
 }
+
+/** The text's equations still to solve ("x = 5" is solved already), in order. */
+export const equationsToSolve = (text: string): Equation[] => findEquations(text).filter((e) => !isSolvedForm(e));
+
+/** The text's exercise: its first equation still to solve. */
+export const exerciseOf = (text: string): Equation | undefined => equationsToSolve(text)[0];
 
 export const valueAt = (side: Side, x: number) => side.a * x + side.b;
 

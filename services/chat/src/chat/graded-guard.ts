@@ -1,4 +1,4 @@
-import { asciiMinus, findEquations, isSolvedForm, numberText, solutionOf } from "./equation";
+import { asciiMinus, exerciseOf, numberText, solutionOf } from "./equation";
 import { solvingHelp } from "./solving-help";
 
 /** Phrases that hand over a result whatever the item is. */
@@ -19,7 +19,7 @@ export function leaksAnswer(modelOutput: string, itemText: string): boolean {
   const output = asciiMinus(modelOutput);
   if (ANSWER_PHRASES.some((p) => p.test(output))) return true;
   // Any arrangement: "2(x + 3) = 14" and "5x + 2 = 3x + 10" are graded items too.
-  const equation = findEquations(itemText).find((e) => !isSolvedForm(e));
+  const equation = exerciseOf(itemText);
   if (!equation) return false;
   const value = numberText(solutionOf(equation)).replace("-", "-\\s*");
   const states = new RegExp(`(?<![\\w.])${equation.variable}\\s*=\\s*${value}(?!\\d|\\.\\d)`, "i");

@@ -1,4 +1,13 @@
-import { type Equation, findEquations, isSolvedForm, numberText, type Side, sideText } from "./equation";
+import {
+  type Equation,
+  exerciseOf,
+  findEquations,
+  isOp,
+  numberText,
+  type Side,
+  sideText,
+  type Token,
+} from "./equation";
 
 /** `ax + b = c` (also `ax - b = c`, `ax = c`), the shape of many graded exercises. */
 export interface LinearEquation {
@@ -8,9 +17,7 @@ export interface LinearEquation {
   variable: string;
 }
 
-type Token = Side["tokens"][number];
 const isNumber = (t: Token | undefined) => t?.kind === "number" && Number.isInteger(t.value);
-const isOp = (t: Token | undefined, ...ops: string[]) => t?.kind === "op" && ops.includes(t.op);
 
 /**
  * An equation read by equation.ts, when it is written in this shape: whole numbers, the unknown
@@ -35,7 +42,7 @@ export function linearForm(e: Equation): LinearEquation | undefined {
  * this shape: "5x + 2 = 3x + 10, then 2x = 8" has none, its exercise being the first.
  */
 export function linearExercise(text: string): LinearEquation | undefined {
-  const exercise = findEquations(text).find((e) => !isSolvedForm(e));
+  const exercise = exerciseOf(text);
   return exercise && linearForm(exercise);
 }
 
@@ -45,21 +52,31 @@ export const findLinearEquations = (text: string): LinearEquation[] =>
 
 export const solve = (e: LinearEquation) => (e.c - e.b) / e.a;
 
-/** The left side as equation.ts holds a side, so it is written out by the same `sideText`. */
-function leftTokens(e: LinearEquation): Side {
+/**
+ * a·x + b as equation.ts holds a side ("3x + 7", "-x", "7"), so it is written out by the same
+ * `sideText`.
+ */
+export function linearSide({ a, b }: { a: number; b: number }, variable: string): Side {
   const tokens: Token[] = [];
-  if (e.a < 0) tokens.push({ kind: "op", op: "-" });
-  if (Math.abs(e.a) !== 1) tokens.push({ kind: "number", value: Math.abs(e.a) });
-  tokens.push({ kind: "letter", name: e.variable });
-  if (e.b !== 0) tokens.push({ kind: "op", op: e.b < 0 ? "-" : "+" }, { kind: "number", value: Math.abs(e.b) });
-  return { tokens, a: e.a, b: e.b };
+  const sign = (n: number): Token => ({ kind: "op", op: n < 0 ? "-" : "+" });
+  if (a !== 0) {
+    if (a < 0) tokens.push(sign(a));
+    if (Math.abs(a) !== 1) tokens.push({ kind: "number", value: Math.abs(a) });
+    tokens.push({ kind: "letter", name: variable });
+  }
+  if (b !== 0 || a === 0) {
+    // A sign between terms; before a number alone, only a minus.
+    if (a !== 0 || b < 0) tokens.push(sign(b));
+    tokens.push({ kind: "number", value: Math.abs(b) });
+  }
+  return { tokens, a, b };
 }
 
 /**
  * The left side as written ("3x + 7"), or with `value` in place of the variable as a learner
  * writes it out to check ("3 × 4 + 7").
  */
-export const leftSide = (e: LinearEquation, value?: string): string => sideText(leftTokens(e), value);
+export const leftSide = (e: LinearEquation, value?: string): string => sideText(linearSide(e, e.variable), value);
 
 export const equationText = (e: LinearEquation) => `${leftSide(e)} = ${numberText(e.c)}`;
 

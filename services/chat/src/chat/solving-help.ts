@@ -1,12 +1,12 @@
-import { type Equation, findEquations, isSolvedForm, solutionOf } from "./equation";
+import { type Equation, exerciseOf, isOp, solutionOf } from "./equation";
 import { linearForm, undoHint, undoSteps, workedExample } from "./linear-equation";
 
 /**
  * How to solve the exercise a text holds, for the shapes a first algebra course teaches: the
  * method in a sentence, the same as a hint, and a similar problem worked through with other
  * numbers (never the exercise's own working, so it is safe on a graded item). The exercise is the
- * text's first equation still to solve: `ax + b = c` gets linear-equation.ts's help; brackets ("2(x + 3) = 14") and the unknown on both sides
- * ("5x + 2 = 3x + 10") from here.
+ * text's first equation still to solve: `ax + b = c` gets linear-equation.ts's help; brackets
+ * ("2(x + 3) = 14") and the unknown on both sides ("5x + 2 = 3x + 10") get it from here.
  */
 export interface SolvingHelp {
   method: string;
@@ -16,7 +16,7 @@ export interface SolvingHelp {
 
 /** `variant` 1 is "another example": a similar problem other than the first one shown. */
 export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined {
-  const exercise = findEquations(text).find((e) => !isSolvedForm(e));
+  const exercise = exerciseOf(text);
   return exercise && solvingHelpFor(exercise, variant);
 }
 
@@ -75,7 +75,7 @@ function bothSides(e: Equation, variant: number): SolvingHelp | undefined {
 /** `k(x + m) = c` or `k(x - m) = c`: a number in front of a bracket that holds the unknown. */
 function brackets(e: Equation, variant: number): SolvingHelp | undefined {
   const tokens = e.left.a !== 0 ? e.left.tokens : e.right.tokens;
-  const opened = tokens.some((t, i) => t.kind === "op" && t.op === "(" && tokens[i - 1]?.kind === "number");
+  const opened = tokens.some((t, i) => isOp(t, "(") && tokens[i - 1]?.kind === "number");
   if (!opened || (e.left.a !== 0 && e.right.a !== 0)) return undefined;
   const x = e.variable;
   const y = otherLetter(e);

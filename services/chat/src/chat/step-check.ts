@@ -1,4 +1,5 @@
-import { equationText, findEquations, isSolvedForm, numberText, type Side, sideText, solutionOf } from "./equation";
+import { equationsToSolve, equationText, isOp, numberText, type Side, sideText, solutionOf } from "./equation";
+import { linearSide } from "./linear-equation";
 
 /** Words a learner asks about a step with: "is it the same", "so", "then I get", an arrow. */
 const ASKS_ABOUT_A_STEP =
@@ -6,14 +7,7 @@ const ASKS_ABOUT_A_STEP =
 
 type Linear = Pick<Side, "a" | "b">;
 
-const hasBrackets = (side: Side) => side.tokens.some((t) => t.kind === "op" && t.op === "(");
-
-/** a·x + b as the guide writes it: "3x", "x", "7", "3x + 7", "3x - 2". */
-function linearText({ a, b }: Linear, x: string): string {
-  const unknown = a === 0 ? "" : `${a === 1 ? "" : a === -1 ? "-" : numberText(a)}${x}`;
-  if (!unknown) return numberText(b);
-  return b === 0 ? unknown : `${unknown} ${b < 0 ? "-" : "+"} ${numberText(Math.abs(b))}`;
-}
+const hasBrackets = (side: Side) => side.tokens.some((t) => isOp(t, "("));
 
 /** "divides both sides by 2" or "multiplies both sides by 2", when one side is a whole multiple of the other. */
 function scaling(from: Linear, to: Linear): string | undefined {
@@ -37,8 +31,8 @@ function moveOf(from: Side, to: Side, x: string): string | undefined {
   if (scaled) return scaled;
   const takenAway = difference.a > 0 || (difference.a === 0 && difference.b > 0);
   return takenAway
-    ? `takes ${linearText(difference, x)} away from both sides`
-    : `adds ${linearText({ a: -difference.a, b: -difference.b }, x)} to both sides`;
+    ? `takes ${sideText(linearSide(difference, x))} away from both sides`
+    : `adds ${sideText(linearSide({ a: -difference.a, b: -difference.b }, x))} to both sides`;
 }
 
 /**
@@ -50,7 +44,7 @@ function moveOf(from: Side, to: Side, x: string): string | undefined {
  */
 export function stepCheck(text: string): string | undefined {
   if (!ASKS_ABOUT_A_STEP.test(text)) return undefined;
-  const [from, to] = findEquations(text).filter((e) => !isSolvedForm(e));
+  const [from, to] = equationsToSolve(text);
   if (!from || !to || from.variable !== to.variable) return undefined;
   const x = from.variable;
   const leftMove = moveOf(from.left, to.left, x);

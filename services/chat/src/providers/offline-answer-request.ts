@@ -1,6 +1,5 @@
 import type { Citation } from "@atomic-guide/shared";
-import { exerciseIn } from "../chat/answer-check";
-import { equationText } from "../chat/equation";
+import { equationText, exerciseOf } from "../chat/equation";
 import { solvingHelpFor } from "../chat/solving-help";
 import { typedPhrase } from "../chat/typed-phrase";
 import { pageCitation } from "../knowledge/extract";
@@ -42,13 +41,12 @@ export function composeAnswerRequest(
 ): { text: string; citations: Citation[] } | undefined {
   if (!asksForTheAnswer(request.question)) return undefined;
   for (const { text, block } of exerciseSources(request, blocks)) {
-    const exercise = exerciseIn([text]);
+    const exercise = text ? exerciseOf(text) : undefined;
     const help = exercise && solvingHelpFor(exercise);
-    if (!exercise || !help) continue;
-    const line = block ? text : undefined;
+    if (!text || !exercise || !help) continue;
     return {
       text: [ANSWER_REQUEST_LABEL, `Your exercise: ${equationText(exercise)}.`, help.method, help.example].join("\n\n"),
-      citations: block?.id && line ? [pageCitation(block.id, line)] : [],
+      citations: block?.id ? [pageCitation(block.id, text)] : [],
     };
   }
   return undefined;

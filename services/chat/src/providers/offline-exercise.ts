@@ -1,5 +1,5 @@
-import { exerciseIn, exerciseLine } from "../chat/answer-check";
-import { type Equation, sideText } from "../chat/equation";
+import { exerciseLine } from "../chat/answer-check";
+import { type Equation, exerciseOf, sideText } from "../chat/equation";
 import { typedPhrase } from "../chat/typed-phrase";
 import { blockById, type PageBlock } from "../knowledge/page-blocks";
 import type { ModelRequest } from "./types";
@@ -57,10 +57,10 @@ export interface NamedExercise {
  * names, when the question writes out no equation of its own.
  */
 export function namedExercise(question: string, blocks: readonly PageBlock[]): NamedExercise | undefined {
-  if (exerciseIn([question])) return undefined;
+  if (exerciseOf(question)) return undefined;
   const block = blockNamedIn(question, blocks);
   const line = block && exerciseLine(block.text);
-  const equation = line && exerciseIn([line]);
+  const equation = line && exerciseOf(line);
   const heading = block?.text.split("\n", 1)[0]?.trim();
   return block && line && equation && heading ? { heading, line, equation, block } : undefined;
 }

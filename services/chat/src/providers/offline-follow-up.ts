@@ -1,5 +1,5 @@
 import type { Citation } from "@atomic-guide/shared";
-import { exerciseIn } from "../chat/answer-check";
+import { exerciseOf } from "../chat/equation";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import {
   findLinearEquations,
@@ -68,7 +68,7 @@ export function composeFollowUp(
         );
         citations.push(...picked.map((p) => pageCitation(p.blockId, p.text)));
         // A question that names no exercise at all ("explain the balance method").
-        if (kind === "example" && exerciseIn([earlier]) === undefined) {
+        if (kind === "example" && exerciseOf(earlier) === undefined) {
           const source = pageExampleSource(picked, blocks);
           if (source) parts.push(workedExample(source));
         }

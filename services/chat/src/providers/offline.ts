@@ -1,6 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
-import { equationText, findEquations, isSolvedForm } from "../chat/equation";
+import { equationsToSolve, equationText, exerciseOf } from "../chat/equation";
 import { followUpKind } from "../chat/follow-up-questions";
 import { notationAnswer } from "../chat/notation";
 import { smallTalkReply } from "../chat/small-talk";
@@ -112,11 +112,11 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
  * guide's own similar problem shows the steps. Sentences with the same equation or none stay.
  */
 function aboutTheSameEquation<P extends { text: string }>(question: string, passages: P[]): P[] {
-  const asked = exerciseIn([question]);
+  const asked = exerciseOf(question);
   if (!asked) return passages;
   const same = equationText(asked);
   return passages.filter((p) => {
-    const written = findEquations(p.text).filter((e) => !isSolvedForm(e));
+    const written = equationsToSolve(p.text);
     return written.length === 0 || written.some((e) => equationText(e) === same);
   });
 }
