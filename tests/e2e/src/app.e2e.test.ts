@@ -57,6 +57,8 @@ describe("learner view", () => {
       )
       .catch(() => undefined);
     expect(await page.inputValue("#app textarea")).toBe("What is a linear equation?");
+    // Refused, it was not kept: the log does not show it as asked, so sending it again shows it once.
+    expect(await page.locator(".message-user").count()).toBe(0);
     await page.close();
   });
 

@@ -149,7 +149,7 @@ export class ChatView implements View {
     this.helping = true;
     await this.history;
     this.error.textContent = "";
-    this.addMessage("user", `${saying} ${this.ctx.page.titleOf(elementId) ?? "this part"}.`);
+    const asked = this.addMessage("user", `${saying} ${this.ctx.page.titleOf(elementId) ?? "this part"}.`);
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
     const body = answer.querySelector(".message-body") as HTMLElement;
@@ -162,6 +162,7 @@ export class ChatView implements View {
       if (help.citations.length > 0) answer.append(citationList(this.ctx, help.citations));
     } catch (err) {
       answer.remove();
+      if (refused(err)) asked.remove();
       this.error.textContent =
         err instanceof ApiProblem ? describeProblem(err) : "Help is not available right now. Ask your guide instead.";
       this.input.focus();
@@ -237,7 +238,7 @@ export class ChatView implements View {
     this.send.disabled = true;
     this.error.textContent = "";
     this.input.value = "";
-    this.addMessage("user", message);
+    const asked = this.addMessage("user", message);
     this.ctx.capture?.helpRequest("chat");
     const answer = this.addMessage("assistant", "");
     answer.setAttribute("aria-busy", "true");
@@ -273,6 +274,9 @@ export class ChatView implements View {
     } catch (err) {
       pending = null;
       answer.remove();
+      // Refused with an answer from the server (budget, expiry, a flag): nothing was kept, so the
+      // question leaves the log and goes back in the box, to be sent again once, not shown twice.
+      if (refused(err)) asked.remove();
       if (err instanceof ApiProblem) {
         this.error.textContent = describeProblem(err);
         if (err.kind === "feature_disabled") this.disable(describeProblem(err));
@@ -292,6 +296,11 @@ export class ChatView implements View {
       items.slice(0, 4).map((s) => h("button", { type: "button", class: "chip", onclick: () => this.ask(s) }, s)),
     );
   }
+}
+
+/** The server answered with an error status: the request was refused, not lost on the way. */
+function refused(err: unknown): boolean {
+  return err instanceof ApiProblem && err.status > 0;
 }
 
 function metaText(meta: Partial<ChatDone>): string {
