@@ -24,6 +24,7 @@ export interface GroundedRequest {
   /** The learner's previous question in the conversation (see ModelRequest). */
   earlierQuestion?: string | undefined;
   pageContent?: string | undefined;
+  pageTitle?: string | undefined;
   elementId?: string | undefined;
   graded?: boolean | undefined;
   /** FAQ entries the model was shown, for citations. */
@@ -72,6 +73,7 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
       question: request.question,
       earlierQuestion: request.earlierQuestion,
       pageContent: request.pageContent,
+      pageTitle: request.pageTitle,
       elementId: request.elementId,
       graded: request.graded,
       tenantId: auth.tenantId,

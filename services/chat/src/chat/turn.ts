@@ -214,6 +214,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
         !onlyAsksForTheAnswer(m.content),
     )?.content,
     pageContent: pageContext?.pageContent,
+    pageTitle: pageContext?.pageTitle,
     elementId: pageContext?.elementId,
     graded: pageContext?.graded,
     faqShown: faqMatches,

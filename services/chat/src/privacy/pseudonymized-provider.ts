@@ -12,6 +12,7 @@ export function pseudonymized(provider: ChatProvider, pseudonyms: Pseudonyms): C
         question: pseudonyms.mask(request.question),
         earlierQuestion: request.earlierQuestion === undefined ? undefined : pseudonyms.mask(request.earlierQuestion),
         pageContent: request.pageContent === undefined ? undefined : pseudonyms.mask(request.pageContent),
+        pageTitle: request.pageTitle === undefined ? undefined : pseudonyms.mask(request.pageTitle),
       };
       const sink = pseudonyms.restoringSink(onToken);
       try {

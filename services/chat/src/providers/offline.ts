@@ -3,6 +3,7 @@ import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { equationsToSolve, equationText, exerciseOf } from "../chat/equation";
 import { followUpKind } from "../chat/follow-up-questions";
 import { notationAnswer } from "../chat/notation";
+import { asksForOverview, pageOverview } from "../chat/page-overview";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
@@ -51,6 +52,15 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const smallTalk = smallTalkReply(request.question);
   if (smallTalk) return { text: smallTalk, citations: [] };
   const blocks = pageBlocks(request.pageContent);
+  // "What is this page about?": the page's own aim and its parts, not sentences sharing "page".
+  const overview = asksForOverview(request.question) ? pageOverview(blocks, request.pageTitle) : undefined;
+  if (overview)
+    return {
+      text: `${OFFLINE_PAGE_LABEL}
+
+${overview.text}`,
+      citations: overview.citations,
+    };
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;

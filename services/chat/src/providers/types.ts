@@ -19,6 +19,8 @@ export interface ModelRequest {
    */
   earlierQuestion?: string | undefined;
   pageContent?: string | undefined;
+  /** The page's title as the learner sees it (`pageContext.pageTitle`). */
+  pageTitle?: string | undefined;
   /** The block the learner is working in (`pageContext.elementId`): the exercise a question may be about. */
   elementId?: string | undefined;
   /** That item counts for a grade: help shows how, never works the item out. */

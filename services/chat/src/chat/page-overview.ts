@@ -1,0 +1,76 @@
+import type { Citation } from "@atomic-guide/shared";
+import { leadSentences, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
+import type { PageBlock } from "../knowledge/page-blocks";
+import { typedPhrase } from "./typed-phrase";
+
+/**
+ * "What is this page about?", "summarise this lesson", "what will I learn here?": a question about
+ * the page as a whole. Its words ("page", "about") are in no sentence worth quoting, so retrieval
+ * answers "couldn't find this"; the page's own statement of its aim and its headings answer it.
+ */
+const PART = "(?:page|lesson|section|reading|chapter|unit|module|topic|text)";
+const WHATS = "(?:so |and |ok |okay )?what(?:'s|s| is)";
+const ASKS: readonly RegExp[] = [
+  new RegExp(`^${WHATS} (?:this|the) ${PART}(?: all)? about$`, "u"),
+  new RegExp(`^${WHATS} this(?: all)? about$`, "u"),
+  new RegExp(`^${WHATS} the (?:main )?(?:idea|point|topic|goal|aim) of (?:this|the) ${PART}$`, "u"),
+  new RegExp(`^what does (?:this|the) ${PART} (?:cover|teach|explain)$`, "u"),
+  new RegExp(
+    `^(?:can you |could you |please )?(?:summari[sz]e|sum up|give me (?:a|an) (?:short |quick |brief )?(?:summary|overview) of)(?: (?:this|the) ${PART})?(?: for me)?(?: please)?$`,
+    "u",
+  ),
+  /^(?:give me )?(?:a |an )?(?:short |quick |brief )?(?:summary|overview|tl;?dr)(?: please)?$/u,
+  new RegExp(
+    `^what (?:(?:will|do|should|can) i (?:learn|be learning)|am i (?:learning|meant to learn|supposed to learn))(?: (?:here|today|on this ${PART}|in this ${PART}|from this ${PART}))?$`,
+    "u",
+  ),
+  new RegExp(`^what are we (?:learning|doing)(?: (?:here|today|on this ${PART}|in this ${PART}))?$`, "u"),
+];
+
+export function asksForOverview(question: string): boolean {
+  const text = typedPhrase(question);
+  return ASKS.some((pattern) => pattern.test(text));
+}
+
+/** A block that says what the page is for, by its heading or its first words. */
+const INTRO_HEADING =
+  /^(?:what you(?:'ll| will) learn|learning (?:goals|objectives|outcomes)|objectives|goals|overview|introduction|intro|summary|about this (?:page|lesson|unit|module)|in this (?:page|lesson|unit|module))\b/iu;
+const INTRO_SENTENCE =
+  /^(?:in this (?:page|lesson|unit|module|section)|this (?:page|lesson|unit|module) (?:is|covers|explains|shows|introduces)|you will learn|by the end of this)/iu;
+
+function introOf(blocks: readonly PageBlock[]): { block: PageBlock; text: string } | undefined {
+  for (const block of blocks) {
+    const [first = "", ...rest] = block.text.split("\n");
+    const body = rest.join("\n").trim();
+    if (INTRO_HEADING.test(first.trim()) && body) return { block, text: leadSentences(body, 2) };
+    // Its first line may be a heading of its own ("Fractions"), the aim the line after.
+    const aim = [block.text, body].find((text) => INTRO_SENTENCE.test(text));
+    if (aim) return { block, text: leadSentences(aim, 2) };
+  }
+  return undefined;
+}
+
+export interface PageOverview {
+  text: string;
+  citations: Citation[];
+}
+
+/**
+ * The page's title, its own statement of what it is for (quoted and cited) when it has one, and
+ * its headings. Undefined when the page sent neither, so the question falls to retrieval.
+ */
+export function pageOverview(blocks: readonly PageBlock[], pageTitle: string | undefined): PageOverview | undefined {
+  const intro = introOf(blocks);
+  const topics = pageTopics(blocks, 8);
+  if (!intro && topics.length === 0) return undefined;
+  const title = pageTitle?.trim();
+  const parts = [title ? `This page is "${title}".` : "Here is what this page is about."];
+  if (intro) parts.push(`It says what it is for:\n\n${quote(intro.text)}`);
+  const headings = topics.filter((t) => !INTRO_HEADING.test(t));
+  if (headings.length > 0) parts.push(`Its parts: ${headings.join(", ")}.`);
+  parts.push("Ask me about any of them, or about a sentence you'd like explained.");
+  return {
+    text: parts.join("\n\n"),
+    citations: intro ? [pageCitation(intro.block.id ?? WHOLE_PAGE_ID, intro.text)] : [],
+  };
+}
