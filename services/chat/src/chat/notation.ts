@@ -6,7 +6,8 @@ import { typedPhrase } from "./typed-phrase";
  * words the question shares, so retrieval alone finds nothing or the wrong sentences.
  */
 export interface NotationAnswer {
-  text: string;
+  /** What the guide says itself; none when the page's own words are the whole answer. */
+  text?: string;
   /** Words to find the page's own explanation with, in place of the question's. */
   pageSearch: string;
 }

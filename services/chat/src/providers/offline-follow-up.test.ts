@@ -130,6 +130,19 @@ describe("the guide's own follow-ups, offline", () => {
     expect(unanswered).not.toContain("earlier question");
   });
 
+  it("after a question about the whole page, an example is the page's worked example and one made like it", () => {
+    const lesson =
+      "[[block:intro]]\nWhat you will learn\nIn this lesson you will solve linear equations.\n" +
+      "[[block:worked-example]]\nWorked example\nSolve 2x + 5 = 17. Subtract 5 from both sides: 2x = 12. Divide both sides by 2: x = 6.\n" +
+      "[[block:exercise-1]]\nExercise 1\nSolve 3x + 7 = 22. x =";
+    const earlier = "What is this page about?";
+    const answer = composeOfflineAnswer(request(FOLLOW_UPS.example, earlier, lesson), []);
+    expect(answer.text.startsWith(`${followUpLabel(earlier)}\n\nFrom this page:\n\n> Solve 2x + 5 = 17.`)).toBe(true);
+    expect(answer.text).toContain("A similar problem:");
+    expect(answer.citations).toEqual([expect.objectContaining({ source: "page", id: "worked-example" })]);
+    expect(leaksAnswer(answer.text, "Solve 3x + 7 = 22")).toBe(false);
+  });
+
   it("takes the question before from the conversation's history, through the chat API", async () => {
     const me = learner();
     const pageContext = { pageContent: EQUATION_PAGE, elementId: "q-one-step" };

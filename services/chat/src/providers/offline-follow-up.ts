@@ -12,7 +12,15 @@ import {
   workedExample,
 } from "../chat/linear-equation";
 import { solvingHelp } from "../chat/solving-help";
-import { bestPassages, DEFINITION_SENTENCE, pageCitation, preferring, quote } from "../knowledge/extract";
+import {
+  bestPassages,
+  DEFINITION_SENTENCE,
+  leadSentences,
+  pageCitation,
+  preferring,
+  quote,
+  WHOLE_PAGE_ID,
+} from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
 import { namedExercise } from "./offline-exercise";
@@ -73,6 +81,16 @@ export function composeFollowUp(
           if (source) parts.push(workedExample(source));
         }
       }
+    } else if (kind === "example") {
+      // The question before found nothing of its own ("what is this page about?"): the page's own
+      // worked example, and one made like the page's equations.
+      const shown = pageWorkedExample(blocks);
+      if (shown) {
+        parts.push("From this page:", quote(shown.text));
+        citations.push(pageCitation(shown.blockId, shown.text));
+      }
+      const source = pageExampleSource([], blocks);
+      if (source) parts.push(workedExample(source));
     }
     const note = courseFaqNote(earlier, faq);
     if (note) {
@@ -99,4 +117,15 @@ function pageExampleSource(
   if (!source) return undefined;
   const { e } = similarProblem(source);
   return onPage.some((known) => sameEquation(known, e)) ? undefined : source;
+}
+
+/** The page's block headed as an example ("Worked example", "Example 2"), its first sentences. */
+function pageWorkedExample(blocks: readonly PageBlock[]): { blockId: string; text: string } | undefined {
+  for (const block of blocks) {
+    const [heading = "", ...rest] = block.text.split("\n");
+    const body = rest.join("\n").trim();
+    if (/^(?:a )?(?:worked )?examples?\b/iu.test(heading.trim()) && body)
+      return { blockId: block.id ?? WHOLE_PAGE_ID, text: leadSentences(body, 4) };
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { asksForOverview, pageOverview } from "../chat/page-overview";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
+import { termQuestion } from "../chat/term-question";
 import { bestPassages, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
@@ -64,8 +65,9 @@ ${overview.text}`,
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
-  // "What's 3x?": the shorthand explained, then the page's own words found by its meaning.
-  const notation = notationAnswer(request.question);
+  // "What's 3x?", "what does coefficient mean?": the shorthand or the word explained, then the
+  // page's own words found by its meaning or by that word alone.
+  const notation = notationAnswer(request.question) ?? termQuestion(request.question);
   const passages = aboutTheSameEquation(
     request.question,
     bestPassages(notation?.pageSearch ?? request.question, blocks),
@@ -82,7 +84,7 @@ ${overview.text}`,
   }
   const faqHit = answeringFaqEntry(request.question, faq);
   const citations: Citation[] = [];
-  const parts: string[] = notation ? [OFFLINE_LABEL, notation.text] : [];
+  const parts: string[] = notation?.text ? [OFFLINE_LABEL, notation.text] : [];
   if (faqHit) {
     parts.push(parts.length > 0 ? OFFLINE_FAQ_TOO : OFFLINE_FAQ_LABEL, faqHit.answer);
     citations.push(faqCitation(faqHit));

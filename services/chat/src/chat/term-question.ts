@@ -1,0 +1,82 @@
+import type { NotationAnswer } from "./notation";
+import { typedPhrase } from "./typed-phrase";
+
+/**
+ * "What does coefficient mean?", "what is a like term?", "define expression": a question about
+ * one word. Retrieval must look for that word alone: with the question's "mean" it quotes any
+ * sentence holding "means", on a page that never uses the word asked about.
+ */
+const ASKED_TERM = new RegExp(
+  [
+    "^(?:so |and |ok |okay |sorry |um )?",
+    "(?:",
+    [
+      "what(?:'s|s| is| are) (?:a |an |the )?(?:meaning of (?:the word |the term |a |an )?)?",
+      "what does (?:the word |the term |a |an |the )?",
+      "what do (?:the words |the terms )?",
+      "what do you mean by (?:the word |the term |a |an |the )?",
+      "what is meant by (?:the word |the term |a |an |the )?",
+      "(?:can you |could you |please )?(?:define|explain what)(?: the word| the term)? (?:a |an |the )?",
+      "(?:the )?(?:meaning|definition) of (?:the word |the term |a |an |the )?",
+    ].join("|"),
+    ")",
+    // One to three words, letters only: "3x" and "x" are notation.ts's, an equation solving help's.
+    "[\"'\u2018\u201c]?(\\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*(?: \\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*){0,2}?)[\"'\u2019\u201d]?",
+    "(?: means?| stands? for| is| are)?$",
+  ].join(""),
+  "u",
+);
+
+/** Words that make the question about something other than a word's meaning. */
+const NOT_A_TERM = /\b(?:this|that|it|these|those|page|lesson|answer|step|next|first|point|question|exercise|wrong)\b/u;
+
+/**
+ * Meanings of the words a first algebra course uses, for a page that uses a word without saying
+ * what it means. Each example is an expression or a step, never an equation's solution, which
+ * could be an exercise's answer.
+ */
+const GLOSSARY: readonly [RegExp, string][] = [
+  [
+    /^coefficients?$/u,
+    "A coefficient is the number written in front of a letter, which multiplies it: in 5y - 2, the coefficient of y is 5. Dividing both sides by the coefficient is the step that leaves the letter on its own.",
+  ],
+  [
+    /^constants?(?: terms?)?$/u,
+    "A constant is a number on its own, with no letter next to it: in 4x + 9, the constant is 9. Its value never changes, whatever x is.",
+  ],
+  [
+    /^like terms?$/u,
+    "Like terms have the same letter (to the same power), such as 3x and 5x, so they can be added into one: 3x + 5x = 8x. A plain number and an x term are not like terms.",
+  ],
+  [
+    /^terms?$/u,
+    "A term is one part of an expression, separated from the others by + or -: 4x + 9 has two terms, 4x and 9.",
+  ],
+  [
+    /^(?:algebraic )?expressions?$/u,
+    "An expression is numbers and letters joined by +, -, × or ÷, with no equals sign, such as 2x + 1. An equation says two expressions are equal.",
+  ],
+  [
+    /^linear(?: equations?)?$/u,
+    "A linear equation has its unknown only as itself or times a number (never squared or multiplied by itself), such as 4x - 3 = 9. Its graph is a straight line, hence the name.",
+  ],
+  [
+    /^inverse(?: operations?)?$|^inverses$/u,
+    "An inverse operation undoes another: subtracting undoes adding, dividing undoes multiplying. Solving an equation means undoing what was done to the unknown, one inverse operation at a time.",
+  ],
+  [
+    /^isolat(?:e|ing|ed)(?: the variable| x)?$/u,
+    "To isolate the unknown is to get it on its own on one side of the equals sign, so the other side shows its value.",
+  ],
+];
+
+/**
+ * For a question about one word: the word to look for on the page instead of the whole question,
+ * and its meaning when it is one of a first algebra course's words.
+ */
+export function termQuestion(question: string): NotationAnswer | undefined {
+  const asked = ASKED_TERM.exec(typedPhrase(question))?.[1];
+  if (!asked || NOT_A_TERM.test(asked)) return undefined;
+  const text = GLOSSARY.find(([pattern]) => pattern.test(asked))?.[1];
+  return { ...(text ? { text } : {}), pageSearch: asked };
+}
