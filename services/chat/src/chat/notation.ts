@@ -10,6 +10,8 @@ export interface NotationAnswer {
   text?: string;
   /** Words to find the page's own explanation with, in place of the question's. */
   pageSearch: string;
+  /** Words a quoted passage must hold, one after another (the word asked about). */
+  phrase?: string;
 }
 
 const WHAT = "^(?:so )?(?:what(?:'s| is| does)|what do(?:es)? (?:it|that) mean(?: by| when it says)?)";

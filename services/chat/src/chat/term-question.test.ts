@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer, OFFLINE_LABEL, OFFLINE_NONE, OFFLINE_PAGE_LABEL } from "../providers/offline";
+import { FOLLOW_UPS } from "./follow-up-questions";
 import { termQuestion } from "./term-question";
 
 // The sample lesson's words: "means" and "equation" are on it, "coefficient" is not.
@@ -12,8 +13,9 @@ const PAGE = [
   "Solve 3x + 7 = 22. Subtract 7 from both sides: 3x = 15.",
 ].join("\n");
 
-const ask = (question: string) =>
-  composeOfflineAnswer({ messages: [], maxTokens: 100, question, pageContent: PAGE, tenantId: "t" }, []).text;
+const ask = (question: string, pageContent = PAGE, earlierQuestion?: string) =>
+  composeOfflineAnswer({ messages: [], maxTokens: 100, question, earlierQuestion, pageContent, tenantId: "t" }, [])
+    .text;
 
 describe("a question about one word", () => {
   it("looks for that word alone, however the question is put", () => {
@@ -25,7 +27,7 @@ describe("a question about one word", () => {
       ["define expression", "expression"],
       ["Can you explain what isolate means?", "isolate"],
       ["meaning of the word constant", "constant"],
-      ["What is the balance method?", "balance method"],
+      ["what is the meaning of balance", "balance"],
     ])
       expect(termQuestion(q as string)?.pageSearch, q).toBe(word);
     for (const q of [
@@ -51,5 +53,23 @@ describe("a question about one word", () => {
       ),
     );
     expect(ask("What does photosynthesis mean?")).toMatch(new RegExp(`^${OFFLINE_NONE.replace(/[.?()]/g, "\\$&")}`));
+  });
+
+  it("quotes only sentences holding a phrase asked about as one, not those sharing its words apart", () => {
+    const apart =
+      "[[block:a]]\nThe equals sign works like the pivot of a balance.\nFirst collect the terms that contain x on one side.";
+    expect(ask("what are like terms?", apart)).toBe(
+      `${OFFLINE_LABEL}\n\nLike terms have the same letter (to the same power), such as 3x and 5x, so they can be added into one: 3x + 5x = 8x. A plain number and an x term are not like terms.`,
+    );
+    const together = `${apart}\n[[block:b]]\nIn 5x + 2 - 3x, collect like terms first: 5x - 3x is 2x.`;
+    const answer = ask("what are like terms?", together);
+    expect(answer).toContain("> In 5x + 2 - 3x, collect like terms first: 5x - 3x is 2x.");
+    expect(answer).not.toContain("pivot");
+  });
+
+  it("explained again when the learner is still confused, from the word asked about", () => {
+    const again = ask(FOLLOW_UPS.steps, PAGE, "What does coefficient mean?");
+    expect(again).toContain("A coefficient is the number written in front of a letter");
+    expect(again).not.toContain("Solving an equation means");
   });
 });

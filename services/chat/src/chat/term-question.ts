@@ -1,31 +1,34 @@
 import type { NotationAnswer } from "./notation";
 import { typedPhrase } from "./typed-phrase";
 
+/** One to three words, letters only ("3x" and "x" are notation.ts's), quotes around them allowed. */
+const TERM =
+  "[\"'\u2018\u201c]?(\\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*(?: \\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*){0,2}?)[\"'\u2019\u201d]?";
+const LEAD = "^(?:so |and |ok |okay |sorry |um )?";
+const ARTICLE = "(?:the word |the term |a |an |the )?";
+
 /**
- * "What does coefficient mean?", "what is a like term?", "define expression": a question about
- * one word. Retrieval must look for that word alone: with the question's "mean" it quotes any
- * sentence holding "means", on a page that never uses the word asked about.
+ * "What does coefficient mean?", "define expression", "meaning of the word constant": asking what
+ * a word means, in so many words. Retrieval must look for that word alone: with the question's
+ * "mean" it quotes any sentence holding "means", on a page that never uses the word asked about.
  */
-const ASKED_TERM = new RegExp(
-  [
-    "^(?:so |and |ok |okay |sorry |um )?",
-    "(?:",
-    [
-      "what(?:'s|s| is| are) (?:a |an |the )?(?:meaning of (?:the word |the term |a |an )?)?",
-      "what does (?:the word |the term |a |an |the )?",
-      "what do (?:the words |the terms )?",
-      "what do you mean by (?:the word |the term |a |an |the )?",
-      "what is meant by (?:the word |the term |a |an |the )?",
-      "(?:can you |could you |please )?(?:define|explain what)(?: the word| the term)? (?:a |an |the )?",
-      "(?:the )?(?:meaning|definition) of (?:the word |the term |a |an |the )?",
-    ].join("|"),
-    ")",
-    // One to three words, letters only: "3x" and "x" are notation.ts's, an equation solving help's.
-    "[\"'\u2018\u201c]?(\\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*(?: \\p{L}(?:[\\p{L}-]|'(?=\\p{L}))*){0,2}?)[\"'\u2019\u201d]?",
-    "(?: means?| stands? for| is| are)?$",
-  ].join(""),
+const ASKS_MEANING = new RegExp(
+  `${LEAD}(?:${[
+    `what (?:does|do) ${ARTICLE}${TERM} (?:mean|stand for|represent)`,
+    `what(?:'s|s| is) (?:the )?(?:meaning|definition) of ${ARTICLE}${TERM}`,
+    `what (?:do you mean|is meant) by ${ARTICLE}${TERM}`,
+    `(?:can you |could you |please )?(?:define ${ARTICLE}${TERM}|explain what ${ARTICLE}${TERM} (?:means?|is|are))`,
+    `(?:the )?(?:meaning|definition) of ${ARTICLE}${TERM}`,
+  ].join("|")})$`,
   "u",
 );
+
+/**
+ * "What is a coefficient?", "what are like terms?": the same question when the word is one the
+ * guide knows; otherwise "what is ..." is any question ("what is photosynthesis made of?") and
+ * left to retrieval as asked.
+ */
+const WHAT_IS = new RegExp(`${LEAD}what(?:'s|s| is| are) (?:a |an |the )?${TERM}$`, "u");
 
 /** Words that make the question about something other than a word's meaning. */
 const NOT_A_TERM = /\b(?:this|that|it|these|those|page|lesson|answer|step|next|first|point|question|exercise|wrong)\b/u;
@@ -75,8 +78,12 @@ const GLOSSARY: readonly [RegExp, string][] = [
  * and its meaning when it is one of a first algebra course's words.
  */
 export function termQuestion(question: string): NotationAnswer | undefined {
-  const asked = ASKED_TERM.exec(typedPhrase(question))?.[1];
+  const typed = typedPhrase(question);
+  const meaning = ASKS_MEANING.exec(typed);
+  // The pattern's alternatives each capture the word; the one that matched holds it.
+  const asked = meaning?.slice(1).find((group) => group !== undefined) ?? WHAT_IS.exec(typed)?.[1];
   if (!asked || NOT_A_TERM.test(asked)) return undefined;
   const text = GLOSSARY.find(([pattern]) => pattern.test(asked))?.[1];
-  return { ...(text ? { text } : {}), pageSearch: asked };
+  if (!meaning && !text) return undefined;
+  return { ...(text ? { text } : {}), pageSearch: asked, phrase: asked };
 }

@@ -1,7 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { rankBm25, termCoverage, tokenize } from "./bm25";
 import { type PageBlock, sentencesOf } from "./page-blocks";
-import { phraseFactor, questionPairs } from "./phrase";
+import { holdsPhrase, phraseFactor, questionPairs } from "./phrase";
 
 /** Sentences that say what something is: what a later part builds on. */
 export const DEFINITION_SENTENCE = /\b(?:is|are|means|mean|called|defined as|refers to)\b/i;
@@ -82,6 +82,10 @@ export function bestPassages(question: string, blocks: readonly PageBlock[], max
   }
   return [...passages.values()].sort((a, b) => a.order - b.order);
 }
+
+/** The best passages for `search`, only those holding `phrase` when one is given (a word asked about). */
+export const passagesFor = (search: string, blocks: readonly PageBlock[], phrase?: string, max = MAX_PASSAGES) =>
+  bestPassages(search, blocks, max).filter((p) => phrase === undefined || holdsPhrase(p.text, phrase));
 
 /**
  * The page's headings, in reading order: each block's first line when it reads as a heading

@@ -1,4 +1,4 @@
-import { isStopWord, wordsOf } from "./bm25";
+import { isStopWord, rankingTerms, wordsOf } from "./bm25";
 
 /**
  * How much a sentence's score grows per word of the longest run of the question's words it holds
@@ -38,4 +38,18 @@ export function phraseFactor(pairs: ReadonlySet<string>, sentence: string): numb
     start = i;
   }
   return best > 1 ? 1 + PER_RUN_WORD * (best - 1) : 1;
+}
+
+/**
+ * Whether `text` holds the phrase's words one after another, as ranking counts words (stems,
+ * synonyms, no stop words): "like terms" is in "collect like terms", not in "works like ... terms".
+ */
+export function holdsPhrase(text: string, phrase: string): boolean {
+  const want = rankingTerms(phrase);
+  if (want.length === 0) return false;
+  const have = rankingTerms(text);
+  for (let i = 0; i + want.length <= have.length; i++) {
+    if (want.every((term, j) => have[i + j] === term)) return true;
+  }
+  return false;
 }

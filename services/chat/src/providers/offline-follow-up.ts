@@ -12,11 +12,12 @@ import {
   workedExample,
 } from "../chat/linear-equation";
 import { solvingHelp } from "../chat/solving-help";
+import { termQuestion } from "../chat/term-question";
 import {
-  bestPassages,
   DEFINITION_SENTENCE,
   leadSentences,
   pageCitation,
+  passagesFor,
   preferring,
   quote,
   WHOLE_PAGE_ID,
@@ -56,7 +57,9 @@ export function composeFollowUp(
   } else if (solving) {
     parts.push(...(kind === "example" ? [] : [solving.method]), solving.example);
   } else {
-    const found = bestPassages(earlier, blocks, 4);
+    // A question about one word ("what are like terms?") is about the passages that hold it.
+    const term = termQuestion(earlier);
+    const found = passagesFor(term?.pageSearch ?? earlier, blocks, term?.phrase, 4);
     const passages =
       kind === "example"
         ? preferring(found, EXAMPLE)
@@ -81,6 +84,8 @@ export function composeFollowUp(
           if (source) parts.push(workedExample(source));
         }
       }
+    } else if (term?.text) {
+      parts.push(term.text);
     } else if (kind === "example") {
       // The question before found nothing of its own ("what is this page about?"): the page's own
       // worked example, and one made like the page's equations.

@@ -8,7 +8,7 @@ import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
 import { termQuestion } from "../chat/term-question";
-import { bestPassages, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
+import { pageCitation, pageTopics, passagesFor, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
 import { composeAnswerRequest } from "./offline-answer-request";
@@ -70,7 +70,7 @@ ${overview.text}`,
   const notation = notationAnswer(request.question) ?? termQuestion(request.question);
   const passages = aboutTheSameEquation(
     request.question,
-    bestPassages(notation?.pageSearch ?? request.question, blocks),
+    passagesFor(notation?.pageSearch ?? request.question, blocks, notation?.phrase),
   );
   // "I got x = 4", or a step "2x - 3 = 11, so 2x = 14?": the learner's own work checked first;
   // what the page says about it, after.
