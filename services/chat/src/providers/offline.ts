@@ -2,6 +2,8 @@ import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { equationsToSolve, equationText, exerciseOf } from "../chat/equation";
 import { followUpKind } from "../chat/follow-up-questions";
+import { composeOfflineHelp } from "../chat/help-offline";
+import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
 import { asksForOverview, pageOverview } from "../chat/page-overview";
 import { smallTalkReply } from "../chat/small-talk";
@@ -10,7 +12,7 @@ import { stepCheck } from "../chat/step-check";
 import { termQuestion } from "../chat/term-question";
 import { pageCitation, pageTopics, passagesFor, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
-import { pageBlocks } from "../knowledge/page-blocks";
+import { blockById, pageBlocks } from "../knowledge/page-blocks";
 import { composeAnswerRequest } from "./offline-answer-request";
 import { exerciseInPlainWords, exerciseSources, namedExercise } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
@@ -55,13 +57,13 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   const blocks = pageBlocks(request.pageContent);
   // "What is this page about?": the page's own aim and its parts, not sentences sharing "page".
   const overview = asksForOverview(request.question) ? pageOverview(blocks, request.pageTitle) : undefined;
-  if (overview)
-    return {
-      text: `${OFFLINE_PAGE_LABEL}
-
-${overview.text}`,
-      citations: overview.citations,
-    };
+  if (overview) return fromThePage(overview);
+  // "Help", "hint please": what the "I'm stuck" button gives, a hint on the part in focus.
+  if (asksForHelpHere(request.question)) {
+    const focus = blockById(blocks, request.elementId) ?? (blocks.length === 1 ? blocks[0] : undefined);
+    if (!focus) return { text: WHICH_PART, citations: [] };
+    return fromThePage(composeOfflineHelp({ kind: "hint", blocks, focus, pageTitle: request.pageTitle }, faq));
+  }
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
@@ -117,6 +119,12 @@ ${overview.text}`,
   }
   return { text: parts.join("\n\n"), citations };
 }
+
+/** An answer made from the page alone, labelled as such. */
+const fromThePage = ({ text, citations }: OfflineAnswer): OfflineAnswer => ({
+  text: `${OFFLINE_PAGE_LABEL}\n\n${text}`,
+  citations,
+});
 
 /**
  * "How do I solve -2x + 4 = 10?": the page's sentences that share its words but set or work
