@@ -7,6 +7,7 @@ import {
   preferring,
   quote,
   WHOLE_PAGE_ID,
+  withoutHeading,
 } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
@@ -58,10 +59,12 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
     parts.push(...passages.map((p) => quote(p.text)));
     citations.push(...passages.map((p) => pageCitation(p.blockId, p.text)));
   } else if (focus) {
-    const lead = sentencesOf(focus.text)[0] ?? focus.text;
-    parts[0] = "Hint: read this part again slowly and say in your own words what it asks before you answer.";
-    parts.push(quote(lead));
-    citations.push(cite(focus, lead));
+    // Nothing elsewhere on the page explains it: its own key sentences, never just its heading.
+    const key = centralSentences(withoutHeading(focus.text), 2);
+    parts[0] =
+      "Hint: this part comes down to these sentences. Read them slowly and say in your own words what they mean:";
+    parts.push(...key.map(quote));
+    citations.push(cite(focus, key.join(" ")));
   }
   const note = courseFaqNote(probe, faq);
   if (note) {
@@ -74,7 +77,7 @@ function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; c
 function summary(subject: HelpSubject): { text: string; citations: Citation[] } {
   const focus = subject.focus ?? subject.blocks[0];
   if (!focus) return { text: "There is no page content to summarise here.", citations: [] };
-  const sentences = centralSentences(focus.text, 3);
+  const sentences = centralSentences(withoutHeading(focus.text), 3);
   return { text: ["In short:", ...sentences.map(quote)].join("\n\n"), citations: [cite(focus, sentences.join(" "))] };
 }
 

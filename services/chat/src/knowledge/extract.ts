@@ -94,12 +94,24 @@ export const passagesFor = (search: string, blocks: readonly PageBlock[], phrase
 export function pageTopics(blocks: readonly PageBlock[], max = 5): string[] {
   const topics: string[] = [];
   for (const block of blocks) {
-    const first = block.text.split("\n", 1)[0]?.trim() ?? "";
-    const words = first.split(/\s+/).length;
-    if (first && words <= 8 && !endsLikeSentence(first) && !topics.includes(first)) topics.push(first);
+    const first = headingOf(block.text);
+    if (first && !topics.includes(first)) topics.push(first);
     if (topics.length === max) break;
   }
   return topics;
+}
+
+/** A block's first line when it reads as its heading: a few words, not a sentence. */
+function headingOf(text: string): string | undefined {
+  const first = text.split("\n", 1)[0]?.trim() ?? "";
+  return first && first.split(/\s+/).length <= 8 && !endsLikeSentence(first) ? first : undefined;
+}
+
+/** A block's text after its heading, if it has one: what it says rather than what it is called. */
+export function withoutHeading(text: string): string {
+  const heading = headingOf(text);
+  const body = heading ? text.slice(text.indexOf("\n") + 1).trim() : text;
+  return body || text;
 }
 
 /** The leading sentences of a text: a block's own summary, for help with no question. */
