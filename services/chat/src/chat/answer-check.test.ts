@@ -32,6 +32,29 @@ describe("the value a learner says they found", () => {
     expect(claimedValue("how do I find x?", "x")).toBeUndefined();
   });
 
+  it("reads a value named by no letter when the whole message only offers it", () => {
+    for (const [message, value] of [
+      ["is it 5?", 5],
+      ["Is the answer to exercise 1 5?", 5],
+      ["I got 5, is that right?", 5],
+      ["my answer is -2", -2],
+      ["is 5 right?", 5],
+      ["is 7/2 the answer for question 3?", 3.5],
+      ["so it's 4", 4],
+      ["I got: 6", 6],
+    ] as const)
+      expect(claimedValue(message, "x"), message).toBe(value);
+    for (const message of ["I got 5 marks on the quiz", "is it 5x?", "is it 5 or 6?", "why is it 5?", "exercise 5"])
+      expect(claimedValue(message, "x"), message).toBeUndefined();
+  });
+
+  it("checks 'is the answer to exercise 1 5?' against exercise 1", async () => {
+    const page = "[[block:intro]]\nSolve equations.\n[[block:ex1]]\nExercise 1\nSolve 3x + 7 = 22. x =";
+    const answer = composeOfflineAnswer({ ...request("Is the answer to exercise 1 5?"), pageContent: page }, []).text;
+    expect(answer).toContain("Let's check x = 5 by putting it back into 3x + 7 = 22:");
+    expect(answer).toContain("So x = 5 is right.");
+  });
+
   it("finds the exercise even when the claim comes first in the same sentence", () => {
     const text = (found: Equation | undefined) => found && equationText(found);
     expect(text(exerciseIn(["Is x = 4 right for 3x + 7 = 22?"]))).toBe("3x + 7 = 22");
@@ -121,6 +144,7 @@ describe("checking a claim, offline", () => {
 describe("onlyClaimsAValue", () => {
   it("tells a reported value from a question that holds its own exercise or none", () => {
     expect(onlyClaimsAValue("I got x = 4, is that right?")).toBe(true);
+    expect(onlyClaimsAValue("is it 4?")).toBe(true);
     expect(onlyClaimsAValue("what about y=-2")).toBe(true);
     expect(onlyClaimsAValue("Is x = 4 right for 3x + 7 = 22?")).toBe(false);
     expect(onlyClaimsAValue("What is a variable?")).toBe(false);

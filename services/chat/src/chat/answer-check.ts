@@ -9,6 +9,7 @@ import {
   sideText,
   valueAt,
 } from "./equation";
+import { typedPhrase } from "./typed-phrase";
 
 /**
  * "I got x = 4, is that right?": the learner's value put back into the exercise. A learner who
@@ -18,10 +19,34 @@ import {
 
 const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:\s*\/\s*\d+)?`;
 
-/** The value the learner says they found for `variable` ("x = 4", "x=-2", "x is 29/3"), if any. */
+const EXERCISE_NAMED = String.raw`(?: (?:to|for|in|on) (?:exercise|question|q|number|no\.?|problem) ?\d+)?`;
+const IS_RIGHT = `(?: (?:right|correct|ok|okay|the answer))?(?: (?:is that|is it) (?:right|correct|ok|okay))?`;
+/**
+ * A value named by no letter, for an exercise with one unknown: "is it 5?", "is the answer to
+ * exercise 1 5?", "I got 5, is that right?", "my answer is -2", "is 5 right?". Only the whole
+ * message: "I got 5 marks" or "is it 5x?" claim nothing.
+ */
+const BARE_CLAIM = new RegExp(
+  `^(?:so |ok |okay |hmm |um |and )?(?:` +
+    [
+      `(?:is|so) (?:it|the answer|the solution|the result)${EXERCISE_NAMED}`,
+      `(?:i|we) (?:got|get|found|have|think it's|think it is|think the answer is)`,
+      `(?:my|the) (?:answer|solution|result)${EXERCISE_NAMED} is`,
+      "it's|it is|answer",
+    ].join("|") +
+    `):? ?(${NUMBER})${IS_RIGHT}$|^is (${NUMBER})${IS_RIGHT}${EXERCISE_NAMED}$`,
+  "iu",
+);
+
+const bareClaim = (message: string) => {
+  const found = BARE_CLAIM.exec(typedPhrase(asciiMinus(message)));
+  return found?.[1] ?? found?.[2];
+};
+
+/** The value the learner says they found for `variable` ("x = 4", "x=-2", "x is 29/3", "is it 4?"), if any. */
 export function claimedValue(message: string, variable: string): number | undefined {
   const pattern = new RegExp(String.raw`(?<![\p{L}\d])${variable}\s*(?:=|is|equals)\s*(${NUMBER})(?![\d.\/])`, "iu");
-  const raw = pattern.exec(asciiMinus(message))?.[1];
+  const raw = pattern.exec(asciiMinus(message))?.[1] ?? bareClaim(message);
   if (raw === undefined) return undefined;
   const [top, bottom] = raw.split("/").map((s) => Number(s.trim()));
   const value = bottom === undefined ? top : (top ?? Number.NaN) / bottom;
@@ -34,7 +59,8 @@ export function claimedValue(message: string, variable: string): number | undefi
  */
 export function onlyClaimsAValue(message: string): boolean {
   const named = /(?<![\p{L}\d])(\p{L})\s*(?:=|is|equals)\s*-?\d/iu.exec(asciiMinus(message))?.[1];
-  return named !== undefined && claimedValue(message, named) !== undefined && exerciseOf(message) === undefined;
+  const claimed = named !== undefined ? claimedValue(message, named) : bareClaim(message);
+  return claimed !== undefined && exerciseOf(message) === undefined;
 }
 
 /** The first equation to solve among the places the question may be about, in that order. */

@@ -26,7 +26,7 @@ const TYPED: readonly [RegExp, FollowUpKind][] = [
   ],
   [
     // "How do I start?" after a question: the method for it, one step at a time.
-    /^(?:what(?:'s| is) the (?:first|next) step|how do i (?:start|begin)(?: (?:it|this|that))?|where do i (?:start|begin)|how do i get (?:\p{L}) (?:on its own|by itself|alone))$/u,
+    /^(?:what(?:'s| is) the (?:first|next) step|what(?:'s|s| is)? next|(?:so |ok |okay )?what now|now what|then what|what do i do (?:next|now)|how do i (?:start|begin)(?: (?:it|this|that))?|where do i (?:start|begin)|how do i get (?:\p{L}) (?:on its own|by itself|alone))$/u,
     "steps",
   ],
   [

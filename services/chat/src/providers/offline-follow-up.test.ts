@@ -62,6 +62,9 @@ describe("the guide's own follow-ups, offline", () => {
       "What's the first step?",
       "where do I begin",
       "How do I get x on its own?",
+      "What's next?",
+      "ok what now",
+      "what do I do next",
     ]) {
       expect(followUpKind(typed), typed).toBe("steps");
     }
@@ -73,6 +76,7 @@ describe("the guide's own follow-ups, offline", () => {
       "an example of a two-step equation",
       "How do I start a new course?",
       "How do I get help on its own page?",
+      "What's next week's topic?",
     ]) {
       expect(followUpKind(own), own).toBeUndefined();
     }
