@@ -117,6 +117,9 @@ describe("the sample course in the browser", () => {
       await s.guide.getByRole("button", { name: "Send" }).click();
       await waitForSignal(s, (x) => x.type === "help_request");
       expect(s.chatRequests[0]?.pageContext).toMatchObject({ elementId: "q-graded", graded: true });
+      // The markers name blocks only: the item's own exercise travels beside them.
+      const sent = s.chatRequests[0]?.pageContext as { elementText?: string } | undefined;
+      expect(sent?.elementText).toContain("Graded: solve 4x + 1 = 25. x =");
     } finally {
       await s.close();
     }

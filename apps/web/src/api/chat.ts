@@ -25,6 +25,8 @@ export interface PageContext {
   pageContent?: string;
   /** The element in focus: the quiz item or block the learner is working on. */
   elementId?: string;
+  /** A quiz item's own text (the markers in `pageContent` name blocks only). */
+  elementText?: string;
   /** That item counts for a grade: the guide gives hints, never the answer. */
   graded?: boolean;
   resourceLinkId?: string;

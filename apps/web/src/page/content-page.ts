@@ -7,7 +7,7 @@ import {
   quizItemElementOf,
   quizItemFacts,
 } from "./blocks";
-import { buildPageContent } from "./page-content";
+import { buildPageContent, elementTextOf } from "./page-content";
 
 /**
  * The document whose content the learner reads. Normally the app's own page; when the guide
@@ -38,6 +38,8 @@ export interface PageSnapshot {
   pageTitle?: string;
   pageContent?: string;
   elementId?: string;
+  /** The item's own text when the element in focus is a quiz item, not a block. */
+  elementText?: string;
   graded?: boolean;
 }
 
@@ -143,10 +145,16 @@ export class ContentPage {
     const itemBlock = itemEl ? blockElementOf(itemEl) : null;
     const around = blockEl ? elementId : itemBlock ? blockFacts(itemBlock)?.id : undefined;
     const title = this.doc.querySelector("h1")?.textContent?.trim() || this.doc.title;
+    // The markers name blocks only: an item's own exercise travels beside them.
+    const elementText = itemEl
+      ? // biome-ignore lint/performance/useDomNodeTextContent: rendered lines keep the prompt apart from the input's label.
+        elementTextOf((itemEl as HTMLElement).innerText || itemEl.textContent || "")
+      : undefined;
     return {
       ...(title ? { pageTitle: title.slice(0, 200) } : {}),
       pageContent: buildPageContent(texts, around ?? this.current),
       ...(elementId ? { elementId } : {}),
+      ...(elementText ? { elementText } : {}),
       ...(graded !== undefined ? { graded } : {}),
     };
   }

@@ -30,6 +30,12 @@ const lines = (text: string) =>
     .filter(Boolean)
     .join("\n");
 
+/** The most of a quiz item's own text a question carries (`elementText`). */
+export const MAX_ELEMENT_TEXT = 2000;
+
+/** A quiz item's text as chat takes it: its rendered lines, bounded. */
+export const elementTextOf = (text: string) => lines(text).slice(0, MAX_ELEMENT_TEXT);
+
 /**
  * Each block starts with a `[[block:<id>]]` line so chat can cite it. Blocks go in priority
  * order until `max` characters; the last one that does not fit whole is cut, so the block in

@@ -16,6 +16,11 @@ export const PageContextSchema = v.object({
   pageTitle: v.optional(boundedText(500)),
   pageContent: v.optional(boundedText(20_000)),
   elementId: v.optional(IdSchema),
+  /**
+   * The text of the quiz item `elementId` names when it is an item inside a block rather than a
+   * block: `pageContent` marks blocks only, so without it the item's own exercise is unknown.
+   */
+  elementText: v.optional(boundedText(2000)),
   /** The item in focus counts for a grade: hints and similar worked examples only, never the answer. */
   graded: v.optional(v.boolean()),
   resourceLinkId: v.optional(IdSchema),

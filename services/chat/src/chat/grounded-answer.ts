@@ -2,7 +2,8 @@ import { type AuthContext, type Citation, createLogger } from "@atomic-guide/sha
 import type { ChatEnvVars } from "../env-vars";
 import { citeSources } from "../knowledge/cite";
 import type { FaqEntry, FaqMatch } from "../knowledge/faq";
-import { blockById, pageBlocks } from "../knowledge/page-blocks";
+import { pageBlocks } from "../knowledge/page-blocks";
+import { pageFocus } from "../knowledge/page-focus";
 import { pseudonymized } from "../privacy/pseudonymized-provider";
 import { Pseudonyms } from "../privacy/pseudonyms";
 import { answerWithFallback, availableProviders, type ProviderPreference } from "../providers/fallback-chain";
@@ -26,6 +27,7 @@ export interface GroundedRequest {
   pageContent?: string | undefined;
   pageTitle?: string | undefined;
   elementId?: string | undefined;
+  elementText?: string | undefined;
   graded?: boolean | undefined;
   /** FAQ entries the model was shown, for citations. */
   faqShown: readonly FaqMatch[];
@@ -75,6 +77,7 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
       pageContent: request.pageContent,
       pageTitle: request.pageTitle,
       elementId: request.elementId,
+      elementText: request.elementText,
       graded: request.graded,
       tenantId: auth.tenantId,
       courseId: auth.contextId,
@@ -92,7 +95,7 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
   let text = answer.text.slice(0, ANSWER_CHAR_CAP);
   let withheld = false;
   if (request.graded) {
-    const item = blockById(blocks, request.elementId)?.text ?? request.question;
+    const item = pageFocus(blocks, request.elementId, request.elementText)?.text ?? request.question;
     const guarded = guardGradedOutput(text, `${item}\n${request.question}`);
     text = guarded.text;
     withheld = guarded.replaced;

@@ -3,7 +3,8 @@ import { turnMaximum } from "../budget/turn-maximum";
 import { tenantBudgetStub } from "../do/stubs";
 import { matchFaq } from "../knowledge/faq";
 import { faqCandidates } from "../knowledge/faq-source";
-import { blockById, pageBlocks, renderBlocks } from "../knowledge/page-blocks";
+import { pageBlocks, renderBlocks } from "../knowledge/page-blocks";
+import { pageFocus } from "../knowledge/page-focus";
 import { providerChain } from "../providers/fallback-chain";
 import { estimateTokens } from "../providers/types";
 import { groundedAnswer } from "./grounded-answer";
@@ -37,7 +38,7 @@ export async function helpFor(deps: TurnDeps, request: HelpRequest): Promise<Hel
   const { env, auth, vars } = deps;
   const page = request.pageContext;
   const blocks = pageBlocks(page.pageContent);
-  const focus = blockById(blocks, page.elementId) ?? (blocks.length === 1 ? blocks[0] : undefined);
+  const focus = pageFocus(blocks, page.elementId, page.elementText) ?? (blocks.length === 1 ? blocks[0] : undefined);
   const subject: HelpSubject = { kind: request.kind, blocks, focus, pageTitle: page.pageTitle };
   // The element first, then the rest of the page: what the model reads first is what it is about.
   const ordered = focus ? [focus, ...blocks.filter((b) => b !== focus)] : blocks;
@@ -84,6 +85,7 @@ export async function helpFor(deps: TurnDeps, request: HelpRequest): Promise<Hel
     question: probe,
     pageContent: page.pageContent,
     elementId: focus?.id,
+    elementText: page.elementText,
     graded: page.graded,
     faqShown,
     maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, held - inputTokens)),

@@ -216,6 +216,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
     pageContent: pageContext?.pageContent,
     pageTitle: pageContext?.pageTitle,
     elementId: pageContext?.elementId,
+    elementText: pageContext?.elementText,
     graded: pageContext?.graded,
     faqShown: faqMatches,
     maxTokens: Math.max(1, Math.min(vars.AI_MAX_ANSWER_TOKENS, held - inputTokens)),

@@ -13,6 +13,7 @@ export function pseudonymized(provider: ChatProvider, pseudonyms: Pseudonyms): C
         earlierQuestion: request.earlierQuestion === undefined ? undefined : pseudonyms.mask(request.earlierQuestion),
         pageContent: request.pageContent === undefined ? undefined : pseudonyms.mask(request.pageContent),
         pageTitle: request.pageTitle === undefined ? undefined : pseudonyms.mask(request.pageTitle),
+        elementText: request.elementText === undefined ? undefined : pseudonyms.mask(request.elementText),
       };
       const sink = pseudonyms.restoringSink(onToken);
       try {

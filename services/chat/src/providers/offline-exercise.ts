@@ -1,7 +1,8 @@
 import { exerciseLine } from "../chat/answer-check";
 import { type Equation, exerciseOf, sideText } from "../chat/equation";
 import { typedPhrase } from "../chat/typed-phrase";
-import { blockById, type PageBlock } from "../knowledge/page-blocks";
+import type { PageBlock } from "../knowledge/page-blocks";
+import { pageFocus } from "../knowledge/page-focus";
 import type { ModelRequest } from "./types";
 
 /** Words only, spaced at both ends, so "exercise 1" is found in "the answer to exercise 1?" but not in "exercise 12". */
@@ -40,7 +41,7 @@ export function exerciseSources(request: ModelRequest, blocks: readonly PageBloc
     ...setBy(blockNamedIn(request.question, blocks)),
     { text: earlier },
     ...setBy(earlier ? blockNamedIn(earlier, blocks) : undefined),
-    ...setBy(blockById(blocks, request.elementId)),
+    ...setBy(pageFocus(blocks, request.elementId, request.elementText)),
   ];
 }
 

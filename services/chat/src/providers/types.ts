@@ -23,6 +23,8 @@ export interface ModelRequest {
   pageTitle?: string | undefined;
   /** The block the learner is working in (`pageContext.elementId`): the exercise a question may be about. */
   elementId?: string | undefined;
+  /** The quiz item's own text when `elementId` names an item inside a block (`pageFocus`). */
+  elementText?: string | undefined;
   /** That item counts for a grade: help shows how, never works the item out. */
   graded?: boolean | undefined;
   tenantId: string;
