@@ -72,6 +72,12 @@ describe("a question about the page as a whole", () => {
     expect(pageOverview(noHeading, undefined)?.text).toContain(
       "> This lesson explains how to add fractions with different denominators.",
     );
+    const video = pageBlocks(
+      "[[block:clip]]\nThe balance at work\n3x + 7 = 22: take 7 from both pans.\n[[block:before]]\nBefore you watch\nThis short clip shows a balance staying level while the same weight is taken from both pans.",
+    );
+    expect(pageOverview(video, "Watch: the balance at work")?.text).toBe(
+      'This page is "Watch: the balance at work".\n\nIt says what it is for:\n\n> This short clip shows a balance staying level while the same weight is taken from both pans.\n\nIts parts: The balance at work.\n\nAsk me about any of them, or about a sentence you\'d like explained.',
+    );
     const noAim = pageOverview(pageBlocks("[[block:a]]\nFractions\nA fraction is part of a whole."), "Fractions");
     expect(noAim?.text).toBe(
       'This page is "Fractions".\n\nIts parts: Fractions.\n\nAsk me about any of them, or about a sentence you\'d like explained.',

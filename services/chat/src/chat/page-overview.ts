@@ -33,10 +33,15 @@ export function asksForOverview(question: string): boolean {
 }
 
 /** A block that says what the page is for, by its heading or its first words. */
-const INTRO_HEADING =
-  /^(?:what you(?:'ll| will) learn|learning (?:goals|objectives|outcomes)|objectives|goals|overview|introduction|intro|summary|about this (?:page|lesson|unit|module)|in this (?:page|lesson|unit|module))\b/iu;
-const INTRO_SENTENCE =
-  /^(?:in this (?:page|lesson|unit|module|section)|this (?:page|lesson|unit|module) (?:is|covers|explains|shows|introduces)|you will learn|by the end of this)/iu;
+const THIS_PART = "(?:page|lesson|unit|module|section|chapter|reading|(?:short )?(?:clip|video))";
+const INTRO_HEADING = new RegExp(
+  `^(?:what you(?:'ll| will) learn|learning (?:goals|objectives|outcomes)|objectives|goals|overview|introduction|intro|summary|before you (?:watch|read|start|begin)|about this ${THIS_PART}|in this ${THIS_PART})\\b`,
+  "iu",
+);
+const INTRO_SENTENCE = new RegExp(
+  `^(?:in this ${THIS_PART}|this ${THIS_PART} (?:is about|covers|explains|shows|introduces|looks at)|you will learn|by the end of this)`,
+  "iu",
+);
 
 function introOf(blocks: readonly PageBlock[]): { block: PageBlock; text: string } | undefined {
   for (const block of blocks) {
