@@ -1,5 +1,13 @@
 import type { Citation } from "@atomic-guide/shared";
-import { leadSentences, pageCitation, pageTopics, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
+import {
+  headingOf,
+  leadSentences,
+  pageCitation,
+  pageTopics,
+  quote,
+  WHOLE_PAGE_ID,
+  withoutHeading,
+} from "../knowledge/extract";
 import type { PageBlock } from "../knowledge/page-blocks";
 import { typedPhrase } from "./typed-phrase";
 
@@ -45,12 +53,11 @@ const INTRO_SENTENCE = new RegExp(
 
 function introOf(blocks: readonly PageBlock[]): { block: PageBlock; text: string } | undefined {
   for (const block of blocks) {
-    const [first = "", ...rest] = block.text.split("\n");
-    const body = rest.join("\n").trim();
-    if (INTRO_HEADING.test(first.trim()) && body) return { block, text: leadSentences(body, 2) };
+    const heading = headingOf(block.text);
+    const body = withoutHeading(block.text);
+    if (heading && INTRO_HEADING.test(heading) && body !== block.text) return { block, text: leadSentences(body, 2) };
     // Its first line may be a heading of its own ("Fractions"), the aim the line after.
-    const aim = [block.text, body].find((text) => INTRO_SENTENCE.test(text));
-    if (aim) return { block, text: leadSentences(aim, 2) };
+    if (INTRO_SENTENCE.test(body)) return { block, text: leadSentences(body, 2) };
   }
   return undefined;
 }

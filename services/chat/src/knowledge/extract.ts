@@ -102,7 +102,7 @@ export function pageTopics(blocks: readonly PageBlock[], max = 5): string[] {
 }
 
 /** A block's first line when it reads as its heading: a few words, not a sentence. */
-function headingOf(text: string): string | undefined {
+export function headingOf(text: string): string | undefined {
   const first = text.split("\n", 1)[0]?.trim() ?? "";
   return first && first.split(/\s+/).length <= 8 && !endsLikeSentence(first) ? first : undefined;
 }

@@ -15,12 +15,14 @@ import { solvingHelp } from "../chat/solving-help";
 import { termQuestion } from "../chat/term-question";
 import {
   DEFINITION_SENTENCE,
+  headingOf,
   leadSentences,
   pageCitation,
   passagesFor,
   preferring,
   quote,
   WHOLE_PAGE_ID,
+  withoutHeading,
 } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
 import type { PageBlock } from "../knowledge/page-blocks";
@@ -127,9 +129,9 @@ function pageExampleSource(
 /** The page's block headed as an example ("Worked example", "Example 2"), its first sentences. */
 function pageWorkedExample(blocks: readonly PageBlock[]): { blockId: string; text: string } | undefined {
   for (const block of blocks) {
-    const [heading = "", ...rest] = block.text.split("\n");
-    const body = rest.join("\n").trim();
-    if (/^(?:a )?(?:worked )?examples?\b/iu.test(heading.trim()) && body)
+    const heading = headingOf(block.text);
+    const body = withoutHeading(block.text);
+    if (heading && /^(?:a )?(?:worked )?examples?\b/iu.test(heading) && body !== block.text)
       return { blockId: block.id ?? WHOLE_PAGE_ID, text: leadSentences(body, 4) };
   }
   return undefined;
