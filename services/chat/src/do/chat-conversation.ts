@@ -70,6 +70,11 @@ export class ChatConversationDO extends DurableObject<Env> {
   private readonly events: ConversationEvents;
   /** Retention of a conversation D1 may never have seen; the tenant's period is read from KNOWLEDGE. */
   private readonly expiry: IdleExpiry;
+  /**
+   * The owner row as stored (null: none), read once per instance: a turn's begin, its finish and
+   * the alarm after it each need it. Only this instance writes the row, and `wipe` forgets it.
+   */
+  private owner: OwnerRow | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -89,11 +94,15 @@ export class ChatConversationDO extends DurableObject<Env> {
   }
 
   private ownerRow(): OwnerRow | undefined {
-    return this.sql
-      .exec<OwnerRow>(
-        "SELECT tenant_id, user_id, d1_binding, conversation_id, title, created_at FROM owner WHERE id = 1",
-      )
-      .toArray()[0];
+    if (this.owner === undefined) {
+      this.owner =
+        this.sql
+          .exec<OwnerRow>(
+            "SELECT tenant_id, user_id, d1_binding, conversation_id, title, created_at FROM owner WHERE id = 1",
+          )
+          .toArray()[0] ?? null;
+    }
+    return this.owner ?? undefined;
   }
 
   /**
@@ -129,6 +138,14 @@ export class ChatConversationDO extends DurableObject<Env> {
         turn.title,
         turn.at,
       );
+      this.owner = {
+        tenant_id: turn.owner.tenantId,
+        user_id: turn.owner.userId,
+        d1_binding: turn.owner.d1Binding ?? null,
+        conversation_id: turn.conversationId,
+        title: turn.title,
+        created_at: turn.at,
+      };
     }
     // A conversation created just now has nothing earlier to read.
     const window =
@@ -213,6 +230,7 @@ export class ChatConversationDO extends DurableObject<Env> {
   private async wipe(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.owner = null;
     // The instance lives on until evicted and must answer "not found" from an empty schema.
     this.outbox = this.createSchema();
   }
