@@ -34,7 +34,7 @@ const BARE_CLAIM = new RegExp(
       `(?:my|the) (?:answer|solution|result)${EXERCISE_NAMED} is`,
       "it's|it is|answer",
     ].join("|") +
-    `):? ?(${NUMBER})${IS_RIGHT}$|^is (${NUMBER})${IS_RIGHT}${EXERCISE_NAMED}$`,
+    `):? ?(${NUMBER})${EXERCISE_NAMED}${IS_RIGHT}$|^is (${NUMBER})${IS_RIGHT}${EXERCISE_NAMED}$`,
   "iu",
 );
 
