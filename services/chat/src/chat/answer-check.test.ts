@@ -49,6 +49,14 @@ describe("the value a learner says they found", () => {
       expect(claimedValue(message, "x"), message).toBeUndefined();
   });
 
+  it("after a check, quotes nothing of the page's other exercises", () => {
+    const page =
+      "[[block:q1]]\nQuestion 1\nSolve x - 6 = 4. x =\n[[block:q6]]\nQuestion 6\nSolve 5x + 2 = 3x + 10. x =";
+    const answer = composeOfflineAnswer({ ...request("is 10 right for question 1?"), pageContent: page }, []).text;
+    expect(answer).toContain("So x = 10 is right.");
+    expect(answer).not.toContain("5x + 2 = 3x + 10");
+  });
+
   it("checks 'is the answer to exercise 1 5?' against exercise 1", async () => {
     const page = "[[block:intro]]\nSolve equations.\n[[block:ex1]]\nExercise 1\nSolve 3x + 7 = 22. x =";
     const answer = composeOfflineAnswer({ ...request("Is the answer to exercise 1 5?"), pageContent: page }, []).text;

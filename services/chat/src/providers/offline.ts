@@ -1,6 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
-import { equationsToSolve, equationText, exerciseOf } from "../chat/equation";
+import { type Equation, equationsToSolve, equationText, exerciseOf } from "../chat/equation";
 import { followUpKind } from "../chat/follow-up-questions";
 import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
@@ -72,18 +72,19 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   // "What's 3x?", "what does coefficient mean?": the shorthand or the word explained, then the
   // page's own words found by its meaning or by that word alone.
   const notation = notationAnswer(request.question) ?? termQuestion(request.question);
-  const passages = aboutTheSameEquation(
-    request.question,
-    passagesFor(notation?.pageSearch ?? request.question, blocks, notation?.phrase),
-  );
+  const found = passagesFor(notation?.pageSearch ?? request.question, blocks, notation?.phrase);
+  const passages = aboutTheSameEquation(exerciseOf(request.question), found);
   // "I got x = 4", or a step "2x - 3 = 11, so 2x = 14?": the learner's own work checked first;
   // what the page says about it, after.
-  const check = checkOfClaim(request, blocks) ?? stepCheck(request.question);
+  const claim = checkOfClaim(request, blocks);
+  const check = claim?.text ?? stepCheck(request.question);
   if (check) {
-    const quoted = passages.length > 0 ? [OFFLINE_PAGE_TOO, ...passages.map((p) => quote(p.text))] : [];
+    // "Is 10 right for question 1?" names no equation; the page's other exercises are not about it.
+    const about = claim ? aboutTheSameEquation(claim.equation, found) : passages;
+    const quoted = about.length > 0 ? [OFFLINE_PAGE_TOO, ...about.map((p) => quote(p.text))] : [];
     return {
       text: [check, ...quoted].join("\n\n"),
-      citations: passages.map((p) => pageCitation(p.blockId, p.text)),
+      citations: about.map((p) => pageCitation(p.blockId, p.text)),
     };
   }
   const faqHit = answeringFaqEntry(request.question, faq);
@@ -133,8 +134,7 @@ const fromThePage = ({ text, citations }: OfflineAnswer): OfflineAnswer => ({
  * another equation ("Solve 2x − 3 = 11. x =") are another exercise, not about this one; the
  * guide's own similar problem shows the steps. Sentences with the same equation or none stay.
  */
-function aboutTheSameEquation<P extends { text: string }>(question: string, passages: P[]): P[] {
-  const asked = exerciseOf(question);
+function aboutTheSameEquation<P extends { text: string }>(asked: Equation | undefined, passages: P[]): P[] {
   if (!asked) return passages;
   const same = equationText(asked);
   return passages.filter((p) => {
@@ -144,10 +144,15 @@ function aboutTheSameEquation<P extends { text: string }>(question: string, pass
 }
 
 /** "I got x = 4": checked against the exercise the question is about (`exerciseSources`). */
-function checkOfClaim(request: ModelRequest, blocks: ReturnType<typeof pageBlocks>): string | undefined {
+function checkOfClaim(
+  request: ModelRequest,
+  blocks: ReturnType<typeof pageBlocks>,
+): { text: string; equation: Equation } | undefined {
   const equation = exerciseIn(exerciseSources(request, blocks).map((source) => source.text));
   const value = equation ? claimedValue(request.question, equation.variable) : undefined;
-  return equation && value !== undefined ? answerCheck(equation, value, request.graded === true) : undefined;
+  return equation && value !== undefined
+    ? { text: answerCheck(equation, value, request.graded === true), equation }
+    : undefined;
 }
 
 export function offlineProvider(faq: readonly FaqEntry[]): ChatProvider {
