@@ -24,6 +24,7 @@ export interface GroundedRequest {
   question: string;
   /** The learner's previous question in the conversation (see ModelRequest). */
   earlierQuestion?: string | undefined;
+  earlierAnswer?: string | undefined;
   pageContent?: string | undefined;
   pageTitle?: string | undefined;
   elementId?: string | undefined;
@@ -74,6 +75,7 @@ export async function groundedAnswer(request: GroundedRequest): Promise<Grounded
       maxTokens: request.maxTokens,
       question: request.question,
       earlierQuestion: request.earlierQuestion,
+      earlierAnswer: request.earlierAnswer,
       pageContent: request.pageContent,
       pageTitle: request.pageTitle,
       elementId: request.elementId,

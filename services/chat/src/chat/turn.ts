@@ -9,15 +9,13 @@ import { type FaqEntry, type FaqMatch, isStrongFaqMatch, matchFaq } from "../kno
 import { faqCandidates } from "../knowledge/faq-source";
 import { complexityScore } from "../providers/complexity";
 import { type ProviderPreference, providerChain } from "../providers/fallback-chain";
-import { onlyAsksForTheAnswer } from "../providers/offline-answer-request";
 import { estimateTokens } from "../providers/types";
-import { onlyClaimsAValue } from "./answer-check";
-import { followUpKind, followUpSuggestions } from "./follow-up-questions";
+import { earlierExchange } from "./earlier-exchange";
+import { followUpSuggestions } from "./follow-up-questions";
 import { groundedAnswer } from "./grounded-answer";
 import type { LearnerGate, TokenHold } from "./learner-gate";
 import { buildMessages, HISTORY_MESSAGE_CAP } from "./prompt";
 import type { ChatMessageRequest, ChatReply } from "./schemas";
-import { smallTalkReply } from "./small-talk";
 import { refuseAndRelease, tenantHold } from "./token-holds";
 
 /** Earlier messages sent to the model with each question. */
@@ -187,6 +185,7 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
   const held = Math.min(turn.holds.learner.reserved, turn.holds.tenant.reserved);
   const inputTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
   const storeQuestion = questionStore(env, turn);
+  const earlier = earlierExchange(turn.history);
   const answer = await groundedAnswer({
     env,
     vars,
@@ -203,16 +202,8 @@ export async function executeTurn(turn: PreparedTurn, onToken: (text: string) =>
           ),
     messages,
     question: message,
-    // A follow-up asked after another, after a "thanks", "I got x = 4" or "just tell me the answer"
-    // is still about the question before.
-    earlierQuestion: turn.history.findLast(
-      (m) =>
-        m.role === "user" &&
-        followUpKind(m.content) === undefined &&
-        smallTalkReply(m.content) === undefined &&
-        !onlyClaimsAValue(m.content) &&
-        !onlyAsksForTheAnswer(m.content),
-    )?.content,
+    earlierQuestion: earlier.question,
+    earlierAnswer: earlier.answer,
     pageContent: pageContext?.pageContent,
     pageTitle: pageContext?.pageTitle,
     elementId: pageContext?.elementId,

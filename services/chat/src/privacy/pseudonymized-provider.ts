@@ -11,6 +11,7 @@ export function pseudonymized(provider: ChatProvider, pseudonyms: Pseudonyms): C
         messages: request.messages.map((m) => ({ ...m, content: pseudonyms.mask(m.content) })),
         question: pseudonyms.mask(request.question),
         earlierQuestion: request.earlierQuestion === undefined ? undefined : pseudonyms.mask(request.earlierQuestion),
+        earlierAnswer: request.earlierAnswer === undefined ? undefined : pseudonyms.mask(request.earlierAnswer),
         pageContent: request.pageContent === undefined ? undefined : pseudonyms.mask(request.pageContent),
         pageTitle: request.pageTitle === undefined ? undefined : pseudonyms.mask(request.pageTitle),
         elementText: request.elementText === undefined ? undefined : pseudonyms.mask(request.elementText),

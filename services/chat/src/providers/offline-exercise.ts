@@ -1,5 +1,6 @@
 import { exerciseLine } from "../chat/answer-check";
 import { type Equation, exerciseOf, sideText } from "../chat/equation";
+import { practiceSetIn } from "../chat/practice-problem";
 import { typedPhrase } from "../chat/typed-phrase";
 import type { PageBlock } from "../knowledge/page-blocks";
 import { pageFocus } from "../knowledge/page-focus";
@@ -30,7 +31,7 @@ export interface ExerciseSource {
  * Where the exercise a question is about may be written, in the order the offline guide looks
  * (for a value to check, "I got x = 4", and for a request for the answer alike): the question
  * itself, the block it names by heading ("for exercise 1"), the question before, the block that
- * one named, the block in focus. A block counts only through the exercise it sets, never for an
+ * one named, the practice problem the answer to it set, the block in focus. A block counts only through the exercise it sets, never for an
  * equation its prose explains with.
  */
 export function exerciseSources(request: ModelRequest, blocks: readonly PageBlock[]): ExerciseSource[] {
@@ -41,6 +42,8 @@ export function exerciseSources(request: ModelRequest, blocks: readonly PageBloc
     ...setBy(blockNamedIn(request.question, blocks)),
     { text: earlier },
     ...setBy(earlier ? blockNamedIn(earlier, blocks) : undefined),
+    // A practice problem the guide set in answer to it ("quiz me"): what "is it 6?" is for now.
+    { text: practiceSetIn(request.earlierAnswer) },
     ...setBy(pageFocus(blocks, request.elementId, request.elementText)),
   ];
 }

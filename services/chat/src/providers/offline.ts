@@ -6,6 +6,7 @@ import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
 import { asksForOverview, pageOverview } from "../chat/page-overview";
+import { asksForPractice, practiceProblem, practiceSetIn } from "../chat/practice-problem";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
@@ -65,6 +66,17 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
       pageFocus(blocks, request.elementId, request.elementText) ?? (blocks.length === 1 ? blocks[0] : undefined);
     if (!focus) return { text: WHICH_PART, citations: [] };
     return fromThePage(composeOfflineHelp({ kind: "hint", blocks, focus, pageTitle: request.pageTitle }, faq));
+  }
+  // "Quiz me", "another one": a problem of the page's kind to solve, which the next turn checks.
+  if (asksForPractice(request.question)) {
+    const focus = pageFocus(blocks, request.elementId, request.elementText);
+    const lastSet = practiceSetIn(request.earlierAnswer);
+    const problem = practiceProblem(
+      blocks.map((b) => b.text),
+      focus?.text,
+      lastSet,
+    );
+    if (problem) return { text: `${OFFLINE_LABEL}\n\n${problem}`, citations: [] };
   }
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);

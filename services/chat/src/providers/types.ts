@@ -18,6 +18,8 @@ export interface ModelRequest {
    * offered ("Can you show me an example?") is about, for retrieval.
    */
   earlierQuestion?: string | undefined;
+  /** The guide's answer to `earlierQuestion`: a practice problem it set is what a value offered now is for. */
+  earlierAnswer?: string | undefined;
   pageContent?: string | undefined;
   /** The page's title as the learner sees it (`pageContext.pageTitle`). */
   pageTitle?: string | undefined;

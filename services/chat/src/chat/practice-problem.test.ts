@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { composeOfflineAnswer } from "../providers/offline";
+import { ask, learner } from "../testing/helpers";
+import { leaksAnswer } from "./graded-guard";
+import { asksForPractice, practiceSetIn } from "./practice-problem";
+
+const PAGE = [
+  "[[block:balance]]",
+  "The balance method",
+  "Do the same thing to both sides.",
+  "[[block:exercise-1]]",
+  "Exercise 1",
+  "Solve 3x + 7 = 22. x =",
+].join("\n");
+
+const offline = { provider: "offline" };
+
+describe("a practice problem", () => {
+  it("is what 'quiz me' and 'another one' ask for, not a question with words of its own", () => {
+    for (const q of [
+      "Quiz me",
+      "test me on this",
+      "Give me a practice problem",
+      "can I have another one?",
+      "another one please",
+      "more practice",
+      "give me a harder one",
+    ])
+      expect(asksForPractice(q), q).toBe(true);
+    for (const q of [
+      "quiz me on photosynthesis tomorrow",
+      "give me an example",
+      "another example",
+      "is this on the quiz?",
+    ])
+      expect(asksForPractice(q), q).toBe(false);
+  });
+
+  it("is made like the page's exercise, never the exercise itself, and gives no answer", () => {
+    const { text } = composeOfflineAnswer(
+      { messages: [], maxTokens: 100, question: "quiz me", pageContent: PAGE, tenantId: "t" },
+      [],
+    );
+    expect(practiceSetIn(text)).toBe("2y + 5 = 13");
+    expect(text).toContain('tell me the value of y you get ("y = …")');
+    expect(text).not.toContain("3x + 7 = 22");
+    expect(leaksAnswer(text, "Solve 2y + 5 = 13.")).toBe(false);
+  });
+
+  it("is what a value offered next is checked against, however many values come, and 'another one' is a new one", async () => {
+    const me = learner();
+    const pageContext = { pageContent: PAGE, elementId: "exercise-1" };
+    const first = await ask(me, { message: "Quiz me", pageContext }, offline);
+    expect(practiceSetIn(first.response)).toBe("2y + 5 = 13");
+    const next = (message: string) => ask(me, { message, conversationId: first.conversationId, pageContext }, offline);
+    expect((await next("is it 3?")).response).toContain("So y = 3 doesn't work yet.");
+    expect((await next("y = 4")).response).toContain("So y = 4 is right.");
+    const another = (await next("another one")).response;
+    const set = practiceSetIn(another);
+    expect(set).toBeDefined();
+    expect(set).not.toBe("2y + 5 = 13");
+    expect(set).not.toBe("3x + 7 = 22");
+  });
+});
