@@ -42,6 +42,7 @@ describe("the value a learner says they found", () => {
       ["is 7/2 the answer for question 3?", 3.5],
       ["so it's 4", 4],
       ["I got: 6", 6],
+      ["what about 4?", 4],
       ["I got 4 for question 6, is that right?", 4],
     ] as const)
       expect(claimedValue(message, "x"), message).toBe(value);

@@ -32,7 +32,7 @@ const BARE_CLAIM = new RegExp(
       `(?:is|so) (?:it|the answer|the solution|the result)${EXERCISE_NAMED}`,
       `(?:i|we) (?:got|get|found|have|think it's|think it is|think the answer is)`,
       `(?:my|the) (?:answer|solution|result)${EXERCISE_NAMED} is`,
-      "it's|it is|answer",
+      "it's|it is|answer|(?:what|how) about",
     ].join("|") +
     `):? ?(${NUMBER})${EXERCISE_NAMED}${IS_RIGHT}$|^is (${NUMBER})${IS_RIGHT}${EXERCISE_NAMED}$`,
   "iu",
