@@ -8,8 +8,13 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const calls = [];
-/** Resolvers of the answers [[ai:hold]] keeps waiting. */
-const held = [];
+/**
+ * How many times `release()` was called. A held answer waits for it to pass the count it saw, by
+ * a timer rather than on a promise another request resolves: workerd cancels a request whose
+ * only wait is on another request's promise as hung, which failed a held turn now and then.
+ */
+let releases = 0;
+const RELEASE_POLL_MS = 5;
 
 function sse(payloads) {
   const encoder = new TextEncoder();
@@ -50,11 +55,11 @@ export default class AiDouble extends WorkerEntrypoint {
     }
     if (last.includes("[[ai:hold]]")) {
       const encoder = new TextEncoder();
-      const released = new Promise((resolve) => held.push(resolve));
+      const heldAt = releases;
       return new ReadableStream({
         async start(controller) {
           controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "Held " })}\n\n`));
-          await released;
+          while (releases === heldAt) await new Promise((resolve) => setTimeout(resolve, RELEASE_POLL_MS));
           controller.enqueue(encoder.encode(`data: ${JSON.stringify({ response: "answer." })}\n\ndata: [DONE]\n\n`));
           controller.close();
         },
@@ -93,7 +98,7 @@ export default class AiDouble extends WorkerEntrypoint {
 
   /** Lets every [[ai:hold]] answer finish. */
   async release() {
-    for (const resolve of held.splice(0)) resolve();
+    releases += 1;
   }
 
   /** The inputs of calls whose last message contains `marker`, for prompt assertions. */
