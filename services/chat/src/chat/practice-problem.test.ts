@@ -41,9 +41,9 @@ describe("a practice problem", () => {
       { messages: [], maxTokens: 100, question: "quiz me", pageContent: PAGE, tenantId: "t" },
       [],
     );
-    expect(practiceSetIn(text)).toBe("2y + 5 = 13");
+    expect(practiceSetIn(text)).toEqual({ problem: "2y + 5 = 13", like: "3x + 7 = 22" });
     expect(text).toContain('tell me the value of y you get ("y = …")');
-    expect(text).not.toContain("3x + 7 = 22");
+    expect(text).toContain("It is made like 3x + 7 = 22 on this page, with other numbers.");
     expect(leaksAnswer(text, "Solve 2y + 5 = 13.")).toBe(false);
   });
 
@@ -51,14 +51,34 @@ describe("a practice problem", () => {
     const me = learner();
     const pageContext = { pageContent: PAGE, elementId: "exercise-1" };
     const first = await ask(me, { message: "Quiz me", pageContext }, offline);
-    expect(practiceSetIn(first.response)).toBe("2y + 5 = 13");
+    expect(practiceSetIn(first.response)?.problem).toBe("2y + 5 = 13");
     const next = (message: string) => ask(me, { message, conversationId: first.conversationId, pageContext }, offline);
     expect((await next("is it 3?")).response).toContain("So y = 3 doesn't work yet.");
     expect((await next("what about 4?")).response).toContain("So y = 4 is right.");
     const another = (await next("another one")).response;
-    const set = practiceSetIn(another);
+    const set = practiceSetIn(another)?.problem;
     expect(set).toBeDefined();
     expect(set).not.toBe("2y + 5 = 13");
     expect(set).not.toBe("3x + 7 = 22");
+  });
+
+  it("gives way to a quiz item the learner moved on to, but not to the one it was made like", async () => {
+    const me = learner();
+    const page = `${PAGE}\n[[block:check]]\nCheck your understanding\nSolve x + 4 = 9. x =\nSolve 2x - 3 = 11. x =`;
+    const inItem = (elementText: string) => ({ pageContent: page, elementId: "q-item", elementText });
+    const first = await ask(me, { message: "quiz me", pageContext: inItem("Solve 2x - 3 = 11. x =") }, offline);
+    expect(practiceSetIn(first.response)?.like).toBe("2x - 3 = 11");
+    const value = async (elementText: string) =>
+      (
+        await ask(
+          me,
+          { message: "is it 9?", conversationId: first.conversationId, pageContext: inItem(elementText) },
+          offline,
+        )
+      ).response;
+    expect(await value("Solve 2x - 3 = 11. x =")).toContain(
+      `putting it back into ${practiceSetIn(first.response)?.problem}`,
+    );
+    expect(await value("Solve x + 4 = 9. x =")).toContain("putting it back into x + 4 = 9");
   });
 });

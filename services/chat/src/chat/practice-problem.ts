@@ -22,11 +22,21 @@ export const asksForPractice = (question: string) => ASKS_FOR_PRACTICE.test(type
 
 /** How a practice problem begins, so the next turn finds the problem a value is offered for. */
 const SET = "Your turn: solve ";
+/** The page's equation it was made like, so the next turn can tell the learner moved to another. */
+const LIKE = /^It is made like (.+) on this page, with other numbers\.$/mu;
 
-/** The equation a practice problem the guide set in `answer` asks for ("Your turn: solve 2y + 5 = 13."). */
-export function practiceSetIn(answer: string | undefined): string | undefined {
+export interface PracticeSet {
+  /** The equation to solve ("2y + 5 = 13"). */
+  problem: string;
+  /** The page's equation it was made like ("3x + 7 = 22"). */
+  like?: string | undefined;
+}
+
+/** The practice problem the guide set in `answer` ("Your turn: solve 2y + 5 = 13."), if it set one. */
+export function practiceSetIn(answer: string | undefined): PracticeSet | undefined {
   const line = answer?.split("\n").find((l) => l.startsWith(SET));
-  return line?.slice(SET.length).replace(/\.$/, "");
+  if (!line) return undefined;
+  return { problem: line.slice(SET.length).replace(/\.$/, ""), like: answer && LIKE.exec(answer)?.[1] };
 }
 
 /**
@@ -38,23 +48,25 @@ export function practiceSetIn(answer: string | undefined): string | undefined {
 export function practiceProblem(
   pageTexts: readonly string[],
   focusText: string | undefined,
-  lastSet: string | undefined,
+  lastSet: PracticeSet | undefined,
 ): string | undefined {
   const onPage = pageTexts.flatMap(findLinearEquations);
-  const last = lastSet ? linearExercise(lastSet) : undefined;
+  const last = lastSet ? linearExercise(lastSet.problem) : undefined;
   const exercise = (text: string | undefined) => {
     const line = text ? exerciseLine(text) : undefined;
     return line ? linearExercise(line) : undefined;
   };
-  const base: LinearEquation | undefined =
-    last ?? exercise(focusText) ?? pageTexts.map(exercise).find(Boolean) ?? onPage.find(needsSolving);
+  const pageBase = exercise(focusText) ?? pageTexts.map(exercise).find(Boolean) ?? onPage.find(needsSolving);
+  const base: LinearEquation | undefined = last ?? pageBase;
   if (!base) return undefined;
+  const like = lastSet ? lastSet.like : pageBase && equationText(pageBase);
   const taken = (e: LinearEquation) =>
     onPage.some((known) => sameEquation(known, e)) || (last && sameEquation(last, e));
   const made = [0, 1].map((variant) => similarProblem(base, variant).e).find((e) => !taken(e));
   if (!made) return undefined;
   return [
     `${SET}${equationText(made)}.`,
+    ...(like ? [`It is made like ${like} on this page, with other numbers.`] : []),
     `Work it out on paper, then tell me the value of ${made.variable} you get ("${made.variable} = …") and I'll check it by putting it back in.`,
   ].join("\n\n");
 }

@@ -1,5 +1,5 @@
 import { exerciseLine } from "../chat/answer-check";
-import { type Equation, exerciseOf, sideText } from "../chat/equation";
+import { type Equation, equationText, exerciseOf, sideText } from "../chat/equation";
 import { practiceSetIn } from "../chat/practice-problem";
 import { typedPhrase } from "../chat/typed-phrase";
 import type { PageBlock } from "../knowledge/page-blocks";
@@ -31,20 +31,32 @@ export interface ExerciseSource {
  * Where the exercise a question is about may be written, in the order the offline guide looks
  * (for a value to check, "I got x = 4", and for a request for the answer alike): the question
  * itself, the block it names by heading ("for exercise 1"), the question before, the block that
- * one named, the practice problem the answer to it set, the block in focus. A block counts only through the exercise it sets, never for an
+ * one named, the practice problem the answer to it set (after the quiz item in focus when the
+ * learner moved on to another item), the block or item in focus. A block counts only through the exercise it sets, never for an
  * equation its prose explains with.
  */
 export function exerciseSources(request: ModelRequest, blocks: readonly PageBlock[]): ExerciseSource[] {
   const setBy = (block: PageBlock | undefined) => (block ? [{ text: exerciseLine(block.text), block }] : []);
   const earlier = request.earlierQuestion;
+  const focus = setBy(pageFocus(blocks, request.elementId, request.elementText));
+  // A practice problem the guide set in answer to it ("quiz me") is what "is it 6?" is for, until
+  // the learner works in a quiz item other than the one it was made like: then they moved on.
+  const practice = practiceSetIn(request.earlierAnswer);
+  const focusText = focus[0]?.text;
+  const focusExercise = focusText ? exerciseOf(focusText) : undefined;
+  const likeExercise = practice?.like ? exerciseOf(practice.like) : undefined;
+  const movedOn =
+    request.elementText !== undefined &&
+    focusExercise !== undefined &&
+    (likeExercise === undefined || equationText(focusExercise) !== equationText(likeExercise));
   return [
     { text: request.question },
     ...setBy(blockNamedIn(request.question, blocks)),
     { text: earlier },
     ...setBy(earlier ? blockNamedIn(earlier, blocks) : undefined),
-    // A practice problem the guide set in answer to it ("quiz me"): what "is it 6?" is for now.
-    { text: practiceSetIn(request.earlierAnswer) },
-    ...setBy(pageFocus(blocks, request.elementId, request.elementText)),
+    ...(movedOn ? focus : []),
+    { text: practice?.problem },
+    ...(movedOn ? [] : focus),
   ];
 }
 
