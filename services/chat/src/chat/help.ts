@@ -4,7 +4,7 @@ import { tenantBudgetStub } from "../do/stubs";
 import { matchFaq } from "../knowledge/faq";
 import { faqCandidates } from "../knowledge/faq-source";
 import { pageBlocks, renderBlocks } from "../knowledge/page-blocks";
-import { pageFocus } from "../knowledge/page-focus";
+import { hintFocus } from "../knowledge/page-focus";
 import { providerChain } from "../providers/fallback-chain";
 import { estimateTokens } from "../providers/types";
 import { groundedAnswer } from "./grounded-answer";
@@ -38,7 +38,7 @@ export async function helpFor(deps: TurnDeps, request: HelpRequest): Promise<Hel
   const { env, auth, vars } = deps;
   const page = request.pageContext;
   const blocks = pageBlocks(page.pageContent);
-  const focus = pageFocus(blocks, page.elementId, page.elementText) ?? (blocks.length === 1 ? blocks[0] : undefined);
+  const focus = hintFocus(blocks, page.elementId, page.elementText);
   const subject: HelpSubject = { kind: request.kind, blocks, focus, pageTitle: page.pageTitle };
   // The element first, then the rest of the page: what the model reads first is what it is about.
   const ordered = focus ? [focus, ...blocks.filter((b) => b !== focus)] : blocks;

@@ -18,3 +18,10 @@ export function pageFocus(
   const holder = named ?? (firstLine ? blocks.find((b) => b.text.includes(firstLine)) : undefined);
   return { id: holder?.id, text: item };
 }
+
+/** What a hint is for: the part in focus, or the page's one part when it has only one. */
+export const hintFocus = (
+  blocks: readonly PageBlock[],
+  elementId: string | undefined,
+  elementText: string | undefined,
+): PageBlock | undefined => pageFocus(blocks, elementId, elementText) ?? (blocks.length === 1 ? blocks[0] : undefined);

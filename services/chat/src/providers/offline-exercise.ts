@@ -32,8 +32,8 @@ export interface ExerciseSource {
  * (for a value to check, "I got x = 4", and for a request for the answer alike): the question
  * itself, the block it names by heading ("for exercise 1"), the question before, the block that
  * one named, the practice problem the answer to it set (after the quiz item in focus when the
- * learner moved on to another item), the block or item in focus. A block counts only through the exercise it sets, never for an
- * equation its prose explains with.
+ * learner moved on to another item), the block or item in focus. A block counts only through the
+ * exercise it sets, never for an equation its prose explains with.
  */
 export function exerciseSources(request: ModelRequest, blocks: readonly PageBlock[]): ExerciseSource[] {
   const setBy = (block: PageBlock | undefined) => (block ? [{ text: exerciseLine(block.text), block }] : []);

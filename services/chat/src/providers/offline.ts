@@ -14,7 +14,7 @@ import { termQuestion } from "../chat/term-question";
 import { pageCitation, pageTopics, passagesFor, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
 import { pageBlocks } from "../knowledge/page-blocks";
-import { pageFocus } from "../knowledge/page-focus";
+import { hintFocus, pageFocus } from "../knowledge/page-focus";
 import { composeAnswerRequest } from "./offline-answer-request";
 import { exerciseInPlainWords, exerciseSources, namedExercise } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
@@ -62,8 +62,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (overview) return fromThePage(overview);
   // "Help", "hint please": what the "I'm stuck" button gives, a hint on the part in focus.
   if (asksForHelpHere(request.question)) {
-    const focus =
-      pageFocus(blocks, request.elementId, request.elementText) ?? (blocks.length === 1 ? blocks[0] : undefined);
+    const focus = hintFocus(blocks, request.elementId, request.elementText);
     if (!focus) return { text: WHICH_PART, citations: [] };
     return fromThePage(composeOfflineHelp({ kind: "hint", blocks, focus, pageTitle: request.pageTitle }, faq));
   }
