@@ -3,7 +3,7 @@ import { composeOfflineAnswer, OFFLINE_NONE } from "../providers/offline";
 import { followUpLabel } from "../providers/offline-follow-up";
 import { ask, learner } from "../testing/helpers";
 import { FOLLOW_UPS } from "./follow-up-questions";
-import { smallTalkReply } from "./small-talk";
+import { GUIDE_INTRODUCTION, smallTalkReply } from "./small-talk";
 
 const EQUATION = "How do I solve 3x + 7 = 22?";
 const PAGE = "[[block:exercise-1]]\nExercise 1\n\n[[block:q-one-step]]\nSolve 3x + 7 = 22 using the balance method.";
@@ -18,6 +18,30 @@ describe("small talk", () => {
     expect(offline("makes sense.")).toMatch(/^Glad that helps/);
     expect(offline("zebra quantum gravity")).toBe(OFFLINE_NONE);
     expect(offline("Bye")).toBe("Good luck with the rest of the page!");
+  });
+
+  it("takes thanks with an 'I see' either side of it as thanks, as learners type it", () => {
+    for (const thanks of [
+      "thanks, that helps",
+      "Thank you, that makes sense!",
+      "great, thanks",
+      "ok thanks",
+      "got it, thank you :)",
+    ]) {
+      expect(smallTalkReply(thanks), thanks).toMatch(/^You're welcome!/);
+    }
+    for (const understood of ["I get it", "that's clear", "okay, I understand"]) {
+      expect(smallTalkReply(understood), understood).toMatch(/^Glad that helps/);
+    }
+    expect(smallTalkReply("thanks, that helps with exercise 2")).toBeUndefined();
+  });
+
+  it("says what the guide can do when asked who it is, instead of 'couldn't find this'", () => {
+    for (const asked of ["Who are you?", "what can you do", "How can you help me?", "What can I ask you?"]) {
+      expect(smallTalkReply(asked), asked).toBe(GUIDE_INTRODUCTION);
+    }
+    expect(GUIDE_INTRODUCTION).toMatch(/hint .* check an answer .* quiz you/);
+    expect(smallTalkReply("who are you going to tell?")).toBeUndefined();
   });
 
   it("is only a whole message of it: a question with a greeting in front is a question", () => {
