@@ -37,6 +37,9 @@ describe("a question about the page as a whole", () => {
       "what am I learning in this lesson",
       "What does this page cover?",
       "what's the main idea of this lesson?",
+      "can you summarize the video?",
+      "What is this clip about?",
+      "sum up the article",
     ])
       expect(asksForOverview(q), q).toBe(true);
     for (const q of [

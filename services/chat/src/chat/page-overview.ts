@@ -16,7 +16,7 @@ import { typedPhrase } from "./typed-phrase";
  * the page as a whole. Its words ("page", "about") are in no sentence worth quoting, so retrieval
  * answers "couldn't find this"; the page's own statement of its aim and its headings answer it.
  */
-const PART = "(?:page|lesson|section|reading|chapter|unit|module|topic|text)";
+const PART = "(?:page|lesson|section|reading|chapter|unit|module|topic|text|article|lecture|video|clip|slides)";
 const WHATS = "(?:so |and |ok |okay )?what(?:'s|s| is)";
 const ASKS: readonly RegExp[] = [
   new RegExp(`^${WHATS} (?:this|the) ${PART}(?: all)? about$`, "u"),

@@ -40,6 +40,27 @@ describe("a question about one word", () => {
       expect(termQuestion(q), q).toBeUndefined();
   });
 
+  it("puts two words side by side when asked how they differ: the meanings known, the page's words on both", () => {
+    for (const q of [
+      "What's the difference between an expression and an equation?",
+      "how is an expression different from an equation",
+      "expression vs equation?",
+    ])
+      expect(termQuestion(q)?.pageSearch, q).toBe("expression equation");
+    expect(termQuestion("what's the difference between this and that?")).toBeUndefined();
+    const answer = ask("What's the difference between an expression and an equation?");
+    expect(answer).toContain(`${OFFLINE_LABEL}\n\nAn expression is numbers and letters joined by`);
+    expect(answer).toContain("> An equation is a statement that two expressions have the same value.");
+    expect(termQuestion("what is the difference between a term and a coefficient")?.text).toMatch(
+      /^A term is one part .* A coefficient is the number/,
+    );
+    // Neither word known: no words of the guide's own, only the page's on both.
+    expect(termQuestion("difference between mitosis and meiosis")).toBeUndefined();
+    expect(termQuestion("what's the difference between mitosis and meiosis")).toEqual({
+      pageSearch: "mitosis meiosis",
+    });
+  });
+
   it("gets the word's meaning when the page never says it, not the sentences that hold 'means'", () => {
     const answer = ask("What does coefficient mean?");
     expect(answer).toContain(`${OFFLINE_LABEL}\n\nA coefficient is the number written in front of a letter`);

@@ -30,6 +30,20 @@ const ASKS_MEANING = new RegExp(
  */
 const WHAT_IS = new RegExp(`${LEAD}what(?:'s|s| is| are) (?:a |an |the )?${TERM}$`, "u");
 
+/**
+ * "What's the difference between an expression and an equation?", "how is a term different from a
+ * coefficient?": two words' meanings side by side. Retrieval looks for the two words, not for
+ * "difference", which the page may never say.
+ */
+const COMPARES = new RegExp(
+  `${LEAD}(?:${[
+    `what(?:'s|s| is) the difference between ${ARTICLE}${TERM} and ${ARTICLE}${TERM}`,
+    `how (?:is|are|does|do) ${ARTICLE}${TERM} (?:different from|differ from|not the same as) ${ARTICLE}${TERM}`,
+    `${ARTICLE}${TERM} (?:vs.?|versus) ${ARTICLE}${TERM}`,
+  ].join("|")})$`,
+  "u",
+);
+
 /** Words that make the question about something other than a word's meaning. */
 const NOT_A_TERM = /\b(?:this|that|it|these|those|page|lesson|answer|step|next|first|point|question|exercise|wrong)\b/u;
 
@@ -79,11 +93,23 @@ const GLOSSARY: readonly [RegExp, string][] = [
  */
 export function termQuestion(question: string): NotationAnswer | undefined {
   const typed = typedPhrase(question);
+  const compared = COMPARES.exec(typed)
+    ?.slice(1)
+    .filter((group) => group !== undefined);
+  if (compared?.length === 2 && !compared.some((word) => NOT_A_TERM.test(word))) return comparison(compared);
   const meaning = ASKS_MEANING.exec(typed);
   // The pattern's alternatives each capture the word; the one that matched holds it.
   const asked = meaning?.slice(1).find((group) => group !== undefined) ?? WHAT_IS.exec(typed)?.[1];
   if (!asked || NOT_A_TERM.test(asked)) return undefined;
-  const text = GLOSSARY.find(([pattern]) => pattern.test(asked))?.[1];
+  const text = glossOf(asked);
   if (!meaning && !text) return undefined;
   return { ...(text ? { text } : {}), pageSearch: asked, phrase: asked };
+}
+
+const glossOf = (word: string) => GLOSSARY.find(([pattern]) => pattern.test(word))?.[1];
+
+/** Both words' meanings the guide knows, and both words to find the page's own with. */
+function comparison(words: readonly string[]): NotationAnswer {
+  const glosses = [...new Set(words.map(glossOf).filter((gloss) => gloss !== undefined))];
+  return { ...(glosses.length > 0 ? { text: glosses.join(" ") } : {}), pageSearch: words.join(" ") };
 }
