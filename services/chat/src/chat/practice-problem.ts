@@ -7,6 +7,7 @@ import {
   needsSolving,
   sameEquation,
   similarProblem,
+  solve,
 } from "./linear-equation";
 import { typedPhrase } from "./typed-phrase";
 
@@ -18,12 +19,24 @@ import { typedPhrase } from "./typed-phrase";
 const ASKS_FOR_PRACTICE =
   /^(?:(?:ok |okay |yes |sure )?(?:can you |could you |please )?(?:quiz|test) me(?: (?:on (?:this|it|that)|again))?(?: please)?|(?:can you |could you |please )?(?:give|set) me (?:a |an |one |another |one more |a new |a harder |a similar )?(?:practice |new |harder |similar |extra )?(?:problem|question|exercise|equation|one)(?: to (?:try|solve|practi[sc]e))?(?: please)?|(?:can|could) i (?:have|get|try) (?:a |another |one more |a harder )(?:practice )?(?:problem|question|one|equation)(?: please)?|(?:another|one more|a harder) (?:one|problem|question|equation)(?: please)?|more practice(?: please)?|i want to practi[sc]e|let me (?:try|practi[sc]e)(?: one)?)$/u;
 
-export const asksForPractice = (question: string) => ASKS_FOR_PRACTICE.test(typedPhrase(question));
+/** "A harder one", "something more difficult", "challenge me": a step up from what was set. */
+const ASKS_HARDER = /\b(?:harder|more difficult|tougher|trickier|challenge me|a challenge)\b/u;
+const HARDER_PRACTICE =
+  /^(?:(?:can you |could you |please )?(?:give me |i want |can i have |can i try )?(?:something|one|a problem|a question) (?:harder|more difficult|tougher|trickier)|(?:make it|try a) (?:harder|tougher)(?: one)?|challenge me|give me a challenge)(?: please)?$/u;
+
+/** Whether the learner asked for a practice problem harder than the last. */
+export const asksForHarder = (question: string) => ASKS_HARDER.test(typedPhrase(question));
+
+/** "Quiz me", "another one", "something harder". */
+export function asksForPractice(question: string): boolean {
+  const text = typedPhrase(question);
+  return ASKS_FOR_PRACTICE.test(text) || HARDER_PRACTICE.test(text);
+}
 
 /** How a practice problem begins, so the next turn finds the problem a value is offered for. */
 const SET = "Your turn: solve ";
 /** The page's equation it was made like, so the next turn can tell the learner moved to another. */
-const LIKE = /^It is made like (.+) on this page, with other numbers\.$/mu;
+const LIKE = /^It is made like (.+) on this page, with (?:other numbers|bigger numbers|one more step)\.$/mu;
 
 export interface PracticeSet {
   /** The equation to solve ("2y + 5 = 13"). */
@@ -39,16 +52,38 @@ export function practiceSetIn(answer: string | undefined): PracticeSet | undefin
   return { problem: line.slice(SET.length).replace(/\.$/, ""), like: answer && LIKE.exec(answer)?.[1] };
 }
 
+/** How many things a learner undoes to solve it: a number added or taken away, a factor. */
+const stepsOf = (e: LinearEquation) => (e.a !== 1 ? 1 : 0) + (e.b !== 0 ? 1 : 0);
+
+/** The equation with both steps to undo, its solution kept: x - 6 = 4 becomes 3x - 6 = 24. */
+function withBothSteps(e: LinearEquation): LinearEquation {
+  const a = Math.abs(e.a) === 1 ? 3 * Math.sign(e.a) : e.a;
+  const b = e.b === 0 ? 5 : e.b;
+  return { ...e, a, b, c: a * Math.round(solve(e)) + b };
+}
+
+/** The hardest of `candidates`: the most steps, then the biggest factor. */
+const hardest = (candidates: readonly LinearEquation[]) =>
+  candidates.reduce<LinearEquation | undefined>(
+    (best, e) =>
+      !best || stepsOf(e) > stepsOf(best) || (stepsOf(e) === stepsOf(best) && Math.abs(e.a) > Math.abs(best.a))
+        ? e
+        : best,
+    undefined,
+  );
+
 /**
  * A problem for the learner to solve, made like the page's exercise (the one in focus, else the
  * page's first), or like the practice problem set last, never one the page itself holds (an
- * exercise's answer is the learner's to find) nor the one just set. Undefined when the page has no
- * equation of this kind to go by.
+ * exercise's answer is the learner's to find) nor the one just set. A harder one starts from the
+ * hardest of those and the page's equations, with both steps to undo and the bigger numbers.
+ * Undefined when the page has no equation of this kind to go by.
  */
 export function practiceProblem(
   pageTexts: readonly string[],
   focusText: string | undefined,
   lastSet: PracticeSet | undefined,
+  harder = false,
 ): string | undefined {
   const onPage = pageTexts.flatMap(findLinearEquations);
   const last = lastSet ? linearExercise(lastSet.problem) : undefined;
@@ -57,16 +92,22 @@ export function practiceProblem(
     return line ? linearExercise(line) : undefined;
   };
   const pageBase = exercise(focusText) ?? pageTexts.map(exercise).find(Boolean) ?? onPage.find(needsSolving);
-  const base: LinearEquation | undefined = last ?? pageBase;
-  if (!base) return undefined;
-  const like = lastSet ? lastSet.like : pageBase && equationText(pageBase);
+  const start = harder
+    ? hardest([last, pageBase, ...onPage.filter(needsSolving)].filter((e) => e !== undefined))
+    : (last ?? pageBase);
+  if (!start) return undefined;
+  const like = start === last ? lastSet?.like : equationText(start);
+  const oneMoreStep = harder && stepsOf(start) < 2;
+  const base = oneMoreStep ? withBothSteps(start) : start;
   const taken = (e: LinearEquation) =>
     onPage.some((known) => sameEquation(known, e)) || (last && sameEquation(last, e));
-  const made = [0, 1].map((variant) => similarProblem(base, variant).e).find((e) => !taken(e));
+  const variants = harder ? [1, 0] : [0, 1];
+  const made = variants.map((variant) => similarProblem(base, variant).e).find((e) => !taken(e));
   if (!made) return undefined;
+  const how = oneMoreStep ? "one more step" : harder ? "bigger numbers" : "other numbers";
   return [
     `${SET}${equationText(made)}.`,
-    ...(like ? [`It is made like ${like} on this page, with other numbers.`] : []),
+    ...(like ? [`It is made like ${like} on this page, with ${how}.`] : []),
     `Work it out on paper, then tell me the value of ${made.variable} you get ("${made.variable} = …") and I'll check it by putting it back in.`,
   ].join("\n\n");
 }

@@ -6,7 +6,7 @@ import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
 import { asksForOverview, pageOverview } from "../chat/page-overview";
-import { asksForPractice, practiceProblem, practiceSetIn } from "../chat/practice-problem";
+import { asksForHarder, asksForPractice, practiceProblem, practiceSetIn } from "../chat/practice-problem";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
@@ -74,6 +74,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
       blocks.map((b) => b.text),
       focus?.text,
       lastSet,
+      asksForHarder(request.question),
     );
     if (problem) return { text: `${OFFLINE_LABEL}\n\n${problem}`, citations: [] };
   }
