@@ -109,6 +109,11 @@ describe("a real launch", () => {
     const helpful = learner.locator(".figure", { hasText: "Suggestions you found helpful" });
     expect(await helpful.locator("dd").textContent()).toBe("100%");
     await learner.getByText("Where you got stuck lately: Question 3").waitFor();
+    // Each suggestion is listed by the part of the page it was about, as the page names it.
+    const history = learner.locator("table", { hasText: "Your interventions" });
+    expect(await history.locator("thead").textContent()).toContain("Where");
+    expect(await history.locator("tbody").textContent()).toContain("Question 3");
+    expect(await history.locator("tbody").textContent()).not.toContain(PRACTICE);
     expect(serious(await axeViolations(learner))).toEqual([]);
     await learner.screenshot({ path: join(shots, "learner-my-learning.png"), fullPage: true });
   });

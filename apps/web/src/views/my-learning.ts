@@ -2,11 +2,11 @@ import type { AppContext, View } from "../context";
 import { h, humanize, replaceChildren } from "../ui/dom";
 import { loadRegion } from "../ui/load-region";
 import { dataTable } from "../ui/table";
+import { INTERVENTION_HISTORY_COLUMNS, interventionHistoryRows } from "./intervention-history";
 import { profileModel } from "./profile-model";
 import { pageOf, pickColumns, recordTable } from "./records";
 
 const SESSION_COLUMNS = ["startedAt", "lastSignalAt", "endedAt", "signalCount", "struggleCount", "interventionCount"];
-const INTERVENTION_COLUMNS = ["createdAt", "kind", "message", "elementId", "outcome", "response", "respondedAt"];
 
 /** "My learning": the learner's profile figures, sessions and interventions. */
 export class MyLearningView implements View {
@@ -44,7 +44,7 @@ export class MyLearningView implements View {
         h("h3", null, "Recent sessions"),
         sessionTable(pageOf(sessions, "sessions").items),
         h("h3", null, "Suggestions you were shown"),
-        interventionTable(pageOf(interventions, "interventions").items),
+        interventionTable(pageOf(interventions, "interventions").items, (id) => this.blockTitle(id)),
       ];
     });
   }
@@ -54,9 +54,9 @@ function sessionTable(rows: Record<string, unknown>[]): HTMLElement {
   return recordTable("Your sessions", rows, pickColumns(rows, SESSION_COLUMNS));
 }
 
-function interventionTable(rows: Record<string, unknown>[]): HTMLElement {
-  const readable = rows.map((r) => (typeof r.kind === "string" ? { ...r, kind: humanize(r.kind) } : r));
-  return recordTable("Your interventions", readable, pickColumns(rows, INTERVENTION_COLUMNS));
+function interventionTable(rows: Record<string, unknown>[], titleOf: (elementId: string) => string): HTMLElement {
+  const readable = interventionHistoryRows(rows, titleOf);
+  return recordTable("Your interventions", readable, pickColumns(readable, INTERVENTION_HISTORY_COLUMNS));
 }
 
 function profileFigures(raw: unknown, name: (elementId: string) => string): HTMLElement {
