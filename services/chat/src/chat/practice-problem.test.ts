@@ -82,6 +82,26 @@ describe("a practice problem", () => {
     expect(await value("Solve x + 4 = 9. x =")).toContain("putting it back into x + 4 = 9");
   });
 
+  it("is a new one when 'another one' comes after a question of the learner's own, and not one from another page", async () => {
+    const me = learner();
+    const pageContext = { pageContent: PAGE, elementId: "exercise-1" };
+    const first = await ask(me, { message: "Quiz me", pageContext }, offline);
+    expect(practiceSetIn(first.response)?.problem).toBe("2y + 5 = 13");
+    const next = (message: string, context = pageContext) =>
+      ask(me, { message, conversationId: first.conversationId, pageContext: context }, offline);
+    await next("what does coefficient mean?");
+    const another = practiceSetIn((await next("another one")).response);
+    expect(another?.problem).toBeDefined();
+    expect(another?.problem).not.toBe("2y + 5 = 13");
+    expect(another?.like).toBe("3x + 7 = 22");
+    // On another page the problems set so far were made like this page's exercise, not the last one's.
+    const otherPage = { pageContent: "[[block:e]]\nExercise\nSolve x - 6 = 4. x =", elementId: "e" };
+    expect(practiceSetIn((await next("another one", otherPage)).response)).toEqual({
+      problem: "y - 3 = 1",
+      like: "x - 6 = 4",
+    });
+  });
+
   it("is a step up when a harder one is asked for: both steps to undo, then bigger numbers", async () => {
     for (const q of ["something harder", "Challenge me!", "make it harder", "can I try something more difficult?"])
       expect(asksForPractice(q), q).toBe(true);

@@ -52,6 +52,19 @@ export function practiceSetIn(answer: string | undefined): PracticeSet | undefin
   return { problem: line.slice(SET.length).replace(/\.$/, ""), like: answer && LIKE.exec(answer)?.[1] };
 }
 
+/**
+ * The practice problem set last in the conversation's window, whatever the learner asked after it:
+ * "another one" after "what does coefficient mean?" is a new problem, not the first one again.
+ */
+export function lastPracticeSet(messages: readonly { role: string; content: string }[]): PracticeSet | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    const set = message?.role === "assistant" ? practiceSetIn(message.content) : undefined;
+    if (set) return set;
+  }
+  return undefined;
+}
+
 /** How many things a learner undoes to solve it: a number added or taken away, a factor. */
 const stepsOf = (e: LinearEquation) => (e.a !== 1 ? 1 : 0) + (e.b !== 0 ? 1 : 0);
 
@@ -86,7 +99,9 @@ export function practiceProblem(
   harder = false,
 ): string | undefined {
   const onPage = pageTexts.flatMap(findLinearEquations);
-  const last = lastSet ? linearExercise(lastSet.problem) : undefined;
+  // One set on another page (the learner moved on) is not what this page's practice goes by.
+  const fromThisPage = lastSet && (!lastSet.like || onPage.some((e) => equationText(e) === lastSet.like));
+  const last = lastSet && fromThisPage ? linearExercise(lastSet.problem) : undefined;
   const exercise = (text: string | undefined) => {
     const line = text ? exerciseLine(text) : undefined;
     return line ? linearExercise(line) : undefined;
@@ -96,7 +111,7 @@ export function practiceProblem(
     ? hardest([last, pageBase, ...onPage.filter(needsSolving)].filter((e) => e !== undefined))
     : (last ?? pageBase);
   if (!start) return undefined;
-  const like = start === last ? lastSet?.like : equationText(start);
+  const like = last && start === last ? lastSet?.like : equationText(start);
   const oneMoreStep = harder && stepsOf(start) < 2;
   const base = oneMoreStep ? withBothSteps(start) : start;
   const taken = (e: LinearEquation) =>

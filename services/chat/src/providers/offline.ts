@@ -6,7 +6,13 @@ import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
 import { asksForOverview, pageOverview } from "../chat/page-overview";
-import { asksForHarder, asksForPractice, practiceProblem, practiceSetIn } from "../chat/practice-problem";
+import {
+  asksForHarder,
+  asksForPractice,
+  lastPracticeSet,
+  practiceProblem,
+  practiceSetIn,
+} from "../chat/practice-problem";
 import { smallTalkReply } from "../chat/small-talk";
 import { solvingHelp, solvingHelpFor } from "../chat/solving-help";
 import { stepCheck } from "../chat/step-check";
@@ -69,7 +75,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   // "Quiz me", "another one": a problem of the page's kind to solve, which the next turn checks.
   if (asksForPractice(request.question)) {
     const focus = pageFocus(blocks, request.elementId, request.elementText);
-    const lastSet = practiceSetIn(request.earlierAnswer);
+    const lastSet = practiceSetIn(request.earlierAnswer) ?? lastPracticeSet(request.messages);
     const problem = practiceProblem(
       blocks.map((b) => b.text),
       focus?.text,
