@@ -19,11 +19,14 @@ const KINDS = new Map(
  * an example of it. A message
  * with words of its own ("I don't understand brackets") is a question, not one of these.
  */
+const NOT_FOLLOWED =
+  /^(?:(?:sorry )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently|another way|in other words)(?: please)?|what do you mean|huh)$/u;
+
+/** "I don't get it", "explain it more simply": the last answer was not followed, so not the same words again. */
+export const saysNotFollowed = (message: string) => NOT_FOLLOWED.test(typedPhrase(message));
+
 const TYPED: readonly [RegExp, FollowUpKind][] = [
-  [
-    /^(?:(?:sorry )?i (?:still )?(?:don't|dont|do not) (?:get|understand)(?: (?:it|this|that))?|i'm (?:still )?(?:confused|lost)|i am (?:still )?(?:confused|lost)|(?:can you |could you |please )?explain (?:it |that |this )?(?:again|more simply|more slowly|differently)(?: please)?|what do you mean|huh)$/u,
-    "steps",
-  ],
+  [NOT_FOLLOWED, "steps"],
   [
     // "How do I start?" after a question: the method for it, one step at a time.
     /^(?:what(?:'s| is) the (?:first|next) step|what(?:'s|s| is)? next|(?:so |ok |okay )?what now|now what|then what|what do i do (?:next|now)|how do i (?:start|begin)(?: (?:it|this|that))?|where do i (?:start|begin)|how do i get (?:\p{L}) (?:on its own|by itself|alone))$/u,

@@ -83,6 +83,30 @@ export function bestPassages(question: string, blocks: readonly PageBlock[], max
   return [...passages.values()].sort((a, b) => a.order - b.order);
 }
 
+/**
+ * The page's sentences on `question` that `said` (the answers already given) did not quote, best
+ * first by the question and what those answers quoted (`context`): what to say again, in the
+ * page's other words, to a learner who did not follow it. Each holds as much of the question's
+ * terms as a quoted passage must.
+ */
+export function unquotedPassages(
+  question: string,
+  context: string,
+  blocks: readonly PageBlock[],
+  said: string,
+  max = MAX_PASSAGES,
+): Passage[] {
+  const fresh = sentencesOfBlocks(blocks).filter(
+    (s) => quotable(s.text) && !said.includes(s.text) && termCoverage(question, s.text) >= MIN_COVERAGE,
+  );
+  const ranked = rankBm25(`${question} ${context}`, fresh, (s) => s.text).filter((r) => r.score > 0);
+  const top = ranked[0]?.score ?? 0;
+  return ranked
+    .filter((r) => r.score >= top * RELATIVE_FLOOR)
+    .slice(0, max)
+    .map(({ item }) => ({ blockId: item.blockId, text: item.text, order: item.blockIndex * 10_000 + item.index }));
+}
+
 /** The best passages for `search`, only those holding `phrase` when one is given (a word asked about). */
 export const passagesFor = (search: string, blocks: readonly PageBlock[], phrase?: string, max = MAX_PASSAGES) =>
   bestPassages(search, blocks, max).filter((p) => phrase === undefined || holdsPhrase(p.text, phrase));

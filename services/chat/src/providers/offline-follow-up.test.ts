@@ -88,6 +88,45 @@ describe("the guide's own follow-ups, offline", () => {
     expect(again).toContain("first remove the number added to or subtracted from it on both sides");
   });
 
+  it("says it in the page's other words when the learner did not follow, a comparison first, never the same quotes", () => {
+    const lesson = [
+      "[[block:balance]]",
+      "The balance method",
+      "An equation is a statement that two expressions have the same value. The equals sign works like the pivot of a balance: whatever sits on the left weighs exactly as much as whatever sits on the right.",
+      "The balance method rests on one rule: you may do anything you like to an equation as long as you do the same thing to both sides. Add the same number to both sides and the balance stays level.",
+      "[[block:check]]",
+      "Checking",
+      "It is worth checking every answer by putting it back into the original equation.",
+    ].join("\n");
+    const asked = "what is the balance method?";
+    const first = composeOfflineAnswer(request(asked, undefined, lesson), []).text;
+    const quotedFirst = first.split("\n").filter((line) => line.startsWith("> "));
+    expect(quotedFirst.length).toBeGreaterThan(0);
+    const followUp = (question: string, said: string[] = []) =>
+      composeOfflineAnswer(
+        {
+          ...request(question, asked, lesson),
+          earlierAnswer: first,
+          messages: said.map((content) => ({ role: "assistant" as const, content })),
+        },
+        [],
+      ).text;
+    const again = followUp("I don't get it");
+    expect(again).toContain("Put another way, as this page also says it:");
+    expect(again).toContain("> The equals sign works like the pivot of a balance");
+    for (const line of quotedFirst) expect(again).not.toContain(line);
+    expect(again).toContain("Try saying it back in your own words");
+    expect(followUp("can you explain it more simply?")).toBe(again);
+    // Only sentences on what was asked: not the page's sentence on checking, which shares "equation".
+    expect(again).not.toContain("It is worth checking");
+    // Still not followed, with nothing else on it: the steps as before, never a sentence off the subject.
+    const third = followUp("I'm still confused", [first, again]);
+    expect(third).toContain("Step by step, as this page puts it:");
+    expect(third).not.toContain("It is worth checking");
+    // "What's next?" is not "I don't get it": the passages step by step, as before.
+    expect(followUp("what's next?")).toContain("Step by step, as this page puts it:");
+  });
+
   it("answers from the page for the question before: examples first, the passages as steps, definitions to review", () => {
     const example = composeOfflineAnswer(request(FOLLOW_UPS.example, LEAVES, PLANT_PAGE), []);
     expect(example.text).toContain("From this page:");

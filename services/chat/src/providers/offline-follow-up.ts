@@ -21,6 +21,7 @@ import {
   passagesFor,
   preferring,
   quote,
+  unquotedPassages,
   WHOLE_PAGE_ID,
   withoutHeading,
 } from "../knowledge/extract";
@@ -45,6 +46,7 @@ export function composeFollowUp(
   earlier: string,
   blocks: readonly PageBlock[],
   faq: readonly FaqEntry[],
+  notFollowed?: NotFollowed,
 ): { text: string; citations: Citation[] } | undefined {
   const parts: string[] = [];
   const citations: Citation[] = [];
@@ -53,11 +55,17 @@ export function composeFollowUp(
   // "Another example" is another one: the first answer showed the first similar problem.
   const solving = solvingHelp(exercise, kind === "example" ? 1 : 0);
   const simple = linearExercise(exercise);
+  // Not followed: the page's other words on it (a word asked about is explained again below).
+  const again =
+    notFollowed && !solving && !termQuestion(earlier) ? inOtherWords(earlier, blocks, notFollowed) : undefined;
   if (kind === "review" && simple) {
     // What to review before solving it: the inverse operations it is built on.
     parts.push(inverseOperationsReview(simple));
   } else if (solving) {
     parts.push(...(kind === "example" ? [] : [solving.method]), solving.example);
+  } else if (again) {
+    parts.push(...again.parts);
+    citations.push(...again.citations);
   } else {
     // A question about one word ("what are like terms?") is about the passages that hold it.
     const term = termQuestion(earlier);
@@ -107,6 +115,43 @@ export function composeFollowUp(
   }
   if (parts.length === 0) return undefined;
   return { text: [followUpLabel(earlier), ...parts].join("\n\n"), citations };
+}
+
+/** What the learner did not follow: the answer to their question, and all the guide said since. */
+export interface NotFollowed {
+  earlierAnswer?: string | undefined;
+  said: readonly string[];
+}
+
+/** Comparisons and examples: the page's other ways of saying a thing. */
+const PICTURE = /\b(?:like|as if|just as|think of|imagine|picture|for example|for instance|such as|in other words)\b/iu;
+const SAY_IT_BACK =
+  "Try saying it back in your own words, then ask me about the word or the step that still doesn't make sense.";
+
+/**
+ * "I don't get it" after an answer quoted from the page: up to two of the page's other sentences on
+ * the same thing, a comparison or an example first, in reading order, never a quote the learner was
+ * already given. Undefined when the answer quoted nothing or the page has nothing else on it.
+ */
+function inOtherWords(
+  earlier: string,
+  blocks: readonly PageBlock[],
+  { earlierAnswer, said }: NotFollowed,
+): { parts: string[]; citations: Citation[] } | undefined {
+  const quoted = (earlierAnswer ?? "")
+    .split("\n")
+    .filter((line) => line.startsWith("> "))
+    .map((line) => line.slice(2));
+  if (quoted.length === 0) return undefined;
+  const found = unquotedPassages(earlier, quoted.join(" "), blocks, [earlierAnswer, ...said].join("\n"), 4);
+  const other = preferring(found, PICTURE)
+    .slice(0, 2)
+    .sort((a, b) => a.order - b.order);
+  if (other.length === 0) return undefined;
+  return {
+    parts: ["Put another way, as this page also says it:", ...other.map((p) => quote(p.text)), SAY_IT_BACK],
+    citations: other.map((p) => pageCitation(p.blockId, p.text)),
+  };
 }
 
 /**

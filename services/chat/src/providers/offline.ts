@@ -1,7 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { type Equation, equationsToSolve, equationText, exerciseOf } from "../chat/equation";
-import { followUpKind } from "../chat/follow-up-questions";
+import { followUpKind, saysNotFollowed } from "../chat/follow-up-questions";
 import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
@@ -55,9 +55,16 @@ export interface OfflineAnswer {
 export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEntry[]): OfflineAnswer {
   // The guide's own follow-ups hold no words of their own to look for: they are about the question before.
   const kind = followUpKind(request.question);
+  // "I don't get it": what the guide said in the window, so it is not what the learner gets again.
+  const notFollowed = saysNotFollowed(request.question)
+    ? {
+        earlierAnswer: request.earlierAnswer,
+        said: request.messages.filter((m) => m.role === "assistant").map((m) => m.content),
+      }
+    : undefined;
   const followUp =
     kind && request.earlierQuestion
-      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq)
+      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq, notFollowed)
       : undefined;
   if (followUp) return followUp;
   const smallTalk = smallTalkReply(request.question);
