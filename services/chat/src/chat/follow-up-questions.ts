@@ -33,7 +33,7 @@ const TYPED: readonly [RegExp, FollowUpKind][] = [
     "steps",
   ],
   [
-    /^(?:(?:can you |could you |please )?(?:show|give) me (?:an|another|one more) example(?: please)?|(?:another|one more) example(?: please)?)$/u,
+    /^(?:(?:can you |could you |please )?(?:show|give) me (?:an|another|one more) example(?: please)?|(?:another|one more) example(?: please)?|(?:(?:what(?:'s| is)|is there|(?:can you |could you |please )?(?:show|give) me) )?(?:a |an )?(?:real[- ](?:life|world)|everyday) example(?: (?:of (?:it|this|that)|please))?)$/u,
     "example",
   ],
 ];

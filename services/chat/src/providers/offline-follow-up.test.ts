@@ -68,7 +68,13 @@ describe("the guide's own follow-ups, offline", () => {
     ]) {
       expect(followUpKind(typed), typed).toBe("steps");
     }
-    for (const typed of ["Another example?", "Can you give me another example"])
+    for (const typed of [
+      "Another example?",
+      "Can you give me another example",
+      "what's a real life example?",
+      "is there a real-world example of this?",
+      "everyday example please",
+    ])
       expect(followUpKind(typed), typed).toBe("example");
     for (const own of [
       "I don't understand brackets",

@@ -1,5 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import { exerciseOf } from "../chat/equation";
+import { everydayExample } from "../chat/everyday-example";
 import type { FollowUpKind } from "../chat/follow-up-questions";
 import {
   findLinearEquations,
@@ -46,7 +47,7 @@ export function composeFollowUp(
   earlier: string,
   blocks: readonly PageBlock[],
   faq: readonly FaqEntry[],
-  notFollowed?: NotFollowed,
+  { notFollowed, everyday = false }: { notFollowed?: NotFollowed | undefined; everyday?: boolean } = {},
 ): { text: string; citations: Citation[] } | undefined {
   const parts: string[] = [];
   const citations: Citation[] = [];
@@ -62,7 +63,9 @@ export function composeFollowUp(
     // What to review before solving it: the inverse operations it is built on.
     parts.push(inverseOperationsReview(simple));
   } else if (solving) {
-    parts.push(...(kind === "example" ? [] : [solving.method]), solving.example);
+    // "A real life example" of ax + b = c: a story it describes, with a similar problem's numbers.
+    const story = kind === "example" && everyday && simple ? everydayExample(simple) : undefined;
+    parts.push(...(kind === "example" ? [] : [solving.method]), story ?? solving.example);
   } else if (again) {
     parts.push(...again.parts);
     citations.push(...again.citations);

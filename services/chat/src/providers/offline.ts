@@ -1,6 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
 import { answerCheck, claimedValue, exerciseIn } from "../chat/answer-check";
 import { type Equation, equationsToSolve, equationText, exerciseOf } from "../chat/equation";
+import { asksForEverydayExample } from "../chat/everyday-example";
 import { followUpKind, saysNotFollowed } from "../chat/follow-up-questions";
 import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
@@ -64,7 +65,10 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
     : undefined;
   const followUp =
     kind && request.earlierQuestion
-      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq, notFollowed)
+      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq, {
+          notFollowed,
+          everyday: asksForEverydayExample(request.question),
+        })
       : undefined;
   if (followUp) return followUp;
   const smallTalk = smallTalkReply(request.question);
