@@ -1,7 +1,7 @@
 import type { Citation } from "@atomic-guide/shared";
-import { rankBm25 } from "../knowledge/bm25";
 import {
   bestPassages,
+  centralSentences,
   DEFINITION_SENTENCE,
   pageCitation,
   preferring,
@@ -10,7 +10,7 @@ import {
   withoutHeading,
 } from "../knowledge/extract";
 import { courseFaqNote, type FaqEntry } from "../knowledge/faq";
-import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
+import type { PageBlock } from "../knowledge/page-blocks";
 import type { ChatProvider } from "../providers/types";
 import { exerciseLine } from "./answer-check";
 import { inverseOperationsReview, linearExercise } from "./linear-equation";
@@ -26,18 +26,6 @@ export interface HelpSubject {
 }
 
 const cite = (block: PageBlock, text: string) => pageCitation(block.id ?? WHOLE_PAGE_ID, text);
-
-/** The sentences of a block that carry most of its terms: its own summary, in reading order. */
-function centralSentences(text: string, count: number): string[] {
-  const sentences = sentencesOf(text);
-  if (sentences.length <= count) return sentences;
-  const picked = new Set(
-    rankBm25(text, sentences, (s) => s)
-      .slice(0, count)
-      .map((r) => r.item),
-  );
-  return sentences.filter((s) => picked.has(s));
-}
 
 function hint(subject: HelpSubject, faq: readonly FaqEntry[]): { text: string; citations: Citation[] } {
   const focus = subject.focus;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pageBlocks } from "../knowledge/page-blocks";
 import { composeOfflineAnswer, OFFLINE_NONE, OFFLINE_PAGE_LABEL } from "../providers/offline";
 import { ask as askChat, learner } from "../testing/helpers";
-import { asksForOverview, pageOverview } from "./page-overview";
+import { asksForGist, asksForOverview, pageOverview } from "./page-overview";
 
 // As the web client sends it: the block in view first, then its neighbours.
 const PAGE = [
@@ -86,6 +86,30 @@ describe("a question about the page as a whole", () => {
       'This page is "Fractions".\n\nIts parts: Fractions.\n\nAsk me about any of them, or about a sentence you\'d like explained.',
     );
     expect(noAim?.citations).toEqual([]);
+  });
+
+  it("asked for a summary, also gives the gist: the sentences that carry most of the page's words, cited", () => {
+    const video = [
+      "[[block:before]]",
+      "Before you watch",
+      "This short clip shows a balance staying level while the same weight is taken from both pans.",
+      "[[block:notes]]",
+      "Notes on the clip",
+      "The left pan holds three bags of equal weight and seven single weights; the right pan holds twenty-two single weights.",
+      "Taking seven single weights from each pan leaves three bags against fifteen weights, so each bag weighs five.",
+      "Notice that the balance never tips: every move is made on both sides at once.",
+      "The presenter wears a blue jumper.",
+    ].join("\n");
+    expect(asksForGist("can you summarize the video?")).toBe(true);
+    expect(asksForGist("what is this video about?")).toBe(false);
+    const summary = ask("Can you summarize the video?", video, "Watch: the balance at work");
+    expect(summary.text).toContain("In short, it says:\n\n> The left pan holds three bags");
+    expect(summary.text).toContain("> Taking seven single weights from each pan");
+    expect(summary.text).not.toContain("blue jumper");
+    // The aim is said once, not again as part of the gist.
+    expect(summary.text.match(/This short clip shows/g)).toHaveLength(1);
+    expect(summary.citations.map((c) => c.id)).toEqual(["before", "notes", "notes", "notes"]);
+    expect(ask("What is this video about?", video).text).not.toContain("In short");
   });
 
   it("without a page, is not found rather than described", () => {

@@ -1,5 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import {
+  centralSentences,
   headingOf,
   leadSentences,
   pageCitation,
@@ -8,7 +9,7 @@ import {
   WHOLE_PAGE_ID,
   withoutHeading,
 } from "../knowledge/extract";
-import type { PageBlock } from "../knowledge/page-blocks";
+import { type PageBlock, sentencesOf } from "../knowledge/page-blocks";
 import { typedPhrase } from "./typed-phrase";
 
 /**
@@ -39,6 +40,13 @@ export function asksForOverview(question: string): boolean {
   const text = typedPhrase(question);
   return ASKS.some((pattern) => pattern.test(text));
 }
+
+/** "Summarise the video", "tl;dr": the gist of what the page says as well as what it is for. */
+const ASKS_GIST = /\b(?:summari[sz]e|sum up|summary|tl;?dr)\b/u;
+export const asksForGist = (question: string) => ASKS_GIST.test(typedPhrase(question));
+
+/** Sentences of the gist: enough to tell what the page says, few enough to read at a glance. */
+const GIST_SENTENCES = 3;
 
 /** A block that says what the page is for, by its heading or its first words. */
 const THIS_PART = "(?:page|lesson|unit|module|section|chapter|reading|(?:short )?(?:clip|video))";
@@ -71,18 +79,36 @@ export interface PageOverview {
  * The page's title, its own statement of what it is for (quoted and cited) when it has one, and
  * its headings. Undefined when the page sent neither, so the question falls to retrieval.
  */
-export function pageOverview(blocks: readonly PageBlock[], pageTitle: string | undefined): PageOverview | undefined {
+export function pageOverview(
+  blocks: readonly PageBlock[],
+  pageTitle: string | undefined,
+  withGist = false,
+): PageOverview | undefined {
   const intro = introOf(blocks);
   const topics = pageTopics(blocks, 8);
   if (!intro && topics.length === 0) return undefined;
   const title = pageTitle?.trim();
   const parts = [title ? `This page is "${title}".` : "Here is what this page is about."];
+  const citations = intro ? [pageCitation(intro.block.id ?? WHOLE_PAGE_ID, intro.text)] : [];
   if (intro) parts.push(`It says what it is for:\n\n${quote(intro.text)}`);
+  const gist = withGist ? gistOf(blocks.filter((b) => b !== intro?.block)) : [];
+  if (gist.length > 0) {
+    parts.push(`In short, it says:\n\n${gist.map((g) => quote(g.text)).join("\n\n")}`);
+    citations.push(...gist.map((g) => pageCitation(g.blockId, g.text)));
+  }
   const headings = topics.filter((t) => !INTRO_HEADING.test(t));
   if (headings.length > 0) parts.push(`Its parts: ${headings.join(", ")}.`);
   parts.push("Ask me about any of them, or about a sentence you'd like explained.");
-  return {
-    text: parts.join("\n\n"),
-    citations: intro ? [pageCitation(intro.block.id ?? WHOLE_PAGE_ID, intro.text)] : [],
-  };
+  return { text: parts.join("\n\n"), citations };
+}
+
+/** The sentences that carry most of the page's words (headings left out), in reading order. */
+function gistOf(blocks: readonly PageBlock[]): { blockId: string; text: string }[] {
+  const bodies = blocks.map((b) => ({ blockId: b.id ?? WHOLE_PAGE_ID, text: withoutHeading(b.text) }));
+  const central = new Set(centralSentences(bodies.map((b) => b.text).join("\n\n"), GIST_SENTENCES));
+  return bodies.flatMap((b) =>
+    sentencesOf(b.text)
+      .filter((s) => central.has(s))
+      .map((text) => ({ blockId: b.blockId, text })),
+  );
 }

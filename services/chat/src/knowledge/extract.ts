@@ -107,6 +107,18 @@ export function unquotedPassages(
     .map(({ item }) => ({ blockId: item.blockId, text: item.text, order: item.blockIndex * 10_000 + item.index }));
 }
 
+/** The sentences of a text that carry most of its terms: its own summary, in reading order. */
+export function centralSentences(text: string, count: number): string[] {
+  const sentences = sentencesOf(text);
+  if (sentences.length <= count) return sentences;
+  const picked = new Set(
+    rankBm25(text, sentences, (s) => s)
+      .slice(0, count)
+      .map((r) => r.item),
+  );
+  return sentences.filter((s) => picked.has(s));
+}
+
 /** The best passages for `search`, only those holding `phrase` when one is given (a word asked about). */
 export const passagesFor = (search: string, blocks: readonly PageBlock[], phrase?: string, max = MAX_PASSAGES) =>
   bestPassages(search, blocks, max).filter((p) => phrase === undefined || holdsPhrase(p.text, phrase));

@@ -6,7 +6,7 @@ import { followUpKind, saysNotFollowed } from "../chat/follow-up-questions";
 import { composeOfflineHelp } from "../chat/help-offline";
 import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
-import { asksForOverview, pageOverview } from "../chat/page-overview";
+import { asksForGist, asksForOverview, pageOverview } from "../chat/page-overview";
 import {
   asksForHarder,
   asksForPractice,
@@ -75,7 +75,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (smallTalk) return { text: smallTalk, citations: [] };
   const blocks = pageBlocks(request.pageContent);
   // "What is this page about?": the page's own aim and its parts, not sentences sharing "page".
-  const overview = asksForOverview(request.question) ? pageOverview(blocks, request.pageTitle) : undefined;
+  const overview = asksForOverview(request.question)
+    ? pageOverview(blocks, request.pageTitle, asksForGist(request.question))
+    : undefined;
   if (overview) return fromThePage(overview);
   // "Help", "hint please": what the "I'm stuck" button gives, a hint on the part in focus.
   if (asksForHelpHere(request.question)) {
