@@ -1,7 +1,11 @@
+import type { Citation } from "@atomic-guide/shared";
 import { exerciseLine } from "../chat/answer-check";
 import { type Equation, equationText, exerciseOf, sideText } from "../chat/equation";
+import { linearExercise } from "../chat/linear-equation";
+import { numberQuestion } from "../chat/number-question";
 import { practiceSetIn } from "../chat/practice-problem";
 import { typedPhrase } from "../chat/typed-phrase";
+import { pageCitation, WHOLE_PAGE_ID } from "../knowledge/extract";
 import type { PageBlock } from "../knowledge/page-blocks";
 import { pageFocus } from "../knowledge/page-focus";
 import type { ModelRequest } from "./types";
@@ -84,3 +88,21 @@ export function namedExercise(question: string, blocks: readonly PageBlock[]): N
 /** What the exercise asks, in plain words ("… the number x stands for: the one that makes 3x + 7 equal 22"). */
 export const exerciseInPlainWords = ({ heading, equation: e }: NamedExercise) =>
   `${heading} asks for the number ${e.variable} stands for: the one that makes ${sideText(e.left)} equal ${sideText(e.right)}.`;
+
+/**
+ * "What do I do with the minus 3?" about the first exercise of the sources (the question's own,
+ * the one it names, the one before, the practice problem, the item in focus) holding that number.
+ */
+export function numberAnswer(
+  request: ModelRequest,
+  blocks: readonly PageBlock[],
+): { text: string; citations: Citation[] } | undefined {
+  for (const source of exerciseSources(request, blocks)) {
+    const e = source.text ? linearExercise(source.text) : undefined;
+    const text = e && numberQuestion(request.question, e);
+    if (!text) continue;
+    const cited = source.block && source.text ? [pageCitation(source.block.id ?? WHOLE_PAGE_ID, source.text)] : [];
+    return { text, citations: cited };
+  }
+  return undefined;
+}

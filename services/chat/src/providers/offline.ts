@@ -23,7 +23,7 @@ import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq"
 import { pageBlocks } from "../knowledge/page-blocks";
 import { hintFocus, pageFocus } from "../knowledge/page-focus";
 import { composeAnswerRequest } from "./offline-answer-request";
-import { exerciseInPlainWords, exerciseSources, namedExercise } from "./offline-exercise";
+import { exerciseInPlainWords, exerciseSources, namedExercise, numberAnswer } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -97,6 +97,9 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
     );
     if (problem) return { text: `${OFFLINE_LABEL}\n\n${problem}`, citations: [] };
   }
+  // "What do I do with the minus 3?": that number of the exercise worked on, and the move that undoes it.
+  const aboutNumber = numberAnswer(request, blocks);
+  if (aboutNumber) return { ...aboutNumber, text: `${OFFLINE_LABEL}\n\n${aboutNumber.text}` };
   // "What's the answer to exercise 1?": the way to it, for that exercise (no passages needed).
   const answerRequest = composeAnswerRequest(request, blocks);
   if (answerRequest) return answerRequest;
