@@ -44,9 +44,20 @@ describe("the value a learner says they found", () => {
       ["I got: 6", 6],
       ["what about 4?", 4],
       ["I got 4 for question 6, is that right?", 4],
+      ["I think the answer to exercise 1 is 5", 5],
+      ["I think it's 6", 6],
+      ["we reckon it might be -3", -3],
+      ["I think my answer is 7, is that right?", 7],
     ] as const)
       expect(claimedValue(message, "x"), message).toBe(value);
-    for (const message of ["I got 5 marks on the quiz", "is it 5x?", "is it 5 or 6?", "why is it 5?", "exercise 5"])
+    for (const message of [
+      "I got 5 marks on the quiz",
+      "is it 5x?",
+      "is it 5 or 6?",
+      "why is it 5?",
+      "exercise 5",
+      "I think exercise 5 is hard",
+    ])
       expect(claimedValue(message, "x"), message).toBeUndefined();
   });
 
@@ -63,6 +74,11 @@ describe("the value a learner says they found", () => {
     const answer = composeOfflineAnswer({ ...request("Is the answer to exercise 1 5?"), pageContent: page }, []).text;
     expect(answer).toContain("Let's check x = 5 by putting it back into 3x + 7 = 22:");
     expect(answer).toContain("So x = 5 is right.");
+    const thought = composeOfflineAnswer(
+      { ...request("I think the answer to exercise 1 is 4"), pageContent: page },
+      [],
+    ).text;
+    expect(thought).toContain("Let's check x = 4 by putting it back into 3x + 7 = 22:");
   });
 
   it("finds the exercise even when the claim comes first in the same sentence", () => {

@@ -23,14 +23,16 @@ const EXERCISE_NAMED = String.raw`(?: (?:to|for|in|on) (?:exercise|question|q|nu
 const IS_RIGHT = `(?: (?:right|correct|ok|okay|the answer))?(?: (?:is that|is it) (?:right|correct|ok|okay))?`;
 /**
  * A value named by no letter, for an exercise with one unknown: "is it 5?", "is the answer to
- * exercise 1 5?", "I got 5, is that right?", "my answer is -2", "is 5 right?". Only the whole
+ * exercise 1 5?", "I got 5, is that right?", "my answer is -2", "is 5 right?", "I think the
+ * answer to exercise 1 is 5". Only the whole
  * message: "I got 5 marks" or "is it 5x?" claim nothing.
  */
 const BARE_CLAIM = new RegExp(
   `^(?:so |ok |okay |hmm |um |and )?(?:` +
     [
       `(?:is|so) (?:it|the answer|the solution|the result)${EXERCISE_NAMED}`,
-      `(?:i|we) (?:got|get|found|have|think it's|think it is|think the answer is)`,
+      `(?:i|we) (?:got|get|found|have)`,
+      `(?:i|we) (?:think|reckon|believe|guess) (?:it's|it is|it might be|it should be|(?:the|my) (?:answer|solution|result)${EXERCISE_NAMED} is)`,
       `(?:my|the) (?:answer|solution|result)${EXERCISE_NAMED} is`,
       "it's|it is|answer|(?:what|how) about",
     ].join("|") +

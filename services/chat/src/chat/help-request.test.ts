@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeOfflineAnswer, OFFLINE_PAGE_LABEL } from "../providers/offline";
 import { leaksAnswer } from "./graded-guard";
-import { asksForHelpHere, WHICH_PART } from "./help-request";
+import { asksForHelpHere, asksForHelpWith, WHICH_PART } from "./help-request";
 
 const PAGE = [
   "[[block:balance-method]]",
@@ -48,5 +48,21 @@ describe("a bare request for help", () => {
 
   it("with no part in focus, asks which part rather than guessing", () => {
     expect(ask("help").text).toBe(WHICH_PART);
+  });
+
+  it("for a part the learner names by its heading, gets that part's hint, whatever is in focus", () => {
+    for (const q of [
+      "Can you give me a hint for exercise 1?",
+      "I'm stuck on exercise 1",
+      "a clue for exercise 1 please",
+    ]) {
+      expect(asksForHelpWith(q), q).toBe(true);
+      const answer = ask(q, "balance-method");
+      expect(answer.text, q).toBe(ask("hint please", "exercise-1").text);
+      expect(answer.citations, q).toEqual([expect.objectContaining({ id: "exercise-1" })]);
+    }
+    // Naming no part of the page, it is a question like any other.
+    expect(ask("hint for 3x + 7 = 22").text).not.toContain(WHICH_PART);
+    expect(asksForHelpWith("how does this help with exercise 1?")).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { type Equation, equationsToSolve, equationText, exerciseOf } from "../ch
 import { asksForEverydayExample } from "../chat/everyday-example";
 import { followUpKind, saysNotFollowed } from "../chat/follow-up-questions";
 import { composeOfflineHelp } from "../chat/help-offline";
-import { asksForHelpHere, WHICH_PART } from "../chat/help-request";
+import { asksForHelpHere, asksForHelpWith, WHICH_PART } from "../chat/help-request";
 import { notationAnswer } from "../chat/notation";
 import { asksForGist, asksForOverview, pageOverview } from "../chat/page-overview";
 import {
@@ -23,7 +23,7 @@ import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq"
 import { pageBlocks } from "../knowledge/page-blocks";
 import { hintFocus, pageFocus } from "../knowledge/page-focus";
 import { composeAnswerRequest } from "./offline-answer-request";
-import { exerciseInPlainWords, exerciseSources, namedExercise, numberAnswer } from "./offline-exercise";
+import { blockNamedIn, exerciseInPlainWords, exerciseSources, namedExercise, numberAnswer } from "./offline-exercise";
 import { composeFollowUp } from "./offline-follow-up";
 import type { ChatProvider, ModelRequest } from "./types";
 
@@ -84,6 +84,13 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
     const focus = hintFocus(blocks, request.elementId, request.elementText);
     if (!focus) return { text: WHICH_PART, citations: [] };
     return fromThePage(composeOfflineHelp({ kind: "hint", blocks, focus, pageTitle: request.pageTitle }, faq));
+  }
+  // "A hint for exercise 1": the same hint, for the part it names by its heading.
+  const namedForHelp = asksForHelpWith(request.question) ? blockNamedIn(request.question, blocks) : undefined;
+  if (namedForHelp) {
+    return fromThePage(
+      composeOfflineHelp({ kind: "hint", blocks, focus: namedForHelp, pageTitle: request.pageTitle }, faq),
+    );
   }
   // "Quiz me", "another one": a problem of the page's kind to solve, which the next turn checks.
   if (asksForPractice(request.question)) {
