@@ -79,6 +79,11 @@ describe("the value a learner says they found", () => {
       [],
     ).text;
     expect(thought).toContain("Let's check x = 4 by putting it back into 3x + 7 = 22:");
+    // "I think" is how the learner talks, not what to look for on the page.
+    const withPicture = `${page}\n[[block:order]]\nThink of unwrapping a present: the last layer on is the first off.`;
+    expect(
+      composeOfflineAnswer({ ...request("I think the answer to exercise 1 is 4"), pageContent: withPicture }, []).text,
+    ).not.toContain("unwrapping");
   });
 
   it("finds the exercise even when the claim comes first in the same sentence", () => {

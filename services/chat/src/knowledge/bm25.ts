@@ -5,7 +5,7 @@ const K1 = 1.2;
 const B = 0.75;
 
 const STOP_WORDS = new Set(
-  "a about am an and are as at be been but by can could do does for from had has have how i if in into is it its me my of on or should so than that the then there they this to was we were what when where which who why will with would you your".split(
+  "a about am an and are as at be been but by can could do does for from had has have how i if in into is it its me my of on or should so than that the then there they think this to was we were what when where which who why will with would you your".split(
     " ",
   ),
 );
