@@ -43,6 +43,28 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     expect(help("7x + 1 = x + 13").example).toContain("A similar problem: 4y + 1 = 2y + 9.");
   });
 
+  it("multiplies back when the unknown is divided by a number, with a similar problem that holds", () => {
+    const { method, hint, example } = help("How do I solve x/2 + 3 = 7?");
+    expect(method).toBe(
+      "Undo what was done to x one step at a time: first remove the number added to or subtracted from it on both sides, then multiply both sides by 2, which undoes dividing by 2.",
+    );
+    expect(hint).toContain("x is divided by 2, and multiplying both sides by 2 undoes that");
+    expect(example.split("\n").slice(0, 4)).toEqual([
+      "A similar problem: y/3 + 2 = 6.",
+      "1. Subtract 2 from both sides: y/3 = 4.",
+      "2. Multiply both sides by 3: y = 12.",
+      "3. Check: 12/3 + 2 = 6. ✓",
+    ]);
+    const [stated] = findEquations(example.split("\n")[0] ?? "");
+    expect(stated && solutionOf(stated)).toBe(12);
+    // Taken away, or nothing added: the example has the same shape, never the exercise's answer.
+    expect(help("x/4 - 1 = 1").example).toContain("A similar problem: y/3 - 2 = 2.\n1. Add 2 to both sides: y/3 = 4.");
+    expect(help("x/3 = 4").example).toContain("A similar problem: y/4 = 2.");
+    expect(help("x/3 = 4").method).not.toContain("remove the number added");
+    expect(leaksAnswer(help("Graded: solve x/2 + 3 = 7").example, "Graded: solve x/2 + 3 = 7")).toBe(false);
+    expect(solvingHelp("x/y + 1 = 3")).toBeUndefined();
+  });
+
   it("helps with the text's first equation still to solve, whatever shapes come after it", () => {
     // The exercise comes first; a simpler equation after it is a step or a hint, not the exercise.
     expect(help("Solve 5x + 2 = 3x + 10. Gathering gives 2x = 8.").method).toContain("Gather the x terms");

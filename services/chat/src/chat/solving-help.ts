@@ -24,7 +24,7 @@ export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined 
 export function solvingHelpFor(exercise: Equation, variant = 0): SolvingHelp | undefined {
   const simple = linearForm(exercise);
   if (simple) return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
-  return bothSides(exercise, variant) ?? brackets(exercise, variant);
+  return bothSides(exercise, variant) ?? brackets(exercise, variant) ?? dividedBy(exercise, variant);
 }
 
 const THEN = "Now do the same steps with the numbers of your exercise.";
@@ -39,6 +39,11 @@ const BOTH_SIDES = [
   { p: 4, q: 1, r: 2, s: 9 },
   { p: 5, q: 2, r: 3, s: 14 },
   { p: 3, q: 4, r: 1, s: 10 },
+];
+const DIVIDED = [
+  { k: 3, m: 2, answer: 12 },
+  { k: 4, m: 1, answer: 8 },
+  { k: 2, m: 5, answer: 6 },
 ];
 const BRACKETS = [
   { k: 3, m: 2, c: 21 },
@@ -90,6 +95,48 @@ function brackets(e: Equation, variant: number): SolvingHelp | undefined {
       `2. Subtract ${k * m} from both sides: ${k}${y} = ${c - k * m}.`,
       `3. Divide both sides by ${k}: ${y} = ${answer}.`,
       `4. Check: ${k}(${answer} + ${m}) = ${c}. ✓`,
+      THEN,
+    ].join("\n"),
+  };
+}
+
+/**
+ * `x/k + m = c` (or `- m`, or none): the unknown divided by a whole number, a number alone on the
+ * right. Multiplying both sides by k undoes the division, once the number added is gone.
+ */
+function dividedBy(e: Equation, variant: number): SolvingHelp | undefined {
+  const [letter, slash, divisor, op, added, ...rest] = e.left.tokens;
+  const right = e.right.tokens;
+  const k = divisor?.kind === "number" ? divisor.value : 0;
+  const shaped =
+    letter?.kind === "letter" &&
+    isOp(slash, "/") &&
+    Number.isInteger(k) &&
+    k >= 2 &&
+    (op === undefined || (isOp(op, "+", "-") && added?.kind === "number" && rest.length === 0)) &&
+    right.length === 1 &&
+    right[0]?.kind === "number";
+  if (!shaped) return undefined;
+  const x = e.variable;
+  const y = otherLetter(e);
+  const sign = e.left.b > 0 ? 1 : e.left.b < 0 ? -1 : 0;
+  const picked = pickFor(DIVIDED, (p) => p.answer, e, variant);
+  const m = sign * picked.m;
+  const c = picked.answer / picked.k + m;
+  const divided = `${y}/${picked.k}`;
+  const steps = [
+    ...(m > 0 ? [`Subtract ${m} from both sides: ${divided} = ${c - m}.`] : []),
+    ...(m < 0 ? [`Add ${-m} to both sides: ${divided} = ${c - m}.`] : []),
+    `Multiply both sides by ${picked.k}: ${y} = ${picked.answer}.`,
+    `Check: ${picked.answer}/${picked.k}${m > 0 ? ` + ${m}` : m < 0 ? ` - ${-m}` : ""} = ${c}. ✓`,
+  ];
+  const first = sign !== 0 ? "first remove the number added to or subtracted from it on both sides, then " : "";
+  return {
+    method: `Undo what was done to ${x} one step at a time: ${first}multiply both sides by ${k}, which undoes dividing by ${k}.`,
+    hint: `Hint: ${x} is divided by ${k}, and multiplying both sides by ${k} undoes that${sign !== 0 ? ", once the number added or taken away is gone" : ""}.`,
+    example: [
+      `A similar problem: ${divided}${m > 0 ? ` + ${m}` : m < 0 ? ` - ${-m}` : ""} = ${c}.`,
+      ...steps.map((step, i) => `${i + 1}. ${step}`),
       THEN,
     ].join("\n"),
   };
