@@ -26,6 +26,22 @@ describe("a question about one number of the exercise worked on", () => {
       expect(leaksAnswer(result ?? "", "Graded: solve 2x - 3 = 11.")).toBe(false);
   });
 
+  it("says a minus in front of the unknown goes with its factor, divided by sign included", () => {
+    const negative = linearExercise("Solve -2x + 4 = 10.");
+    if (!negative || !twoStep) throw new Error("exercises not read");
+    for (const q of [
+      "What do I do with the minus in front of x?",
+      "what about the negative sign?",
+      "what if x has a minus in front of it?",
+    ]) {
+      expect(numberQuestion(q, negative), q).toBe(
+        "In -2x + 4 = 10, the minus belongs to the number in front of x: -2x means -2 × x. Divide both sides by -2, minus sign included, once the 4 is dealt with: dividing by a negative number turns the sign of everything on both sides, so x comes out on its own with no minus in front.",
+      );
+    }
+    // "The minus" in 2x - 3 = 11 is the 3 taken away, not a sign in front of x.
+    expect(numberQuestion("what do I do with the minus?", twoStep)).toBeUndefined();
+  });
+
   it("is not a question about a number the exercise does not hold, nor one with other words", () => {
     if (!twoStep) throw new Error("exercise not read");
     expect(numberQuestion("what do I do with the 5?", twoStep)).toBeUndefined();

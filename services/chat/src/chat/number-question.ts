@@ -18,11 +18,16 @@ const ASKS = new RegExp(
   "u",
 );
 
+/** "What do I do with the minus in front of x?", "what about the negative sign?": a factor's sign. */
+const ASKS_SIGN =
+  /^(?:so |ok |okay |and |but |then )?(?:what (?:do|should|can) i do (?:with|about)|what about|how do i (?:get rid of|deal with|remove)) (?:the |that )?(?:minus|negative)(?: sign)?(?: (?:in front of|before|next to) (?:the )?\p{L})?$|^what if (?:the )?\p{L} has a (?:minus|negative)(?: sign)? (?:in front(?: of it)?|before it)$/u;
+
 /**
  * What to do with that number in `e`, said as the move that undoes it and why, never the result
  * of the move (safe on a graded item). Undefined when the question is not about one of its numbers.
  */
 export function numberQuestion(question: string, e: LinearEquation): string | undefined {
+  if (ASKS_SIGN.test(typedPhrase(question))) return e.a < 0 ? minusInFront(e) : undefined;
   const groups = ASKS.exec(typedPhrase(question))?.slice(1);
   if (!groups) return undefined;
   const at = groups.findIndex((g, i) => i % 2 === 1 && g !== undefined);
@@ -51,4 +56,11 @@ export function numberQuestion(question: string, e: LinearEquation): string | un
     return `${e.c} is the right side of ${written}: what ${leftSide(e)} must come to. It stays where it is; whatever you do to the left side, do to it too.`;
   }
   return undefined;
+}
+
+/** A negative factor: divided by with its sign, which is what turns the unknown positive. */
+function minusInFront(e: LinearEquation): string {
+  const x = e.variable;
+  const then = e.b !== 0 ? `, once the ${Math.abs(e.b)} is dealt with` : "";
+  return `In ${equationText(e)}, the minus belongs to the number in front of ${x}: ${leftSide({ ...e, b: 0 })} means ${e.a} × ${x}. Divide both sides by ${e.a}, minus sign included${then}: dividing by a negative number turns the sign of everything on both sides, so ${x} comes out on its own with no minus in front.`;
 }
