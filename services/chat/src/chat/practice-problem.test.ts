@@ -82,6 +82,30 @@ describe("a practice problem", () => {
     expect(await value("Solve x + 4 = 9. x =")).toContain("putting it back into x + 4 = 9");
   });
 
+  it("like an equation asked about on another page, gives way to the quiz item the learner works in now", () => {
+    const page = `${PAGE}\n[[block:check]]\nCheck your understanding\nGraded: solve 4x + 1 = 25. x =`;
+    const check = (earlierQuestion: string, elementText?: string) =>
+      composeOfflineAnswer(
+        {
+          messages: [],
+          maxTokens: 100,
+          question: "is it 6?",
+          earlierQuestion,
+          pageContent: page,
+          ...(elementText ? { elementId: "q-graded", elementText } : {}),
+          tenantId: "t",
+        },
+        [],
+      ).text;
+    const inGraded = "Graded: solve 4x + 1 = 25. x =";
+    // (Not marked graded here: the check is shown, so which equation it used can be seen.)
+    expect(check("how do I solve x/2 + 3 = 7?", inGraded)).toContain("putting it back into 4x + 1 = 25");
+    // Not in a quiz item: the question before is what the value is for.
+    expect(check("how do I solve x/2 + 3 = 7?")).toContain("putting it back into x / 2 + 3 = 7");
+    // An equation this page holds, asked about from the item: still that one.
+    expect(check("how do I solve 3x + 7 = 22?", inGraded)).toContain("putting it back into 3x + 7 = 22");
+  });
+
   it("is a new one when 'another one' comes after a question of the learner's own, and not one from another page", async () => {
     const me = learner();
     const pageContext = { pageContent: PAGE, elementId: "exercise-1" };

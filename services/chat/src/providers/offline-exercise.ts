@@ -1,6 +1,6 @@
 import type { Citation } from "@atomic-guide/shared";
 import { exerciseLine } from "../chat/answer-check";
-import { type Equation, equationText, exerciseOf, sideText } from "../chat/equation";
+import { type Equation, equationText, exerciseOf, findEquations, sideText } from "../chat/equation";
 import { linearExercise } from "../chat/linear-equation";
 import { numberQuestion } from "../chat/number-question";
 import { practiceSetIn } from "../chat/practice-problem";
@@ -36,7 +36,8 @@ export interface ExerciseSource {
  * (for a value to check, "I got x = 4", and for a request for the answer alike): the question
  * itself, the block it names by heading ("for exercise 1"), the question before, the block that
  * one named, the practice problem the answer to it set (after the quiz item in focus when the
- * learner moved on to another item), the block or item in focus. A block counts only through the
+ * learner moved on to another item), the block or item in focus (before the question before when
+ * that was about an equation this page does not hold and the learner works in a quiz item). A block counts only through the
  * exercise it sets, never for an equation its prose explains with.
  */
 export function exerciseSources(request: ModelRequest, blocks: readonly PageBlock[]): ExerciseSource[] {
@@ -49,13 +50,20 @@ export function exerciseSources(request: ModelRequest, blocks: readonly PageBloc
   const focusText = focus[0]?.text;
   const focusExercise = focusText ? exerciseOf(focusText) : undefined;
   const likeExercise = practice?.like ? exerciseOf(practice.like) : undefined;
-  const movedOn =
-    request.elementText !== undefined &&
-    focusExercise !== undefined &&
-    (likeExercise === undefined || equationText(focusExercise) !== equationText(likeExercise));
+  const inItem = request.elementText !== undefined && focusExercise !== undefined;
+  const movedOn = inItem && (likeExercise === undefined || equationText(focusExercise) !== equationText(likeExercise));
+  // The conversation follows the learner from page to page: an equation asked about before that
+  // this page does not hold gives way to the quiz item they now work in. One the page holds (an
+  // item they asked about from another) is still what they mean.
+  const earlierExercise = earlier ? exerciseOf(earlier) : undefined;
+  const earlierOffThePage =
+    inItem &&
+    earlierExercise !== undefined &&
+    !blocks.some((b) => findEquations(b.text).some((e) => equationText(e) === equationText(earlierExercise)));
   return [
     { text: request.question },
     ...setBy(blockNamedIn(request.question, blocks)),
+    ...(earlierOffThePage ? focus : []),
     { text: earlier },
     ...setBy(earlier ? blockNamedIn(earlier, blocks) : undefined),
     ...(movedOn ? focus : []),
