@@ -5,6 +5,7 @@ import { renderMarkdown } from "../markdown/render";
 import { h, replaceChildren, submitWith, uid } from "../ui/dom";
 import { citationList } from "./citations";
 import { requestHelp } from "./help-request";
+import { offerReplies } from "./offer-replies";
 import { chatPageContext } from "./page-context";
 
 const MAX_MESSAGE = 4000;
@@ -113,6 +114,7 @@ export class ChatView implements View {
       return;
     }
     this.addMessage("assistant", text, provider ? { provider } : undefined);
+    this.showSuggestions(offerReplies(text));
     this.input.focus();
   }
 

@@ -27,6 +27,7 @@ describe("a bare request for help", () => {
       "I'm stuck",
       "im really stuck here",
       "give me a tip",
+      "Help me with this",
     ])
       expect(asksForHelpHere(q), q).toBe(true);
     for (const q of [

@@ -40,6 +40,8 @@ describe("a question about the page as a whole", () => {
       "can you summarize the video?",
       "What is this clip about?",
       "sum up the article",
+      "summarise it please",
+      "Summarise this page",
     ])
       expect(asksForOverview(q), q).toBe(true);
     for (const q of [

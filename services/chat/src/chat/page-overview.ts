@@ -25,7 +25,7 @@ const ASKS: readonly RegExp[] = [
   new RegExp(`^${WHATS} the (?:main )?(?:idea|point|topic|goal|aim) of (?:this|the) ${PART}$`, "u"),
   new RegExp(`^what does (?:this|the) ${PART} (?:cover|teach|explain)$`, "u"),
   new RegExp(
-    `^(?:can you |could you |please )?(?:summari[sz]e|sum up|give me (?:a|an) (?:short |quick |brief )?(?:summary|overview) of)(?: (?:this|the) ${PART})?(?: for me)?(?: please)?$`,
+    `^(?:can you |could you |please )?(?:summari[sz]e|sum up|give me (?:a|an) (?:short |quick |brief )?(?:summary|overview) of)(?: (?:it|this|that|(?:this|the) ${PART}))?(?: for me)?(?: please)?$`,
     "u",
   ),
   /^(?:give me )?(?:a |an )?(?:short |quick |brief )?(?:summary|overview|tl;?dr)(?: please)?$/u,
