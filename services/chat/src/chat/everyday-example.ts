@@ -9,7 +9,8 @@ export const asksForEverydayExample = (message: string) => EVERYDAY.test(typedPh
 /**
  * A story an equation of the learner's kind describes, with the numbers of a similar problem
  * (never the exercise's, so its answer is no exercise's), solved: what "3x + 7 = 22" is for, told
- * as a taxi fare or a shop till. Undefined for a shape no story here fits (a negative factor).
+ * as a taxi fare or tickets bought with a voucher. Undefined for a shape no story here fits (a
+ * negative factor, or none to divide by).
  */
 export function everydayExample(original: LinearEquation): string | undefined {
   const { e, answer } = similarProblem(original, 1);
