@@ -126,7 +126,7 @@ describe("a practice problem", () => {
     });
   });
 
-  it("is a step up when a harder one is asked for: both steps to undo, then bigger numbers", async () => {
+  it("is a step up when a harder one is asked for: the hardest equation here, with both steps to undo", async () => {
     for (const q of ["something harder", "Challenge me!", "make it harder", "can I try something more difficult?"])
       expect(asksForPractice(q), q).toBe(true);
     const oneStep = "[[block:exercise-1]]\nExercise 1\nSolve x - 6 = 4. x =";
@@ -138,12 +138,12 @@ describe("a practice problem", () => {
     expect(practiceSetIn(stepUp)).toEqual({ problem: "4y - 4 = 24", like: "x - 6 = 4" });
     expect(stepUp).toContain("It is made like x - 6 = 4 on this page, with one more step.");
     expect(practiceSetIn(compose("another one", oneStep))?.problem).toBe("y - 3 = 1");
-    // After "quiz me" on a two-step page: the hardest of the page's and the last, with bigger numbers.
+    // After "quiz me" on a two-step page: made like the hardest of the page's and the last, 4y rather than 2y.
     const quiz = compose("quiz me", PAGE);
     expect(practiceSetIn(quiz)?.problem).toBe("2y + 5 = 13");
     const harder = compose("something harder please", PAGE, quiz);
     expect(practiceSetIn(harder)).toEqual({ problem: "4y + 4 = 32", like: "3x + 7 = 22" });
-    expect(harder).toContain("with bigger numbers.");
+    expect(harder).toContain("It is made like 3x + 7 = 22 on this page, with other numbers.");
     expect(leaksAnswer(harder, "Solve 4y + 4 = 32.")).toBe(false);
   });
 });

@@ -36,7 +36,7 @@ export function asksForPractice(question: string): boolean {
 /** How a practice problem begins, so the next turn finds the problem a value is offered for. */
 const SET = "Your turn: solve ";
 /** The page's equation it was made like, so the next turn can tell the learner moved to another. */
-const LIKE = /^It is made like (.+) on this page, with (?:other numbers|bigger numbers|one more step)\.$/mu;
+const LIKE = /^It is made like (.+) on this page, with (?:other numbers|one more step)\.$/mu;
 
 export interface PracticeSet {
   /** The equation to solve ("2y + 5 = 13"). */
@@ -89,7 +89,7 @@ const hardest = (candidates: readonly LinearEquation[]) =>
  * A problem for the learner to solve, made like the page's exercise (the one in focus, else the
  * page's first), or like the practice problem set last, never one the page itself holds (an
  * exercise's answer is the learner's to find) nor the one just set. A harder one starts from the
- * hardest of those and the page's equations, with both steps to undo and the bigger numbers.
+ * hardest of those and the page's equations, with both steps to undo, and the second set of numbers.
  * Undefined when the page has no equation of this kind to go by.
  */
 export function practiceProblem(
@@ -119,7 +119,8 @@ export function practiceProblem(
   const variants = harder ? [1, 0] : [0, 1];
   const made = variants.map((variant) => similarProblem(base, variant).e).find((e) => !taken(e));
   if (!made) return undefined;
-  const how = oneMoreStep ? "one more step" : harder ? "bigger numbers" : "other numbers";
+  // Made like the hardest equation here, its own numbers are not always bigger: only an added step is said.
+  const how = oneMoreStep ? "one more step" : "other numbers";
   return [
     `${SET}${equationText(made)}.`,
     ...(like ? [`It is made like ${like} on this page, with ${how}.`] : []),
