@@ -22,13 +22,20 @@ const ASKS = new RegExp(
 const ASKS_SIGN =
   /^(?:so |ok |okay |and |but |then )?(?:what (?:do|should|can) i do (?:with|about)|what about|how do i (?:get rid of|deal with|remove)) (?:the |that )?(?:minus|negative)(?: sign)?(?: (?:in front of|before|next to) (?:the )?\p{L})?$|^what if (?:the )?\p{L} has a (?:minus|negative)(?: sign)? (?:in front(?: of it)?|before it)$/u;
 
+/** Whether the question is about one number (or the minus sign) of an exercise, whatever the exercise. */
+export function asksAboutANumber(question: string): boolean {
+  const text = typedPhrase(question);
+  return ASKS_SIGN.test(text) || ASKS.test(text);
+}
+
 /**
  * What to do with that number in `e`, said as the move that undoes it and why, never the result
  * of the move (safe on a graded item). Undefined when the question is not about one of its numbers.
  */
 export function numberQuestion(question: string, e: LinearEquation): string | undefined {
-  if (ASKS_SIGN.test(typedPhrase(question))) return e.a < 0 ? minusInFront(e) : undefined;
-  const groups = ASKS.exec(typedPhrase(question))?.slice(1);
+  const text = typedPhrase(question);
+  if (ASKS_SIGN.test(text)) return e.a < 0 ? minusInFront(e) : undefined;
+  const groups = ASKS.exec(text)?.slice(1);
   if (!groups) return undefined;
   const at = groups.findIndex((g, i) => i % 2 === 1 && g !== undefined);
   const sign = groups[at - 1]?.trim();

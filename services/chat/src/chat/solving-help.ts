@@ -124,18 +124,19 @@ function dividedBy(e: Equation, variant: number): SolvingHelp | undefined {
   const m = sign * picked.m;
   const c = picked.answer / picked.k + m;
   const divided = `${y}/${picked.k}`;
+  const mText = m > 0 ? ` + ${m}` : m < 0 ? ` - ${-m}` : "";
   const steps = [
     ...(m > 0 ? [`Subtract ${m} from both sides: ${divided} = ${c - m}.`] : []),
     ...(m < 0 ? [`Add ${-m} to both sides: ${divided} = ${c - m}.`] : []),
     `Multiply both sides by ${picked.k}: ${y} = ${picked.answer}.`,
-    `Check: ${picked.answer}/${picked.k}${m > 0 ? ` + ${m}` : m < 0 ? ` - ${-m}` : ""} = ${c}. ✓`,
+    `Check: ${picked.answer}/${picked.k}${mText} = ${c}. ✓`,
   ];
   const first = sign !== 0 ? "first remove the number added to or subtracted from it on both sides, then " : "";
   return {
     method: `Undo what was done to ${x} one step at a time: ${first}multiply both sides by ${k}, which undoes dividing by ${k}.`,
     hint: `Hint: ${x} is divided by ${k}, and multiplying both sides by ${k} undoes that${sign !== 0 ? ", once the number added or taken away is gone" : ""}.`,
     example: [
-      `A similar problem: ${divided}${m > 0 ? ` + ${m}` : m < 0 ? ` - ${-m}` : ""} = ${c}.`,
+      `A similar problem: ${divided}${mText} = ${c}.`,
       ...steps.map((step, i) => `${i + 1}. ${step}`),
       THEN,
     ].join("\n"),

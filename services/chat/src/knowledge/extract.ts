@@ -31,6 +31,9 @@ const MIN_COVERAGE = 0.25;
 const RELATIVE_FLOOR = 0.5;
 const EXCERPT_CHARS = 280;
 
+/** A sentence's place in the page, to quote passages in reading order. */
+const orderOf = (s: Sentence) => s.blockIndex * 10_000 + s.index;
+
 const sentencesOfBlocks = (blocks: readonly PageBlock[]): Sentence[] =>
   blocks.flatMap((block, blockIndex) =>
     sentencesOf(block.text).map((text, index) => ({ blockId: block.id ?? WHOLE_PAGE_ID, blockIndex, index, text })),
@@ -77,7 +80,7 @@ export function bestPassages(question: string, blocks: readonly PageBlock[], max
     passages.set(key, {
       blockId: item.blockId,
       text: withNext ? `${item.text} ${next.text}` : item.text,
-      order: item.blockIndex * 10_000 + item.index,
+      order: orderOf(item),
     });
   }
   return [...passages.values()].sort((a, b) => a.order - b.order);
@@ -104,7 +107,7 @@ export function unquotedPassages(
   return ranked
     .filter((r) => r.score >= top * RELATIVE_FLOOR)
     .slice(0, max)
-    .map(({ item }) => ({ blockId: item.blockId, text: item.text, order: item.blockIndex * 10_000 + item.index }));
+    .map(({ item }) => ({ blockId: item.blockId, text: item.text, order: orderOf(item) }));
 }
 
 /** The sentences of a text that carry most of its terms: its own summary, in reading order. */

@@ -2,7 +2,7 @@ import type { Citation } from "@atomic-guide/shared";
 import { exerciseLine } from "../chat/answer-check";
 import { type Equation, equationText, exerciseOf, findEquations, sideText } from "../chat/equation";
 import { linearExercise } from "../chat/linear-equation";
-import { numberQuestion } from "../chat/number-question";
+import { asksAboutANumber, numberQuestion } from "../chat/number-question";
 import { practiceSetIn } from "../chat/practice-problem";
 import { typedPhrase } from "../chat/typed-phrase";
 import { pageCitation, WHOLE_PAGE_ID } from "../knowledge/extract";
@@ -105,6 +105,8 @@ export function numberAnswer(
   request: ModelRequest,
   blocks: readonly PageBlock[],
 ): { text: string; citations: Citation[] } | undefined {
+  // Checked first: the sources read the page's equations, which most questions never need.
+  if (!asksAboutANumber(request.question)) return undefined;
   for (const source of exerciseSources(request, blocks)) {
     const e = source.text ? linearExercise(source.text) : undefined;
     const text = e && numberQuestion(request.question, e);

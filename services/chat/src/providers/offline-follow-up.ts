@@ -56,9 +56,10 @@ export function composeFollowUp(
   // "Another example" is another one: the first answer showed the first similar problem.
   const solving = solvingHelp(exercise, kind === "example" ? 1 : 0);
   const simple = linearExercise(exercise);
+  // A question about one word ("what are like terms?") is about the passages that hold it.
+  const term = termQuestion(earlier);
   // Not followed: the page's other words on it (a word asked about is explained again below).
-  const again =
-    notFollowed && !solving && !termQuestion(earlier) ? inOtherWords(earlier, blocks, notFollowed) : undefined;
+  const again = notFollowed && !solving && !term ? inOtherWords(earlier, blocks, notFollowed) : undefined;
   if (kind === "review" && simple) {
     // What to review before solving it: the inverse operations it is built on.
     parts.push(inverseOperationsReview(simple));
@@ -70,8 +71,6 @@ export function composeFollowUp(
     parts.push(...again.parts);
     citations.push(...again.citations);
   } else {
-    // A question about one word ("what are like terms?") is about the passages that hold it.
-    const term = termQuestion(earlier);
     const found = passagesFor(term?.pageSearch ?? earlier, blocks, term?.phrase, 4);
     const passages =
       kind === "example"
