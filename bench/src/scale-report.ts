@@ -81,7 +81,8 @@ function limitsTable(rows: ScaleInput[]): string[] {
     "| --- | --- | --- | ---: | ---: |",
   ];
   if (signals) {
-    const sdMs = workerP50(signals, "struggle-detector");
+    // The batch's work in the learner's object (run apart in the bench), else in the Worker.
+    const sdMs = workerP50(signals, "struggle-detector-objects") ?? workerP50(signals, "struggle-detector");
     lines.push(
       `| signals (a 20-signal batch every ${SIGNAL_BATCH_EVERY_S} s per learner) | the learner's own struggle-detector object | ` +
         `${DO_SOFT_LIMIT_PER_S.toLocaleString("en-US")} req/s soft limit${sdMs ? `; ${sdMs.toFixed(2)} ms JS CPU per batch` : ""} | ` +

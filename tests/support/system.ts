@@ -67,6 +67,12 @@ export interface SystemOptions {
    * D1 beside its `DB` and migrated like it, as `scripts/ops/tenant-db.mjs add` does in a real account.
    */
   tenantDatabases?: string[];
+  /**
+   * Each service's Durable Objects in a Worker of their own (`<worker>-objects`, the same bundle
+   * and bindings), bound from the service by script name: on Cloudflare an object's calls are its
+   * own invocations, with their own CPU limit, so the bench's profiler reads them apart.
+   */
+  objectsApart?: boolean;
 }
 
 const tenantDatabaseId = (service: ServiceName, binding: string) => `atomic-guide-${service}-${binding.toLowerCase()}`;
@@ -90,10 +96,32 @@ function withoutAssetsIf<W extends object>(drop: boolean, worker: W): W {
   return rest as W;
 }
 
+/** The name of the Worker that runs a service's Durable Objects under `objectsApart`. */
+export const objectsWorkerOf = (worker: string) => `${worker}-objects`;
+
+/** The service's Worker, its objects bound from their own Worker, and that objects Worker. */
+function withObjectsApart(worker: Record<string, unknown>): Record<string, unknown>[] {
+  const own = worker.durableObjects as Record<string, string | { className: string }> | undefined;
+  if (!own || Object.keys(own).length === 0) return [worker];
+  const objects = objectsWorkerOf(String(worker.name));
+  const bound = Object.fromEntries(
+    Object.entries(own).map(([binding, b]) => [
+      binding,
+      { className: typeof b === "string" ? b : b.className, scriptName: objects },
+    ]),
+  );
+  // Nothing outside reaches the objects Worker but its objects' calls: no socket, no assets.
+  const { unsafeDirectSockets: _direct, assets: _assets, ...rest } = worker;
+  return [
+    { ...worker, durableObjects: bound },
+    { ...rest, name: objects },
+  ];
+}
+
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
   // The gateway comes first: Miniflare's dispatchFetch enters through the first Worker.
-  const workers = [
+  const workers: Record<string, unknown>[] = [
     ...SERVICE_NAMES.map((s) =>
       options.down?.includes(s)
         ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
@@ -111,6 +139,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
+  // The gateway stays first; each objects Worker follows its service.
+  if (options.objectsApart)
+    workers.splice(0, SERVICE_NAMES.length, ...workers.slice(0, SERVICE_NAMES.length).flatMap(withObjectsApart));
   const inspector = options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort };
   const mf = new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
   await mf.ready;
