@@ -33,12 +33,13 @@ afterAll(async () => {
 async function launchInBrowser(
   role: LaunchRole,
   who: { sub: string; name: string },
-  opts: { pageName?: string; prepare?: (page: Page) => Promise<unknown> } = {},
+  opts: { pageName?: string; prepare?: (page: Page) => Promise<unknown>; withoutCourse?: boolean } = {},
 ): Promise<Page> {
   const launched = await realLaunch(e2e.systemUrl, platform, role, who);
   const name = opts.pageName ?? role;
   // The guide sits beside the course page the learner works on (and the instructor looks at).
-  e2e.front.realPages.set(name, { ...launched, html: launched.html.replace("</body>", `${COURSE_CONTENT}</body>`) });
+  const html = opts.withoutCourse ? launched.html : launched.html.replace("</body>", `${COURSE_CONTENT}</body>`);
+  e2e.front.realPages.set(name, { ...launched, html });
   const page = await e2e.browser.newPage({ viewport: { width: 900, height: 1000 } });
   await opts.prepare?.(page);
   await page.goto(`${e2e.front.url}/e2e/real/${name}`);
@@ -186,6 +187,39 @@ describe("a real launch", () => {
       await again.locator(".message-assistant", { hasText: "So x = 5 is right." }).waitFor();
     } finally {
       await again.close();
+    }
+  });
+
+  it("answers an offer about no marked part with the replies it invites, as chips", async () => {
+    // A page with no marked part: nothing in view for the offer to point at.
+    const page = await launchInBrowser(
+      "learner",
+      { sub: "e2e-learner-3", name: "Cy Learner" },
+      { pageName: "bare", withoutCourse: true },
+    );
+    try {
+      await page.click("text=Yes, allow");
+      const stuck = page.getByRole("button", { name: "I'm stuck" });
+      await stuck.click();
+      await page.getByText("Tell your guide what you're stuck on, and it will help.").waitFor();
+      // Asking twice is struggling: the detector offers to talk it through, about no part.
+      await stuck.click();
+      const card = page.locator(".intervention").first();
+      await card.waitFor({ timeout: 30_000 });
+      await card.getByRole("button", { name: "Yes, help me" }).click();
+      const offer = page.locator(".message-assistant", { hasText: "walk you through it step by step" });
+      await offer.waitFor();
+      // The offer's reply is a chip, a message the guide answers on its own.
+      const sent = page.waitForRequest((r) => r.url().endsWith("/api/chat/message"));
+      await page.getByRole("button", { name: "Help me with this" }).click();
+      expect(((await sent).postDataJSON() as { message: string }).message).toBe("Help me with this");
+      // The answer is in once no guide message is still streaming.
+      await page.locator(".message-assistant[aria-busy]").waitFor({ state: "detached" });
+      const answer = await page.locator(".message-assistant").last().locator(".message-body").textContent();
+      // Nothing on the page is marked, so the guide asks which part rather than guessing.
+      expect(answer).toContain("which part you're stuck on");
+    } finally {
+      await page.close();
     }
   });
 
