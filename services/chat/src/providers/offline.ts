@@ -20,7 +20,7 @@ import { stepCheck } from "../chat/step-check";
 import { termQuestion } from "../chat/term-question";
 import { pageCitation, pageTopics, passagesFor, quote, WHOLE_PAGE_ID } from "../knowledge/extract";
 import { answeringFaqEntry, type FaqEntry, faqCitation } from "../knowledge/faq";
-import { pageBlocks } from "../knowledge/page-blocks";
+import { type PageBlock, pageBlocks } from "../knowledge/page-blocks";
 import { hintFocus, pageFocus } from "../knowledge/page-focus";
 import { composeAnswerRequest } from "./offline-answer-request";
 import { blockNamedIn, exerciseInPlainWords, exerciseSources, namedExercise, numberAnswer } from "./offline-exercise";
@@ -63,9 +63,12 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
         said: request.messages.filter((m) => m.role === "assistant").map((m) => m.content),
       }
     : undefined;
+  // Parsed once, when a path first needs the page: small talk never does.
+  let parsed: PageBlock[] | undefined;
+  const pageParts = () => (parsed ??= pageBlocks(request.pageContent));
   const followUp =
     kind && request.earlierQuestion
-      ? composeFollowUp(kind, request.earlierQuestion, pageBlocks(request.pageContent), faq, {
+      ? composeFollowUp(kind, request.earlierQuestion, pageParts(), faq, {
           notFollowed,
           everyday: asksForEverydayExample(request.question),
         })
@@ -73,7 +76,7 @@ export function composeOfflineAnswer(request: ModelRequest, faq: readonly FaqEnt
   if (followUp) return followUp;
   const smallTalk = smallTalkReply(request.question);
   if (smallTalk) return { text: smallTalk, citations: [] };
-  const blocks = pageBlocks(request.pageContent);
+  const blocks = pageParts();
   // "What is this page about?": the page's own aim and its parts, not sentences sharing "page".
   const overview = asksForOverview(request.question)
     ? pageOverview(blocks, request.pageTitle, asksForGist(request.question))
