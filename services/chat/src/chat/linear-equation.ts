@@ -18,13 +18,23 @@ export interface LinearEquation {
 }
 
 const isNumber = (t: Token | undefined) => t?.kind === "number" && Number.isInteger(t.value);
+const isAnyNumber = (t: Token | undefined) => t?.kind === "number";
 
 /**
  * An equation read by equation.ts, when it is written in this shape: whole numbers, the unknown
  * once on the left with its factor in front and the number added or taken away after it, a
  * number alone on the right. "5x + 2 = 3x + 10", "7 + 3x = 22" and "2(x + 3) = 14" are not.
  */
-export function linearForm(e: Equation): LinearEquation | undefined {
+export const linearForm = (e: Equation): LinearEquation | undefined => shaped(e, isNumber);
+
+/** The same shape with a decimal among its numbers ("0.5x + 1 = 3"); whole numbers only are `linearForm`'s. */
+export function decimalLinearForm(e: Equation): LinearEquation | undefined {
+  const numbers = [...e.left.tokens, ...e.right.tokens].filter((t) => t.kind === "number");
+  if (numbers.every(isNumber)) return undefined;
+  return shaped(e, isAnyNumber);
+}
+
+function shaped(e: Equation, isNumber: (t: Token | undefined) => boolean): LinearEquation | undefined {
   const left = [...e.left.tokens];
   const right = [...e.right.tokens];
   if (isOp(right[0], "-")) right.shift();

@@ -65,6 +65,27 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     expect(solvingHelp("x/y + 1 = 3")).toBeUndefined();
   });
 
+  it("clears decimals first, with a similar problem whose decimals clear to whole numbers", () => {
+    const { method, hint, example } = help("How do I solve 0.5x + 1 = 3?");
+    expect(method).toContain("Clear the decimals first: multiply every term on both sides by 10");
+    expect(hint).toContain("multiply every term on both sides by 10 to clear the decimals");
+    // The exercise's answer is 4: the problem shown has another.
+    expect(example.split("\n").slice(0, 5)).toEqual([
+      "A similar problem: 0.5y + 1 = 4.",
+      "1. Multiply every term on both sides by 10: 5y + 10 = 40.",
+      "2. Subtract 10 from both sides: 5y = 30.",
+      "3. Divide both sides by 5: y = 6.",
+      "4. Check: 0.5 × 6 + 1 = 4. ✓",
+    ]);
+    expect(exampleHolds(example)).toBe(true);
+    expect(help("1.5x + 2 = 8").example).toContain("A similar problem: 0.5y + 1 = 4.");
+    expect(help("0.5x + 1 = 4").example).toContain("A similar problem: 0.2y + 3 = 5.");
+    expect(exampleHolds(help("0.5x + 1 = 4").example)).toBe(true);
+    expect(leaksAnswer(help("Graded: solve 0.5x + 1 = 3").example, "Graded: solve 0.5x + 1 = 3")).toBe(false);
+    // Whole numbers keep their own help.
+    expect(help("3x + 7 = 22").method).not.toContain("decimals");
+  });
+
   it("helps with the text's first equation still to solve, whatever shapes come after it", () => {
     // The exercise comes first; a simpler equation after it is a step or a hint, not the exercise.
     expect(help("Solve 5x + 2 = 3x + 10. Gathering gives 2x = 8.").method).toContain("Gather the x terms");
@@ -98,5 +119,11 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     );
     expect(answer.text).toContain("Open the brackets first");
     expect(answer.text).toContain("A similar problem: 3(y + 2) = 21.");
+    const decimal = composeOfflineAnswer(
+      { messages: [], maxTokens: 100, question: "how do i solve 0.5x + 1 = 3", tenantId: "t" },
+      [],
+    );
+    expect(decimal.text).toContain("Clear the decimals first");
+    expect(decimal.text).toContain("A similar problem: 0.5y + 1 = 4.");
   });
 });

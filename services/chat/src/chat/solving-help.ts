@@ -1,5 +1,5 @@
 import { type Equation, exerciseOf, isOp, solutionOf } from "./equation";
-import { linearForm, undoHint, undoSteps, workedExample } from "./linear-equation";
+import { decimalLinearForm, linearForm, undoHint, undoSteps, workedExample } from "./linear-equation";
 
 /**
  * How to solve the exercise a text holds, for the shapes a first algebra course teaches: the
@@ -24,7 +24,12 @@ export function solvingHelp(text: string, variant = 0): SolvingHelp | undefined 
 export function solvingHelpFor(exercise: Equation, variant = 0): SolvingHelp | undefined {
   const simple = linearForm(exercise);
   if (simple) return { method: undoSteps(simple), hint: undoHint(simple), example: workedExample(simple, variant) };
-  return bothSides(exercise, variant) ?? brackets(exercise, variant) ?? dividedBy(exercise, variant);
+  return (
+    decimals(exercise, variant) ??
+    bothSides(exercise, variant) ??
+    brackets(exercise, variant) ??
+    dividedBy(exercise, variant)
+  );
 }
 
 const THEN = "Now do the same steps with the numbers of your exercise.";
@@ -44,6 +49,12 @@ const DIVIDED = [
   { k: 3, m: 2, answer: 12 },
   { k: 4, m: 1, answer: 8 },
   { k: 2, m: 5, answer: 6 },
+];
+/** `a·y + b = c` with decimals, written out as text: the numbers times ten are whole, exactly. */
+const DECIMALS = [
+  { a: "0.5", b: "1", c: "4", a10: 5, b10: 10, c10: 40, answer: 6 },
+  { a: "0.2", b: "3", c: "5", a10: 2, b10: 30, c10: 50, answer: 10 },
+  { a: "1.5", b: "2", c: "8", a10: 15, b10: 20, c10: 80, answer: 4 },
 ];
 const BRACKETS = [
   { k: 3, m: 2, c: 21 },
@@ -72,6 +83,29 @@ function bothSides(e: Equation, variant: number): SolvingHelp | undefined {
       `2. Subtract ${q} from both sides: ${p - r}${y} = ${s - q}.`,
       `3. Divide both sides by ${p - r}: ${y} = ${answer}.`,
       `4. Check: ${p} × ${answer} + ${q} = ${value} and ${r} × ${answer} + ${s} = ${value}. ✓`,
+      THEN,
+    ].join("\n"),
+  };
+}
+
+/**
+ * `ax + b = c` with a decimal among its numbers: multiplying every term on both sides by 10 (or
+ * 100) makes them whole, and then it is the equation a first course solves step by step.
+ */
+function decimals(e: Equation, variant: number): SolvingHelp | undefined {
+  if (!decimalLinearForm(e)) return undefined;
+  const x = e.variable;
+  const y = otherLetter(e);
+  const { a, b, c, a10, b10, c10, answer } = pickFor(DECIMALS, (p) => p.answer, e, variant);
+  return {
+    method: `Clear the decimals first: multiply every term on both sides by 10 (by 100 for two decimal places), so every number is whole. Then undo what was done to ${x}, one step at a time.`,
+    hint: `Hint: multiply every term on both sides by 10 to clear the decimals, then undo what was done to ${x}.`,
+    example: [
+      `A similar problem: ${a}${y} + ${b} = ${c}.`,
+      `1. Multiply every term on both sides by 10: ${a10}${y} + ${b10} = ${c10}.`,
+      `2. Subtract ${b10} from both sides: ${a10}${y} = ${c10 - b10}.`,
+      `3. Divide both sides by ${a10}: ${y} = ${answer}.`,
+      `4. Check: ${a} × ${answer} + ${b} = ${c}. ✓`,
       THEN,
     ].join("\n"),
   };
