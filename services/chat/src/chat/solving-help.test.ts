@@ -79,8 +79,23 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     ]);
     expect(exampleHolds(example)).toBe(true);
     expect(help("1.5x + 2 = 8").example).toContain("A similar problem: 0.5y + 1 = 4.");
-    expect(help("0.5x + 1 = 4").example).toContain("A similar problem: 0.2y + 3 = 5.");
+    expect(help("0.5x + 1 = 4").example).toContain("A similar problem: 0.2y + 1 = 3.");
     expect(exampleHolds(help("0.5x + 1 = 4").example)).toBe(true);
+    // A number taken away: the problem takes one away too, and adds it back.
+    expect(help("0.25x - 1 = 2").example.split("\n").slice(0, 5)).toEqual([
+      "A similar problem: 0.5y - 1 = 2.",
+      "1. Multiply every term on both sides by 10: 5y - 10 = 20.",
+      "2. Add 10 to both sides: 5y = 30.",
+      "3. Divide both sides by 5: y = 6.",
+      "4. Check: 0.5 × 6 - 1 = 2. ✓",
+    ]);
+    // None: only the multiplying and the dividing.
+    expect(help("0.4x = 2").example.split("\n").slice(0, 4)).toEqual([
+      "A similar problem: 0.5y = 3.",
+      "1. Multiply every term on both sides by 10: 5y = 30.",
+      "2. Divide both sides by 5: y = 6.",
+      "3. Check: 0.5 × 6 = 3. ✓",
+    ]);
     expect(leaksAnswer(help("Graded: solve 0.5x + 1 = 3").example, "Graded: solve 0.5x + 1 = 3")).toBe(false);
     // Whole numbers keep their own help.
     expect(help("3x + 7 = 22").method).not.toContain("decimals");

@@ -50,11 +50,14 @@ const DIVIDED = [
   { k: 4, m: 1, answer: 8 },
   { k: 2, m: 5, answer: 6 },
 ];
-/** `a·y + b = c` with decimals, written out as text: the numbers times ten are whole, exactly. */
+/**
+ * `a·y ± b = c` with a decimal factor: times ten every number is whole (a·10·answer and b·10 are
+ * multiples of ten), so the steps hold exactly, whichever sign the exercise has.
+ */
 const DECIMALS = [
-  { a: "0.5", b: "1", c: "4", a10: 5, b10: 10, c10: 40, answer: 6 },
-  { a: "0.2", b: "3", c: "5", a10: 2, b10: 30, c10: 50, answer: 10 },
-  { a: "1.5", b: "2", c: "8", a10: 15, b10: 20, c10: 80, answer: 4 },
+  { a: "0.5", a10: 5, b: 1, answer: 6 },
+  { a: "0.2", a10: 2, b: 1, answer: 10 },
+  { a: "1.5", a10: 15, b: 2, answer: 4 },
 ];
 const BRACKETS = [
   { k: 3, m: 2, c: 21 },
@@ -96,16 +99,25 @@ function decimals(e: Equation, variant: number): SolvingHelp | undefined {
   if (!decimalLinearForm(e)) return undefined;
   const x = e.variable;
   const y = otherLetter(e);
-  const { a, b, c, a10, b10, c10, answer } = pickFor(DECIMALS, (p) => p.answer, e, variant);
+  const { a, a10, b, answer } = pickFor(DECIMALS, (p) => p.answer, e, variant);
+  // The exercise's sign: a number added, taken away, or none.
+  const sign = Math.sign(e.left.b);
+  const c10 = a10 * answer + sign * b * 10;
+  const bText = sign > 0 ? ` + ${b}` : sign < 0 ? ` - ${b}` : "";
+  const times10 = `${a10}${y}${sign > 0 ? ` + ${b * 10}` : sign < 0 ? ` - ${b * 10}` : ""} = ${c10}`;
+  const steps = [
+    `Multiply every term on both sides by 10: ${times10}.`,
+    ...(sign > 0 ? [`Subtract ${b * 10} from both sides: ${a10}${y} = ${a10 * answer}.`] : []),
+    ...(sign < 0 ? [`Add ${b * 10} to both sides: ${a10}${y} = ${a10 * answer}.`] : []),
+    `Divide both sides by ${a10}: ${y} = ${answer}.`,
+    `Check: ${a} × ${answer}${bText} = ${c10 / 10}. ✓`,
+  ];
   return {
     method: `Clear the decimals first: multiply every term on both sides by 10 (by 100 for two decimal places), so every number is whole. Then undo what was done to ${x}, one step at a time.`,
     hint: `Hint: multiply every term on both sides by 10 to clear the decimals, then undo what was done to ${x}.`,
     example: [
-      `A similar problem: ${a}${y} + ${b} = ${c}.`,
-      `1. Multiply every term on both sides by 10: ${a10}${y} + ${b10} = ${c10}.`,
-      `2. Subtract ${b10} from both sides: ${a10}${y} = ${c10 - b10}.`,
-      `3. Divide both sides by ${a10}: ${y} = ${answer}.`,
-      `4. Check: ${a} × ${answer} + ${b} = ${c}. ✓`,
+      `A similar problem: ${a}${y}${bText} = ${c10 / 10}.`,
+      ...steps.map((step, i) => `${i + 1}. ${step}`),
       THEN,
     ].join("\n"),
   };
