@@ -81,6 +81,9 @@ describe("help to solve an exercise of the shapes a first algebra course teaches
     expect(help("1.5x + 2 = 8").example).toContain("A similar problem: 0.5y + 1 = 4.");
     expect(help("0.5x + 1 = 4").example).toContain("A similar problem: 0.2y + 1 = 3.");
     expect(exampleHolds(help("0.5x + 1 = 4").example)).toBe(true);
+    // Two decimal places are cleared by 100, not 10.
+    expect(help("0.25x - 1 = 2").method).toContain("multiply every term on both sides by 100,");
+    expect(help("0.25x - 1 = 2").hint).toContain("by 100 to clear the decimals");
     // A number taken away: the problem takes one away too, and adds it back.
     expect(help("0.25x - 1 = 2").example.split("\n").slice(0, 5)).toEqual([
       "A similar problem: 0.5y - 1 = 2.",

@@ -95,6 +95,14 @@ function bothSides(e: Equation, variant: number): SolvingHelp | undefined {
  * `ax + b = c` with a decimal among its numbers: multiplying every term on both sides by 10 (or
  * 100) makes them whole, and then it is the equation a first course solves step by step.
  */
+/** 10 for one decimal place, 100 for two ("0.25x - 1 = 2"): what makes every number of the exercise whole. */
+function clearingFactor(e: Equation): number {
+  const places = [...e.left.tokens, ...e.right.tokens].map((t) =>
+    t.kind === "number" ? (String(t.value).split(".")[1]?.length ?? 0) : 0,
+  );
+  return 10 ** Math.min(3, Math.max(1, ...places));
+}
+
 function decimals(e: Equation, variant: number): SolvingHelp | undefined {
   if (!decimalLinearForm(e)) return undefined;
   const x = e.variable;
@@ -112,9 +120,10 @@ function decimals(e: Equation, variant: number): SolvingHelp | undefined {
     `Divide both sides by ${a10}: ${y} = ${answer}.`,
     `Check: ${a} × ${answer}${bText} = ${c10 / 10}. ✓`,
   ];
+  const clear = clearingFactor(e);
   return {
-    method: `Clear the decimals first: multiply every term on both sides by 10 (by 100 for two decimal places), so every number is whole. Then undo what was done to ${x}, one step at a time.`,
-    hint: `Hint: multiply every term on both sides by 10 to clear the decimals, then undo what was done to ${x}.`,
+    method: `Clear the decimals first: multiply every term on both sides by ${clear}, so every number is whole. Then undo what was done to ${x}, one step at a time.`,
+    hint: `Hint: multiply every term on both sides by ${clear} to clear the decimals, then undo what was done to ${x}.`,
     example: [
       `A similar problem: ${a}${y}${bText} = ${c10 / 10}.`,
       ...steps.map((step, i) => `${i + 1}. ${step}`),
