@@ -150,19 +150,30 @@ export const sameEquation = (x: LinearEquation, y: LinearEquation) => x.a === y.
 /** A similar problem with other numbers (and another letter), solved step by step. */
 export function workedExample(original: LinearEquation, variant = 0): string {
   const { e, answer } = similarProblem(original, variant);
+  return workedThrough(equationText(e), [
+    ...undoneStepByStep(e, answer),
+    `Check: ${leftSide(e, String(answer))} = ${numberText(e.c)}. ✓`,
+  ]);
+}
+
+/** The steps that take `e` to its answer: the number added or taken away first, then the factor. */
+export function undoneStepByStep(e: LinearEquation, answer: number): string[] {
   const { a, b, c, variable } = e;
   const steps: string[] = [];
   const isolated = `${leftSide({ a, b: 0, c, variable })} = ${c - b}`;
   if (b > 0) steps.push(`Subtract ${b} from both sides: ${isolated}.`);
   if (b < 0) steps.push(`Add ${-b} to both sides: ${isolated}.`);
   if (a !== 1) steps.push(`Divide both sides by ${a}: ${variable} = ${answer}.`);
-  steps.push(`Check: ${leftSide(e, String(answer))} = ${c}. ✓`);
-  return [
-    `A similar problem: ${equationText(e)}.`,
+  return steps;
+}
+
+/** A similar problem as the guide shows one: the problem, its steps numbered, and what to do next. */
+export const workedThrough = (problem: string, steps: readonly string[]): string =>
+  [
+    `A similar problem: ${problem}.`,
     ...steps.map((step, i) => `${i + 1}. ${step}`),
     "Now do the same steps with the numbers of your exercise.",
   ].join("\n");
-}
 
 /**
  * What solving this shape builds on, for a learner who needs a review first: the inverse

@@ -1,5 +1,16 @@
-import { type Equation, exerciseOf, isOp, solutionOf } from "./equation";
-import { decimalLinearForm, linearForm, undoHint, undoSteps, workedExample } from "./linear-equation";
+import { type Equation, exerciseOf, isOp, numberText, solutionOf } from "./equation";
+import {
+  decimalLinearForm,
+  equationText,
+  type LinearEquation,
+  leftSide,
+  linearForm,
+  undoHint,
+  undoneStepByStep,
+  undoSteps,
+  workedExample,
+  workedThrough,
+} from "./linear-equation";
 
 /**
  * How to solve the exercise a text holds, for the shapes a first algebra course teaches: the
@@ -32,7 +43,6 @@ export function solvingHelpFor(exercise: Equation, variant = 0): SolvingHelp | u
   );
 }
 
-const THEN = "Now do the same steps with the numbers of your exercise.";
 const otherLetter = (e: Equation) => (e.variable === "y" ? "t" : "y");
 const answerOf = (e: Equation) => Math.round(solutionOf(e));
 
@@ -55,9 +65,9 @@ const DIVIDED = [
  * multiples of ten), so the steps hold exactly, whichever sign the exercise has.
  */
 const DECIMALS = [
-  { a: "0.5", a10: 5, b: 1, answer: 6 },
-  { a: "0.2", a10: 2, b: 1, answer: 10 },
-  { a: "1.5", a10: 15, b: 2, answer: 4 },
+  { a: 0.5, b: 1, answer: 6 },
+  { a: 0.2, b: 1, answer: 10 },
+  { a: 1.5, b: 2, answer: 4 },
 ];
 const BRACKETS = [
   { k: 3, m: 2, c: 21 },
@@ -80,21 +90,15 @@ function bothSides(e: Equation, variant: number): SolvingHelp | undefined {
   return {
     method: `Gather the ${x} terms on one side first: take the smaller ${x} term away from both sides. Then undo what was done to ${x}, one step at a time.`,
     hint: `Hint: gather the ${x} terms on one side first, then undo what was done to ${x} one step at a time.`,
-    example: [
-      `A similar problem: ${p}${y} + ${q} = ${r}${y} + ${s}.`,
-      `1. Take ${r}${y} away from both sides: ${p - r}${y} + ${q} = ${s}.`,
-      `2. Subtract ${q} from both sides: ${p - r}${y} = ${s - q}.`,
-      `3. Divide both sides by ${p - r}: ${y} = ${answer}.`,
-      `4. Check: ${p} × ${answer} + ${q} = ${value} and ${r} × ${answer} + ${s} = ${value}. ✓`,
-      THEN,
-    ].join("\n"),
+    example: workedThrough(`${p}${y} + ${q} = ${r}${y} + ${s}`, [
+      `Take ${r}${y} away from both sides: ${p - r}${y} + ${q} = ${s}.`,
+      `Subtract ${q} from both sides: ${p - r}${y} = ${s - q}.`,
+      `Divide both sides by ${p - r}: ${y} = ${answer}.`,
+      `Check: ${p} × ${answer} + ${q} = ${value} and ${r} × ${answer} + ${s} = ${value}. ✓`,
+    ]),
   };
 }
 
-/**
- * `ax + b = c` with a decimal among its numbers: multiplying every term on both sides by 10 (or
- * 100) makes them whole, and then it is the equation a first course solves step by step.
- */
 /** 10 for one decimal place, 100 for two ("0.25x - 1 = 2"): what makes every number of the exercise whole. */
 function clearingFactor(e: Equation): number {
   const places = [...e.left.tokens, ...e.right.tokens].map((t) =>
@@ -103,32 +107,29 @@ function clearingFactor(e: Equation): number {
   return 10 ** Math.min(3, Math.max(1, ...places));
 }
 
+/**
+ * `ax + b = c` with a decimal among its numbers: multiplying every term on both sides by 10 (or
+ * 100) makes them whole, and then it is the equation a first course solves step by step.
+ */
 function decimals(e: Equation, variant: number): SolvingHelp | undefined {
   if (!decimalLinearForm(e)) return undefined;
   const x = e.variable;
-  const y = otherLetter(e);
-  const { a, a10, b, answer } = pickFor(DECIMALS, (p) => p.answer, e, variant);
-  // The exercise's sign: a number added, taken away, or none.
-  const sign = Math.sign(e.left.b);
-  const c10 = a10 * answer + sign * b * 10;
-  const bText = sign > 0 ? ` + ${b}` : sign < 0 ? ` - ${b}` : "";
-  const times10 = `${a10}${y}${sign > 0 ? ` + ${b * 10}` : sign < 0 ? ` - ${b * 10}` : ""} = ${c10}`;
-  const steps = [
-    `Multiply every term on both sides by 10: ${times10}.`,
-    ...(sign > 0 ? [`Subtract ${b * 10} from both sides: ${a10}${y} = ${a10 * answer}.`] : []),
-    ...(sign < 0 ? [`Add ${b * 10} to both sides: ${a10}${y} = ${a10 * answer}.`] : []),
-    `Divide both sides by ${a10}: ${y} = ${answer}.`,
-    `Check: ${a} × ${answer}${bText} = ${c10 / 10}. ✓`,
-  ];
+  const variable = otherLetter(e);
+  const { a, b, answer } = pickFor(DECIMALS, (p) => p.answer, e, variant);
+  // Times ten, in whole numbers, taking the exercise's sign: a number added, taken away, or none.
+  const a10 = Math.round(a * 10);
+  const b10 = Math.sign(e.left.b) * b * 10;
+  const times10: LinearEquation = { a: a10, b: b10, c: a10 * answer + b10, variable };
+  const problem: LinearEquation = { a, b: b10 / 10, c: times10.c / 10, variable };
   const clear = clearingFactor(e);
   return {
     method: `Clear the decimals first: multiply every term on both sides by ${clear}, so every number is whole. Then undo what was done to ${x}, one step at a time.`,
     hint: `Hint: multiply every term on both sides by ${clear} to clear the decimals, then undo what was done to ${x}.`,
-    example: [
-      `A similar problem: ${a}${y}${bText} = ${c10 / 10}.`,
-      ...steps.map((step, i) => `${i + 1}. ${step}`),
-      THEN,
-    ].join("\n"),
+    example: workedThrough(equationText(problem), [
+      `Multiply every term on both sides by 10: ${equationText(times10)}.`,
+      ...undoneStepByStep(times10, answer),
+      `Check: ${leftSide(problem, String(answer))} = ${numberText(problem.c)}. ✓`,
+    ]),
   };
 }
 
@@ -144,14 +145,12 @@ function brackets(e: Equation, variant: number): SolvingHelp | undefined {
   return {
     method: `Open the brackets first: multiply each term inside them by the number in front. Then undo what was done to ${x}, one step at a time.`,
     hint: `Hint: open the brackets first (multiply each term inside by the number in front), then undo what was done to ${x}.`,
-    example: [
-      `A similar problem: ${k}(${y} + ${m}) = ${c}.`,
-      `1. Open the brackets: ${k}${y} + ${k * m} = ${c}.`,
-      `2. Subtract ${k * m} from both sides: ${k}${y} = ${c - k * m}.`,
-      `3. Divide both sides by ${k}: ${y} = ${answer}.`,
-      `4. Check: ${k}(${answer} + ${m}) = ${c}. ✓`,
-      THEN,
-    ].join("\n"),
+    example: workedThrough(`${k}(${y} + ${m}) = ${c}`, [
+      `Open the brackets: ${k}${y} + ${k * m} = ${c}.`,
+      `Subtract ${k * m} from both sides: ${k}${y} = ${c - k * m}.`,
+      `Divide both sides by ${k}: ${y} = ${answer}.`,
+      `Check: ${k}(${answer} + ${m}) = ${c}. ✓`,
+    ]),
   };
 }
 
@@ -190,10 +189,6 @@ function dividedBy(e: Equation, variant: number): SolvingHelp | undefined {
   return {
     method: `Undo what was done to ${x} one step at a time: ${first}multiply both sides by ${k}, which undoes dividing by ${k}.`,
     hint: `Hint: ${x} is divided by ${k}, and multiplying both sides by ${k} undoes that${sign !== 0 ? ", once the number added or taken away is gone" : ""}.`,
-    example: [
-      `A similar problem: ${divided}${mText} = ${c}.`,
-      ...steps.map((step, i) => `${i + 1}. ${step}`),
-      THEN,
-    ].join("\n"),
+    example: workedThrough(`${divided}${mText} = ${c}`, steps),
   };
 }
