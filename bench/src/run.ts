@@ -100,8 +100,13 @@ const gateway = await system.directUrl("atomic-guide-lti-gateway");
 const floors = await floorUrls(system);
 // The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
 const fixture = new BenchFixture(gateway, (await tenantPlatform(system, BENCH_TENANT)).platform);
-// Each service's Worker and the Worker its Durable Objects run in (profiled apart, as Cloudflare counts them).
-const workerNames = SERVICE_NAMES.flatMap((s) => [`atomic-guide-${s}`, objectsWorkerOf(`atomic-guide-${s}`)]);
+// Each service's Worker and the Worker its Durable Objects run in (profiled apart, as Cloudflare
+// counts them), both from the service's bundle.
+const profiledWorkers = SERVICE_NAMES.flatMap((s) => {
+  const bundle = join(root, "services", s, "dist", "index.js");
+  return [`atomic-guide-${s}`, objectsWorkerOf(`atomic-guide-${s}`)].map((worker) => ({ worker, bundle }));
+});
+const workerNames = profiledWorkers.map((w) => w.worker);
 const profilers =
   inspectorPort === undefined
     ? undefined
@@ -115,17 +120,7 @@ const floorProfilers =
 // The moment each chat turn reached the model double: the profiled pass reports what a turn
 // costs before it (what the learner waits for before the first token) beside the whole turn.
 const providerMarks: OperationMarks = { label: "before the provider", timesUs: provider.arrivalsUs };
-const bundleSources = new BundleSources(
-  new Map(
-    SERVICE_NAMES.flatMap((s) => {
-      const bundle = join(root, "services", s, "dist", "index.js");
-      return [
-        [`atomic-guide-${s}`, bundle],
-        [objectsWorkerOf(`atomic-guide-${s}`), bundle],
-      ];
-    }),
-  ),
-);
+const bundleSources = new BundleSources(new Map(profiledWorkers.map((w) => [w.worker, w.bundle])));
 
 interface Row {
   name: string;

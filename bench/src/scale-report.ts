@@ -2,6 +2,7 @@
 // the platform's published per-object and per-database limits, not measured at scale (one
 // machine cannot). Each figure says which single thing saturates first and what the design
 // does past it.
+import { objectsWorkerOf } from "@atomic-guide/testing/system";
 import type { D1PerOperation } from "./d1-usage";
 import type { ProfiledFigures } from "./profiled-pass";
 
@@ -82,7 +83,7 @@ function limitsTable(rows: ScaleInput[]): string[] {
   ];
   if (signals) {
     // The batch's work in the learner's object (run apart in the bench), else in the Worker.
-    const sdMs = workerP50(signals, "struggle-detector-objects") ?? workerP50(signals, "struggle-detector");
+    const sdMs = workerP50(signals, objectsWorkerOf("struggle-detector")) ?? workerP50(signals, "struggle-detector");
     lines.push(
       `| signals (a 20-signal batch every ${SIGNAL_BATCH_EVERY_S} s per learner) | the learner's own struggle-detector object | ` +
         `${DO_SOFT_LIMIT_PER_S.toLocaleString("en-US")} req/s soft limit${sdMs ? `; ${sdMs.toFixed(2)} ms JS CPU per batch` : ""} | ` +

@@ -121,27 +121,26 @@ function withObjectsApart(worker: Record<string, unknown>): Record<string, unkno
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const direct = options.directSockets ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {};
   // The gateway comes first: Miniflare's dispatchFetch enters through the first Worker.
-  const workers: Record<string, unknown>[] = [
-    ...SERVICE_NAMES.map((s) =>
-      options.down?.includes(s)
-        ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
-        : withTenantDatabases(
-            {
-              ...withoutAssetsIf(
-                options.withoutAssets === true,
-                auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
-              ),
-              ...(s === "lti-gateway" ? direct : {}),
-            },
-            s,
-            options.tenantDatabases ?? [],
-          ),
-    ),
+  const services: Record<string, unknown>[] = SERVICE_NAMES.map((s) =>
+    options.down?.includes(s)
+      ? { name: `atomic-guide-${s}`, modules: true, script: DOWN_SERVICE, compatibilityDate: "2026-10-01" }
+      : withTenantDatabases(
+          {
+            ...withoutAssetsIf(
+              options.withoutAssets === true,
+              auxiliaryWorker(s, { ...(s === "lti-gateway" ? TEST_SECRETS : {}), ...options.bindings?.[s] }),
+            ),
+            ...(s === "lti-gateway" ? direct : {}),
+          },
+          s,
+          options.tenantDatabases ?? [],
+        ),
+  );
+  const workers = [
+    // The gateway stays first; each objects Worker follows its service.
+    ...(options.objectsApart ? services.flatMap(withObjectsApart) : services),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
-  // The gateway stays first; each objects Worker follows its service.
-  if (options.objectsApart)
-    workers.splice(0, SERVICE_NAMES.length, ...workers.slice(0, SERVICE_NAMES.length).flatMap(withObjectsApart));
   const inspector = options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort };
   const mf = new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
   await mf.ready;
