@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { startProcessPair } from "./objects-process";
 import { auxiliaryWorker, ownsD1, SERVICE_NAMES, type ServiceName } from "./vitest-workers";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -62,6 +63,8 @@ export interface SystemOptions {
   withoutAssets?: boolean;
   /** Opens workerd's inspector (Chrome DevTools protocol) on this port: the bench's CPU profiler. */
   inspectorPort?: number;
+  /** With `objectsApart: "process"`, the objects process's inspector port. */
+  objectsInspectorPort?: number;
   /**
    * Tenant databases (binding names such as `DB_TENANT_ACME`), each bound in every service with
    * D1 beside its `DB` and migrated like it, as `scripts/ops/tenant-db.mjs add` does in a real account.
@@ -71,8 +74,10 @@ export interface SystemOptions {
    * Each service's Durable Objects in a Worker of their own (`<worker>-objects`, the same bundle
    * and bindings), bound from the service by script name: on Cloudflare an object's calls are its
    * own invocations, with their own CPU limit, so the bench's profiler reads them apart.
+   * `"process"` runs those Workers in a second workerd (objects-process.ts), so starting an
+   * object is that process's work, as it is the object's own machine's on Cloudflare.
    */
-  objectsApart?: boolean;
+  objectsApart?: boolean | "process";
 }
 
 const tenantDatabaseId = (service: ServiceName, binding: string) => `atomic-guide-${service}-${binding.toLowerCase()}`;
@@ -141,8 +146,19 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...(options.objectsApart ? services.flatMap(withObjectsApart) : services),
     ...(options.extraWorkers ?? []).map((w) => ({ ...w, ...direct })),
   ];
+  const isObjects = (w: Record<string, unknown>) =>
+    options.objectsApart === "process" && services.some((s) => objectsWorkerOf(String(s.name)) === w.name);
+  const pair =
+    options.objectsApart === "process"
+      ? await startProcessPair({
+          frontWorkers: workers.filter((w) => !isObjects(w)),
+          objectWorkers: workers.filter(isObjects),
+          inspectorPort: options.inspectorPort,
+          objectsInspectorPort: options.objectsInspectorPort,
+        })
+      : undefined;
   const inspector = options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort };
-  const mf = new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
+  const mf = pair?.front ?? new Miniflare(convertV4MiniflareOptions({ workers, ...inspector } as never));
   await mf.ready;
   const db = (s: ServiceName) => mf.getD1Database("DB", `atomic-guide-${s}`) as unknown as Promise<D1Database>;
   const tenantDb = (s: ServiceName, binding: string) =>
@@ -159,6 +175,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     db,
     tenantDb,
     directUrl: (name) => mf.unsafeGetDirectURL(name) as Promise<URL>,
-    dispose: () => mf.dispose(),
+    dispose: () => (pair ? pair.dispose() : mf.dispose()),
   };
 }
