@@ -3,7 +3,7 @@
 // (ours then the peer's, the order flipped every round) so load from other processes on the
 // machine falls on both alike. Then each side's profiled pass: V8's sampling profiler on every
 // Worker the launch touches (our four; the peer's one), launches one at a time.
-import { type LoadResult, percentile, runLoad } from "./load";
+import { type LoadResult, percentile, runLoad, type Workerd } from "./load";
 import { type ProfiledFigures, profiledPass } from "./profiled-pass";
 import type { BundleSources, WorkerProfilers } from "./profiler";
 
@@ -51,7 +51,7 @@ interface Tally {
 
 export async function runLaunchComparison(
   sides: Record<Side, SideSpec>,
-  pid: number,
+  workerd: Workerd,
   plan: {
     rounds: number;
     opsPerRound: Record<(typeof CONCURRENCIES)[number], number>;
@@ -73,7 +73,7 @@ export async function runLaunchComparison(
   for (const side of SIDES) {
     const warm = await runLoad(
       { requests: plan.warmup, concurrency: 8, send: sides[side].send, offset: take(plan.warmup) },
-      pid,
+      workerd,
     );
     if (warm.errors > 0) log(`${side} warm-up: ${warm.errors} of ${plan.warmup} failed (not counted)`);
   }
@@ -90,7 +90,7 @@ export async function runLaunchComparison(
           latencies.push(performance.now() - t0);
           return ok;
         };
-        const r = await runLoad({ requests, concurrency, send: timed, offset: take(requests) }, pid);
+        const r = await runLoad({ requests, concurrency, send: timed, offset: take(requests) }, workerd);
         const t = tallies.get(key(side, concurrency)) ?? {
           latencies: [],
           errors: 0,

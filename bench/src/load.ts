@@ -45,11 +45,18 @@ const IDLE_PROBE_MS = 2_000;
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** utime + stime of a process and its threads, in ms. */
-export function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 overall.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+/** The system's workerd processes: one, or two when its Durable Objects run in their own. */
+export type Workerd = readonly number[];
+
+/** utime + stime of the system's workerd processes and their threads, summed, in ms. */
+export function processCpuMs(workerd: Workerd): number {
+  let ms = 0;
+  for (const pid of workerd) {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // After "pid (comm) ", field 3 is state; utime and stime are fields 14 and 15 overall.
+    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+  return ms;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -58,11 +65,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
-export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec, workerd: Workerd): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
-  const cpuBefore = processCpuMs(workerdPid);
+  const cpuBefore = processCpuMs(workerd);
   const started = performance.now();
   const client = async () => {
     for (;;) {
@@ -86,13 +93,13 @@ export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadR
   };
   await Promise.all(Array.from({ length: spec.concurrency }, client));
   const seconds = (performance.now() - started) / 1000;
-  const inWindow = processCpuMs(workerdPid) - cpuBefore;
+  const inWindow = processCpuMs(workerd) - cpuBefore;
   let cpu = inWindow;
   if (spec.tailMs) {
     await sleep(spec.tailMs);
-    const afterTail = processCpuMs(workerdPid);
+    const afterTail = processCpuMs(workerd);
     await sleep(IDLE_PROBE_MS);
-    const idlePerMs = (processCpuMs(workerdPid) - afterTail) / IDLE_PROBE_MS;
+    const idlePerMs = (processCpuMs(workerd) - afterTail) / IDLE_PROBE_MS;
     cpu = Math.max(cpu, afterTail - cpuBefore - idlePerMs * spec.tailMs);
   }
   latencies.sort((a, b) => a - b);
@@ -109,25 +116,36 @@ export async function runLoad(spec: LoadSpec, workerdPid: number): Promise<LoadR
   };
 }
 
-/** A process's resident memory now and at its peak, in MiB, from /proc/<pid>/status. */
-export function processMemoryMiB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
-  return { rss: kib("VmRSS") / 1024, peak: kib("VmHWM") / 1024 };
+/**
+ * The system's resident memory now and at its peak, in MiB, from /proc/<pid>/status, summed over
+ * its processes (a sum of each one's peak: an upper bound on their peak together).
+ */
+export function processMemoryMiB(workerd: Workerd): { rss: number; peak: number } {
+  let rss = 0;
+  let peak = 0;
+  for (const pid of workerd) {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+    rss += kib("VmRSS") / 1024;
+    peak += kib("VmHWM") / 1024;
+  }
+  return { rss, peak };
 }
 
-/** The workerd process Miniflare started: a child of this Node process. */
-export function findWorkerdPid(parent = process.pid): number {
+/** The workerd processes Miniflare started so far: children of this Node process. */
+export function findWorkerd(parent = process.pid): Workerd {
+  const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const ppid = Number(stat.split(") ")[1]!.split(" ")[1]);
-      if (comm.startsWith("workerd") && ppid === parent) return Number(entry);
+      if (comm.startsWith("workerd") && ppid === parent) found.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
   }
-  throw new Error("no workerd child process found");
+  if (found.length === 0) throw new Error("no workerd child process found");
+  return found;
 }

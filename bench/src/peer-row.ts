@@ -7,6 +7,7 @@ import type { RunningSystem } from "@atomic-guide/testing/system";
 import type { BenchFixture } from "./fixture";
 import { launch } from "./launch";
 import { COMPARISON_NAME, type LaunchComparison, runLaunchComparison } from "./launch-comparison";
+import type { Workerd } from "./load";
 import { peerLaunch } from "./peer-launch";
 import { buildPeer, PEER_WORKER, peerWorkerOptions, registerWithPeer } from "./peer-worker";
 import { SAMPLING_INTERVAL_US } from "./profiled-pass";
@@ -37,7 +38,7 @@ export class PeerRow {
     ctx: {
       system: RunningSystem;
       fixture: BenchFixture;
-      pid: number;
+      workerd: Workerd;
       quick: boolean;
       inspectorPort: number | undefined;
       ours: { profilers: WorkerProfilers | undefined; sources: BundleSources };
@@ -77,7 +78,7 @@ export class PeerRow {
             },
           },
         },
-        ctx.pid,
+        ctx.workerd,
         {
           rounds: ctx.quick ? 2 : 5,
           opsPerRound: ctx.quick ? { 1: 10, 8: 24 } : { 1: 40, 8: 100 },

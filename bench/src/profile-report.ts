@@ -31,13 +31,12 @@ function floorObjectNote(floors: ProfiledRow[]): string {
   });
   if (figures.length === 0) return "";
   return `
-What an object call costs the calling isolate locally, profiled the same way on the floor
-Workers (${figures.join("; ")}): the call site's own time is the call itself, and for an object
-never used before also the object's start, which workerd does on the calling thread (its SQLite
-file created) and Cloudflare on the object's own machine. A row whose operation starts a new
-object or wakes an evicted one (a session's first batch, a new conversation, a learner's turn in
-the profiled chat pass) carries that difference in its Worker's column, at its route's or turn's
-call into the object.
+What an object call costs the calling isolate when the object lives in the caller's own workerd,
+profiled the same way on the floor Workers (${figures.join("; ")}): the call site's own time is the
+call itself, and for an object never used before also the object's start, which workerd does on
+the calling thread (its SQLite file created) and Cloudflare on the object's own machine. The
+system's objects run in the second process, so the rows above do not carry that start in their
+Workers' columns.
 `;
 }
 
@@ -103,7 +102,7 @@ export function profileSection(rows: { name: string; profile?: ProfiledFigures }
   return `
 ## JS CPU per operation, by Worker (V8 sampling profiler)
 
-The upper bound above counts the whole workerd process. This is what each Worker's own isolate
+The upper bound above counts the whole of both workerd processes. This is what each Worker's own isolate
 spends: after each scenario's measured run, the bench repeats ${profiled[0]?.profile.ops ?? "its"} of its operations
 one at a time with V8's sampling profiler on in every Worker (workerd's inspector, Chrome DevTools
 protocol \`Profiler.start\`/\`stop\`, one target per Worker, a sample every 100 µs), so the
@@ -117,14 +116,18 @@ another isolate holds workerd's thread. Samples are mapped through each bundle's
 too). The local D1, KV and R2 simulators are other isolates and are not counted here.
 
 Each service's Durable Objects run in a Worker of their own here (\`<service>-objects\`: the same
-bundle and bindings, the service's object bindings pointing at it by script name), so their
-isolate is profiled apart from the service's requests. That is how Cloudflare counts them: a
-call into an object is the object's own invocation, with its own CPU limit ("CPU per request"
-on the Durable Objects limits page) and billed by duration, not part of the calling Worker's
-request. Each cell is the Worker's own requests, then its objects' invocations ("objects"); a
-row's summed figures count both. One local cost stays in the caller's column: workerd starts
-a new or evicted object (opens its SQLite file) on the thread that called it, where Cloudflare
-starts it on the object's own machine (the floor rows below measure it). Cells: p50 / mean ms
+bundle and bindings, the service's object bindings pointing at it by script name), in a second
+workerd process, so their isolate is profiled apart from the service's requests. That is how
+Cloudflare counts them: a call into an object is the object's own invocation, with its own CPU
+limit ("CPU per request" on the Durable Objects limits page) and billed by duration, not part of
+the calling Worker's request. Each cell is the Worker's own requests, then its objects'
+invocations ("objects"); a row's summed figures count both. The second process is what keeps
+the columns honest: workerd starts a new or evicted object (opens its SQLite file) on the thread
+that calls it, so with the objects in the caller's process that start was charged to the
+caller's call site (the floor rows below still measure it, their objects beside them), where
+Cloudflare starts an object on the object's own machine. Calls between the two processes go
+through Miniflare's dev registry (workerd's debug port): a hop, like the network one to an
+object's machine on Cloudflare. Cells: p50 / mean ms
 per operation; "–" = the Worker did not run for it; the target holds for the Worker and for its
 objects alike. Target (issue 18): at most
 ${PER_WORKER_TARGET_MS} ms per Worker at p50, a launch at most ${LAUNCH_TARGET_MS} ms summed, a chat turn before the provider at

@@ -93,11 +93,19 @@ class Inspector {
 export class WorkerProfilers {
   private constructor(private readonly inspectors: Map<string, Inspector>) {}
 
-  /** `workers`: Worker name → inspector target (Miniflare names them `core:user:<name>`). */
-  static async connect(port: number, workers: string[], samplingIntervalUs = 100): Promise<WorkerProfilers> {
+  /**
+   * `workers`: Worker name → inspector target (Miniflare names them `core:user:<name>`), on `port`
+   * or, where the Workers run in more than one workerd, on the port of each one's process.
+   */
+  static async connect(
+    port: number | ((worker: string) => number),
+    workers: string[],
+    samplingIntervalUs = 100,
+  ): Promise<WorkerProfilers> {
     const inspectors = new Map<string, Inspector>();
     for (const name of workers) {
-      const inspector = await Inspector.open(`ws://127.0.0.1:${port}/core:user:${name}`);
+      const on = typeof port === "number" ? port : port(name);
+      const inspector = await Inspector.open(`ws://127.0.0.1:${on}/core:user:${name}`);
       await inspector.send("Profiler.enable");
       await inspector.send("Profiler.setSamplingInterval", { interval: samplingIntervalUs });
       inspectors.set(name, inspector);

@@ -25,7 +25,7 @@ import { BenchFixture } from "./fixture";
 import { FLOOR_WORKERS, floorUrls, simulatorNote } from "./floors";
 import type { LaunchComparison } from "./launch-comparison";
 import { launchComparisonSection } from "./launch-comparison-report";
-import { findWorkerdPid, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
+import { findWorkerd, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
 import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
 import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
@@ -77,15 +77,16 @@ const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 if (PeerRow.selected(only)) step("building the peer Worker (bench/peer)");
 const peerRow = PeerRow.selected(only) ? PeerRow.build() : undefined;
 
-step("starting the system and the floor Worker on one workerd");
+step("starting the system (its Durable Objects in a second workerd) and the floor Workers");
 const inspectorPort = profiling ? await freePort() : undefined;
+const objectsInspectorPort = profiling ? await freePort() : undefined;
 const system = await startSystem({
   directSockets: true,
   // Each service's Durable Objects in their own Worker: the profiler reads a Worker's requests
   // apart from its objects' invocations, which Cloudflare limits and bills on their own.
-  objectsApart: true,
+  objectsApart: "process",
   withoutAssets: assetsLayer.withoutAssets,
-  ...(inspectorPort === undefined ? {} : { inspectorPort }),
+  ...(inspectorPort === undefined ? {} : { inspectorPort, objectsInspectorPort }),
   extraWorkers: [...FLOOR_WORKERS, ...(peerRow ? [peerRow.worker()] : [])],
   bindings: {
     chat: {
@@ -95,7 +96,7 @@ const system = await startSystem({
     },
   },
 });
-const pid = findWorkerdPid();
+const workerd = findWorkerd();
 const gateway = await system.directUrl("atomic-guide-lti-gateway");
 const floors = await floorUrls(system);
 // The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
@@ -110,7 +111,11 @@ const workerNames = profiledWorkers.map((w) => w.worker);
 const profilers =
   inspectorPort === undefined
     ? undefined
-    : await WorkerProfilers.connect(inspectorPort, workerNames, SAMPLING_INTERVAL_US);
+    : await WorkerProfilers.connect(
+        (w) => (w.endsWith("-objects") ? (objectsInspectorPort ?? inspectorPort) : inspectorPort),
+        workerNames,
+        SAMPLING_INTERVAL_US,
+      );
 // The floor Workers some floor rows profile: what an object call costs its caller, same method.
 const profiledFloors = [...new Set(scenarios.flatMap((s) => (s.profiledFloor ? [s.profiledFloor] : [])))];
 const floorProfilers =
@@ -169,14 +174,14 @@ try {
     try {
       // Warm up the isolates and caches first; only the measured run counts.
       if (warmup > 0) {
-        const warm = await runLoad({ requests: warmup, concurrency, send: prepared.send }, pid);
+        const warm = await runLoad({ requests: warmup, concurrency, send: prepared.send }, workerd);
         if (warm.errors > 0) console.log(`  warm-up: ${warm.errors} of ${warmup} failed (not counted)`);
       }
       const countsD1 = !scenario.name.startsWith("floor");
       const d1Before = countsD1 ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const result = await runLoad(
         { requests, concurrency, send: prepared.send, offset: warmup, tailMs: scenario.deferredMs },
-        pid,
+        workerd,
       );
       const profile =
         passProfilers && profileOps > 0
@@ -225,22 +230,22 @@ try {
     step("launch: ours vs the peer (@atomicjolt/lti-endpoints), alternating rounds at 1 and 8 in flight");
     const ours = { profilers, sources: bundleSources };
     comparison = await peerRow.compare(
-      { system, fixture, pid, quick, inspectorPort, ours, profileOps: PROFILE_OPS },
+      { system, fixture, workerd, quick, inspectorPort, ours, profileOps: PROFILE_OPS },
       (m) => console.log(`  ${m}`),
     );
   }
-  memoryAfterScenarios = processMemoryMiB(pid);
+  memoryAfterScenarios = processMemoryMiB(workerd);
   // Background work (alarms, outbox and metrics flushes) runs between requests too; slow
   // scenarios divide more of it by fewer operations, so show what idle costs.
-  const idleStart = processCpuMs(pid);
+  const idleStart = processCpuMs(workerd);
   await sleep(3000);
-  idleCpuMsPerSecond = (processCpuMs(pid) - idleStart) / 3;
+  idleCpuMsPerSecond = (processCpuMs(workerd) - idleStart) / 3;
   if (loadMode) {
     step(
       `sustained load: ${SUSTAINED.conversations} conversations and ${SUSTAINED.sockets} signal sockets for ${SUSTAINED.seconds} s`,
     );
     try {
-      sustained = await runSustained(fixture, pid, SUSTAINED, (m) => console.log(`  ${m}`));
+      sustained = await runSustained(fixture, workerd, SUSTAINED, (m) => console.log(`  ${m}`));
     } catch (e) {
       // Setting up the load (launching learners) failed: no figures, but the doc says so.
       sustainedFailure = e instanceof Error ? e.message : String(e);
@@ -306,15 +311,18 @@ Generated by \`${command}\` on ${new Date().toISOString()}; do not edit by hand.
 - Machine: ${machine}. Load average when the run started: ${loadBefore.toFixed(2)}
   (other processes on the machine take CPU from both workerd and the client).
 - Method: the four Workers (built bundles) and a hello-world **floor** Worker run in one workerd
-  process (Miniflare, local D1/KV/DO/R2, their files ${storagePlace}: Cloudflare keeps that storage
-  on the object's and the database's own machines, not on the calling Worker's thread). Each
-  service's Durable Objects run in a Worker of their own beside it (the same bundle and bindings,
-  bound by script name), so the profiler reads a Worker's requests apart from its objects'
-  invocations, which Cloudflare limits and bills on their own. ${assetsLayer.text} Each scenario is driven over loopback HTTP (and
+  process, and each service's Durable Objects in a Worker of their own (the same bundle and
+  bindings, bound by script name) in a second workerd process, as Cloudflare runs an object on its
+  own machine: the profiler reads a Worker's requests apart from its objects' invocations, which
+  Cloudflare limits and bills on their own, and a new or evicted object starts in the objects'
+  process, not on its caller's thread. Calls between the processes go through Miniflare's dev
+  registry (workerd's debug port). Both share the local D1/KV/R2 (Miniflare), their files
+  ${storagePlace}: Cloudflare keeps that storage on the object's and the database's own machines,
+  not on the calling Worker's thread. ${assetsLayer.text} Each scenario is driven over loopback HTTP (and
   WebSockets) by a closed-loop client in the same Node process, after a warm-up. Ratios compare
   with the floor measured in the same run, with the same number of requests in flight where there is
-  one (16, or 1 for the one-at-a-time rows). CPU per operation is the workerd process's user+system
-  CPU time over the measured operations divided by their number: an upper bound on the Workers'
+  one (16, or 1 for the one-at-a-time rows). CPU per operation is the two workerd processes'
+  user+system CPU time over the measured operations divided by their number: an upper bound on the Workers'
   CPU, because it includes the runtime's own work (HTTP parsing, the local D1/KV simulators,
   every hop between the Workers). The Cloudflare limit it is held against is ${CPU_LIMIT_MS} ms (aim: under ${CPU_AIM_MS} ms).
 - The outside world is replaced at its HTTP boundary and runs in the bench process: the LMS
@@ -343,7 +351,7 @@ ${baselineSection(rows.map((r) => ({ ...r, floorCpuMs: floorFor(r.concurrency)?.
 ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
 ${scaleSection(rows)}
-${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
+${memoryAfterScenarios ? `\nworkerd memory after the request scenarios (both processes): RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU (both processes) while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained, PROVIDER_DELAY_MS) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ${coldStartSection(cold)}
 ## Bundle sizes

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { chatTurn } from "./chat-client";
 import { type BenchFixture, inBatches } from "./fixture";
-import { percentile, processCpuMs, processMemoryMiB } from "./load";
+import { percentile, processCpuMs, processMemoryMiB, type Workerd } from "./load";
 import { readingBatch, SignalSocket } from "./signals";
 
 export interface SustainedSpec {
@@ -66,7 +66,7 @@ export interface SustainedResult {
 
 export async function runSustained(
   fixture: BenchFixture,
-  pid: number,
+  workerd: Workerd,
   spec: SustainedSpec,
   log: (msg: string) => void,
 ): Promise<SustainedResult> {
@@ -80,7 +80,7 @@ export async function runSustained(
   const launchSeconds = (performance.now() - t0) / 1000;
   log(`${users.length} learners launched in ${launchSeconds.toFixed(1)} s`);
 
-  const before = processMemoryMiB(pid).rss;
+  const before = processMemoryMiB(workerd).rss;
   let socketErrors = 0;
   const sockets = (
     await inBatches(spec.sockets, 32, async (i) => {
@@ -97,11 +97,11 @@ export async function runSustained(
     `${sockets.length} signal sockets open; holding them with ${spec.conversations} conversations for ${spec.seconds} s`,
   );
 
-  let peak = processMemoryMiB(pid).rss;
+  let peak = processMemoryMiB(workerd).rss;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, processMemoryMiB(pid).rss);
+    peak = Math.max(peak, processMemoryMiB(workerd).rss);
   }, 1000);
-  const cpuBefore = processCpuMs(pid);
+  const cpuBefore = processCpuMs(workerd);
   const deadline = performance.now() + spec.seconds * 1000;
 
   const turnLatencies: number[] = [];
@@ -164,10 +164,10 @@ export async function runSustained(
     ...sockets.map((s, k) => socketTraffic(s, k)),
   ]);
   clearInterval(sampler);
-  const cpuMs = processCpuMs(pid) - cpuBefore;
+  const cpuMs = processCpuMs(workerd) - cpuBefore;
   const openAtEnd = sockets.filter((s) => s.open).length;
   socketErrors += sockets.length - openAtEnd;
-  const memory = processMemoryMiB(pid);
+  const memory = processMemoryMiB(workerd);
   for (const s of sockets) s.close();
 
   turnLatencies.sort((a, b) => a - b);
