@@ -62,9 +62,7 @@ its \`src/index.ts\` routes them (POST /lti/init, /lti/redirect, /lti/launch; it
 and x-frame-options header; its tool JWT signed as its \`src/tool_jwt.ts\` does), with the KV
 namespaces (KEY_SETS, REMOTE_JWKS, CLIENT_AUTH_TOKENS, PLATFORMS) and the OIDC state Durable
 Object of its wrangler.jsonc, its compatibility date and no minification. wrangler bundles it and
-it runs in the same workerd as our four Workers, its state object beside it (ours are in the
-objects' workerd process, one hop away; the workerd CPU below counts both processes for both
-sides). The same simulated LMS is registered with it the
+it runs in the same workerd as our four Workers. The same simulated LMS is registered with it the
 way the package reads a platform (its OpenID configuration under the issuer in PLATFORMS).
 
 One peer launch is three requests to the tool, as a browser makes them: the LMS's login form POST
@@ -80,7 +78,7 @@ process (in the latency, not in workerd's CPU).
 
 ${c.rounds} alternating rounds (ours then the peer's, the order flipped each round), at 1 and 8
 launches in flight, after a warm-up of each side; figures are over all rounds. The workerd CPU
-column is both workerd processes over the launches (upper bound, local simulators included).
+column is the whole process over the launches (upper bound, local simulators included).
 
 ${table.join("\n")}
 

@@ -15,14 +15,17 @@ export interface LaunchedUser {
   sessionId?: string;
 }
 
-let cachedTargetLinkUri: string | undefined;
+/** Each gateway's own launch URL, by origin: a run can start a second system on another port. */
+const targetLinkUris = new Map<string, string>();
 
 async function targetLinkUri(gateway: URL): Promise<string> {
-  if (!cachedTargetLinkUri) {
+  let uri = targetLinkUris.get(gateway.origin);
+  if (uri === undefined) {
     const res = await fetch(new URL("/lti/config", gateway));
-    cachedTargetLinkUri = ((await res.json()) as { targetLinkUri: string }).targetLinkUri;
+    uri = ((await res.json()) as { targetLinkUri: string }).targetLinkUri;
+    targetLinkUris.set(gateway.origin, uri);
   }
-  return cachedTargetLinkUri;
+  return uri;
 }
 
 export async function launch(

@@ -18,18 +18,16 @@ export function methodSection(m: MethodFacts): string {
   return `- Machine: ${m.machine}. Load average when the run started: ${m.loadBefore.toFixed(2)}
   (other processes on the machine take CPU from both workerd and the client).
 - Method: the four Workers (built bundles) and a hello-world **floor** Worker run in one workerd
-  process, and each service's Durable Objects in a Worker of their own (the same bundle and
-  bindings, bound by script name) in a second workerd process, as Cloudflare runs an object on its
-  own machine: the profiler reads a Worker's requests apart from its objects' invocations, which
-  Cloudflare limits and bills on their own, and a new or evicted object starts in the objects'
-  process, not on its caller's thread. Calls between the processes go through Miniflare's dev
-  registry (workerd's debug port). Both share the local D1/KV/R2 (Miniflare), their files
-  ${m.storagePlace}: Cloudflare keeps that storage on the object's and the database's own machines,
-  not on the calling Worker's thread. ${m.assetsText} Each scenario is driven over loopback HTTP (and
+  process (Miniflare, local D1/KV/DO/R2, their files ${m.storagePlace}: Cloudflare keeps that
+  storage on the object's and the database's own machines, not on the calling Worker's thread).
+  Each service's Durable Objects run in a Worker of their own beside it (the same bundle and
+  bindings, bound by script name). The profiled passes (the JS CPU section) run afterwards on a
+  second copy of the system whose objects Workers are in a workerd process of their own, as
+  Cloudflare runs an object on its own machine. ${m.assetsText} Each scenario is driven over loopback HTTP (and
   WebSockets) by a closed-loop client in the same Node process, after a warm-up. Ratios compare
   with the floor measured in the same run, with the same number of requests in flight where there is
-  one (16, or 1 for the one-at-a-time rows). CPU per operation is the two workerd processes'
-  user+system CPU time over the measured operations divided by their number: an upper bound on the Workers'
+  one (16, or 1 for the one-at-a-time rows). CPU per operation is the workerd process's user+system
+  CPU time over the measured operations divided by their number: an upper bound on the Workers'
   CPU, because it includes the runtime's own work (HTTP parsing, the local D1/KV simulators,
   every hop between the Workers). The Cloudflare limit it is held against is ${m.cpuLimitMs} ms (aim: under ${m.cpuAimMs} ms).
 - The outside world is replaced at its HTTP boundary and runs in the bench process: the LMS

@@ -34,9 +34,9 @@ function floorObjectNote(floors: ProfiledRow[]): string {
 What an object call costs the calling isolate when the object lives in the caller's own workerd,
 profiled the same way on the floor Workers (${figures.join("; ")}): the call site's own time is the
 call itself, and for an object never used before also the object's start, which workerd does on
-the calling thread (its SQLite file created) and Cloudflare on the object's own machine. The
-system's objects run in the second process, so the rows above do not carry that start in their
-Workers' columns.
+the calling thread (its SQLite file created) and Cloudflare on the object's own machine. In the
+profiled passes the system's objects run in the second process, so the rows above do not carry
+that start in their Workers' columns.
 `;
 }
 
@@ -102,8 +102,9 @@ export function profileSection(rows: { name: string; profile?: ProfiledFigures }
   return `
 ## JS CPU per operation, by Worker (V8 sampling profiler)
 
-The upper bound above counts the whole of both workerd processes. This is what each Worker's own isolate
-spends: after each scenario's measured run, the bench repeats ${profiled[0]?.profile.ops ?? "its"} of its operations
+The upper bound above counts the whole workerd process. This is what each Worker's own isolate
+spends: after every scenario's measured run, the bench sets each scenario up again on a second copy
+of the system (below), warms it up as before and runs ${profiled[0]?.profile.ops ?? "some"} of its operations
 one at a time with V8's sampling profiler on in every Worker (workerd's inspector, Chrome DevTools
 protocol \`Profiler.start\`/\`stop\`, one target per Worker, a sample every 100 µs), so the
 measured run carries no profiling overhead. Samples are cut at each operation's start, which
@@ -115,9 +116,10 @@ another isolate holds workerd's thread. Samples are mapped through each bundle's
 \`exec\` and storage calls, which run on the object's thread and count towards its CPU on Cloudflare
 too). The local D1, KV and R2 simulators are other isolates and are not counted here.
 
-Each service's Durable Objects run in a Worker of their own here (\`<service>-objects\`: the same
-bundle and bindings, the service's object bindings pointing at it by script name), in a second
-workerd process, so their isolate is profiled apart from the service's requests. That is how
+Each service's Durable Objects run in a Worker of their own (\`<service>-objects\`: the same
+bundle and bindings, the service's object bindings pointing at it by script name), and on this
+second system those Workers run in a workerd process of their own, so their isolate is profiled
+apart from the service's requests. That is how
 Cloudflare counts them: a call into an object is the object's own invocation, with its own CPU
 limit ("CPU per request" on the Durable Objects limits page) and billed by duration, not part of
 the calling Worker's request. Each cell is the Worker's own requests, then its objects'
@@ -127,7 +129,8 @@ that calls it, so with the objects in the caller's process that start was charge
 caller's call site (the floor rows below still measure it, their objects beside them), where
 Cloudflare starts an object on the object's own machine. Calls between the two processes go
 through Miniflare's dev registry (workerd's debug port): a hop, like the network one to an
-object's machine on Cloudflare. Cells: p50 / mean ms
+object's machine on Cloudflare, whose proxy isolate and loopback TCP cost CPU that the network
+spends on Cloudflare; that is why the measured runs, and the upper bound, keep one process. Cells: p50 / mean ms
 per operation; "–" = the Worker did not run for it; the target holds for the Worker and for its
 objects alike. Target (issue 18): at most
 ${PER_WORKER_TARGET_MS} ms per Worker at p50, a launch at most ${LAUNCH_TARGET_MS} ms summed, a chat turn before the provider at

@@ -1,6 +1,7 @@
 // `npm run bench`: boots the four Workers and a hello-world floor Worker in ONE workerd
 // (Miniflare, built bundles, real D1/KV/DO/R2), drives each scenario over loopback HTTP and
-// WebSockets, and writes docs/benchmarks.md from the figures it measured. Ratios are to the
+// WebSockets, profiles each again on a second system whose Durable Objects run in a workerd of
+// their own (src/profiled-system.ts), and writes docs/benchmarks.md from the figures. Ratios are to the
 // floor of the same run. Flags: --quick (a tenth of the requests), --no-build, --load (the
 // sustained section: conversations and sockets held for a minute), --only=<text> (only the scenarios whose name contains it),
 // --no-cold (leaves out each Worker's cold start, src/cold-start.ts; a run with --only leaves it out
@@ -12,7 +13,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { objectsWorkerOf, startSystem } from "@atomic-guide/testing/system";
+import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
 import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
 import { chooseAssetsLayer } from "./assets-layer";
@@ -30,6 +31,7 @@ import { methodSection } from "./method-section";
 import { PeerRow } from "./peer-row";
 import { profileSection } from "./profile-report";
 import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
+import { logProfile, type ProfileJob, profiledWorkers, profileOnTwoProcesses } from "./profiled-system";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import { startProviderDouble } from "./provider-double";
 import { REPRODUCE_SECTION } from "./reproduce-section";
@@ -78,43 +80,39 @@ const provider = await startProviderDouble(PROVIDER_DELAY_MS);
 if (PeerRow.selected(only)) step("building the peer Worker (bench/peer)");
 const peerRow = PeerRow.selected(only) ? PeerRow.build() : undefined;
 
-step("starting the system (its Durable Objects in a second workerd) and the floor Workers");
+step("starting the system and the floor Workers on one workerd");
 const inspectorPort = profiling ? await freePort() : undefined;
-const objectsInspectorPort = profiling ? await freePort() : undefined;
+const bindings = {
+  chat: {
+    EXTERNAL_AI_BASE_URL: provider.baseUrl,
+    // Benchmarks send many turns per learner; the limit is a policy, still checked on every turn.
+    BUDGET_MESSAGES_PER_MINUTE: 1_000_000,
+  },
+};
 const system = await startSystem({
   directSockets: true,
-  // Each service's Durable Objects in their own Worker: the profiler reads a Worker's requests
-  // apart from its objects' invocations, which Cloudflare limits and bills on their own.
-  objectsApart: "process",
+  // Each service's Durable Objects in their own Worker beside it; the profiled passes run later on
+  // a system with those Workers in a second workerd (src/profiled-system.ts).
+  objectsApart: true,
   withoutAssets: assetsLayer.withoutAssets,
-  ...(inspectorPort === undefined ? {} : { inspectorPort, objectsInspectorPort }),
+  ...(inspectorPort === undefined ? {} : { inspectorPort }),
   extraWorkers: [...FLOOR_WORKERS, ...(peerRow ? [peerRow.worker()] : [])],
-  bindings: {
-    chat: {
-      EXTERNAL_AI_BASE_URL: provider.baseUrl,
-      // Benchmarks send many turns per learner; the limit is a policy, still checked on every turn.
-      BUDGET_MESSAGES_PER_MINUTE: 1_000_000,
-    },
-  },
+  bindings,
 });
 const workerd = findWorkerd();
 const gateway = await system.directUrl("atomic-guide-lti-gateway");
 const floors = await floorUrls(system);
 // The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
 const fixture = new BenchFixture(gateway, (await tenantPlatform(system, BENCH_TENANT)).platform);
-// Each service's Worker and the Worker its Durable Objects run in (profiled apart, as Cloudflare
-// counts them), both from the service's bundle.
-const profiledWorkers = SERVICE_NAMES.flatMap((s) => {
-  const bundle = join(root, "services", s, "dist", "index.js");
-  return [`atomic-guide-${s}`, objectsWorkerOf(`atomic-guide-${s}`)].map((worker) => ({ worker, bundle }));
-});
-const workerNames = profiledWorkers.map((w) => w.worker);
+// Each service's Worker and the Worker its Durable Objects run in, for the launch comparison's
+// profile of our launch (the scenarios' own passes run on the second system).
+const workers = profiledWorkers(root);
 const profilers =
   inspectorPort === undefined
     ? undefined
     : await WorkerProfilers.connect(
-        (w) => (w.endsWith("-objects") ? (objectsInspectorPort ?? inspectorPort) : inspectorPort),
-        workerNames,
+        inspectorPort,
+        workers.map((w) => w.worker),
         SAMPLING_INTERVAL_US,
       );
 // The floor Workers some floor rows profile: what an object call costs its caller, same method.
@@ -126,7 +124,7 @@ const floorProfilers =
 // The moment each chat turn reached the model double: the profiled pass reports what a turn
 // costs before it (what the learner waits for before the first token) beside the whole turn.
 const providerMarks: OperationMarks = { label: "before the provider", timesUs: provider.arrivalsUs };
-const bundleSources = new BundleSources(new Map(profiledWorkers.map((w) => [w.worker, w.bundle])));
+const bundleSources = new BundleSources(new Map(workers.map((w) => [w.worker, w.bundle])));
 
 interface Row {
   name: string;
@@ -138,6 +136,8 @@ interface Row {
   d1?: D1PerOperation[] | null;
 }
 const rows: Row[] = [];
+/** The scenarios whose profiled pass runs on the second system, after every measured run. */
+const profileJobs: ProfileJob[] = [];
 const skipped: { name: string; reason: string }[] = [];
 let comparison: LaunchComparison | undefined;
 let sustained: SustainedResult | undefined;
@@ -148,17 +148,14 @@ try {
   for (const scenario of scenarios.filter((s) => only === undefined || s.name.includes(only))) {
     const requests = quick ? Math.max(10, Math.ceil(scenario.requests / 10)) : scenario.requests;
     const warmup = Math.min(scenario.warmup ?? 200, requests);
-    const passProfilers = scenario.name.startsWith("floor")
-      ? scenario.profiledFloor
-        ? floorProfilers
-        : undefined
-      : profilers;
+    // Only a floor row's pass runs here, on its own floor Worker; the others run on the second system.
+    const passProfilers = scenario.profiledFloor ? floorProfilers : undefined;
     const profileOps = passProfilers ? Math.min(requests, PROFILE_OPS) : 0;
     let prepared: Awaited<ReturnType<typeof scenario.setup>>;
     try {
       prepared = await scenario.setup(
         { system, gateway, ...floors, fixture, provider },
-        // Sized for the profiled pass too: its operations follow the measured ones.
+        // Sized for a floor's profiled pass too: its operations follow the measured ones.
         { requests: requests + profileOps, warmup },
       );
     } catch (e) {
@@ -198,6 +195,9 @@ try {
           : undefined;
       const d1After = d1Before ? await settledD1Totals(gateway, benchStartMs) : undefined;
       const d1 = d1Before && d1After ? perOperation(d1Before, d1After, requests + profileOps) : undefined;
+      if (profiling && !scenario.name.startsWith("floor")) {
+        profileJobs.push({ scenario, concurrency, warmup, ops: Math.min(requests, PROFILE_OPS) });
+      }
       rows.push({
         name: scenario.name,
         concurrency,
@@ -211,18 +211,7 @@ try {
           `p99 ${result.p99.toFixed(2)} ms, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/op` +
           `${result.cpuMsPerRequestInWindow === undefined ? "" : ` (${result.cpuMsPerRequestInWindow.toFixed(3)} in its window)`}, errors ${result.errors}`,
       );
-      if (profile) {
-        const ran = profile.workers.filter((w) => w.meanMs >= 0.005);
-        console.log(
-          `  JS CPU per op (profiler, p50): ${ran.map((w) => `${w.worker} ${w.p50Ms.toFixed(2)}`).join(", ")}; sum ${profile.sumP50Ms.toFixed(2)} ms`,
-        );
-        const before = profile.beforeMark;
-        if (before) {
-          console.log(
-            `  ${before.label} (${before.ops} of ${profile.ops} ops, p50): ${ran.map((w) => `${w.worker} ${(w.beforeMark?.p50Ms ?? 0).toFixed(2)}`).join(", ")}; sum ${before.p50Ms.toFixed(2)} ms`,
-          );
-        }
-      }
+      if (profile) logProfile(profile, (m) => console.log(`  ${m}`));
     } finally {
       await prepared.teardown?.();
     }
@@ -265,8 +254,25 @@ try {
   floorProfilers?.close();
   await closePlatforms(system);
   await system.dispose();
-  await provider.close();
   peerRow?.dispose();
+}
+try {
+  if (profileJobs.length > 0) step("the profiled passes: the system again, its Durable Objects in a second workerd");
+  const profiles = await profileOnTwoProcesses(profileJobs, {
+    root,
+    tenant: BENCH_TENANT,
+    withoutAssets: assetsLayer.withoutAssets,
+    bindings,
+    provider,
+    marks: providerMarks,
+    log: (m) => console.log(`  ${m}`),
+  });
+  for (const row of rows) {
+    const profile = profiles.get(row.name);
+    if (profile) row.profile = profile;
+  }
+} finally {
+  await provider.close();
 }
 
 const floorRows = rows.filter((r) => r.name.startsWith("floor: hello-world"));
@@ -329,7 +335,7 @@ ${baselineSection(rows.map((r) => ({ ...r, floorCpuMs: floorFor(r.concurrency)?.
 ${profileSection(rows)}
 ${launchComparisonSection(comparison)}
 ${scaleSection(rows)}
-${memoryAfterScenarios ? `\nworkerd memory after the request scenarios (both processes): RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU (both processes) while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
+${memoryAfterScenarios ? `\nworkerd memory after the request scenarios: RSS ${memoryAfterScenarios.rss.toFixed(0)} MiB (peak ${memoryAfterScenarios.peak.toFixed(0)} MiB).\n` : ""}${idleCpuMsPerSecond === undefined ? "" : `workerd CPU while idle after them (alarms, outbox and metrics flushes): ${idleCpuMsPerSecond.toFixed(1)} ms per second; a scenario's CPU per operation includes this background share, which weighs most on the slow, one-at-a-time rows.\n`}
 ${sustainedFailure ? `## Sustained load\n\nFailed before the window: \`${sustainedFailure.slice(0, 300)}\`.\n` : sustained ? sustainedSection(sustained, PROVIDER_DELAY_MS) : "## Sustained load\n\nNot part of this run; `npm run bench -- --load` adds it (500 conversations and 1,000 signal sockets for 60 s).\n"}
 ${coldStartSection(cold)}
 ## Bundle sizes

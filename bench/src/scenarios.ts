@@ -132,7 +132,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "floor + one new Durable Object",
-    note: "the floor Worker creating a SQLite-backed Durable Object never used before, with one table and one row: what a new object costs locally when it lives in its caller's workerd (its SQLite file is created on the calling thread; the system's objects live in a second process) before any of our code runs in it.",
+    note: "the floor Worker creating a SQLite-backed Durable Object never used before, with one table and one row: what a new object costs locally when it lives in its caller's workerd (its SQLite file is created on the calling thread, as the system's are in the measured runs; the profiled passes run them in a second process) before any of our code runs in it.",
     requests: 500,
     warmup: 50,
     concurrency: 8,

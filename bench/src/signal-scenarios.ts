@@ -65,7 +65,7 @@ export const signalScenarios: Scenario[] = [
     note:
       "the first 20-signal batch of a freshly launched learner, naming the session the launch page named: " +
       "since a session opens at the page's first signal rather than at the launch, this is where a new " +
-      "learner's Durable Object is created (its SQLite file, in the objects' workerd process) and where the " +
+      "learner's Durable Object is created (its SQLite file opened) and where the " +
       "session's D1 row, its session_started event and the retention mark's KV read start (from the object's " +
       "alarm, after the answer). Once per session; every learner was launched before the measurement.",
     requests: 300,
