@@ -6,21 +6,23 @@
 // object call crosses a proxy isolate and loopback TCP, CPU that Cloudflare's network spends and
 // that would inflate the upper bound. So each scenario is set up again here, warmed up the same way,
 // and profiled.
+
+import { join } from "node:path";
 import { objectsWorkerOf, type RunningSystem, type SystemOptions, startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
-import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
-import { BenchFixture } from "./fixture";
-import { FLOOR_WORKERS, floorUrls } from "./floors";
+import { closePlatforms } from "../../tests/support/flows";
+import { FLOOR_WORKERS } from "./floors";
 import { findWorkerd, runLoad } from "./load";
 import { type OperationMarks, type ProfiledFigures, profiledPass, SAMPLING_INTERVAL_US } from "./profiled-pass";
 import { BundleSources, freePort, WorkerProfilers } from "./profiler";
 import type { ProviderDouble } from "./provider-double";
+import { prepareScenario, scenarioContext } from "./scenario-setup";
 import type { Scenario } from "./scenarios";
 
 /** Each service's Worker and the Worker its Durable Objects run in, both from the service's bundle. */
 export function profiledWorkers(root: string): { worker: string; bundle: string }[] {
   return SERVICE_NAMES.flatMap((s) => {
-    const bundle = `${root}/services/${s}/dist/index.js`;
+    const bundle = join(root, "services", s, "dist", "index.js");
     return [`atomic-guide-${s}`, objectsWorkerOf(`atomic-guide-${s}`)].map((worker) => ({ worker, bundle }));
   });
 }
@@ -85,16 +87,12 @@ export async function profileOnTwoProcesses(
   const sources = new BundleSources(new Map(workers.map((w) => [w.worker, w.bundle])));
   try {
     const workerd = findWorkerd();
-    const gateway = await system.directUrl("atomic-guide-lti-gateway");
-    const fixture = new BenchFixture(gateway, (await tenantPlatform(system, options.tenant)).platform);
-    const context = { system, gateway, ...(await floorUrls(system)), fixture, provider: options.provider };
+    const context = await scenarioContext(system, options.tenant, options.provider);
     for (const job of jobs) {
       const { scenario } = job;
-      const prepared = await scenario
-        .setup(context, { requests: job.ops, warmup: job.warmup })
-        .catch((e: unknown) => ({ skip: e instanceof Error ? e.message : String(e) }));
-      if (!prepared || "skip" in prepared) {
-        options.log(`${scenario.name}: not profiled (${prepared?.skip ?? "not available"})`);
+      const prepared = await prepareScenario(scenario, context, { requests: job.ops, warmup: job.warmup });
+      if ("skip" in prepared) {
+        options.log(`${scenario.name}: not profiled (${prepared.skip})`);
         continue;
       }
       options.log(`${scenario.name}: ${job.warmup} warm-up, then ${job.ops} profiled one at a time`);

@@ -15,15 +15,14 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startSystem } from "@atomic-guide/testing/system";
 import { SERVICE_NAMES } from "@atomic-guide/testing/vitest-workers";
-import { closePlatforms, tenantPlatform } from "../../tests/support/flows";
+import { closePlatforms } from "../../tests/support/flows";
 import { chooseAssetsLayer } from "./assets-layer";
 import { baselineSection } from "./baseline-report";
 import { bundleSizes, uploadSizes } from "./bundle-sizes";
 import { type ColdStartResult, runColdStart } from "./cold-start";
 import { coldStartSection } from "./cold-start-report";
 import { type D1PerOperation, perOperation, settledD1Totals } from "./d1-usage";
-import { BenchFixture } from "./fixture";
-import { FLOOR_WORKERS, floorUrls, simulatorNote } from "./floors";
+import { FLOOR_WORKERS, simulatorNote } from "./floors";
 import type { LaunchComparison } from "./launch-comparison";
 import { launchComparisonSection } from "./launch-comparison-report";
 import { findWorkerd, type LoadResult, processCpuMs, processMemoryMiB, runLoad } from "./load";
@@ -37,6 +36,7 @@ import { startProviderDouble } from "./provider-double";
 import { REPRODUCE_SECTION } from "./reproduce-section";
 import { OVER_AIM_NOTES } from "./row-notes";
 import { scaleSection } from "./scale-report";
+import { prepareScenario, scenarioContext } from "./scenario-setup";
 import { scenarios } from "./scenarios";
 import { chooseStorageDir } from "./storage-dir";
 import { runSustained, type SustainedResult, sustainedSpec } from "./sustained";
@@ -100,15 +100,13 @@ const system = await startSystem({
   bindings,
 });
 const workerd = findWorkerd();
-const gateway = await system.directUrl("atomic-guide-lti-gateway");
-const floors = await floorUrls(system);
-// The simulated LMS (testing/flows.ts): registered through /admin/platforms, its JWKS on loopback.
-const fixture = new BenchFixture(gateway, (await tenantPlatform(system, BENCH_TENANT)).platform);
+const context = await scenarioContext(system, BENCH_TENANT, provider);
+const { gateway, fixture } = context;
 // Each service's Worker and the Worker its Durable Objects run in, for the launch comparison's
 // profile of our launch (the scenarios' own passes run on the second system).
 const workers = profiledWorkers(root);
 const profilers =
-  inspectorPort === undefined
+  inspectorPort === undefined || !peerRow
     ? undefined
     : await WorkerProfilers.connect(
         inspectorPort,
@@ -151,20 +149,15 @@ try {
     // Only a floor row's pass runs here, on its own floor Worker; the others run on the second system.
     const passProfilers = scenario.profiledFloor ? floorProfilers : undefined;
     const profileOps = passProfilers ? Math.min(requests, PROFILE_OPS) : 0;
-    let prepared: Awaited<ReturnType<typeof scenario.setup>>;
-    try {
-      prepared = await scenario.setup(
-        { system, gateway, ...floors, fixture, provider },
-        // Sized for a floor's profiled pass too: its operations follow the measured ones.
-        { requests: requests + profileOps, warmup },
-      );
-    } catch (e) {
-      prepared = { skip: `setup failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300) };
-    }
-    if (!prepared || "skip" in prepared) {
-      const reason = prepared ? prepared.skip : (scenario.needs ?? "not available");
-      skipped.push({ name: scenario.name, reason });
-      step(`${scenario.name}: skipped (${reason})`);
+    const prepared = await prepareScenario(
+      scenario,
+      context,
+      // Sized for a floor's profiled pass too: its operations follow the measured ones.
+      { requests: requests + profileOps, warmup },
+    );
+    if ("skip" in prepared) {
+      skipped.push({ name: scenario.name, reason: prepared.skip });
+      step(`${scenario.name}: skipped (${prepared.skip})`);
       continue;
     }
     const concurrency = Math.min(scenario.concurrency, requests);

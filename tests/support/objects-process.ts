@@ -12,8 +12,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 export interface ProcessPair {
   /** The services (and any extra Workers): the process tests and the bench talk to. */
   front: Miniflare;
-  /** The `<service>-objects` Workers. */
-  objects: Miniflare;
+  /** Stops both processes and removes their shared directory. */
   dispose(): Promise<void>;
 }
 
@@ -55,7 +54,6 @@ export async function startProcessPair(options: {
   }
   return {
     front,
-    objects,
     dispose: async () => {
       await front.dispose();
       await objects.dispose();
